@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KippConfig(AppConfig):
+    name = "kipp"
+    verbose_name = _("Inti KIPP")
+
+    def ready(self):
+        from kipp.navigation import register
+
+        register(_("Dasbor"), "kipp:dashboard", ["innovator", "verifier", "organiser", "judge"], order=0)
+        register(_("Undang pengguna"), "kipp:invite", ["organiser"], order=90)
+        register(_("Admin"), "admin:index", ["organiser"], order=99)

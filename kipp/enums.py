@@ -1,0 +1,30 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    INNOVATOR = "innovator", _("Inovator (UPP)")
+    VERIFIER = "verifier", _("Verifikator daerah (Admin Lokal)")
+    ORGANISER = "organiser", _("Penyelenggara (Biro Organisasi)")
+    JUDGE = "judge", _("Juri (evaluator/panelis)")
+
+
+class RegionKind(models.TextChoices):
+    PROVINCE = "provinsi", _("Provinsi")
+    REGENCY = "kabupaten", _("Kabupaten")
+    CITY = "kota", _("Kota")
+
+
+class AgencyKind(models.TextChoices):
+    DEPARTMENT = "perangkat_daerah", _("Perangkat daerah (dinas, badan, bagian)")
+    UNIT = "upt", _("Unit pelaksana teknis (UPT, sekolah, puskesmas)")
+    DISTRICT = "kecamatan", _("Kecamatan")
+    VILLAGE = "desa_kelurahan", _("Desa/kelurahan")
+    ENTERPRISE = "bumd", _("BUMD")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class EntryGroup(models.TextChoices):
+    GENERAL = "umum", _("Umum")
+    REPLICATION = "replikasi", _("Replikasi")
+    SPECIAL = "khusus", _("Khusus")

@@ -1,0 +1,278 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kipp.enums import AgencyKind, EntryGroup, RegionKind, Role
+from kipp.managers import UserManager
+
+
+class Province(models.Model):
+    code = models.CharField(_("kode BPS"), max_length=8, unique=True)
+    name = models.CharField(_("nama"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("provinsi")
+        verbose_name_plural = _("provinsi")
+
+    def __str__(self):
+        return self.name
+
+
+class Region(models.Model):
+    """A kabupaten, kota, or the province itself (for provincial agencies)."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="regions")
+    code = models.CharField(_("kode BPS"), max_length=8, unique=True)
+    kind = models.CharField(_("jenis"), max_length=12, choices=RegionKind.choices)
+    name = models.CharField(_("nama"), max_length=120)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("daerah")
+        verbose_name_plural = _("daerah")
+        constraints = [models.UniqueConstraint(fields=["province", "kind", "name"], name="region_unique_name")]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class Agency(models.Model):
+    """An instansi: perangkat daerah, UPT, kecamatan... Each belongs to one region."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("daerah"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name=_("induk")
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=AgencyKind.choices, default=AgencyKind.DEPARTMENT)
+    name = models.CharField(_("nama instansi"), max_length=200)
+    short_name = models.CharField(_("singkatan"), max_length=60, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=40, blank=True)
+    address = models.CharField(_("alamat"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="agency_unique_name_in_region")]
+        indexes = [models.Index(fields=["region", "name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person using the portal. Logs in with their email address; has exactly one role."""
+
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    position = models.CharField(_("jabatan"), max_length=150, blank=True)
+    phone = models.CharField(_("telepon"), max_length=40, blank=True)
+    role = models.CharField(_("peran"), max_length=12, choices=Role.choices, default=Role.INNOVATOR)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("instansi")
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("daerah"),
+        help_text=_("Untuk verifikator: daerah yang diverifikasi. Untuk juri: daerah asal (konflik kepentingan)."),
+    )
+    expertise = models.CharField(_("bidang keahlian"), max_length=200, blank=True)
+    language = models.CharField(_("bahasa"), max_length=8, choices=settings.LANGUAGES, default="id")
+    is_active = models.BooleanField(_("aktif"), default=True)
+    is_staff = models.BooleanField(_("akses admin"), default=False)
+    email_verified_at = models.DateTimeField(_("email diverifikasi"), null=True, blank=True)
+    date_joined = models.DateTimeField(_("terdaftar"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=~Q(role=Role.INNOVATOR) | Q(agency__isnull=False), name="user_innovator_has_agency"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.VERIFIER) | Q(region__isnull=False), name="user_verifier_has_region"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>"
+
+    def save(self, *args, **kwargs):
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_innovator(self):
+        return self.role == Role.INNOVATOR
+
+    @property
+    def is_verifier(self):
+        return self.role == Role.VERIFIER
+
+    @property
+    def is_organiser(self):
+        return self.role == Role.ORGANISER
+
+    @property
+    def is_judge(self):
+        return self.role == Role.JUDGE
+
+
+class Competition(models.Model):
+    """One edition of a competition, e.g. KIPP Sulawesi Selatan 2023."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="competitions"
+    )
+    organiser_name = models.CharField(_("penyelenggara"), max_length=200)
+    code_prefix = models.CharField(
+        _("awalan kode proposal"), max_length=20, help_text=_("Contoh: SULSEL-2023 menghasilkan SULSEL-2023-001.")
+    )
+    description = models.TextField(_("deskripsi"), blank=True)
+    groups = ArrayField(
+        models.CharField(max_length=12, choices=EntryGroup.choices),
+        verbose_name=_("kelompok"),
+        default=list,
+        blank=True,
+    )
+    opens_at = models.DateTimeField(_("pendaftaran dibuka"))
+    closes_at = models.DateTimeField(_("pendaftaran ditutup"))
+    minimum_age_months = models.PositiveSmallIntegerField(_("usia minimum inovasi (bulan)"), default=12)
+    quota_per_region = models.PositiveSmallIntegerField(
+        _("kuota per daerah"), null=True, blank=True, help_text=_("Kosong: tanpa batas.")
+    )
+    quota_per_agency = models.PositiveSmallIntegerField(
+        _("kuota per instansi"), null=True, blank=True, help_text=_("Kosong: tanpa batas.")
+    )
+    requires_regional_verification = models.BooleanField(_("wajib verifikasi daerah"), default=True)
+    is_public = models.BooleanField(_("tampil di beranda"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("kompetisi")
+        verbose_name_plural = _("kompetisi")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="competition_window_order"),
+            models.CheckConstraint(condition=Q(quota_per_region__isnull=True) | Q(quota_per_region__gte=1),
+                                   name="competition_region_quota_positive"),
+            models.CheckConstraint(condition=Q(quota_per_agency__isnull=True) | Q(quota_per_agency__gte=1),
+                                   name="competition_agency_quota_positive"),
+            models.UniqueConstraint(fields=["code_prefix"], name="competition_code_prefix_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_open(self, at=None):
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
+
+
+class Category(models.Model):
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="categories")
+    key = models.SlugField(_("kunci"), max_length=60)
+    name = models.CharField(_("nama kategori"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["competition", "order", "name"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+        constraints = [models.UniqueConstraint(fields=["competition", "key"], name="category_unique_key")]
+
+    def __str__(self):
+        return self.name
+
+
+class ProposalSection(models.Model):
+    """One section of a competition's proposal template (e.g. the KIPP 2023 aspects)."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="sections")
+    key = models.SlugField(_("kunci"), max_length=60)
+    title = models.CharField(_("judul"), max_length=200)
+    guidance = models.TextField(_("panduan"), blank=True)
+    word_limit = models.PositiveIntegerField(_("batas kata"), null=True, blank=True)
+    required = models.BooleanField(_("wajib"), default=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["competition", "order", "id"]
+        verbose_name = _("bagian proposal")
+        verbose_name_plural = _("bagian proposal")
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "key"], name="section_unique_key"),
+            models.CheckConstraint(condition=Q(word_limit__isnull=True) | Q(word_limit__gte=1),
+                                   name="section_word_limit_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AuditEvent(models.Model):
+    """Append-only: rows are only ever inserted (a database trigger refuses UPDATE and DELETE)."""
+
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("pelaku"), max_length=300, blank=True)
+    action = models.CharField(_("tindakan"), max_length=80, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("objek"), max_length=300, blank=True)
+    details = models.JSONField(_("rincian"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("catatan audit")
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")

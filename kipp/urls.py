@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kipp import views
+
+kipp_patterns = [
+    path("", views.home, name="home"),
+    path("dasbor/", views.dashboard, name="dashboard"),
+    path("akun/", include("kipp.urls_accounts")),
+]
+
+urlpatterns = [
+    path("", include((kipp_patterns, "kipp"))),
+    path("proposal/", include("entries.urls")),
+    path("penilaian/", include("judging.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "kipp.views.error_403"
+handler404 = "kipp.views.error_404"
+handler500 = "kipp.views.error_500"

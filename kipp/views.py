@@ -1,0 +1,49 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.csrf import requires_csrf_token
+
+from kipp.hooks import collect_sections
+from kipp.queries import upcoming_or_open_competitions
+
+
+def home(request):
+    now = timezone.now()
+    competitions = list(upcoming_or_open_competitions(now))
+    return render(
+        request,
+        "kipp/home.html",
+        {
+            "competitions": competitions,
+            "now": now,
+            "sections": collect_sections("home_sections", request),
+        },
+    )
+
+
+@login_required
+def dashboard(request):
+    return render(request, "kipp/dashboard.html", {"sections": collect_sections("dashboard_sections", request)})
+
+
+@requires_csrf_token
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # No context processors that touch the database: the database may be the reason we are here.
+    from django.template import loader
+
+    template = loader.get_template("500.html")
+    return _plain_response(template.render({}), 500)
+
+
+def _plain_response(content, status):
+    from django.http import HttpResponse
+
+    return HttpResponse(content, status=status)

@@ -1,0 +1,116 @@
+"""factory_boy factories shared by every test module."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from entries.models import Entry
+from kipp.models import Agency, Category, Competition, ProposalSection, Region, User
+
+PASSWORD = "kata-sandi-uji-123"
+
+
+def region(code="73.04"):
+    """A region loaded by the data migration (default: Kabupaten Jeneponto)."""
+    return Region.objects.get(code=code)
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("region", "name")
+
+    region = factory.LazyFunction(region)
+    name = factory.Sequence(lambda n: f"Dinas Uji {n}")
+    kind = "perangkat_daerah"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Pengguna {n}")
+    role = "innovator"
+    agency = factory.SubFactory(AgencyFactory)
+    is_active = True
+    email_verified_at = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class InnovatorFactory(UserFactory):
+    role = "innovator"
+
+
+class VerifierFactory(UserFactory):
+    role = "verifier"
+    agency = None
+    region = factory.LazyFunction(region)
+
+
+class OrganiserFactory(UserFactory):
+    role = "organiser"
+    agency = None
+    is_staff = True
+
+
+class JudgeFactory(UserFactory):
+    role = "judge"
+    agency = None
+
+
+class CompetitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Competition
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"kipp-uji-{n}")
+    name = factory.Sequence(lambda n: f"KIPP Uji {n}")
+    year = 2027
+    organiser_name = "Biro Organisasi Setda Provinsi Sulawesi Selatan"
+    code_prefix = factory.Sequence(lambda n: f"UJI{n}")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    groups = factory.LazyFunction(lambda: ["umum", "replikasi"])
+    minimum_age_months = 12
+    requires_regional_verification = True
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    competition = factory.SubFactory(CompetitionFactory)
+    key = factory.Sequence(lambda n: f"kategori-{n}")
+    name = factory.Sequence(lambda n: f"Kategori {n}")
+
+
+class ProposalSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProposalSection
+
+    competition = factory.SubFactory(CompetitionFactory)
+    key = factory.Sequence(lambda n: f"bagian_{n}")
+    title = factory.Sequence(lambda n: f"Bagian {n}")
+    word_limit = 500
+    required = True
+    order = factory.Sequence(lambda n: n)
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    competition = factory.SubFactory(CompetitionFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    created_by = factory.SubFactory(InnovatorFactory, agency=factory.SelfAttribute("..agency"))
+    code = factory.Sequence(lambda n: f"UJI-{n:04d}")
+    title = factory.Sequence(lambda n: f"Inovasi Uji {n}")
+    status = "draft"
