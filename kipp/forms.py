@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True,
-                                                                                  "autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,3 +21,18 @@ def collect_sections(name, request):
     for func in _hooks[name]:
         sections.extend(func(request) or [])
     return sorted(sections, key=lambda s: s.get("order", 100))
+
+
+# Demo data (seed_demo). Each layer registers a seeder in AppConfig.ready(): kipp first (order 0),
+# entries (order 100), judging (order 200), later layers after. A seeder is func(ctx) with ctx a
+# kipp.demo.DemoContext; it must be idempotent (get_or_create, skip what exists) and deterministic for a seed.
+_seeders = []
+
+
+def register_seeder(name, func, order):
+    if all(existing[1] != name for existing in _seeders):
+        _seeders.append((order, name, func))
+
+
+def seeders():
+    return [(name, func) for order, name, func in sorted(_seeders, key=lambda s: (s[0], s[1]))]

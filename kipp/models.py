@@ -156,9 +156,7 @@ class Competition(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("nama"), max_length=200)
     year = models.PositiveSmallIntegerField(_("tahun"))
-    province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="competitions"
-    )
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, related_name="competitions")
     organiser_name = models.CharField(_("penyelenggara"), max_length=200)
     code_prefix = models.CharField(
         _("awalan kode proposal"), max_length=20, help_text=_("Contoh: SULSEL-2023 menghasilkan SULSEL-2023-001.")
@@ -189,10 +187,14 @@ class Competition(models.Model):
         verbose_name_plural = _("kompetisi")
         constraints = [
             models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="competition_window_order"),
-            models.CheckConstraint(condition=Q(quota_per_region__isnull=True) | Q(quota_per_region__gte=1),
-                                   name="competition_region_quota_positive"),
-            models.CheckConstraint(condition=Q(quota_per_agency__isnull=True) | Q(quota_per_agency__gte=1),
-                                   name="competition_agency_quota_positive"),
+            models.CheckConstraint(
+                condition=Q(quota_per_region__isnull=True) | Q(quota_per_region__gte=1),
+                name="competition_region_quota_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(quota_per_agency__isnull=True) | Q(quota_per_agency__gte=1),
+                name="competition_agency_quota_positive",
+            ),
             models.UniqueConstraint(fields=["code_prefix"], name="competition_code_prefix_unique"),
         ]
 
@@ -237,8 +239,9 @@ class ProposalSection(models.Model):
         verbose_name_plural = _("bagian proposal")
         constraints = [
             models.UniqueConstraint(fields=["competition", "key"], name="section_unique_key"),
-            models.CheckConstraint(condition=Q(word_limit__isnull=True) | Q(word_limit__gte=1),
-                                   name="section_word_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(word_limit__isnull=True) | Q(word_limit__gte=1), name="section_word_limit_positive"
+            ),
         ]
 
     def __str__(self):

@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from kipp.demo import DemoContext
+from kipp.hooks import seeders
+
+
+class Command(BaseCommand):
+    help = "Load idempotent, deterministic demo data (KIPP Sulawesi Selatan 2023 and an open 2027 call)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--entries", type=int, default=141, help="entries in kipp-sulsel-2023 (default 141)")
+        parser.add_argument("--judges", type=int, default=9, help="evaluators in the desk round (default 9)")
+        parser.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
+        parser.add_argument("--password", default="kipp-demo-2023", help="password of every demo account")
+
+    def handle(self, *args, **options):
+        ctx = DemoContext(
+            options={key: options[key] for key in ("entries", "judges", "seed", "password")},
+            stdout=self.stdout,
+        )
+        for _name, func in seeders():
+            with transaction.atomic():
+                func(ctx)
+        if ctx.created:
+            self.stdout.write(
+                self.style.SUCCESS("Created: " + ", ".join(f"{k} {v}" for k, v in sorted(ctx.created.items())))
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS("Nothing to create: the demo data is already there."))
+        self.stdout.write(f"\nDemo accounts (password: {ctx.password})")
+        for email, role, description in ctx.accounts:
+            self.stdout.write(f"  {email:<36} {role:<28} {description}")
