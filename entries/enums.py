@@ -16,3 +16,37 @@ class InnovationStage(models.TextChoices):
     CREATION = "penciptaan", _("Penciptaan")
     DEVELOPMENT = "pengembangan", _("Pengembangan")
     INSTITUTIONALISATION = "pelembagaan", _("Pelembagaan")
+
+
+class IndicatorDirection(models.TextChoices):
+    HIGHER_IS_BETTER = "higher", _("Makin tinggi makin baik")
+    LOWER_IS_BETTER = "lower", _("Makin rendah makin baik")
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "photo", _("Foto")
+    DOCUMENT = "document", _("Dokumen pendukung (PDF)")
+    DECREE = "decree", _("SK inovator")
+
+
+class DecisionReason(models.TextChoices):
+    TOO_YOUNG = "too_young", _("Usia inovasi belum memenuhi")
+    INCOMPLETE = "incomplete", _("Jawaban atau lampiran tidak lengkap")
+    DUPLICATE = "duplicate", _("Judul ganda")
+    OUT_OF_SCOPE = "out_of_scope", _("Di luar lingkup kompetisi")
+    QUOTA = "quota", _("Melebihi kuota")
+    OTHER = "other", _("Lainnya")
+
+
+# Statuses in which the innovators of the agency may change the entry.
+EDITABLE_STATUSES = (EntryStatus.DRAFT, EntryStatus.RETURNED)
+# Statuses that count against the quotas of a region and an agency (the entry has reached the organiser).
+QUOTA_STATUSES = (EntryStatus.FORWARDED, EntryStatus.ELIGIBLE, EntryStatus.INELIGIBLE)
+# Statuses from which an entry may still be withdrawn (before the results).
+WITHDRAWABLE_STATUSES = (
+    EntryStatus.DRAFT,
+    EntryStatus.SUBMITTED,
+    EntryStatus.RETURNED,
+    EntryStatus.FORWARDED,
+    EntryStatus.ELIGIBLE,
+)
