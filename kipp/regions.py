@@ -30,3 +30,21 @@ SULAWESI_SELATAN_REGIONS = [
     ("73.72", "kota", "Parepare"),
     ("73.73", "kota", "Palopo"),
 ]
+
+
+def ensure_regions():
+    """Load the provinces and regions if they are missing (idempotent). The data migration loads them once; a
+    transactional test's flush empties the tables, so the test set-up calls this to put them back."""
+    from kipp.models import Province, Region
+
+    if Region.objects.filter(code__in=[code for code, _, _ in SULAWESI_SELATAN_REGIONS]).count() == len(
+        SULAWESI_SELATAN_REGIONS
+    ):
+        return False
+    code, name = SULAWESI_SELATAN
+    province, _ = Province.objects.get_or_create(code=code, defaults={"name": name})
+    for region_code, kind, region_name in SULAWESI_SELATAN_REGIONS:
+        Region.objects.get_or_create(
+            code=region_code, defaults={"province": province, "kind": kind, "name": region_name}
+        )
+    return True

@@ -7,6 +7,30 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "kata-sandi-uji-123"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The reference data of the data migrations (regions) is gone from a reused test database after a
+    transactional test flushed it: load it again once per session."""
+    from kipp.regions import ensure_regions
+
+    with django_db_blocker.unblock():
+        ensure_regions()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests (live_server, transaction=True) start after a flush: put the regions back first."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        from kipp.regions import ensure_regions
+
+        request.getfixturevalue("transactional_db")
+        ensure_regions()
+
+
 @pytest.fixture(autouse=True)
 def _fast_tests(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
