@@ -1,0 +1,560 @@
+"""Every business write on entries. Keyword-only arguments; each call validates, writes in one transaction,
+records the audit event (kipp.services.record_event) and emails the people concerned after the commit.
+
+Refusals raise django.core.exceptions.ValidationError (a clear message, possibly a list of them) or
+PermissionDenied; in both cases nothing has been written.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from entries import permissions
+from entries.enums import QUOTA_STATUSES, AttachmentKind, DecisionReason, EntryStatus
+from entries.models import (
+    Attachment,
+    DeadlineExtension,
+    Entry,
+    ImpactIndicator,
+    ProposalAnswer,
+    StatusChange,
+    TeamMember,
+)
+from entries.queries import entry_deadline, submission_problems
+from entries.uploads import clean_upload
+from kipp.models import Competition, User
+from kipp.services import record_event
+from kipp.text import count_words
+
+PROFILE_FIELDS = (
+    "title",
+    "short_name",
+    "category",
+    "group",
+    "stage",
+    "kecamatan",
+    "desa",
+    "started_on",
+    "is_digital",
+    "video_url",
+    "supporting_agencies",
+)
+TEAM_FIELDS = ("name", "position", "contact")
+INDICATOR_FIELDS = (
+    "name",
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_on",
+    "latest_value",
+    "latest_on",
+    "source",
+)
+
+
+SUBJECTS = {
+    "submitted": gettext_lazy("Proposal %(code)s diajukan"),
+    "returned": gettext_lazy("Proposal %(code)s dikembalikan untuk diperbaiki"),
+    "forwarded": gettext_lazy("Proposal %(code)s diteruskan ke penyelenggara"),
+    "decided": gettext_lazy("Hasil seleksi administrasi proposal %(code)s"),
+    "withdrawn": gettext_lazy("Proposal %(code)s ditarik"),
+    "extended": gettext_lazy("Batas waktu proposal %(code)s diperpanjang"),
+}
+
+
+class StaleEntryError(ValidationError):
+    """The entry was saved by someone else since the form was opened."""
+
+
+def format_wita(value):
+    return date_format(timezone.localtime(value), "j F Y, H:i") + " WITA"
+
+
+def _lock_entry(entry):
+    return (
+        Entry.objects.select_for_update(of=("self",)).select_related("competition", "agency__region").get(pk=entry.pk)
+    )
+
+
+def _set_status(entry, *, to_status, actor, note="", reason="", now=None):
+    change = StatusChange.objects.create(
+        entry=entry,
+        from_status=entry.status,
+        to_status=to_status,
+        actor=actor,
+        note=note,
+        reason=reason,
+        created_at=now or timezone.now(),
+    )
+    entry.status = to_status
+    entry.version += 1
+    return change
+
+
+# Creating and editing -------------------------------------------------------------------------------
+
+
+def next_entry_code(competition):
+    """The next free public code, e.g. SULSEL-2027-001. Call with the competition row locked."""
+    prefix = f"{competition.code_prefix}-"
+    numbers = [
+        int(code[len(prefix) :])
+        for code in Entry.objects.filter(competition=competition, code__startswith=prefix).values_list(
+            "code", flat=True
+        )
+        if code[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def create_entry(*, user, competition, title, group="", category=None, now=None, request=None):
+    now = now or timezone.now()
+    if not permissions.can_create_entry(user):
+        raise PermissionDenied(_("Hanya inovator yang terdaftar pada sebuah instansi dapat membuat proposal."))
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError(_("Judul inovasi wajib diisi."))
+    if category is not None and category.competition_id != competition.pk:
+        raise ValidationError(_("Kategori tidak termasuk kompetisi ini."))
+    with transaction.atomic():
+        competition = Competition.objects.select_for_update().get(pk=competition.pk)  # serialises the codes
+        if not competition.is_open(now):
+            raise ValidationError(_("Pendaftaran kompetisi ini tidak sedang dibuka."))
+        if group and competition.groups and group not in competition.groups:
+            raise ValidationError(_("Kelompok tidak tersedia pada kompetisi ini."))
+        entry = Entry.objects.create(
+            competition=competition,
+            agency=user.agency,
+            created_by=user,
+            code=next_entry_code(competition),
+            title=title,
+            group=group or (competition.groups[0] if competition.groups else "umum"),
+            category=category,
+        )
+        StatusChange.objects.create(entry=entry, from_status="", to_status=EntryStatus.DRAFT, actor=user)
+        record_event(actor=user, action="entries.create", obj=entry, details={"code": entry.code}, request=request)
+    return entry
+
+
+def save_draft(*, entry, user, version, profile=None, answers=None, team=None, indicators=None, request=None):
+    """Save what the innovator typed, complete or not.
+
+    profile: {field: value} for PROFILE_FIELDS; answers: {section_id: text}; team / indicators: lists of dicts
+    that replace the current rows (None leaves them alone). `version` is the Entry.version the form was opened
+    with: if someone saved meanwhile, StaleEntryError is raised and nothing is written.
+    """
+    profile = profile or {}
+    with transaction.atomic():
+        entry = _lock_entry(entry)
+        if not permissions.can_edit_entry(user, entry):
+            raise PermissionDenied(_edit_refusal(user, entry))
+        if int(version) != entry.version:
+            raise StaleEntryError(
+                _(
+                    "Orang lain telah menyimpan proposal ini sementara Anda mengedit. Isian Anda belum disimpan dan "
+                    "masih ada di formulir: bandingkan dengan versi terbaru, lalu simpan lagi."
+                ),
+                code="stale",
+            )
+        sections = {s.pk: s for s in entry.competition.sections.all()}
+        problems = []
+        for section_id, text in (answers or {}).items():
+            section = sections.get(int(section_id))
+            if section is None:
+                raise ValidationError(_("Bagian proposal tidak termasuk kompetisi ini."))
+            words = count_words(text)
+            if section.word_limit and words > section.word_limit:
+                problems.append(
+                    _("%(section)s: %(words)d kata, batasnya %(limit)d kata.")
+                    % {"section": section.title, "words": words, "limit": section.word_limit}
+                )
+        if profile.get("category") is not None and profile["category"].competition_id != entry.competition_id:
+            problems.append(_("Kategori tidak termasuk kompetisi ini."))
+        if "title" in profile and not (profile["title"] or "").strip():
+            problems.append(_("Judul inovasi wajib diisi."))
+        if problems:
+            raise ValidationError(problems)
+        for field in PROFILE_FIELDS:
+            if field in profile:
+                value = profile[field]
+                setattr(entry, field, value.strip() if isinstance(value, str) else value)
+        entry.version += 1
+        entry.save()
+        _save_answers(entry, answers or {})
+        if team is not None:
+            entry.team_members.all().delete()
+            TeamMember.objects.bulk_create(
+                TeamMember(entry=entry, order=i, **{f: row.get(f) or "" for f in TEAM_FIELDS})
+                for i, row in enumerate(team)
+            )
+        if indicators is not None:
+            entry.indicators.all().delete()
+            ImpactIndicator.objects.bulk_create(
+                ImpactIndicator(entry=entry, order=i, **{f: row.get(f) for f in INDICATOR_FIELDS})
+                for i, row in enumerate(indicators)
+            )
+        record_event(
+            actor=user, action="entries.save_draft", obj=entry, details={"version": entry.version}, request=request
+        )
+    return entry
+
+
+def _save_answers(entry, answers):
+    existing = {a.section_id: a for a in entry.answers.all()}
+    new, changed = [], []
+    for section_id, text in answers.items():
+        section_id = int(section_id)
+        text = text or ""
+        if section_id in existing:
+            if existing[section_id].text != text:
+                existing[section_id].text = text
+                changed.append(existing[section_id])
+        else:
+            new.append(ProposalAnswer(entry=entry, section_id=section_id, text=text))
+    ProposalAnswer.objects.bulk_create(new)
+    if changed:
+        ProposalAnswer.objects.bulk_update(changed, ["text", "updated_at"])
+
+
+def _edit_refusal(user, entry):
+    if not permissions.is_member_of_agency(user, entry):
+        return _("Proposal ini milik instansi lain; Anda tidak dapat mengubahnya.")
+    return _("Proposal berstatus “%(status)s” tidak dapat diubah sampai dikembalikan oleh verifikator.") % {
+        "status": entry.get_status_display()
+    }
+
+
+# Attachments ----------------------------------------------------------------------------------------
+
+
+def add_attachment(*, entry, user, kind, uploaded, request=None):
+    """Check and clean the upload (entries.uploads), then store it under a generated name."""
+    if kind not in AttachmentKind.values:
+        raise ValidationError(_("Jenis lampiran tidak dikenal."))
+    if not permissions.can_edit_entry(user, entry):
+        raise PermissionDenied(_edit_refusal(user, entry))
+    clean = clean_upload(kind, uploaded)  # CPU work outside the lock; raises ValidationError
+    stored = []
+    try:
+        with transaction.atomic():
+            entry = _lock_entry(entry)
+            if not permissions.can_edit_entry(user, entry):
+                raise PermissionDenied(_edit_refusal(user, entry))
+            used = sum(entry.attachments.values_list("size", flat=True))
+            limit = settings.UPLOAD_MAX_ENTRY_BYTES
+            if used + clean.size > limit:
+                from django.template.defaultfilters import filesizeformat
+
+                raise ValidationError(
+                    _("Total lampiran proposal akan melebihi batas %(limit)s (sudah terpakai %(used)s).")
+                    % {"limit": filesizeformat(limit), "used": filesizeformat(used)}
+                )
+            attachment = Attachment(
+                entry=entry,
+                kind=kind,
+                original_name=clean.display_name,
+                size=clean.size,
+                content_type=clean.content_type,
+                sha256=clean.sha256,
+                width=clean.width,
+                height=clean.height,
+                uploaded_by=user,
+            )
+            attachment.file.save(clean.stored_name(), ContentFile(clean.content), save=False)
+            stored.append(attachment.file.name)
+            if clean.thumbnail:
+                name = clean.stored_name().rsplit(".", 1)[0] + "-thumb.jpg"
+                attachment.thumbnail.save(name, ContentFile(clean.thumbnail), save=False)
+                stored.append(attachment.thumbnail.name)
+            attachment.save()
+            record_event(
+                actor=user,
+                action="entries.attachment_add",
+                obj=entry,
+                details={"attachment": attachment.pk, "kind": kind, "sha256": clean.sha256, "size": clean.size},
+                request=request,
+            )
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return attachment
+
+
+def remove_attachment(*, attachment, user, request=None):
+    with transaction.atomic():
+        entry = _lock_entry(attachment.entry)
+        if not permissions.can_edit_entry(user, entry):
+            raise PermissionDenied(_edit_refusal(user, entry))
+        attachment = Attachment.objects.get(pk=attachment.pk, entry=entry)
+        names = [n for n in (attachment.file.name, attachment.thumbnail.name) if n]
+        attachment.delete()
+        record_event(
+            actor=user,
+            action="entries.attachment_remove",
+            obj=entry,
+            details={"attachment": attachment.pk, "name": attachment.original_name},
+            request=request,
+        )
+    for name in names:
+        default_storage.delete(name)
+    return entry
+
+
+# The lifecycle --------------------------------------------------------------------------------------
+
+
+def _check_quotas(entry):
+    """Quotas per region and per agency hold when an entry reaches the organiser. Competition row locked."""
+    competition = entry.competition
+    counted = Entry.objects.filter(competition=competition, status__in=QUOTA_STATUSES).exclude(pk=entry.pk)
+    if competition.quota_per_region:
+        used = counted.filter(agency__region_id=entry.agency.region_id).count()
+        if used >= competition.quota_per_region:
+            raise ValidationError(
+                _("Kuota daerah %(region)s sudah penuh (%(quota)d proposal telah diteruskan).")
+                % {"region": entry.agency.region, "quota": competition.quota_per_region}
+            )
+    if competition.quota_per_agency:
+        used = counted.filter(agency_id=entry.agency_id).count()
+        if used >= competition.quota_per_agency:
+            raise ValidationError(
+                _("Kuota instansi %(agency)s sudah penuh (%(quota)d proposal telah diteruskan).")
+                % {"agency": entry.agency, "quota": competition.quota_per_agency}
+            )
+
+
+def submit_entry(*, entry, user, now=None, request=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        Competition.objects.select_for_update().get(pk=entry.competition_id)
+        entry = _lock_entry(entry)
+        if not permissions.can_submit_entry(user, entry):
+            raise PermissionDenied(_edit_refusal(user, entry))
+        deadline = entry_deadline(entry)
+        if now >= deadline:
+            raise ValidationError(
+                _("Batas waktu pengajuan telah lewat: %(deadline)s.") % {"deadline": format_wita(deadline)},
+                code="deadline",
+            )
+        problems = submission_problems(entry)
+        if problems:
+            raise ValidationError(problems, code="incomplete")
+        if entry.competition.requires_regional_verification:
+            to_status = EntryStatus.SUBMITTED
+        else:
+            _check_quotas(entry)
+            to_status = EntryStatus.FORWARDED
+            entry.forwarded_at = now
+        was_returned = entry.status == EntryStatus.RETURNED
+        _set_status(entry, to_status=to_status, actor=user, now=now)
+        entry.submitted_at = entry.submitted_at or now
+        entry.save()
+        record_event(
+            actor=user,
+            action="entries.submit",
+            obj=entry,
+            details={"status": to_status, "resubmission": was_returned},
+            request=request,
+        )
+    _notify(entry, "submitted", agency=True, verifiers=to_status == EntryStatus.SUBMITTED)
+    return entry
+
+
+def return_entry(*, entry, user, note, request=None):
+    note = (note or "").strip()
+    with transaction.atomic():
+        entry = _lock_entry(entry)
+        if not permissions.can_verify_entry(user, entry):
+            raise PermissionDenied(_verify_refusal(user, entry))
+        if not note:
+            raise ValidationError(_("Tuliskan catatan untuk inovator: apa yang perlu diperbaiki."))
+        _set_status(entry, to_status=EntryStatus.RETURNED, actor=user, note=note)
+        entry.save()
+        record_event(actor=user, action="entries.return", obj=entry, details={"note": note}, request=request)
+    _notify(entry, "returned", note=note)
+    return entry
+
+
+def forward_entry(*, entry, user, note="", now=None, request=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        Competition.objects.select_for_update().get(pk=entry.competition_id)  # quotas: one forward at a time
+        entry = _lock_entry(entry)
+        if not permissions.can_verify_entry(user, entry):
+            raise PermissionDenied(_verify_refusal(user, entry))
+        _check_quotas(entry)
+        _set_status(entry, to_status=EntryStatus.FORWARDED, actor=user, note=(note or "").strip(), now=now)
+        entry.forwarded_at = now
+        entry.save()
+        record_event(actor=user, action="entries.forward", obj=entry, request=request)
+    _notify(entry, "forwarded")
+    return entry
+
+
+def _verify_refusal(user, entry):
+    if not permissions.is_verifier_of_region(user, entry.agency.region_id):
+        return _("Hanya verifikator %(region)s yang dapat memverifikasi proposal ini.") % {
+            "region": entry.agency.region
+        }
+    return _("Proposal berstatus “%(status)s” tidak sedang menunggu verifikasi.") % {
+        "status": entry.get_status_display()
+    }
+
+
+def _decide(entry, *, user, eligible, reason, note, now):
+    entry = _lock_entry(entry)
+    if not permissions.can_select_entry(user, entry):
+        if not permissions.is_organiser(user):
+            raise PermissionDenied(_("Hanya penyelenggara yang melakukan seleksi administrasi."))
+        raise ValidationError(
+            _("%(code)s berstatus “%(status)s”: hanya proposal yang telah diteruskan dapat diputuskan.")
+            % {"code": entry.code, "status": entry.get_status_display()}
+        )
+    to_status = EntryStatus.ELIGIBLE if eligible else EntryStatus.INELIGIBLE
+    _set_status(entry, to_status=to_status, actor=user, note=note, reason=reason, now=now)
+    entry.decided_at = now
+    entry.decision_reason = reason
+    entry.decision_note = note
+    entry.save()
+    record_event(
+        actor=user, action="entries.decide", obj=entry, details={"status": to_status, "reason": reason, "note": note}
+    )
+    return entry
+
+
+def _clean_decision(eligible, reason, note):
+    reason = reason or ""
+    note = (note or "").strip()
+    if eligible:
+        return "", note
+    if reason not in DecisionReason.values:
+        raise ValidationError(_("Pilih alasan ketidaklolosan."))
+    if reason == DecisionReason.OTHER and not note:
+        raise ValidationError(_("Untuk alasan “Lainnya”, tuliskan catatannya."))
+    return reason, note
+
+
+def decide_eligibility(*, entry, user, eligible, reason="", note="", now=None, request=None):
+    """Administrative selection of one forwarded entry: eligible, or ineligible with a reason code."""
+    reason, note = _clean_decision(eligible, reason, note)
+    now = now or timezone.now()
+    with transaction.atomic():
+        entry = _decide(entry, user=user, eligible=eligible, reason=reason, note=note, now=now)
+    _notify_decision(entry)
+    return entry
+
+
+def decide_eligibility_bulk(*, entries, user, eligible, reason="", note="", now=None, request=None):
+    """The same decision for several entries: all of them, or none if one is refused."""
+    reason, note = _clean_decision(eligible, reason, note)
+    now = now or timezone.now()
+    entries = list(entries)
+    if not entries:
+        raise ValidationError(_("Pilih minimal satu proposal."))
+    with transaction.atomic():
+        decided = [
+            _decide(e, user=user, eligible=eligible, reason=reason, note=note, now=now)
+            for e in sorted(entries, key=lambda e: e.pk)
+        ]
+    for entry in decided:
+        _notify_decision(entry)
+    return decided
+
+
+def _notify_decision(entry):
+    _notify(entry, "decided", verifiers=True, note=entry.decision_note)
+
+
+def withdraw_entry(*, entry, user, note="", request=None):
+    with transaction.atomic():
+        entry = _lock_entry(entry)
+        if not permissions.can_withdraw_entry(user, entry):
+            if not permissions.is_member_of_agency(user, entry):
+                raise PermissionDenied(_("Proposal ini milik instansi lain."))
+            raise ValidationError(_("Proposal ini tidak dapat ditarik lagi."))
+        was_draft = entry.status == EntryStatus.DRAFT
+        _set_status(entry, to_status=EntryStatus.WITHDRAWN, actor=user, note=(note or "").strip())
+        entry.save()
+        record_event(actor=user, action="entries.withdraw", obj=entry, request=request)
+    _notify(entry, "withdrawn", verifiers=not was_draft)
+    return entry
+
+
+def extend_deadline(*, entry, user, deadline, reason, now=None, request=None):
+    """The organiser lets one entry be submitted until `deadline` (an aware datetime), with a reason."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not permissions.is_organiser(user):
+        raise PermissionDenied(_("Hanya penyelenggara yang dapat memperpanjang batas waktu."))
+    if not reason:
+        raise ValidationError(_("Tuliskan alasan perpanjangan."))
+    if timezone.is_naive(deadline):
+        deadline = timezone.make_aware(deadline)
+    if deadline <= now:
+        raise ValidationError(_("Batas waktu baru harus di masa depan."))
+    with transaction.atomic():
+        entry = _lock_entry(entry)
+        if not permissions.can_extend_deadline(user, entry):
+            raise ValidationError(_("Batas waktu hanya dapat diperpanjang untuk draf atau proposal yang dikembalikan."))
+        extension = DeadlineExtension.objects.create(entry=entry, deadline=deadline, reason=reason, granted_by=user)
+        record_event(
+            actor=user,
+            action="entries.extend_deadline",
+            obj=entry,
+            details={"deadline": deadline.isoformat(), "reason": reason},
+            request=request,
+        )
+    _notify(entry, "extended", note=reason, deadline=deadline)
+    return extension
+
+
+# Notifications --------------------------------------------------------------------------------------
+
+
+def _recipients(entry, *, agency=True, verifiers=False):
+    users = User.objects.none()
+    if agency:
+        users = users | User.objects.filter(agency_id=entry.agency_id, role="innovator")
+    if verifiers:
+        users = users | User.objects.filter(region_id=entry.agency.region_id, role="verifier")
+    return list(users.filter(is_active=True).exclude(email="").distinct())
+
+
+def _notify(entry, event, *, agency=True, verifiers=False, note="", deadline=None):
+    """One plain-text email per person (no addresses shared), in the person's language."""
+    url = settings.SITE_URL + reverse("entries:detail", args=[entry.pk])
+    messages = []
+    for person in _recipients(entry, agency=agency, verifiers=verifiers):
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            context = {
+                "person": person,
+                "entry": entry,
+                "event": event,
+                "note": note,
+                "url": url,
+                "deadline": format_wita(deadline) if deadline else "",
+                "status": entry.get_status_display(),
+                "reason": entry.get_decision_reason_display() if entry.decision_reason else "",
+            }
+            body = render_to_string("entries/email/status_changed.txt", context)
+            subject = str(SUBJECTS[event]) % {"code": entry.code}
+            messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]))
+    if messages:
+        get_connection(fail_silently=True).send_messages(messages)
+
+
+def default_extension_deadline(now=None):
+    now = timezone.localtime(now or timezone.now())
+    return (now + datetime.timedelta(days=3)).replace(hour=23, minute=59, second=0, microsecond=0)
