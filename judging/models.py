@@ -47,6 +47,9 @@ class Round(models.Model):
     weight = models.DecimalField(_("bobot di hasil akhir"), max_digits=7, decimal_places=3, default=1)
     opens_at = models.DateTimeField(_("dibuka"), null=True, blank=True)
     closes_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+    reopened_at = models.DateTimeField(
+        _("dibuka kembali"), null=True, blank=True, help_text=_("Diisi saat dibuka kembali; rubrik boleh diubah.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,430 @@
+"""Reads of judging: the ranking of a round (the method of shared/DESIGN.md), progress, queues, export rows.
+
+round_ranking(round) is the one implementation of the method, shared by the dashboard, the exports and the
+snapshots. It runs one SQL statement (CTEs and aggregates) for the whole round, plus one for the criteria.
+
+Choices where DESIGN.md is silent (documented in docs/judging.md):
+- A sheet's total T_p sums over the criteria scored on that sheet (a final sheet has every required criterion;
+  an optional criterion left empty is left out of both sums).
+- An entry without any counting sheet has no total; it ranks after every entry with a total, and is never
+  selected or reserve.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from entries.models import Entry
+from judging.enums import Outcome, QueueStatus, SheetState, TieBreak
+from judging.models import Assignment, Conflict, Criterion, Round, RoundEntry, RoundJudge, Score, ScoreSheet
+from kipp.models import Agency, Region, User
+
+OUTLIER_POINTS = 20.0
+NEAR_CUT = 3  # ranks either side of the cut line highlighted on the dashboard
+SD_EPSILON = 1e-9
+
+T = {
+    "criterion": Criterion._meta.db_table,
+    "sheet": ScoreSheet._meta.db_table,
+    "assignment": Assignment._meta.db_table,
+    "score": Score._meta.db_table,
+    "conflict": Conflict._meta.db_table,
+    "round": Round._meta.db_table,
+    "round_entry": RoundEntry._meta.db_table,
+    "entry": Entry._meta.db_table,
+    "agency": Agency._meta.db_table,
+    "region": Region._meta.db_table,
+    "user": User._meta.db_table,
+}
+
+# Sheets that count: final, and no conflict (competition-wide or for this round) between judge and entry.
+COUNTING_SHEETS = """
+    SELECT s.id AS sheet_id, a.entry_id, a.judge_id
+    FROM {sheet} s JOIN {assignment} a ON a.id = s.assignment_id
+    WHERE a.round_id = %(round)s AND s.state = 'final'
+      AND NOT EXISTS (
+        SELECT 1 FROM {conflict} c JOIN {round} r ON r.id = a.round_id
+        WHERE c.judge_id = a.judge_id AND c.entry_id = a.entry_id AND c.competition_id = r.competition_id
+          AND (c.round_id IS NULL OR c.round_id = a.round_id))
+"""
+
+RANKING_SQL = """
+WITH crit AS (
+    SELECT id, key, weight::float8 AS w, scale_min, scale_max FROM {criterion} WHERE round_id = %(round)s
+),
+sheets AS ({counting}),
+norm AS (
+    SELECT sh.sheet_id, sh.entry_id, sh.judge_id, c.key, c.w,
+           100.0 * (sc.value - c.scale_min)::float8 / (c.scale_max - c.scale_min) AS n
+    FROM sheets sh JOIN {score} sc ON sc.sheet_id = sh.sheet_id JOIN crit c ON c.id = sc.criterion_id
+),
+totals AS (
+    SELECT sheet_id, entry_id, judge_id, SUM(w * n) / SUM(w) AS t FROM norm GROUP BY sheet_id, entry_id, judge_id
+),
+judge_stats AS (
+    SELECT judge_id, COUNT(*) AS k, AVG(t) AS mean_p, STDDEV_POP(t) AS sd_p FROM totals GROUP BY judge_id
+),
+all_stats AS (SELECT AVG(t) AS mean_all, COALESCE(STDDEV_POP(t), 0) AS sd_all FROM totals),
+adjusted AS (
+    SELECT t.entry_id, t.judge_id, t.t,
+           CASE WHEN %(method)s = 'normalised' AND js.k >= 3 AND js.sd_p > %(eps)s
+                THEN a.mean_all + a.sd_all * (t.t - js.mean_p) / js.sd_p ELSE t.t END AS v,
+           AVG(t.t) OVER (PARTITION BY t.entry_id) AS panel_mean
+    FROM totals t JOIN judge_stats js ON js.judge_id = t.judge_id CROSS JOIN all_stats a
+),
+entry_totals AS (
+    SELECT entry_id,
+           CASE WHEN %(method)s = 'median' THEN percentile_cont(0.5) WITHIN GROUP (ORDER BY t)
+                ELSE AVG(v) END AS total,
+           COUNT(*) AS judges,
+           STDDEV_POP(t) AS spread,
+           array_agg(judge_id ORDER BY judge_id) FILTER (WHERE abs(t - panel_mean) > %(outlier)s) AS outliers
+    FROM adjusted GROUP BY entry_id
+),
+criterion_means AS (
+    SELECT entry_id, json_object_agg(key, m) AS means
+    FROM (SELECT entry_id, key, AVG(n) AS m FROM norm GROUP BY entry_id, key) x GROUP BY entry_id
+)
+SELECT e.id, e.code, e.title, ag.name, rg.kind, rg.name, e.submitted_at,
+       et.total, COALESCE(et.judges, 0), et.spread, et.outliers, cm.means
+FROM {round_entry} re
+JOIN {entry} e ON e.id = re.entry_id
+JOIN {agency} ag ON ag.id = e.agency_id
+JOIN {region} rg ON rg.id = ag.region_id
+LEFT JOIN entry_totals et ON et.entry_id = e.id
+LEFT JOIN criterion_means cm ON cm.entry_id = e.id
+WHERE re.round_id = %(round)s
+""".format(counting=COUNTING_SHEETS, **T).format(**T)  # noqa: S608 - table names from model meta; values are parameters
+
+
+def round_criteria(round_):
+    return list(Criterion.objects.filter(round=round_).order_by("order", "id"))
+
+
+def tie_break_criteria(criteria):
+    """Criterion keys by weight, largest first (equal weights: rubric order)."""
+    return [c.key for c in sorted(criteria, key=lambda c: (-c.weight, c.order, c.pk))]
+
+
+def _region_label(kind, name):
+    labels = {"kabupaten": "Kabupaten", "kota": "Kota", "provinsi": "Provinsi"}
+    return f"{labels.get(kind, kind.title())} {name}"
+
+
+def _exact(value):
+    """Compare unrounded values, but without floating-point noise: (2*60+30)/3 and (2*40+70)/3 are the same 50."""
+    return round(value, 9)
+
+
+def sort_key_factory(tie_break, criterion_keys_by_weight):
+    """The ranking order as a sort key: total desc, then the round's tie-break steps, then entry code."""
+
+    def key(row):
+        has_total = row["total"] is not None
+        parts = [0 if has_total else 1, -_exact(row["total"] or 0.0)]
+        for step in tie_break:
+            if step == TieBreak.CRITERIA:
+                for crit in criterion_keys_by_weight:
+                    mean = row["criteria"].get(crit)
+                    parts.append(-_exact(mean) if mean is not None else float("inf"))
+            elif step == TieBreak.SPREAD:
+                parts.append(_exact(row["spread"]) if row["spread"] is not None else float("inf"))
+            elif step == TieBreak.SUBMITTED_AT:
+                at = row["submitted_at"]
+                parts.extend([0, at.timestamp()] if at else [1, 0.0])
+        parts.append(row["entry_code"])
+        return tuple(parts)
+
+    return key
+
+
+def assign_outcomes(rows, top_n, reserve_n):
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+        if row["total"] is None:
+            row["outcome"] = Outcome.NOT_SELECTED.value
+        elif rank <= top_n:
+            row["outcome"] = Outcome.SELECTED.value
+        elif rank <= top_n + reserve_n:
+            row["outcome"] = Outcome.RESERVE.value
+        else:
+            row["outcome"] = Outcome.NOT_SELECTED.value
+        row["near_cut"] = top_n - NEAR_CUT < rank <= top_n + NEAR_CUT
+    return rows
+
+
+def round_ranking(round_, criteria=None):
+    """Rows in rank order, each a dict: rank, entry_id, entry_code, title, agency, region, submitted_at, total,
+    judges, spread, outlier (bool), outlier_judge_ids, criteria {key: mean normalised score}, outcome, near_cut.
+    Values are unrounded floats."""
+    criteria = criteria if criteria is not None else round_criteria(round_)
+    params = {"round": round_.pk, "method": round_.aggregation, "eps": SD_EPSILON, "outlier": OUTLIER_POINTS}
+    with connection.cursor() as cursor:
+        cursor.execute(RANKING_SQL, params)
+        raw = cursor.fetchall()
+    rows = []
+    for (
+        entry_id,
+        code,
+        title,
+        agency,
+        region_kind,
+        region_name,
+        submitted_at,
+        total,
+        judges,
+        spread,
+        outliers,
+        means,
+    ) in raw:
+        rows.append(
+            {
+                "entry_id": entry_id,
+                "entry_code": code,
+                "title": title,
+                "agency": agency,
+                "region": _region_label(region_kind, region_name),
+                "submitted_at": submitted_at,
+                "total": total,
+                "judges": judges,
+                "spread": spread,
+                "outlier": bool(outliers),
+                "outlier_judge_ids": list(outliers or []),
+                "criteria": means or {},
+            }
+        )
+    rows.sort(key=sort_key_factory(round_.tie_break, tie_break_criteria(criteria)))
+    return assign_outcomes(rows, round_.top_n, round_.reserve_n)
+
+
+def final_results(rounds):
+    """Across rounds: sum_r W_r * total_r / sum_r W_r, over the rounds in which the entry has a total.
+    Returns {entry_id: final total}. One ranking query per round."""
+    weighted = defaultdict(float)
+    weights = defaultdict(float)
+    for round_ in rounds:
+        w = float(round_.weight)
+        if w <= 0:
+            continue
+        for row in round_ranking(round_):
+            if row["total"] is not None:
+                weighted[row["entry_id"]] += w * row["total"]
+                weights[row["entry_id"]] += w
+    return {entry_id: weighted[entry_id] / weights[entry_id] for entry_id in weighted}
+
+
+# Progress and queues ----------------------------------------------------------------------------------------------
+
+
+def recused_q(prefix=""):
+    """An Exists() that is true when the assignment (at `prefix`) is covered by a conflict."""
+    return Exists(
+        Conflict.objects.filter(
+            Q(round__isnull=True) | Q(round_id=OuterRef(f"{prefix}round_id")),
+            competition_id=OuterRef(f"{prefix}round__competition_id"),
+            judge_id=OuterRef(f"{prefix}judge_id"),
+            entry_id=OuterRef(f"{prefix}entry_id"),
+        )
+    )
+
+
+def judge_progress(round_):
+    """Per judge of the round: assigned, final, draft, and percent final. One query."""
+    mine = Q(judge__assignments__round=round_)
+    rows = (
+        RoundJudge.objects.filter(round=round_)
+        .select_related("judge")
+        .annotate(
+            assigned=Count("judge__assignments", filter=mine, distinct=True),
+            final=Count(
+                "judge__assignments",
+                filter=mine & Q(judge__assignments__sheet__state=SheetState.FINAL),
+                distinct=True,
+            ),
+            draft=Count(
+                "judge__assignments",
+                filter=mine & Q(judge__assignments__sheet__state=SheetState.DRAFT),
+                distinct=True,
+            ),
+        )
+        .order_by("judge__full_name")
+    )
+    return [
+        {
+            "judge": rj.judge,
+            "assigned": rj.assigned,
+            "final": rj.final,
+            "draft": rj.draft,
+            "percent": round(100 * rj.final / rj.assigned) if rj.assigned else 0,
+        }
+        for rj in rows
+    ]
+
+
+def round_progress(round_):
+    """Final counting sheets / expected (assignments not recused). One query."""
+    qs = Assignment.objects.filter(round=round_).annotate(recused=recused_q())
+    counts = qs.aggregate(
+        expected=Count("id", filter=Q(recused=False)),
+        final=Count("id", filter=Q(recused=False, sheet__state=SheetState.FINAL)),
+        draft=Count("id", filter=Q(recused=False, sheet__state=SheetState.DRAFT)),
+        recused=Count("id", filter=Q(recused=True)),
+    )
+    counts["percent"] = round(100 * counts["final"] / counts["expected"]) if counts["expected"] else 0
+    return counts
+
+
+def entries_short_of_k(round_):
+    """Entries of the round with fewer than k judges who are not recused, with the count (`active`). One query."""
+    active = (
+        Assignment.objects.filter(round_id=round_.pk, entry_id=OuterRef("entry_id"))
+        .annotate(recused=recused_q())
+        .filter(recused=False)
+        .values("entry_id")
+        .annotate(c=Count("id"))
+        .values("c")
+    )
+    return list(
+        RoundEntry.objects.filter(round=round_)
+        .select_related("entry")
+        .annotate(active=Coalesce(Subquery(active), 0))
+        .filter(active__lt=round_.judges_per_entry)
+        .order_by("entry__code")
+    )
+
+
+def replacement_candidates(round_, entries):
+    """For each entry short of k: round judges without a conflict and not yet assigned, least loaded first.
+    Three queries for any number of entries."""
+    entry_ids = [re.entry_id for re in entries]
+    judges = list(
+        RoundJudge.objects.filter(round=round_)
+        .select_related("judge")
+        .annotate(load=Count("judge__assignments", filter=Q(judge__assignments__round=round_)))
+        .order_by("load", "judge__full_name")
+    )
+    conflicts = set(
+        Conflict.objects.filter(
+            Q(round__isnull=True) | Q(round=round_), competition_id=round_.competition_id, entry_id__in=entry_ids
+        ).values_list("judge_id", "entry_id")
+    )
+    assigned = set(Assignment.objects.filter(round=round_, entry_id__in=entry_ids).values_list("judge_id", "entry_id"))
+    return {
+        entry_id: [
+            rj for rj in judges if (rj.judge_id, entry_id) not in conflicts and (rj.judge_id, entry_id) not in assigned
+        ]
+        for entry_id in entry_ids
+    }
+
+
+def judge_queue(round_, judge):
+    """The judge's assignments in the round, in presentation order when there is one, else by code: each with
+    status (not started / draft / final) and whether it is recused. One query."""
+    position = RoundEntry.objects.filter(round=round_, entry_id=OuterRef("entry_id")).values("position")[:1]
+    qs = (
+        Assignment.objects.filter(round=round_, judge=judge)
+        .select_related("entry", "entry__agency", "entry__category", "sheet")
+        .annotate(recused=recused_q(), position=position)
+        .order_by("position", "entry__code")
+    )
+    items = []
+    for a in qs:
+        sheet = getattr(a, "sheet", None)
+        status = QueueStatus.NOT_STARTED if sheet is None else QueueStatus(sheet.state)
+        items.append({"assignment": a, "entry": a.entry, "status": status, "recused": a.recused, "sheet": sheet})
+    return items
+
+
+def judge_rounds(judge):
+    """Rounds in which the judge has assignments, with counts. One query."""
+    return list(
+        Round.objects.filter(assignments__judge=judge)
+        .select_related("competition")
+        .annotate(
+            assigned=Count("assignments", filter=Q(assignments__judge=judge), distinct=True),
+            final=Count(
+                "assignments",
+                filter=Q(assignments__judge=judge, assignments__sheet__state=SheetState.FINAL),
+                distinct=True,
+            ),
+        )
+        .order_by("-competition__year", "order")
+    )
+
+
+def judge_distribution(round_, bins=10):
+    """Per judge: the histogram of their sheet totals T_p (final, not recused), in `bins` bands of 0..100,
+    and their mean. One query."""
+    sql = """
+    WITH sheets AS ({counting}),
+    totals AS (
+        SELECT sh.judge_id, SUM(c.weight::float8 * 100.0 * (sc.value - c.scale_min) / (c.scale_max - c.scale_min))
+               / SUM(c.weight::float8) AS t
+        FROM sheets sh JOIN {score} sc ON sc.sheet_id = sh.sheet_id JOIN {criterion} c ON c.id = sc.criterion_id
+        GROUP BY sh.sheet_id, sh.judge_id
+    )
+    SELECT judge_id, LEAST(width_bucket(t, 0, 100.0000001, %(bins)s), %(bins)s) AS b, COUNT(*), AVG(t)
+    FROM totals GROUP BY judge_id, b
+    """.format(counting=COUNTING_SHEETS, **T).format(**T)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"round": round_.pk, "bins": bins})
+        raw = cursor.fetchall()
+    hist = defaultdict(lambda: [0] * bins)
+    sums = defaultdict(float)
+    counts = defaultdict(int)
+    for judge_id, bucket, n, mean in raw:
+        hist[judge_id][max(bucket, 1) - 1] += n
+        sums[judge_id] += mean * n
+        counts[judge_id] += n
+    return {j: {"bins": hist[j], "n": counts[j], "mean": sums[j] / counts[j]} for j in hist}
+
+
+# Exports ----------------------------------------------------------------------------------------------------------
+
+SCORE_COLUMNS = [
+    "entry_code",
+    "entry_title",
+    "judge",
+    "criterion",
+    "weight",
+    "min",
+    "max",
+    "value",
+    "sheet_state",
+    "recused",
+]
+
+SCORES_SQL = """
+SELECT e.code, e.title, u.email, c.key, c.weight, c.scale_min, c.scale_max, sc.value,
+       COALESCE(s.state, 'not_started'),
+       EXISTS (SELECT 1 FROM {conflict} cf WHERE cf.judge_id = a.judge_id AND cf.entry_id = a.entry_id
+               AND cf.competition_id = r.competition_id AND (cf.round_id IS NULL OR cf.round_id = a.round_id))
+FROM {assignment} a
+JOIN {round} r ON r.id = a.round_id
+JOIN {entry} e ON e.id = a.entry_id
+JOIN {user} u ON u.id = a.judge_id
+JOIN {criterion} c ON c.round_id = a.round_id
+LEFT JOIN {sheet} s ON s.assignment_id = a.id
+LEFT JOIN {score} sc ON sc.sheet_id = s.id AND sc.criterion_id = c.id
+WHERE a.round_id = %s
+ORDER BY e.code, u.email, c."order", c.id
+""".format(**T)  # noqa: S608
+
+
+def iter_score_rows(round_, chunk_size=5000):
+    """One tuple per entry x judge x criterion (SCORE_COLUMNS), streamed from a server-side cursor."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(SCORES_SQL, [round_.pk])
+        while True:
+            batch = cursor.fetchmany(chunk_size)
+            if not batch:
+                break
+            yield from batch
+
+
+def format_weight(weight):
+    weight = Decimal(weight)
+    return str(int(weight)) if weight == weight.to_integral_value() else format(weight.normalize(), "f")
