@@ -7,6 +7,7 @@ class KippConfig(AppConfig):
     verbose_name = _("Inti KIPP")
 
     def ready(self):
+        from kipp import signals  # noqa: F401  (audit log entries for logins)
         from kipp.navigation import register
 
         register(_("Dasbor"), "kipp:dashboard", ["innovator", "verifier", "organiser", "judge"], order=0)

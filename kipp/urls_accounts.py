@@ -1,37 +1,27 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from kipp import forms
+from kipp import views_accounts
 
 urlpatterns = [
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(template_name="kipp/accounts/login.html", authentication_form=forms.LoginForm),
-        name="login",
-    ),
+    path("masuk/", views_accounts.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "lupa-sandi/",
-        auth_views.PasswordResetView.as_view(
-            template_name="kipp/accounts/password_reset.html",
-            email_template_name="kipp/email/password_reset.txt",
-            subject_template_name="kipp/email/password_reset_subject.txt",
-            success_url=reverse_lazy("kipp:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("daftar/", views_accounts.signup, name="signup"),
+    path("daftar/terkirim/", views_accounts.signup_done, name="signup_done"),
+    path("verifikasi/kirim-ulang/", views_accounts.resend_verification, name="resend_verification"),
+    path("verifikasi/<str:token>/", views_accounts.verify_email, name="verify_email"),
+    path("profil/", views_accounts.profile, name="profile"),
+    path("profil/kata-sandi/", views_accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("undang/", views_accounts.invite, name="invite"),
+    path("undangan/<uidb64>/<token>/", views_accounts.AcceptInvitationView.as_view(), name="accept_invitation"),
+    path("lupa-sandi/", views_accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "lupa-sandi/terkirim/",
         auth_views.PasswordResetDoneView.as_view(template_name="kipp/accounts/password_reset_done.html"),
         name="password_reset_done",
     ),
     path(
-        "atur-sandi/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="kipp/accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("kipp:password_reset_complete"),
-        ),
-        name="password_reset_confirm",
+        "atur-sandi/<uidb64>/<token>/", views_accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
     ),
     path(
         "atur-sandi/selesai/",

@@ -1,0 +1,207 @@
+"""Business writes about people: sign-up, email verification, invitations, profile and password events.
+
+Every function records an audit event through kipp.services.record_event; emails go out through kipp.mail.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
+
+from kipp.enums import Role
+from kipp.mail import absolute_url, send_templated_mail
+from kipp.services import record_event
+from kipp.tokens import (
+    VerificationLinkInvalid,
+    invitation_token_generator,
+    make_email_verification_token,
+    read_email_verification_token,
+)
+
+User = get_user_model()
+
+DUPLICATE_EMAIL_MESSAGE = _(
+    "Email ini sudah terdaftar. Silakan masuk, atau gunakan “Lupa kata sandi” bila Anda lupa kata sandinya."
+)
+RESEND_INTERVAL_SECONDS = 60
+
+
+def email_taken(email):
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
+def register_innovator(*, email, full_name, password, agency, position="", phone="", language="id", request=None):
+    """Create an inactive innovator account and email a verification link. Raises ValidationError on a taken email."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    if email_taken(email):
+        raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email")
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                full_name=full_name.strip(),
+                position=position.strip(),
+                phone=phone.strip(),
+                agency=agency,
+                role=Role.INNOVATOR,
+                language=language,
+                is_active=False,
+            )
+            record_event(
+                actor=user,
+                action="account.signed_up",
+                obj=user,
+                details={"agency": agency.pk, "agency_name": agency.name},
+                request=request,
+            )
+    except IntegrityError:  # a second sign-up with the same address won the race
+        raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email") from None
+    send_verification_email(user)
+    return user
+
+
+def send_verification_email(user):
+    path = reverse("kipp:verify_email", kwargs={"token": make_email_verification_token(user)})
+    send_templated_mail(
+        to=user.email,
+        template="kipp/email/verify_email",
+        context={
+            "user": user,
+            "link": absolute_url(path),
+            "valid_days": max(1, settings.EMAIL_VERIFICATION_MAX_AGE // 86400),
+        },
+        language=user.language,
+    )
+
+
+def verify_email(*, token, request=None):
+    """Activate the account named by a verification link. Returns (user, newly_verified).
+
+    Raises kipp.tokens.VerificationLinkExpired / VerificationLinkInvalid for a bad link."""
+    user_id, email = read_email_verification_token(token)
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id, email__iexact=email).first()
+        if user is None:
+            raise VerificationLinkInvalid()
+        if user.email_verified_at is not None:
+            return user, False
+        user.is_active = True
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["is_active", "email_verified_at"])
+        record_event(actor=user, action="account.email_verified", obj=user, request=request)
+    return user, True
+
+
+def resend_verification(*, email, request=None):
+    """Send a fresh link to an unverified account. Quietly does nothing for an unknown or verified address (the page
+    says the same either way, so it tells nobody which addresses exist) or when asked again within a minute."""
+    user = User.objects.filter(email__iexact=email.strip(), email_verified_at__isnull=True, is_active=False).first()
+    if user is None:
+        return False
+    if not cache.add(f"kipp:resend-verification:{user.pk}", 1, RESEND_INTERVAL_SECONDS):
+        return False
+    record_event(actor=None, action="account.verification_resent", obj=user, request=request)
+    send_verification_email(user)
+    return True
+
+
+def invitation_path(user):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse(
+        "kipp:accept_invitation", kwargs={"uidb64": uid, "token": invitation_token_generator.make_token(user)}
+    )
+
+
+def is_pending_invitation(user):
+    """Invited, and the set-password link not used yet."""
+    return user.role in (Role.VERIFIER, Role.JUDGE) and not user.has_usable_password() and user.last_login is None
+
+
+def invite_user(
+    *,
+    invited_by,
+    email,
+    full_name,
+    role,
+    region=None,
+    agency=None,
+    position="",
+    expertise="",
+    request=None,
+):
+    """Create a verifier or judge with an unusable password and email a set-password link.
+
+    Inviting an address whose invitation is still pending sends a new link (the old one stops working)."""
+    if role not in (Role.VERIFIER, Role.JUDGE):
+        raise ValidationError({"role": _("Hanya verifikator daerah dan juri yang diundang.")})
+    if role == Role.VERIFIER and region is None:
+        raise ValidationError({"region": _("Verifikator daerah harus punya daerah.")})
+    email = User.objects.normalize_email(email.strip()).lower()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is not None and not is_pending_invitation(user):
+            raise ValidationError({"email": _("Email ini sudah dipakai oleh akun yang aktif.")}, code="duplicate_email")
+        resent = user is not None
+        if user is None:
+            user = User(email=email)
+        user.full_name = full_name.strip()
+        user.role = role
+        user.region = region
+        user.agency = agency
+        user.position = position.strip()
+        user.expertise = expertise.strip()
+        user.is_active = True
+        user.set_unusable_password()  # also voids any earlier invitation link
+        user.save()
+        record_event(
+            actor=invited_by,
+            action="account.invitation_resent" if resent else "account.invited",
+            obj=user,
+            details={"role": role, "region": getattr(region, "pk", None), "agency": getattr(agency, "pk", None)},
+            request=request,
+        )
+    send_templated_mail(
+        to=user.email,
+        template="kipp/email/invitation",
+        context={
+            "user": user,
+            "invited_by": invited_by,
+            "link": absolute_url(invitation_path(user)),
+            "role": user.get_role_display(),
+            "valid_days": _invitation_days(),
+        },
+        language=user.language,
+    )
+    return user, resent
+
+
+def _invitation_days():
+    return max(1, settings.INVITATION_MAX_AGE // 86400)
+
+
+def accept_invitation(*, user, request=None):
+    """Called once the invited person has set a password: their email address is now proven."""
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    record_event(actor=user, action="account.invitation_accepted", obj=user, request=request)
+
+
+def update_profile(*, user, full_name, position, phone, language, request=None):
+    changed = {}
+    for field, value in {"full_name": full_name, "position": position, "phone": phone, "language": language}.items():
+        if getattr(user, field) != value:
+            changed[field] = value
+            setattr(user, field, value)
+    if changed:
+        with transaction.atomic():
+            user.save(update_fields=list(changed))
+            record_event(actor=user, action="account.profile_updated", obj=user, details=changed, request=request)
+    return user

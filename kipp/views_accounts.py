@@ -1,0 +1,218 @@
+"""Account pages: sign-up, email verification, login/logout, password reset and change, profile, invitations."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kipp import forms_accounts, services_accounts
+from kipp.enums import Role
+from kipp.models import User
+from kipp.permissions import can_invite
+from kipp.services import record_event
+from kipp.tokens import VerificationLinkExpired, VerificationLinkInvalid, invitation_token_generator
+
+
+def _set_language_cookie(response, language):
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "kipp/accounts/login.html"
+    authentication_form = forms_accounts.LoginForm
+    redirect_authenticated_user = True
+
+    def get_initial(self):
+        return {"username": self.request.GET.get("email", "")}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return _set_language_cookie(response, form.get_user().language)  # the user's preferred language
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        if getattr(form, "unverified_email", None):
+            context["resend_form"] = forms_accounts.ResendVerificationForm(initial={"email": form.unverified_email})
+        return context
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "kipp/accounts/password_reset.html"
+    form_class = forms_accounts.AuditedPasswordResetForm
+    email_template_name = "kipp/email/password_reset.txt"
+    subject_template_name = "kipp/email/password_reset_subject.txt"
+    success_url = reverse_lazy("kipp:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        return {"site_url": settings.SITE_URL}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "kipp/accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("kipp:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_event(actor=form.user, action="account.password_reset", obj=form.user, request=self.request)
+        return response
+
+
+class AcceptInvitationView(auth_views.PasswordResetConfirmView):
+    """The set-password link of an invitation (kipp.tokens.InvitationTokenGenerator, INVITATION_MAX_AGE)."""
+
+    template_name = "kipp/accounts/accept_invitation.html"
+    token_generator = invitation_token_generator
+    success_url = reverse_lazy("kipp:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services_accounts.accept_invitation(user=form.user, request=self.request)
+        messages.success(self.request, _("Kata sandi tersimpan. Silakan masuk dengan email dan kata sandi baru Anda."))
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "kipp/accounts/password_change.html"
+    success_url = reverse_lazy("kipp:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_event(
+            actor=self.request.user, action="account.password_changed", obj=self.request.user, request=self.request
+        )
+        messages.success(self.request, _("Kata sandi diganti."))
+        return response
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("kipp:dashboard")
+    form = forms_accounts.SignupForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        user = form.save(language=get_language() or settings.LANGUAGE_CODE)
+        if user is not None:
+            request.session["kipp_signup_email"] = user.email
+            return redirect("kipp:signup_done")
+    return render(request, "kipp/accounts/signup.html", {"form": form})
+
+
+def signup_done(request):
+    email = request.session.get("kipp_signup_email", "")
+    return render(
+        request,
+        "kipp/accounts/signup_done.html",
+        {"email": email, "resend_form": forms_accounts.ResendVerificationForm(initial={"email": email})},
+    )
+
+
+def verify_email(request, token):
+    try:
+        user, newly_verified = services_accounts.verify_email(token=token, request=request)
+    except VerificationLinkExpired as expired:
+        return render(
+            request,
+            "kipp/accounts/verify_failed.html",
+            {"expired": True, "form": forms_accounts.ResendVerificationForm(initial={"email": expired.email})},
+            status=400,
+        )
+    except VerificationLinkInvalid:
+        return render(
+            request,
+            "kipp/accounts/verify_failed.html",
+            {"expired": False, "form": forms_accounts.ResendVerificationForm()},
+            status=400,
+        )
+    if newly_verified:
+        messages.success(request, _("Email Anda sudah terverifikasi. Silakan masuk."))
+    else:
+        messages.info(request, _("Email ini sudah terverifikasi sebelumnya. Silakan masuk."))
+    return redirect(f"{reverse('kipp:login')}?email={user.email}")
+
+
+@require_POST
+def resend_verification(request):
+    form = forms_accounts.ResendVerificationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "kipp/accounts/verify_failed.html", {"expired": False, "form": form}, status=400)
+    services_accounts.resend_verification(email=form.cleaned_data["email"], request=request)
+    messages.info(
+        request,
+        _(
+            "Jika %(email)s terdaftar dan belum diverifikasi, tautan verifikasi baru sudah kami kirim. "
+            "Periksa juga folder spam."
+        )
+        % {"email": form.cleaned_data["email"]},
+    )
+    return redirect("kipp:login")
+
+
+@login_required
+def profile(request):
+    form = forms_accounts.ProfileForm(request.POST or None, instance=request.user, request=request)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(request, _("Profil tersimpan."))
+        return _set_language_cookie(redirect("kipp:profile"), user.language)
+    return render(
+        request,
+        "kipp/accounts/profile.html",
+        {"form": form, "password_form": PasswordChangeForm(request.user)},
+    )
+
+
+@login_required
+def invite(request):
+    if not can_invite(request.user):
+        raise PermissionDenied
+    form = forms_accounts.InviteForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        user, resent = form.save()
+        if user is not None:
+            if resent:
+                message = _("Undangan dikirim ulang ke %(email)s. Tautan sebelumnya tidak berlaku lagi.")
+            else:
+                message = _("Undangan terkirim ke %(email)s.")
+            messages.success(request, message % {"email": user.email})
+            return redirect("kipp:invite")
+    people = list(
+        User.objects.filter(Q(role=Role.VERIFIER) | Q(role=Role.JUDGE))
+        .select_related("region", "agency")
+        .order_by("role", "full_name")
+    )
+    for person in people:
+        person.invitation_pending = services_accounts.is_pending_invitation(person)
+    return render(request, "kipp/accounts/invite.html", {"form": form, "people": people})
+
+
+def lockout(request, original_response=None, credentials=None):
+    """django-axes lockout page (AXES_LOCKOUT_CALLABLE): says how long the lock lasts and what to do."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    return render(
+        request,
+        "kipp/lockout.html",
+        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )

@@ -1,0 +1,177 @@
+"""Organisers invite regional verifiers and judges; the emailed link sets a password."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kipp.models import AuditEvent, User
+from tests.factories import (
+    PASSWORD,
+    AgencyFactory,
+    InnovatorFactory,
+    JudgeFactory,
+    OrganiserFactory,
+    VerifierFactory,
+    region,
+)
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "Penilai-Jujur-2027"
+
+
+def _path(message):
+    return re.sub(r"^https?://[^/]+", "", re.search(r"https?://\S+/undangan/\S+", message.body).group(0))
+
+
+def _invite(client, **data):
+    payload = {"email": "verifikator@example.org", "full_name": "Andi Verifikator", "role": "verifier"}
+    payload.update(data)
+    return client.post(reverse("kipp:invite"), payload, follow=True)
+
+
+@pytest.mark.parametrize("factory", [InnovatorFactory, VerifierFactory, JudgeFactory])
+def test_only_organisers_may_invite(client, factory):
+    client.force_login(factory())
+    assert client.get(reverse("kipp:invite")).status_code == 403
+    assert _invite(client).status_code == 403
+    assert not User.objects.filter(email="verifikator@example.org").exists()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("kipp:invite"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("kipp:login"))
+
+
+def test_organiser_invites_a_verifier_who_sets_a_password_and_logs_in(client, settings):
+    settings.SITE_URL = "https://kipp.example.org"
+    organiser = OrganiserFactory(full_name="Ibu Organiser")
+    client.force_login(organiser)
+    response = _invite(client, region=region("73.04").pk, position="Kepala Bagian Organisasi")
+    assert "Undangan terkirim ke verifikator@example.org" in response.content.decode()
+
+    user = User.objects.get(email="verifikator@example.org")
+    assert (user.role, user.region.name, user.is_active, user.has_usable_password()) == (
+        "verifier",
+        "Jeneponto",
+        True,
+        False,
+    )
+    assert len(mail.outbox) == 1
+    assert "Ibu Organiser" in mail.outbox[0].body
+    assert "https://kipp.example.org/akun/undangan/" in mail.outbox[0].body
+    event = AuditEvent.objects.get(action="account.invited", object_id=str(user.pk))
+    assert event.actor == organiser
+
+    client.logout()
+    response = client.get(_path(mail.outbox[0]), follow=True)
+    assert "Buat kata sandi" in response.content.decode()
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True)
+    assert "Kata sandi tersimpan" in response.content.decode()
+    user.refresh_from_db()
+    assert user.email_verified_at is not None
+    assert AuditEvent.objects.filter(action="account.invitation_accepted", object_id=str(user.pk)).exists()
+
+    response = client.post(
+        reverse("kipp:login"), {"username": "verifikator@example.org", "password": NEW_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("kipp:dashboard")
+    assert "Andi Verifikator" in response.content.decode()
+
+    # the link worked once; now it is spent
+    client.logout()
+    response = client.get(_path(mail.outbox[0]))
+    assert "tidak berlaku lagi" in response.content.decode()
+
+
+def test_judge_invitation_with_agency_region_and_expertise(client):
+    client.force_login(OrganiserFactory())
+    agency = AgencyFactory(name="Dinas Kesehatan Kabupaten Gowa", region=region("73.06"))
+    _invite(
+        client,
+        email="panelis@example.org",
+        full_name="Prof. Panelis",
+        role="judge",
+        region=region("73.06").pk,
+        agency=agency.pk,
+        expertise="Kebijakan publik",
+    )
+    judge = User.objects.get(email="panelis@example.org")
+    assert (judge.role, judge.agency, judge.region.name, judge.expertise) == (
+        "judge",
+        agency,
+        "Gowa",
+        "Kebijakan publik",
+    )
+
+
+def test_verifier_needs_a_region(client):
+    client.force_login(OrganiserFactory())
+    response = _invite(client)
+    assert "Pilih daerah yang akan diverifikasi" in response.content.decode()
+    assert not User.objects.filter(email="verifikator@example.org").exists()
+    assert mail.outbox == []
+
+
+def test_an_active_account_cannot_be_invited_again(client):
+    InnovatorFactory(email="sudah@example.org")
+    client.force_login(OrganiserFactory())
+    response = _invite(client, email="sudah@example.org", role="judge")
+    assert "sudah dipakai oleh akun yang aktif" in response.content.decode()
+    assert User.objects.get(email="sudah@example.org").role == "innovator"
+
+
+def test_reinviting_a_pending_invitation_sends_a_new_link_and_voids_the_old(client):
+    client.force_login(OrganiserFactory())
+    _invite(client, email="juri@example.org", role="judge")
+    response = _invite(client, email="juri@example.org", role="judge", full_name="Juri Baru")
+    assert "Undangan dikirim ulang" in response.content.decode()
+    assert len(mail.outbox) == 2
+    assert User.objects.filter(email="juri@example.org").count() == 1
+    client.logout()
+    assert "tidak berlaku lagi" in client.get(_path(mail.outbox[0])).content.decode()
+    assert "Buat kata sandi" in client.get(_path(mail.outbox[1]), follow=True).content.decode()
+
+
+def test_expired_invitation_link_says_what_to_do(client, settings):
+    client.force_login(OrganiserFactory())
+    _invite(client, email="juri@example.org", role="judge")
+    client.logout()
+    settings.INVITATION_MAX_AGE = -1
+    html = client.get(_path(mail.outbox[0])).content.decode()
+    assert "kedaluwarsa" in html
+    assert "mengirim ulang undangan" in html
+
+
+def test_invite_page_lists_verifiers_and_judges_with_a_constant_number_of_queries(client):
+    client.force_login(OrganiserFactory())
+    VerifierFactory()
+    client.get(reverse("kipp:invite"))  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get(reverse("kipp:invite"))
+    assert response.status_code == 200
+    for n in range(5):
+        JudgeFactory(agency=AgencyFactory(name=f"Universitas {n}"), region=region("73.71"))
+        VerifierFactory()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("kipp:invite"))
+    assert response.content.decode().count("<tr>") == 1 + 11
+    assert len(many) == len(one)
+
+
+def test_password_set_link_and_login_for_a_judge(client):
+    organiser = OrganiserFactory()
+    client.force_login(organiser)
+    _invite(client, email="evaluator@example.org", role="judge")
+    client.logout()
+    response = client.get(_path(mail.outbox[0]), follow=True)
+    client.post(response.redirect_chain[-1][0], {"new_password1": PASSWORD + "x", "new_password2": PASSWORD + "x"})
+    response = client.post(reverse("kipp:login"), {"username": "evaluator@example.org", "password": PASSWORD + "x"})
+    assert response.status_code == 302
+    assert response.url == reverse("kipp:dashboard")
