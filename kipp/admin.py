@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from kipp.models import Agency, AuditEvent, Category, Competition, ProposalSection, Province, Region, User
+from kipp.services import apply_default_sections, record_event
 
 admin.site.site_header = _("Administrasi KIPP")
 admin.site.site_title = _("Administrasi KIPP")
@@ -95,6 +96,20 @@ class CompetitionAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CategoryInline, SectionInline]
+
+    def save_related(self, request, form, formsets, change):
+        """A competition added here without sections gets the default proposal template (kipp.defaults)."""
+        super().save_related(request, form, formsets, change)
+        competition = form.instance
+        if not change:
+            apply_default_sections(competition=competition)
+        record_event(
+            actor=request.user,
+            action="competition.changed" if change else "competition.created",
+            obj=competition,
+            details={"fields": form.changed_data, "via": "admin"},
+            request=request,
+        )
 
 
 @admin.register(AuditEvent)

@@ -8,7 +8,11 @@ class KippConfig(AppConfig):
 
     def ready(self):
         from kipp import signals  # noqa: F401  (audit log entries for logins)
+        from kipp.demo import seed_core
+        from kipp.hooks import register_seeder
         from kipp.navigation import register
+
+        register_seeder("kipp", seed_core, 0)
 
         register(_("Dasbor"), "kipp:dashboard", ["innovator", "verifier", "organiser", "judge"], order=0)
         register(_("Undang pengguna"), "kipp:invite", ["organiser"], order=90)

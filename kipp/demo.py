@@ -1,9 +1,18 @@
 """Demo data for `manage.py seed_demo`: the context shared by every layer's seeder, and kipp's own seeder."""
 
+import datetime
 import hashlib
 import random
+import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from kipp.enums import AgencyKind, Role
+from kipp.models import Agency, Competition, Region, User
+from kipp.services import create_competition
 
 
 @dataclass
@@ -36,6 +45,238 @@ class DemoContext:
             self.created[label] += n
 
 
+# --- kipp's seeder: agencies, competitions, accounts -------------------------------------------------------------
+
+PROVINCE_CODE = "73"
+JENEPONTO = "73.04"
+WITA = zoneinfo.ZoneInfo("Asia/Makassar")
+ORGANISER_NAME = "Biro Organisasi Setda Provinsi Sulawesi Selatan"
+
+# (region code, name, short name, kind, parent name): the named agencies of the 2023 Top 50 articles and the
+# provincial organiser first, then a handful per kabupaten/kota (built below).
+NAMED_AGENCIES = [
+    (PROVINCE_CODE, ORGANISER_NAME, "Biro Organisasi", AgencyKind.DEPARTMENT, None),
+    (PROVINCE_CODE, "Dinas Kesehatan Provinsi Sulawesi Selatan", "Dinkes Sulsel", AgencyKind.DEPARTMENT, None),
+    (PROVINCE_CODE, "Badan Pendapatan Daerah Provinsi Sulawesi Selatan", "Bapenda Sulsel", AgencyKind.DEPARTMENT, None),
+    (
+        PROVINCE_CODE,
+        "Badan Penelitian dan Pengembangan Daerah Provinsi Sulawesi Selatan",
+        "Balitbangda Sulsel",
+        AgencyKind.DEPARTMENT,
+        None,
+    ),
+    (JENEPONTO, "Dinas Pendidikan Kabupaten Jeneponto", "Disdik Jeneponto", AgencyKind.DEPARTMENT, None),
+    (JENEPONTO, "UPT SMPN 2 Rumbia", "SMPN 2 Rumbia", AgencyKind.UNIT, "Dinas Pendidikan Kabupaten Jeneponto"),
+    (JENEPONTO, "Dinas Perhubungan Kabupaten Jeneponto", "Dishub Jeneponto", AgencyKind.DEPARTMENT, None),
+    (JENEPONTO, "Dinas Kesehatan Kabupaten Jeneponto", "Dinkes Jeneponto", AgencyKind.DEPARTMENT, None),
+    (
+        JENEPONTO,
+        "UPT Puskesmas Bontosunggu",
+        "Puskesmas Bontosunggu",
+        AgencyKind.UNIT,
+        "Dinas Kesehatan Kabupaten Jeneponto",
+    ),
+    (JENEPONTO, "Bagian Organisasi Setda Kabupaten Jeneponto", "Bagian Organisasi", AgencyKind.DEPARTMENT, None),
+    (JENEPONTO, "Kecamatan Rumbia", "", AgencyKind.DISTRICT, None),
+]
+
+# Every other kabupaten/kota gets these (the name ends with the region's full name).
+REGIONAL_AGENCY_PATTERNS = [
+    ("Bagian Organisasi Setda {region}", "Bagian Organisasi"),
+    ("Dinas Kesehatan {region}", "Dinkes"),
+    ("Dinas Kependudukan dan Pencatatan Sipil {region}", "Disdukcapil"),
+    ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu {region}", "DPMPTSP"),
+]
+
+COMPETITION_DESCRIPTION_2023 = (
+    "Kompetisi Inovasi Pelayanan Publik Provinsi Sulawesi Selatan 2023, diselenggarakan oleh Biro Organisasi "
+    "Sekretariat Daerah Provinsi Sulawesi Selatan. Proposal melewati seleksi administrasi, penilaian proposal "
+    "oleh tim evaluator (Top 50), presentasi dan wawancara di hadapan panelis, lalu verifikasi lapangan (Top 30)."
+)
+COMPETITION_DESCRIPTION_2027 = (
+    "Panggilan terbuka KIPP Sulawesi Selatan 2027 bagi perangkat daerah, UPT, kecamatan, desa/kelurahan dan BUMD "
+    "se-Sulawesi Selatan. Inovasi harus sudah berjalan paling sedikit dua tahun (replikasi: satu tahun) dan diajukan "
+    "melalui Admin Lokal (Bagian Organisasi) kabupaten/kota masing-masing."
+)
+
+# (email local part, full name, position, region code or None, agency name or None, expertise)
+ORGANISERS = [
+    ("organiser", "Andi Rahmawati, S.Sos., M.Si.", "Analis Kelembagaan, Biro Organisasi", "Tata kelola inovasi"),
+    ("organiser2", "Muh. Ilham Syam, S.STP., M.AP.", "Kepala Subbagian Pelayanan Publik, Biro Organisasi", ""),
+]
+EVALUATORS = [
+    ("Dr. Nurlina Tahir, M.Si.", "Dosen, STIA LAN Makassar", "73.71", None, "Administrasi publik"),
+    ("Dr. Hasrul Anwar, M.Pd.", "Dosen, Universitas Negeri Makassar", None, None, "Pendidikan"),
+    (
+        "Dr. Rusli Daeng Tompo, M.Si.",
+        "Peneliti",
+        JENEPONTO,
+        "Dinas Pendidikan Kabupaten Jeneponto",
+        "Kebijakan pendidikan",
+    ),
+    ("Dr. Sitti Aminah, S.KM., M.Kes.", "Dosen, Universitas Hasanuddin", "73.71", None, "Kesehatan masyarakat"),
+    (
+        "Ir. Baharuddin Lopa, M.T.",
+        "Peneliti, Balitbangda Provinsi Sulawesi Selatan",
+        PROVINCE_CODE,
+        "Badan Penelitian dan Pengembangan Daerah Provinsi Sulawesi Selatan",
+        "Transportasi dan infrastruktur",
+    ),
+    ("Dra. Hj. Fatmawati Rauf, M.Si.", "Widyaiswara, BPSDM Provinsi Sulawesi Selatan", None, None, "Manajemen ASN"),
+    ("Dr. Irfan Mappiare, S.E., M.Si.", "Dosen, Universitas Muhammadiyah Makassar", "73.06", None, "Ekonomi daerah"),
+    ("Andi Sulfiana, S.IP., M.A.", "Program Officer, Yayasan BaKTI", None, None, "Pelayanan publik inklusif"),
+    ("Dr. Yusran Jusuf, M.Si.", "Dosen, Universitas Bosowa", "73.11", None, "Tata kelola digital"),
+]
+PANELISTS = [
+    ("Prof. Dr. Alwi Rahman, M.Si.", "Guru Besar, STIA LAN Makassar", None, None, "Inovasi sektor publik"),
+    ("Dr. Ir. Rosmiati Sabir, M.Si.", "Staf Ahli Gubernur Sulawesi Selatan", PROVINCE_CODE, None, "Pemerintahan"),
+    ("Dr. Muhammad Akil, M.P.A.", "Tenaga Ahli, KOMPAK", None, None, "Pelayanan dasar"),
+    ("Caroline Tupamahu, M.A.", "Direktur Eksekutif, Yayasan BaKTI", None, None, "Pembangunan Kawasan Timur"),
+    (
+        "Dr. Ahmad Yani, M.Si.",
+        "Peneliti Utama, Balitbangda Provinsi Sulawesi Selatan",
+        PROVINCE_CODE,
+        "Badan Penelitian dan Pengembangan Daerah Provinsi Sulawesi Selatan",
+        "Evaluasi kebijakan",
+    ),
+    ("Prof. Dr. Sangkala, M.A.", "Guru Besar, Universitas Hasanuddin", "73.71", None, "Manajemen publik"),
+]
+
+
 def seed_core(ctx):
-    """Regions come from a migration; this creates agencies, competitions and the demo accounts."""
-    raise NotImplementedError("filled in by the foundation work")
+    """Agencies for every region, the 2023 (closed) and 2027 (open) competitions, and the demo accounts.
+
+    Idempotent: existing rows (found by their natural key) are left as they are and not counted."""
+    regions = {region.code: region for region in Region.objects.all()}
+    agencies = _seed_agencies(ctx, regions)
+    _seed_competitions(ctx, regions)
+    _seed_accounts(ctx, regions, agencies)
+
+
+def _seed_agencies(ctx, regions):
+    agencies = {}
+    for region_code, name, short_name, kind, parent_name in NAMED_AGENCIES:
+        agencies[name] = _agency(ctx, regions[region_code], name, short_name, kind, agencies.get(parent_name))
+    for region in sorted(regions.values(), key=lambda r: r.code):
+        if region.kind == "provinsi" or region.province.code != PROVINCE_CODE:
+            continue
+        for pattern, short_name in REGIONAL_AGENCY_PATTERNS:
+            name = pattern.format(region=region.full_name)
+            agencies[name] = _agency(ctx, region, name, f"{short_name} {region.name}", AgencyKind.DEPARTMENT, None)
+    return agencies
+
+
+def _agency(ctx, region, name, short_name, kind, parent):
+    agency, created = Agency.objects.get_or_create(
+        region=region, name=name, defaults={"short_name": short_name, "kind": kind, "parent": parent}
+    )
+    ctx.count("agencies", created)
+    return agency
+
+
+def _seed_competitions(ctx, regions):
+    province = regions[PROVINCE_CODE].province
+    if not Competition.objects.filter(slug="kipp-sulsel-2023").exists():
+        create_competition(
+            actor=None,
+            slug="kipp-sulsel-2023",
+            name="KIPP Sulawesi Selatan 2023",
+            year=2023,
+            province=province,
+            organiser_name=ORGANISER_NAME,
+            code_prefix="SULSEL-2023",
+            description=COMPETITION_DESCRIPTION_2023,
+            opens_at=datetime.datetime(2022, 11, 14, 8, 0, tzinfo=WITA),
+            closes_at=datetime.datetime(2023, 1, 20, 23, 59, tzinfo=WITA),
+            minimum_age_months=24,
+            requires_regional_verification=True,
+        )
+        ctx.count("competitions")
+    if not Competition.objects.filter(slug="kipp-sulsel-2027").exists():
+        today = timezone.localdate()
+        create_competition(
+            actor=None,
+            slug="kipp-sulsel-2027",
+            name="KIPP Sulawesi Selatan 2027",
+            year=2027,
+            province=province,
+            organiser_name=ORGANISER_NAME,
+            code_prefix="SULSEL-2027",
+            description=COMPETITION_DESCRIPTION_2027,
+            opens_at=datetime.datetime.combine(today - datetime.timedelta(days=30), datetime.time(8, 0), WITA),
+            closes_at=datetime.datetime.combine(today + datetime.timedelta(days=120), datetime.time(23, 59), WITA),
+            minimum_age_months=24,
+            quota_per_agency=5,
+            quota_per_region=15,
+            requires_regional_verification=True,
+        )
+        ctx.count("competitions")
+
+
+def _seed_accounts(ctx, regions, agencies):
+    password_hash = make_password(ctx.password)  # one hash for every demo account: seeding stays fast
+
+    def account(email, label, description, **fields):
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"password": password_hash, "email_verified_at": timezone.now(), **fields}
+        )
+        ctx.count("accounts", created)
+        ctx.accounts.append((email, label, description))
+        return user
+
+    for local, name, position, expertise in ORGANISERS:
+        account(
+            f"{local}@demo.kipp.id",
+            "organiser",
+            name,
+            full_name=name,
+            position=position,
+            expertise=expertise,
+            role=Role.ORGANISER,
+            agency=agencies[ORGANISER_NAME],
+            is_staff=True,
+        )
+    account(
+        "verifier-jeneponto@demo.kipp.id",
+        "verifier",
+        "Bagian Organisasi, Kabupaten Jeneponto",
+        full_name="Hasnawati Karaeng Lompo, S.E.",
+        position="Kepala Bagian Organisasi Setda Kabupaten Jeneponto",
+        role=Role.VERIFIER,
+        region=regions[JENEPONTO],
+        agency=agencies["Bagian Organisasi Setda Kabupaten Jeneponto"],
+    )
+    account(
+        "sms@demo.kipp.id",
+        "innovator",
+        "UPT SMPN 2 Rumbia: Sapa Masyarakat Sekitar (SMS)",
+        full_name="Dr. Suhaedir Bahtiar",
+        position="Kepala UPT SMPN 2 Rumbia",
+        role=Role.INNOVATOR,
+        agency=agencies["UPT SMPN 2 Rumbia"],
+    )
+    account(
+        "dishub@demo.kipp.id",
+        "innovator",
+        "Dinas Perhubungan Kab. Jeneponto: Transportation Smart",
+        full_name="Dr. Aspamuji, S.STP",
+        position="Kepala Dinas Perhubungan Kabupaten Jeneponto",
+        role=Role.INNOVATOR,
+        agency=agencies["Dinas Perhubungan Kabupaten Jeneponto"],
+    )
+    evaluators = list(EVALUATORS)
+    for n in range(len(evaluators) + 1, max(ctx.options.get("judges") or 0, len(evaluators)) + 1):
+        evaluators.append((f"Evaluator Tambahan {n}", "Akademisi", None, None, "Administrasi publik"))
+    for prefix, people in (("evaluator", evaluators), ("panelist", PANELISTS)):
+        for n, (name, position, region_code, agency_name, expertise) in enumerate(people, start=1):
+            account(
+                f"{prefix}{n}@demo.kipp.id",
+                "judge",
+                f"{name} ({position})",
+                full_name=name,
+                position=position,
+                expertise=expertise,
+                role=Role.JUDGE,
+                region=regions[region_code] if region_code else None,
+                agency=agencies[agency_name] if agency_name else None,
+            )

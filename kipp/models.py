@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -200,6 +201,14 @@ class Competition(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError(
+                {"closes_at": _("Pendaftaran harus ditutup setelah dibuka: periksa tanggal buka dan tanggal tutup.")},
+                code="window_order",
+            )
 
     def is_open(self, at=None):
         at = at or timezone.now()

@@ -1,6 +1,7 @@
 """Business writes of the core domain. Every state change in the portal is recorded through record_event."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 
 from kipp.models import AuditEvent
 
@@ -22,3 +23,91 @@ def record_event(*, actor, action, obj=None, details=None, request=None, ip_addr
         event.object_repr = str(obj)[:300]
     event.save()
     return event
+
+
+def apply_default_sections(*, competition, sections=None):
+    """Give a competition the default proposal template (kipp.defaults) unless it already has sections."""
+    from kipp.defaults import DEFAULT_PROPOSAL_SECTIONS
+    from kipp.models import ProposalSection
+
+    if competition.sections.exists():
+        return 0
+    rows = [
+        ProposalSection(
+            competition=competition,
+            key=section.key,
+            title=section.title,
+            guidance=section.guidance,
+            word_limit=section.word_limit,
+            required=section.required,
+            order=index,
+        )
+        for index, section in enumerate(sections or DEFAULT_PROPOSAL_SECTIONS, start=1)
+    ]
+    ProposalSection.objects.bulk_create(rows)
+    return len(rows)
+
+
+def create_competition(
+    *,
+    actor,
+    slug,
+    name,
+    year,
+    organiser_name,
+    code_prefix,
+    opens_at,
+    closes_at,
+    description="",
+    groups=None,
+    categories=None,
+    sections=None,
+    province=None,
+    minimum_age_months=12,
+    quota_per_region=None,
+    quota_per_agency=None,
+    requires_regional_verification=True,
+    is_public=True,
+    request=None,
+):
+    """Create a competition with its categories and proposal template (default: the KIPP 2023 aspects).
+
+    Raises ValidationError with a clear message for a window that closes before it opens, a taken slug or prefix."""
+    from kipp.defaults import DEFAULT_CATEGORIES, DEFAULT_GROUPS
+    from kipp.models import Category, Competition
+
+    competition = Competition(
+        slug=slug,
+        name=name,
+        year=year,
+        organiser_name=organiser_name,
+        code_prefix=code_prefix,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        description=description,
+        groups=list(groups if groups is not None else DEFAULT_GROUPS),
+        province=province,
+        minimum_age_months=minimum_age_months,
+        quota_per_region=quota_per_region,
+        quota_per_agency=quota_per_agency,
+        requires_regional_verification=requires_regional_verification,
+        is_public=is_public,
+    )
+    competition.full_clean()
+    with transaction.atomic():
+        competition.save()
+        Category.objects.bulk_create(
+            Category(competition=competition, key=key, name=category_name, order=index)
+            for index, (key, category_name) in enumerate(
+                categories if categories is not None else DEFAULT_CATEGORIES, start=1
+            )
+        )
+        apply_default_sections(competition=competition, sections=sections)
+        record_event(
+            actor=actor,
+            action="competition.created",
+            obj=competition,
+            details={"slug": slug, "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat()},
+            request=request,
+        )
+    return competition

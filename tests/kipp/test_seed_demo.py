@@ -1,0 +1,112 @@
+"""seed_demo: idempotent, deterministic, and every demo account can log in with the given password."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from kipp.defaults import DEFAULT_PROPOSAL_SECTIONS
+from kipp.demo import DemoContext
+from kipp.models import Agency, Category, Competition, ProposalSection, User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = "sandi-demo-uji-2023"
+
+
+def _seed(**options):
+    out = io.StringIO()
+    call_command("seed_demo", entries=5, judges=3, password=DEMO_PASSWORD, stdout=out, **options)
+    return out.getvalue()
+
+
+def _counts():
+    return {model.__name__: model.objects.count() for model in (Agency, User, Competition, Category, ProposalSection)}
+
+
+def test_second_run_creates_nothing_and_every_demo_account_logs_in(client):
+    first = _seed()
+    assert "Created:" in first
+    counts = _counts()
+    second = _seed()
+    assert "Nothing to create" in second
+    assert _counts() == counts
+
+    emails = re.findall(r"^\s+(\S+@demo\.kipp\.id)\s", second, flags=re.MULTILINE)
+    expected = {
+        "organiser@demo.kipp.id",
+        "organiser2@demo.kipp.id",
+        "verifier-jeneponto@demo.kipp.id",
+        "sms@demo.kipp.id",
+        "dishub@demo.kipp.id",
+        *(f"evaluator{n}@demo.kipp.id" for n in range(1, 10)),
+        *(f"panelist{n}@demo.kipp.id" for n in range(1, 7)),
+    }
+    assert expected <= set(emails)
+    for email in sorted(set(emails)):
+        client.logout()
+        response = client.post(reverse("kipp:login"), {"username": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        assert response.url == reverse("kipp:dashboard")
+
+
+def test_demo_people_and_agencies_match_the_reference_instance():
+    _seed()
+    sms = User.objects.get(email="sms@demo.kipp.id")
+    assert sms.full_name == "Dr. Suhaedir Bahtiar"
+    assert sms.agency.name == "UPT SMPN 2 Rumbia"
+    assert sms.agency.kind == "upt"
+    assert sms.agency.parent.name == "Dinas Pendidikan Kabupaten Jeneponto"
+    dishub = User.objects.get(email="dishub@demo.kipp.id")
+    assert (dishub.full_name, dishub.agency.name) == ("Dr. Aspamuji, S.STP", "Dinas Perhubungan Kabupaten Jeneponto")
+    verifier = User.objects.get(email="verifier-jeneponto@demo.kipp.id")
+    assert (verifier.role, verifier.region.name) == ("verifier", "Jeneponto")
+    assert User.objects.filter(role="organiser", email__endswith="@demo.kipp.id").count() == 2
+    judges = User.objects.filter(role="judge")
+    assert judges.count() == 15
+    assert judges.filter(region__name="Jeneponto").exists()  # something for the conflict-of-interest checks
+    assert all(user.is_active and user.email_verified_at for user in User.objects.all())
+    # every kabupaten/kota and the province have agencies
+    assert Agency.objects.values("region").distinct().count() == 25
+    assert Agency.objects.filter(
+        name="Biro Organisasi Setda Provinsi Sulawesi Selatan", region__kind="provinsi"
+    ).exists()
+
+
+def test_demo_competitions_closed_2023_and_open_2027_with_the_default_template():
+    _seed()
+    closed = Competition.objects.get(slug="kipp-sulsel-2023")
+    open_call = Competition.objects.get(slug="kipp-sulsel-2027")
+    now = timezone.now()
+    assert not closed.is_open(now) and closed.closes_at < now
+    assert open_call.is_open(now)
+    assert (closed.code_prefix, open_call.code_prefix) == ("SULSEL-2023", "SULSEL-2027")
+    assert closed.groups == ["umum", "replikasi", "khusus"]
+    assert closed.minimum_age_months == 24 and closed.requires_regional_verification
+    assert closed.opens_at.year == 2022 and closed.closes_at.year == 2023
+    assert closed.categories.count() == 3
+    for competition in (closed, open_call):
+        sections = list(competition.sections.order_by("order"))
+        assert [s.key for s in sections] == [d.key for d in DEFAULT_PROPOSAL_SECTIONS]
+        assert sections[0].key == "ringkasan" and sections[0].word_limit == 200
+        assert all(s.guidance for s in sections)
+
+
+def test_demo_randomness_is_deterministic_for_a_seed():
+    def draws(seed, name):
+        rng = DemoContext(options={"seed": seed}, stdout=io.StringIO()).rng(name)
+        return [rng.random() for _ in range(5)]
+
+    assert draws(2023, "entries") == draws(2023, "entries")
+    assert draws(2023, "entries") != draws(2024, "entries")
+    assert draws(2023, "entries") != draws(2023, "judging")  # each seeder has its own stream
+
+
+def test_home_page_lists_the_open_2027_call_but_not_the_closed_2023_one(client):
+    _seed()
+    html = client.get("/").content.decode()
+    assert "KIPP Sulawesi Selatan 2027" in html
+    assert "KIPP Sulawesi Selatan 2023" not in html.split("Kompetisi dibuka")[1].split("</section>")[0]
