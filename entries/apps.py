@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class EntriesConfig(AppConfig):
     name = "entries"
     verbose_name = _("Proposal inovasi")
+
+    def ready(self):
+        from entries.dashboard import dashboard_sections
+        from kipp import hooks, navigation
+
+        hooks.register("dashboard_sections", dashboard_sections)
+        navigation.register(_("Proposal saya"), "entries:my", ["innovator"], order=20)
+        navigation.register(_("Antrean verifikasi"), "entries:verify_queue", ["verifier"], order=20)
+        navigation.register(_("Seleksi administrasi"), "entries:selection", ["organiser"], order=20)
+        navigation.register(_("Semua proposal"), "entries:organiser_list", ["organiser"], order=21)

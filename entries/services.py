@@ -158,7 +158,7 @@ def save_draft(*, entry, user, version, profile=None, answers=None, team=None, i
     with transaction.atomic():
         entry = _lock_entry(entry)
         if not permissions.can_edit_entry(user, entry):
-            raise PermissionDenied(_edit_refusal(user, entry))
+            raise PermissionDenied(edit_refusal(user, entry))
         if int(version) != entry.version:
             raise StaleEntryError(
                 _(
@@ -227,7 +227,7 @@ def _save_answers(entry, answers):
         ProposalAnswer.objects.bulk_update(changed, ["text", "updated_at"])
 
 
-def _edit_refusal(user, entry):
+def edit_refusal(user, entry):
     if not permissions.is_member_of_agency(user, entry):
         return _("Proposal ini milik instansi lain; Anda tidak dapat mengubahnya.")
     return _("Proposal berstatus “%(status)s” tidak dapat diubah sampai dikembalikan oleh verifikator.") % {
@@ -243,14 +243,14 @@ def add_attachment(*, entry, user, kind, uploaded, request=None):
     if kind not in AttachmentKind.values:
         raise ValidationError(_("Jenis lampiran tidak dikenal."))
     if not permissions.can_edit_entry(user, entry):
-        raise PermissionDenied(_edit_refusal(user, entry))
+        raise PermissionDenied(edit_refusal(user, entry))
     clean = clean_upload(kind, uploaded)  # CPU work outside the lock; raises ValidationError
     stored = []
     try:
         with transaction.atomic():
             entry = _lock_entry(entry)
             if not permissions.can_edit_entry(user, entry):
-                raise PermissionDenied(_edit_refusal(user, entry))
+                raise PermissionDenied(edit_refusal(user, entry))
             used = sum(entry.attachments.values_list("size", flat=True))
             limit = settings.UPLOAD_MAX_ENTRY_BYTES
             if used + clean.size > limit:
@@ -296,7 +296,7 @@ def remove_attachment(*, attachment, user, request=None):
     with transaction.atomic():
         entry = _lock_entry(attachment.entry)
         if not permissions.can_edit_entry(user, entry):
-            raise PermissionDenied(_edit_refusal(user, entry))
+            raise PermissionDenied(edit_refusal(user, entry))
         attachment = Attachment.objects.get(pk=attachment.pk, entry=entry)
         names = [n for n in (attachment.file.name, attachment.thumbnail.name) if n]
         attachment.delete()
@@ -341,7 +341,7 @@ def submit_entry(*, entry, user, now=None, request=None):
         Competition.objects.select_for_update().get(pk=entry.competition_id)
         entry = _lock_entry(entry)
         if not permissions.can_submit_entry(user, entry):
-            raise PermissionDenied(_edit_refusal(user, entry))
+            raise PermissionDenied(edit_refusal(user, entry))
         deadline = entry_deadline(entry)
         if now >= deadline:
             raise ValidationError(

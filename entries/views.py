@@ -1,27 +1,286 @@
 """Thin function views: load through a permission helper, call a service, redirect with a message."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from entries import permissions
+from entries import exports, permissions, services
+from entries.enums import EntryStatus
+from entries.forms import (
+    AttachmentForm,
+    BulkDecisionForm,
+    CreateEntryForm,
+    DecisionForm,
+    EntryFilterForm,
+    ExtendDeadlineForm,
+    ForwardForm,
+    IndicatorFormSet,
+    ProfileForm,
+    ReturnForm,
+    SectionsForm,
+    TeamFormSet,
+    formset_rows,
+)
 from entries.models import Attachment, Entry
-from entries.queries import entry_display_data
+from entries.queries import (
+    agency_entries,
+    annotate_checks,
+    entry_deadline,
+    entry_display_data,
+    organiser_entries,
+    selection_queue,
+    submission_problems,
+    verifier_handled,
+    verifier_queue,
+    with_checks,
+)
+from entries.services import INDICATOR_FIELDS, TEAM_FIELDS
+from kipp.models import Competition
+from kipp.queries import open_competitions
+
+PAGE_SIZE = 50
 
 
 def _entry_for(request, pk, predicate=permissions.can_view_entry):
     entry = get_object_or_404(Entry.objects.select_related("competition", "agency__region", "category"), pk=pk)
-    if not predicate(request.user, entry):
+    if not permissions.can_view_entry(request.user, entry):
         raise Http404  # do not reveal that the entry exists
+    if not predicate(request.user, entry):
+        raise PermissionDenied
     return entry
+
+
+def _error_messages(request, error):
+    for message in getattr(error, "messages", [str(error)]):
+        messages.error(request, message)
+
+
+def _require(predicate, user):
+    if not predicate(user):
+        raise PermissionDenied
+
+
+# Innovator ------------------------------------------------------------------------------------------
+
+
+@login_required
+def my_entries(request):
+    _require(permissions.can_create_entry, request.user)
+    entries = list(agency_entries(request.user))
+    return render(
+        request,
+        "entries/my_entries.html",
+        {"entries": entries, "competitions": list(open_competitions())},
+    )
+
+
+@login_required
+def entry_create(request, slug):
+    _require(permissions.can_create_entry, request.user)
+    competition = get_object_or_404(Competition, slug=slug)
+    form = CreateEntryForm(request.POST or None, competition=competition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.create_entry(
+                user=request.user,
+                competition=competition,
+                title=form.cleaned_data["title"],
+                group=form.cleaned_data["group"],
+                category=form.cleaned_data["category"],
+                request=request,
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("Draf %(code)s dibuat. Lengkapi proposal Anda.") % {"code": entry.code})
+            return redirect("entries:edit", entry.pk)
+    return render(request, "entries/create.html", {"form": form, "competition": competition})
+
+
+def _edit_forms(entry, data=None):
+    sections = entry.competition.sections.all()
+    answers = {a.section_id: a.text for a in entry.answers.all()}
+    team_initial = [{f: getattr(m, f) for f in TEAM_FIELDS} for m in entry.team_members.all()]
+    indicator_initial = [{f: getattr(i, f) for f in INDICATOR_FIELDS} for i in entry.indicators.all()]
+    return {
+        "profile_form": ProfileForm(data, instance=entry, prefix="profile"),
+        "sections_form": SectionsForm(data, sections=sections, answers=answers, prefix="answers"),
+        "team_formset": TeamFormSet(data, initial=team_initial or None, prefix="team"),
+        "indicator_formset": IndicatorFormSet(data, initial=indicator_initial or None, prefix="indicators"),
+    }
+
+
+@login_required
+def entry_edit(request, pk):
+    entry = _entry_for(request, pk)
+    if not permissions.can_edit_entry(request.user, entry):
+        messages.error(request, services.edit_refusal(request.user, entry))
+        return redirect("entries:detail", entry.pk)
+    forms = _edit_forms(entry, request.POST if request.method == "POST" else None)
+    version = entry.version
+    if request.method == "POST":
+        version = request.POST.get("version", "")
+        if all(f.is_valid() for f in forms.values()) and version.isdigit():
+            try:
+                services.save_draft(
+                    entry=entry,
+                    user=request.user,
+                    version=int(version),
+                    profile=forms["profile_form"].profile(),
+                    answers=forms["sections_form"].answers(),
+                    team=formset_rows(forms["team_formset"], TEAM_FIELDS),
+                    indicators=formset_rows(forms["indicator_formset"], INDICATOR_FIELDS),
+                    request=request,
+                )
+            except services.StaleEntryError as error:
+                _error_messages(request, error)
+                version = Entry.objects.values_list("version", flat=True).get(pk=entry.pk)
+            except ValidationError as error:
+                _error_messages(request, error)
+            else:
+                messages.success(request, _("Draf tersimpan."))
+                if "submit" in request.POST:
+                    return redirect("entries:submit", entry.pk)
+                return redirect("entries:edit", entry.pk)
+        else:
+            messages.error(request, _("Draf belum tersimpan: periksa isian yang ditandai."))
+    context = {
+        "entry": entry,
+        "version": version,
+        "attachment_form": AttachmentForm(),
+        "attachments": list(entry.attachments.all()),
+        "deadline": entry_deadline(entry),
+        "last_return": entry.status_changes.filter(to_status=EntryStatus.RETURNED).order_by("-created_at").first(),
+        **forms,
+    }
+    return render(request, "entries/edit.html", context)
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    entry = _entry_for(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                entry=entry,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                uploaded=form.cleaned_data["file"],
+                request=request,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("Lampiran diunggah."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("entries:edit", entry.pk)
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk):
+    attachment = get_object_or_404(Attachment.objects.select_related("entry__agency__region"), pk=pk)
+    entry = attachment.entry
+    if not permissions.can_view_entry(request.user, entry):
+        raise Http404
+    try:
+        services.remove_attachment(attachment=attachment, user=request.user, request=request)
+    except PermissionDenied as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("Lampiran dihapus."))
+    return redirect("entries:edit", entry.pk)
+
+
+@login_required
+def entry_submit(request, pk):
+    entry = _entry_for(request, pk)
+    if not permissions.can_submit_entry(request.user, entry):
+        messages.error(request, services.edit_refusal(request.user, entry))
+        return redirect("entries:detail", entry.pk)
+    if request.method == "POST":
+        try:
+            services.submit_entry(entry=entry, user=request.user, request=request)
+        except (ValidationError, PermissionDenied) as error:
+            problems = getattr(error, "messages", [str(error)])
+        else:
+            messages.success(request, _("Proposal %(code)s telah diajukan.") % {"code": entry.code})
+            return redirect("entries:detail", entry.pk)
+    else:
+        problems = submission_problems(entry)
+        deadline = entry_deadline(entry)
+        if timezone.now() >= deadline:
+            problems.insert(
+                0, _("Batas waktu pengajuan telah lewat: %(deadline)s.") % {"deadline": services.format_wita(deadline)}
+            )
+    return render(
+        request,
+        "entries/submit.html",
+        {"entry": entry, "problems": problems, "deadline": entry_deadline(entry)},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def entry_withdraw(request, pk):
+    entry = _entry_for(request, pk)
+    try:
+        services.withdraw_entry(entry=entry, user=request.user, note=request.POST.get("note", ""), request=request)
+    except (ValidationError, PermissionDenied) as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("Proposal ditarik."))
+    return redirect("entries:detail", entry.pk)
+
+
+# Reading --------------------------------------------------------------------------------------------
 
 
 @login_required
 def entry_detail(request, pk):
     entry = _entry_for(request, pk)
-    return render(request, "entries/detail.html", {"entry": entry, "data": entry_display_data(entry)})
+    user = request.user
+    context = {
+        "entry": entry,
+        "data": entry_display_data(entry),
+        "can_edit": permissions.can_edit_entry(user, entry),
+        "can_withdraw": permissions.can_withdraw_entry(user, entry),
+        "can_verify": permissions.can_verify_entry(user, entry),
+        "can_select": permissions.can_select_entry(user, entry),
+        "can_extend": permissions.can_extend_deadline(user, entry),
+        "show_checks": permissions.is_organiser(user) or user.role == "verifier",
+    }
+    if context["show_checks"]:
+        context["checks"] = with_checks(
+            annotate_checks(Entry.objects.filter(pk=entry.pk)).select_related("competition")
+        )[0].checks
+    if context["can_verify"]:
+        context["return_form"] = ReturnForm()
+        context["forward_form"] = ForwardForm()
+    if context["can_select"]:
+        context["decision_form"] = DecisionForm()
+    return render(request, "entries/detail.html", context)
+
+
+@login_required
+def entry_print(request, pk):
+    entry = _entry_for(request, pk)
+    return render(
+        request, "entries/print.html", {"entry": entry, "data": entry_display_data(entry), "now": timezone.now()}
+    )
 
 
 def _serve(request, pk, thumbnail):
@@ -56,3 +315,142 @@ def attachment_download(request, pk):
 @require_GET
 def attachment_thumbnail(request, pk):
     return _serve(request, pk, thumbnail=True)
+
+
+# Regional verifier ----------------------------------------------------------------------------------
+
+
+@login_required
+def verify_queue(request):
+    _require(permissions.can_use_verifier_queue, request.user)
+    queue = with_checks(verifier_queue(request.user))
+    handled = list(verifier_handled(request.user)[:PAGE_SIZE])
+    return render(request, "entries/verify_queue.html", {"queue": queue, "handled": handled})
+
+
+@login_required
+@require_POST
+def entry_verify(request, pk):
+    entry = _entry_for(request, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Tuliskan catatan untuk inovator: apa yang perlu diperbaiki."))
+            services.return_entry(entry=entry, user=request.user, note=form.cleaned_data["note"], request=request)
+            messages.success(request, _("Proposal %(code)s dikembalikan kepada inovator.") % {"code": entry.code})
+        elif action == "forward":
+            form = ForwardForm(request.POST)
+            note = form.cleaned_data["note"] if form.is_valid() else ""
+            services.forward_entry(entry=entry, user=request.user, note=note, request=request)
+            messages.success(request, _("Proposal %(code)s diteruskan ke penyelenggara.") % {"code": entry.code})
+        else:
+            raise ValidationError(_("Tindakan tidak dikenal."))
+    except (ValidationError, PermissionDenied) as error:
+        _error_messages(request, error)
+        return redirect("entries:detail", entry.pk)
+    return redirect("entries:verify_queue")
+
+
+# Organiser ------------------------------------------------------------------------------------------
+
+
+@login_required
+def selection(request):
+    _require(permissions.is_organiser, request.user)
+    queryset = selection_queue()
+    form = BulkDecisionForm(request.POST or None, queryset=Entry.objects.filter(status=EntryStatus.FORWARDED))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                decided = services.decide_eligibility_bulk(
+                    entries=form.cleaned_data["entries"],
+                    user=request.user,
+                    eligible=form.eligible,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    request=request,
+                )
+            except (ValidationError, PermissionDenied) as error:
+                _error_messages(request, error)
+            else:
+                messages.success(request, _("%(n)d proposal diputuskan.") % {"n": len(decided)})
+                return redirect("entries:selection")
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "entries/selection.html", {"page": page, "entries": with_checks(page.object_list), "form": form}
+    )
+
+
+@login_required
+@require_POST
+def entry_decide(request, pk):
+    entry = _entry_for(request, pk, lambda user, _entry: permissions.is_organiser(user))
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("entries:detail", entry.pk)
+    try:
+        services.decide_eligibility(
+            entry=entry,
+            user=request.user,
+            eligible=form.eligible,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _error_messages(request, error)
+        return redirect("entries:detail", entry.pk)
+    messages.success(request, _("Keputusan untuk %(code)s tersimpan.") % {"code": entry.code})
+    return redirect("entries:selection")
+
+
+@login_required
+def organiser_list(request):
+    _require(permissions.is_organiser, request.user)
+    form = EntryFilterForm(request.GET or None)
+    queryset = organiser_entries(**form.filters())
+    export = request.GET.get("export")
+    if export == "csv":
+        return exports.csv_response(queryset)
+    if export == "xlsx":
+        return exports.xlsx_response(queryset)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return render(request, "entries/organiser_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def extend_deadline(request, pk):
+    entry = _entry_for(request, pk, lambda user, _entry: permissions.is_organiser(user))
+    form = ExtendDeadlineForm(request.POST or None, initial={"deadline": services.default_extension_deadline()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.extend_deadline(
+                entry=entry,
+                user=request.user,
+                deadline=form.cleaned_data["deadline"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("Batas waktu %(code)s diperpanjang.") % {"code": entry.code})
+            return redirect("entries:detail", entry.pk)
+    extensions = entry.deadline_extensions.select_related("granted_by")
+    return render(
+        request,
+        "entries/extend_deadline.html",
+        {"entry": entry, "form": form, "deadline": entry_deadline(entry), "extensions": extensions},
+    )

@@ -1,0 +1,247 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from entries.enums import AttachmentKind, DecisionReason, EntryStatus, IndicatorDirection
+from entries.models import Entry
+from kipp.enums import EntryGroup
+from kipp.models import Category, Competition, Region
+from kipp.text import count_words
+
+
+def _group_choices(competition):
+    groups = competition.groups or EntryGroup.values
+    return [(value, label) for value, label in EntryGroup.choices if value in groups]
+
+
+class CreateEntryForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Judul inovasi"), max_length=250)
+    group = forms.ChoiceField(label=gettext_lazy("Kelompok"))
+    category = forms.ModelChoiceField(label=gettext_lazy("Kategori"), queryset=Category.objects.none(), required=False)
+
+    def __init__(self, *args, competition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = _group_choices(competition)
+        self.fields["category"].queryset = competition.categories.all()
+
+
+class ProfileForm(forms.ModelForm):
+    video_url = forms.URLField(
+        label=gettext_lazy("Tautan video"), max_length=300, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Entry
+        fields = [
+            "title",
+            "short_name",
+            "category",
+            "group",
+            "stage",
+            "started_on",
+            "is_digital",
+            "kecamatan",
+            "desa",
+            "supporting_agencies",
+            "video_url",
+        ]
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "supporting_agencies": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        competition = self.instance.competition
+        self.fields["category"].queryset = competition.categories.all()
+        self.fields["group"].choices = _group_choices(competition)
+        self.fields["video_url"].help_text = _("Tautan video paling lama 3 menit (YouTube, Google Drive, ...).")
+
+    def profile(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SectionsForm(forms.Form):
+    """One textarea per proposal section; the word limit is checked here and again in the service."""
+
+    def __init__(self, *args, sections, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = list(sections)
+        for section in self.sections:
+            attrs = {"rows": 6}
+            if section.word_limit:
+                attrs.update({"data-word-limit": section.word_limit, "data-word-counter": f"words-{section.key}"})
+            self.fields[self.field_name(section)] = forms.CharField(
+                label=section.title,
+                required=False,
+                max_length=20000,
+                help_text=section.guidance,
+                initial=answers.get(section.pk, ""),
+                widget=forms.Textarea(attrs=attrs),
+            )
+
+    @staticmethod
+    def field_name(section):
+        return f"section_{section.pk}"
+
+    def clean(self):
+        cleaned = super().clean()
+        for section in self.sections:
+            name = self.field_name(section)
+            words = count_words(cleaned.get(name, ""))
+            if section.word_limit and words > section.word_limit:
+                self.add_error(
+                    name,
+                    _("%(words)d kata; batasnya %(limit)d kata.") % {"words": words, "limit": section.word_limit},
+                )
+        return cleaned
+
+    def rows(self):
+        return [{"section": s, "field": self[self.field_name(s)]} for s in self.sections]
+
+    def answers(self):
+        return {s.pk: self.cleaned_data.get(self.field_name(s), "") for s in self.sections}
+
+
+class TeamMemberForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Nama"), max_length=150)
+    position = forms.CharField(label=gettext_lazy("Jabatan"), max_length=150, required=False)
+    contact = forms.CharField(label=gettext_lazy("Kontak (email/telepon)"), max_length=150, required=False)
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Indikator"), max_length=200)
+    unit = forms.CharField(label=gettext_lazy("Satuan"), max_length=40, required=False)
+    direction = forms.ChoiceField(label=gettext_lazy("Arah"), choices=IndicatorDirection.choices)
+    baseline_value = forms.DecimalField(label=gettext_lazy("Nilai awal"), max_digits=16, decimal_places=4)
+    baseline_on = forms.DateField(
+        label=gettext_lazy("Tanggal nilai awal"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    latest_value = forms.DecimalField(label=gettext_lazy("Nilai terkini"), max_digits=16, decimal_places=4)
+    latest_on = forms.DateField(
+        label=gettext_lazy("Tanggal nilai terkini"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source = forms.CharField(label=gettext_lazy("Sumber data"), max_length=250, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("baseline_on") and cleaned.get("latest_on") and cleaned["latest_on"] < cleaned["baseline_on"]:
+            self.add_error("latest_on", _("Tanggal nilai terkini tidak boleh sebelum tanggal nilai awal."))
+        return cleaned
+
+
+TeamFormSet = forms.formset_factory(TeamMemberForm, extra=2, can_delete=True, max_num=30, validate_max=True)
+IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=1, can_delete=True, max_num=20, validate_max=True)
+
+
+def formset_rows(formset, fields):
+    """The filled, not deleted rows of a valid formset as dicts for the service."""
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() or form.cleaned_data.get("DELETE"):
+            continue
+        rows.append({name: form.cleaned_data.get(name) for name in fields})
+    return rows
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Jenis lampiran"), choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label=gettext_lazy("Berkas"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+        help_text=gettext_lazy("Foto: JPEG, PNG atau WebP. Dokumen dan SK: PDF (SK boleh berupa foto)."),
+    )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Catatan untuk inovator"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
+class ForwardForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Catatan (opsional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Keputusan"),
+        choices=[
+            (EntryStatus.ELIGIBLE, EntryStatus.ELIGIBLE.label),
+            (EntryStatus.INELIGIBLE, EntryStatus.INELIGIBLE.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Alasan (jika tidak lolos)"),
+        choices=[("", "–"), *DecisionReason.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == EntryStatus.INELIGIBLE and not cleaned.get("reason"):
+            self.add_error("reason", _("Pilih alasan ketidaklolosan."))
+        return cleaned
+
+    @property
+    def eligible(self):
+        return self.cleaned_data["decision"] == EntryStatus.ELIGIBLE
+
+
+class BulkDecisionForm(DecisionForm):
+    entries = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Proposal"), queryset=Entry.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].queryset = queryset
+
+
+class ExtendDeadlineForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=gettext_lazy("Batas waktu baru (WITA)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    reason = forms.CharField(label=gettext_lazy("Alasan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError(_("Batas waktu baru harus di masa depan."))
+        return deadline
+
+
+class EntryFilterForm(forms.Form):
+    competition = forms.ModelChoiceField(
+        label=gettext_lazy("Kompetisi"), queryset=Competition.objects.all(), required=False
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=[("", "–"), *EntryStatus.choices], required=False)
+    region = forms.ModelChoiceField(label=gettext_lazy("Daerah"), queryset=Region.objects.all(), required=False)
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Kategori"), queryset=Category.objects.select_related("competition"), required=False
+    )
+    group = forms.ChoiceField(label=gettext_lazy("Kelompok"), choices=[("", "–"), *EntryGroup.choices], required=False)
+    q = forms.CharField(label=gettext_lazy("Cari"), max_length=100, required=False)
+
+    def filters(self):
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "competition": data.get("competition"),
+            "status": data.get("status", ""),
+            "region": data.get("region"),
+            "category": data.get("category"),
+            "group": data.get("group", ""),
+            "search": data.get("q", ""),
+        }
