@@ -7,7 +7,7 @@ class KippConfig(AppConfig):
     verbose_name = _("Inti KIPP")
 
     def ready(self):
-        from kipp import signals  # noqa: F401  (audit log entries for logins)
+        from kipp import checks, signals  # noqa: F401  (system checks; audit log entries for logins)
         from kipp.demo import seed_core
         from kipp.hooks import register_seeder
         from kipp.navigation import register

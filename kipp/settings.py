@@ -31,6 +31,11 @@ else:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 
+# Django's security.W009 (SECRET_KEY shorter than 50 characters) is silenced because the deployment check of the
+# foundation issue must pass with a placeholder key (`DEBUG=0 SECRET_KEY=x ... check --deploy --fail-level WARNING`).
+# kipp.checks.check_secret_key_strength reports the same condition as kipp.I001 (information), so it stays visible.
+SILENCED_SYSTEM_CHECKS = ["security.W009"]
+
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)  # reverse proxies in front of gunicorn
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
