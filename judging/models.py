@@ -290,3 +290,6 @@ class RankingSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.round} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+from judging.publication_models import *  # noqa: E402,F401,F403
