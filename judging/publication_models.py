@@ -103,6 +103,11 @@ class Announcement(models.Model):
             models.CheckConstraint(condition=Q(kind__in=AnnouncementKind.values), name="announcement_kind_valid"),
             models.CheckConstraint(condition=Q(list_order__in=ListOrder.values), name="announcement_order_valid"),
             models.CheckConstraint(condition=~Q(number=""), name="announcement_has_number"),
+            models.UniqueConstraint(
+                fields=["previous"],
+                condition=~Q(state=AnnouncementState.WITHDRAWN),
+                name="announcement_one_live_correction",
+            ),
         ]
         indexes = [models.Index(fields=["state", "embargo_until"])]
 
