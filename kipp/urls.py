@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kipp import views
+from kipp import views, views_accounts
 
 kipp_patterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include((kipp_patterns, "kipp"))),
     path("proposal/", include("entries.urls")),
     path("penilaian/", include("judging.urls")),
+    path("i18n/setlang/", views_accounts.set_language, name="set_language"),  # also saves a signed-in user's choice
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

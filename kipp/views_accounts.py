@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from kipp import forms_accounts, services_accounts
@@ -45,7 +46,9 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        return _set_language_cookie(response, form.get_user().language)  # the user's preferred language
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:  # a language picked on this device wins
+            _set_language_cookie(response, form.get_user().language)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -102,6 +105,24 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         )
         messages.success(self.request, _("Kata sandi diganti."))
         return response
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch; for a signed-in user the choice also becomes the profile's preference (emails)."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES) and language != request.user.language:
+        user = User.objects.get(pk=request.user.pk)
+        services_accounts.update_profile(
+            user=user,
+            full_name=user.full_name,
+            position=user.position,
+            phone=user.phone,
+            language=language,
+            request=request,
+        )
+    return response
 
 
 def signup(request):

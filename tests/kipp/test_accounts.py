@@ -259,6 +259,24 @@ def test_login_uses_the_users_language_preference(client):
     assert response.cookies["django_language"].value == "en"
 
 
+def test_a_language_picked_before_login_is_kept(client):
+    InnovatorFactory(email="indonesian@example.org", language="id")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.post(
+        reverse("kipp:login"), {"username": "indonesian@example.org", "password": PASSWORD}, follow=True
+    )
+    assert "Welcome," in response.content.decode()
+
+
+def test_language_switch_of_a_signed_in_user_becomes_the_preference(client):
+    user = InnovatorFactory(language="id")
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "en"
+    assert AuditEvent.objects.filter(action="account.profile_updated", object_id=str(user.pk)).exists()
+
+
 def test_email_verified_at_is_set_only_by_verification(client):
     user = InnovatorFactory(is_active=False, email_verified_at=None)
     before = timezone.now()
