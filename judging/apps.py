@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class JudgingConfig(AppConfig):
     name = "judging"
     verbose_name = _("Penilaian")
+
+    def ready(self):
+        from entries.permissions import register_view_rule
+        from judging.demo import seed_judging
+        from judging.hooks import dashboard_sections
+        from judging.permissions import judge_may_view_entry
+        from kipp import hooks, navigation
+
+        navigation.register(_("Penilaian saya"), "judging:my_rounds", ["judge"], order=30)
+        navigation.register(_("Babak penilaian"), "judging:round_index", ["organiser"], order=40)
+        hooks.register("dashboard_sections", dashboard_sections)
+        hooks.register_seeder("judging", seed_judging, 200)
+        register_view_rule(judge_may_view_entry)

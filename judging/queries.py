@@ -265,14 +265,24 @@ def judge_progress(round_):
 
 
 def round_progress(round_):
-    """Final counting sheets / expected (assignments not recused). One query."""
-    qs = Assignment.objects.filter(round=round_).annotate(recused=recused_q())
-    counts = qs.aggregate(
-        expected=Count("id", filter=Q(recused=False)),
-        final=Count("id", filter=Q(recused=False, sheet__state=SheetState.FINAL)),
-        draft=Count("id", filter=Q(recused=False, sheet__state=SheetState.DRAFT)),
-        recused=Count("id", filter=Q(recused=True)),
+    """Final counting sheets / expected (assignments not recused). One query (grouped, at most six rows)."""
+    groups = (
+        Assignment.objects.filter(round=round_)
+        .annotate(recused=recused_q())
+        .values("recused", "sheet__state")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    counts = {"expected": 0, "final": 0, "draft": 0, "recused": 0}
+    for group in groups:
+        if group["recused"]:
+            counts["recused"] += group["n"]
+            continue
+        counts["expected"] += group["n"]
+        if group["sheet__state"] == SheetState.FINAL:
+            counts["final"] += group["n"]
+        elif group["sheet__state"] == SheetState.DRAFT:
+            counts["draft"] += group["n"]
     counts["percent"] = round(100 * counts["final"] / counts["expected"]) if counts["expected"] else 0
     return counts
 

@@ -1,0 +1,481 @@
+"""Judging pages. Thin function views: load through a permission helper, call one service, redirect with a message."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from entries.models import Entry
+from judging import charts, forms, permissions, queries, services
+from judging.enums import RoundState, SheetState
+from judging.exports import CONTENT_TYPES, RESULT_FORMATS, SCORE_FORMATS, file_name, iter_scores, results_bytes
+from judging.models import Assignment, Conflict, Criterion, Round, RoundEntry, ScoreBand, ScoreSheet
+from kipp.models import Competition, User
+from kipp.services import record_event
+
+
+def _refuse(request, message, status=403):
+    return render(request, "judging/refused.html", {"message": message}, status=status)
+
+
+def _error_text(error):
+    return " ".join(str(m) for m in getattr(error, "messages", [str(error)]))
+
+
+def _round_for(request, competition, round_slug):
+    return get_object_or_404(
+        Round.objects.select_related("competition"), competition__slug=competition, slug=round_slug
+    )
+
+
+def _organiser_only(view):
+    """Organiser pages: 403 with a clear message for anyone else."""
+
+    def wrapper(request, *args, **kwargs):
+        if not permissions.is_organiser(request.user):
+            return _refuse(request, _("Halaman ini hanya untuk penyelenggara."))
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return login_required(wrapper)
+
+
+# Organiser: rounds ------------------------------------------------------------------------------------------------
+
+
+@_organiser_only
+def round_index(request):
+    competitions = Competition.objects.prefetch_related(
+        Prefetch("rounds", queryset=Round.objects.order_by("order"))
+    ).order_by("-year", "name")
+    return render(request, "judging/round_index.html", {"competitions": competitions})
+
+
+@_organiser_only
+def round_create(request, competition):
+    competition = get_object_or_404(Competition, slug=competition)
+    form = forms.RoundCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.create_round(competition=competition, actor=request.user, **form.cleaned_data)
+        except services.JudgingError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Babak dibuat dengan rubrik bawaan."))
+            return redirect("judging:round_setup", competition=competition.slug, round_slug=round_.slug)
+    return render(request, "judging/round_create.html", {"competition": competition, "form": form})
+
+
+def _setup_context(request, round_):
+    criteria = list(round_.criteria.prefetch_related("bands").order_by("order", "id"))
+    judges = queries.judge_progress(round_)
+    conflict_list = list(
+        Conflict.objects.filter(Q(round__isnull=True) | Q(round=round_), competition_id=round_.competition_id)
+        .select_related("judge", "entry")
+        .order_by("entry__code", "judge__full_name")
+    )
+    return {
+        "round": round_,
+        "criteria": criteria,
+        "judges": judges,
+        "entry_count": RoundEntry.objects.filter(round=round_).count(),
+        "assignment_count": Assignment.objects.filter(round=round_).count(),
+        "conflicts": conflict_list,
+        "rubric_editable": services.rubric_editable(round_),
+        "settings_form": forms.RoundSettingsForm(instance=round_) if round_.state == RoundState.SETUP else None,
+        "criterion_form": forms.CriterionForm(prefix="new"),
+        "judges_form": forms.JudgesForm(round_=round_),
+        "assign_form": forms.AssignForm(round_=round_),
+        "conflict_form": forms.ConflictForm(round_=round_),
+        "entry_form": forms.AddEntryForm(),
+        "reason_form": forms.ReasonForm(),
+    }
+
+
+@_organiser_only
+def round_setup(request, competition, round_slug):
+    round_ = _round_for(request, competition, round_slug)
+    return render(request, "judging/round_setup.html", _setup_context(request, round_))
+
+
+def _back_to_setup(round_):
+    return redirect("judging:round_setup", competition=round_.competition.slug, round_slug=round_.slug)
+
+
+@require_POST
+@_organiser_only
+def round_action(request, competition, round_slug, action):
+    """Every organiser write on a round's setup page: one service call each."""
+    round_ = _round_for(request, competition, round_slug)
+    handlers = {
+        "settings": _action_settings,
+        "criterion": _action_criterion,
+        "criterion-delete": _action_criterion_delete,
+        "judges": _action_judges,
+        "assign": _action_assign,
+        "auto-assign": _action_auto_assign,
+        "conflict": _action_conflict,
+        "entry": _action_entry,
+        "open": _action_open,
+        "close": _action_close,
+        "reopen": _action_reopen,
+        "publish": _action_publish,
+        "replace": _action_replace,
+    }
+    handler = handlers.get(action)
+    if handler is None:
+        raise Http404
+    try:
+        result = handler(request, round_)
+    except services.JudgingError as error:
+        messages.error(request, _error_text(error))
+        result = None
+    if result is not None:
+        messages.success(request, result)
+    target = request.POST.get("next")
+    if target == "dashboard":
+        return redirect("judging:round_dashboard", competition=round_.competition.slug, round_slug=round_.slug)
+    return _back_to_setup(round_)
+
+
+def _invalid(form):
+    errors = [str(e) for errs in form.errors.values() for e in errs]
+    raise services.JudgingError(" ".join(errors) or _("Periksa isian formulir."))
+
+
+def _action_settings(request, round_):
+    if round_.state != RoundState.SETUP:
+        raise services.JudgingError(_("Pengaturan babak hanya dapat diubah sebelum penilaian dibuka."))
+    form = forms.RoundSettingsForm(request.POST, instance=round_)
+    if not form.is_valid():
+        _invalid(form)
+    round_ = form.save(commit=False)
+    round_.tie_break = form.cleaned_data["tie_break"]
+    round_.save()
+    record_event(
+        actor=request.user, action="judging.round_settings_changed", obj=round_, details={"fields": form.changed_data}
+    )
+    return _("Pengaturan babak disimpan.")
+
+
+def _action_criterion(request, round_):
+    pk = request.POST.get("criterion")
+    criterion = get_object_or_404(Criterion, pk=pk, round=round_) if pk else None
+    form = forms.CriterionForm(
+        request.POST, prefix=None if criterion else "new", instance=criterion or Criterion(round=round_)
+    )
+    if not form.is_valid():
+        _invalid(form)
+    services.save_criterion(
+        round_=round_,
+        actor=request.user,
+        criterion=criterion,
+        **{name: form.cleaned_data[name] for name in form.Meta.fields},
+    )
+    return _("Kriteria disimpan; total dihitung ulang.")
+
+
+def _action_criterion_delete(request, round_):
+    criterion = get_object_or_404(Criterion, pk=request.POST.get("criterion"), round=round_)
+    services.delete_criterion(criterion=criterion, actor=request.user)
+    return _("Kriteria dihapus.")
+
+
+def _action_judges(request, round_):
+    form = forms.JudgesForm(request.POST, round_=round_)
+    if not form.is_valid():
+        _invalid(form)
+    count = services.add_judges(round_=round_, judges=form.cleaned_data["judges"], actor=request.user)
+    return _("%(n)s juri ditambahkan.") % {"n": count}
+
+
+def _action_assign(request, round_):
+    form = forms.AssignForm(request.POST, round_=round_)
+    if not form.is_valid():
+        _invalid(form)
+    entry = form.cleaned_data["entry"]
+    count = services.bulk_assign(
+        round_=round_, pairs=[(entry.pk, j.pk) for j in form.cleaned_data["judges"]], actor=request.user
+    )
+    return _("%(n)s penugasan dibuat.") % {"n": count}
+
+
+def _action_auto_assign(request, round_):
+    count = services.auto_assign(round_=round_, actor=request.user)
+    return _("%(n)s penugasan otomatis dibuat.") % {"n": count}
+
+
+def _action_conflict(request, round_):
+    form = forms.ConflictForm(request.POST, round_=round_)
+    if not form.is_valid():
+        _invalid(form)
+    data = form.cleaned_data
+    services.record_conflict(
+        competition=round_.competition,
+        judge=data["judge"],
+        entry=data["entry"],
+        reason=data["reason"],
+        actor=request.user,
+        round_=None if data["whole_competition"] else round_,
+    )
+    return _("Konflik kepentingan dicatat.")
+
+
+def _action_entry(request, round_):
+    form = forms.AddEntryForm(request.POST)
+    if not form.is_valid():
+        _invalid(form)
+    entry = Entry.objects.filter(competition=round_.competition, code=form.cleaned_data["code"].strip()).first()
+    if entry is None:
+        raise services.JudgingError(_("Tidak ada proposal dengan kode itu di kompetisi ini."))
+    services.add_round_entry(round_=round_, entry=entry, reason=form.cleaned_data["reason"], actor=request.user)
+    return _("Proposal ditambahkan ke babak.")
+
+
+def _action_open(request, round_):
+    services.open_round(round_=round_, actor=request.user)
+    return _("Babak dibuka untuk penilaian.")
+
+
+def _action_close(request, round_):
+    services.close_round(round_=round_, actor=request.user)
+    return _("Babak ditutup; potret peringkat disimpan.")
+
+
+def _action_reopen(request, round_):
+    services.reopen_round(round_=round_, actor=request.user, reason=request.POST.get("reason", ""))
+    return _("Babak dibuka kembali.")
+
+
+def _action_publish(request, round_):
+    services.publish_round(round_=round_, actor=request.user)
+    return _("Hasil babak diumumkan.")
+
+
+def _action_replace(request, round_):
+    form = forms.ReplacementForm(request.POST)
+    if not form.is_valid():
+        _invalid(form)
+    entry = get_object_or_404(Entry, pk=form.cleaned_data["entry"], competition=round_.competition)
+    judge = get_object_or_404(User, pk=form.cleaned_data["judge"], role="judge")
+    services.assign_replacement(round_=round_, entry=entry, judge=judge, actor=request.user)
+    return _("Juri pengganti ditugaskan.")
+
+
+# Organiser: dashboard and downloads --------------------------------------------------------------------------------
+
+
+@_organiser_only
+def round_dashboard(request, competition, round_slug):
+    round_ = _round_for(request, competition, round_slug)
+    criteria = queries.round_criteria(round_)
+    ranking = queries.round_ranking(round_, criteria=criteria)
+    judges = queries.judge_progress(round_)
+    names = {row["judge"].pk: row["judge"].full_name for row in judges}
+    for row in ranking:
+        row["outlier_names"] = [names.get(pk, "?") for pk in row["outlier_judge_ids"]]
+        row["criteria_list"] = [row["criteria"].get(c.key) for c in criteria]
+    short = queries.entries_short_of_k(round_)
+    candidates = queries.replacement_candidates(round_, short) if short else {}
+    for item in short:
+        item.candidates = candidates.get(item.entry_id, [])
+    context = {
+        "round": round_,
+        "criteria": criteria,
+        "ranking": ranking,
+        "progress": queries.round_progress(round_),
+        "judges": judges,
+        "chart": charts.distribution_chart(queries.judge_distribution(round_), judges),
+        "short": short,
+        "snapshots": list(round_.snapshots.order_by("-created_at")[:10]),
+        "score_formats": SCORE_FORMATS,
+        "result_formats": RESULT_FORMATS,
+        "reason_form": forms.ReasonForm(),
+    }
+    return render(request, "judging/round_dashboard.html", context)
+
+
+@_organiser_only
+def round_download(request, competition, round_slug, kind, fmt):
+    round_ = _round_for(request, competition, round_slug)
+    if kind == "nilai" and fmt in SCORE_FORMATS:
+        response = StreamingHttpResponse(
+            (chunk.encode("utf-8") for chunk in iter_scores(round_, fmt)), content_type=CONTENT_TYPES[fmt]
+        )
+        name = file_name(round_, "scores", fmt)
+    elif kind == "hasil" and fmt in RESULT_FORMATS:
+        response = HttpResponse(results_bytes(round_, fmt), content_type=CONTENT_TYPES[fmt])
+        name = file_name(round_, "results", fmt)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    record_event(actor=request.user, action="judging.exported", obj=round_, details={"file": name})
+    return response
+
+
+@_organiser_only
+def snapshot_detail(request, competition, round_slug, pk):
+    round_ = _round_for(request, competition, round_slug)
+    snapshot = get_object_or_404(round_.snapshots, pk=pk)
+    keys = [c["key"] for c in snapshot.criteria]
+    rows = [{**row, "criteria_list": [row["criteria"].get(k) for k in keys]} for row in snapshot.rows]
+    return render(request, "judging/snapshot.html", {"round": round_, "snapshot": snapshot, "rows": rows, "keys": keys})
+
+
+@require_POST
+@_organiser_only
+def sheet_unlock(request, pk):
+    sheet = get_object_or_404(ScoreSheet.objects.select_related("assignment__round__competition"), pk=pk)
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tuliskan alasan membuka kunci lembar nilai."))
+    else:
+        try:
+            services.unlock_sheet(sheet=sheet, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.JudgingError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Lembar nilai dibuka kembali sebagai draf."))
+    return redirect("judging:sheet", pk=sheet.assignment_id)
+
+
+# Judges ------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def my_rounds(request):
+    if not permissions.can_view_queue(request.user):
+        return _refuse(request, _("Halaman ini hanya untuk juri (evaluator/panelis)."))
+    return render(request, "judging/my_rounds.html", {"rounds": queries.judge_rounds(request.user)})
+
+
+@login_required
+def judge_queue(request, competition, round_slug):
+    if not permissions.can_view_queue(request.user):
+        return _refuse(request, _("Halaman ini hanya untuk juri (evaluator/panelis)."))
+    round_ = _round_for(request, competition, round_slug)
+    items = queries.judge_queue(round_, request.user)
+    counted = [i for i in items if not i["recused"]]
+    final = sum(1 for i in counted if i["status"] == "final")
+    return render(
+        request,
+        "judging/queue.html",
+        {
+            "round": round_,
+            "items": items,
+            "final": final,
+            "total": len(counted),
+            "percent": round(100 * final / len(counted)) if counted else 0,
+        },
+    )
+
+
+def _entry_display(entry):
+    try:
+        from entries.queries import entry_display_data
+    except ImportError:  # pragma: no cover - entries provides it
+        return None
+    return entry_display_data(entry)
+
+
+@login_required
+def sheet(request, pk):
+    """The score form of one assignment, with the entry's proposal beside it. Judges score their own; organisers
+    read any sheet (and may unlock a final one)."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("round__competition", "entry__agency__region", "entry__category", "judge"),
+        pk=pk,
+    )
+    round_ = assignment.round
+    conflicted = services.conflicted(round_=round_, judge_id=assignment.judge_id, entry_id=assignment.entry_id)
+    if not permissions.can_open_sheet(request.user, assignment, conflicted=conflicted):
+        if permissions.is_judge(request.user) and assignment.judge_id == request.user.pk:
+            return _refuse(
+                request, _("Anda memiliki konflik kepentingan dengan proposal ini; lembar nilainya tidak dapat dibuka.")
+            )
+        return _refuse(
+            request, _("Lembar nilai ini bukan milik Anda. Juri hanya dapat membuka lembar nilainya sendiri.")
+        )
+    sheet = ScoreSheet.objects.filter(assignment=assignment).prefetch_related("scores").first()
+    criteria = list(
+        Criterion.objects.filter(round=round_)
+        .prefetch_related(Prefetch("bands", queryset=ScoreBand.objects.order_by("-min_value")))
+        .order_by("order", "id")
+    )
+    is_owner = assignment.judge_id == request.user.pk
+    editable = (
+        is_owner
+        and permissions.can_score(request.user, assignment, conflicted=conflicted)
+        and (sheet is None or sheet.state == SheetState.DRAFT)
+    )
+    status = 200
+    if request.method == "POST":
+        if not is_owner:
+            return _refuse(request, _("Hanya juri yang ditugaskan yang dapat mengisi lembar nilai ini."))
+        form = forms.ScoreSheetForm(request.POST, criteria=criteria, sheet=sheet)
+        action = request.POST.get("action", "save")
+        if form.is_valid():
+            service = services.submit_sheet if action == "submit" else services.save_sheet
+            try:
+                saved = service(
+                    assignment=assignment,
+                    judge=request.user,
+                    values=form.values(),
+                    overall_comment=form.cleaned_data["overall_comment"],
+                    version=form.cleaned_data["version"],
+                )
+            except services.StaleSheetError as error:
+                messages.error(request, _error_text(error))
+                status = 409
+            except services.JudgingError as error:
+                messages.error(request, _error_text(error))
+                status = 400
+            else:
+                if saved.state == SheetState.FINAL:
+                    messages.success(request, _("Nilai dikirim final. Terima kasih."))
+                    return redirect("judging:queue", competition=round_.competition.slug, round_slug=round_.slug)
+                messages.success(request, _("Draf tersimpan."))
+                return redirect("judging:sheet", pk=assignment.pk)
+        else:
+            messages.error(request, _("Periksa isian: ada nilai yang tidak valid."))
+            status = 400
+    else:
+        form = forms.ScoreSheetForm(criteria=criteria, sheet=sheet, disabled=not editable)
+    context = {
+        "assignment": assignment,
+        "round": round_,
+        "entry": assignment.entry,
+        "sheet": sheet,
+        "form": form,
+        "editable": editable,
+        "is_owner": is_owner,
+        "conflicted": conflicted,
+        "data": _entry_display(assignment.entry),
+        "reason_form": forms.ReasonForm(),
+        "can_unlock": sheet is not None
+        and permissions.can_unlock_sheet(request.user, sheet)
+        and sheet.state == SheetState.FINAL,
+    }
+    return render(request, "judging/sheet.html", context, status=status)
+
+
+@login_required
+def declare_conflict(request, pk):
+    assignment = get_object_or_404(Assignment.objects.select_related("round__competition", "entry"), pk=pk)
+    if not permissions.can_declare_conflict(request.user, assignment):
+        return _refuse(request, _("Proposal ini tidak ditugaskan kepada Anda."))
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_conflict(assignment=assignment, judge=request.user, reason=form.cleaned_data["reason"])
+        except services.JudgingError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Konflik kepentingan dicatat. Proposal ini tidak lagi Anda nilai."))
+            round_ = assignment.round
+            return redirect("judging:queue", competition=round_.competition.slug, round_slug=round_.slug)
+    return render(request, "judging/declare_conflict.html", {"assignment": assignment, "form": form})
