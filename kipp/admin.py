@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from kipp.enums import Role
 from kipp.models import Agency, AuditEvent, Category, Competition, ProposalSection, Province, Region, User
 from kipp.services import apply_default_sections, record_event
 
@@ -76,6 +77,21 @@ class UserAdmin(OrganiserAdminMixin, DjangoUserAdmin):
         if not request.user.is_superuser:
             fields += ["is_superuser", "is_staff", "groups"]
         return fields
+
+    def save_model(self, request, obj, form, change):
+        """Organisers work in the admin: the role decides staff access (superusers keep theirs)."""
+        obj.is_staff = obj.is_superuser or obj.role == Role.ORGANISER
+        super().save_model(request, obj, form, change)
+        record_event(
+            actor=request.user,
+            action="account.changed" if change else "account.created",
+            obj=obj,
+            details={
+                "fields": [f for f in form.changed_data if f not in ("password", "password1", "password2")],
+                "via": "admin",
+            },
+            request=request,
+        )
 
 
 class CategoryInline(admin.TabularInline):

@@ -128,6 +128,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        if self.role == Role.INNOVATOR and self.agency_id is None:
+            raise ValidationError({"agency": _("Inovator harus terdaftar pada satu instansi.")}, code="agency_required")
+        if self.role == Role.VERIFIER and self.region_id is None:
+            raise ValidationError({"region": _("Verifikator daerah harus punya daerah.")}, code="region_required")
+
     def get_full_name(self):
         return self.full_name
 
