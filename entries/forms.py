@@ -113,14 +113,16 @@ class TeamMemberForm(forms.Form):
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Indikator"), max_length=200)
     unit = forms.CharField(label=gettext_lazy("Satuan"), max_length=40, required=False)
-    direction = forms.ChoiceField(label=gettext_lazy("Arah"), choices=IndicatorDirection.choices)
+    direction = forms.ChoiceField(
+        label=gettext_lazy("Arah"), choices=IndicatorDirection.choices, initial=IndicatorDirection.HIGHER_IS_BETTER
+    )
     baseline_value = forms.DecimalField(label=gettext_lazy("Nilai awal"), max_digits=16, decimal_places=4)
     baseline_on = forms.DateField(
-        label=gettext_lazy("Tanggal nilai awal"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Tanggal nilai awal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     latest_value = forms.DecimalField(label=gettext_lazy("Nilai terkini"), max_digits=16, decimal_places=4)
     latest_on = forms.DateField(
-        label=gettext_lazy("Tanggal nilai terkini"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Tanggal nilai terkini"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     source = forms.CharField(label=gettext_lazy("Sumber data"), max_length=250, required=False)
 

@@ -42,6 +42,7 @@ from entries.queries import (
     with_checks,
 )
 from entries.services import INDICATOR_FIELDS, TEAM_FIELDS
+from kipp.hooks import collect_sections
 from kipp.models import Competition
 from kipp.queries import open_competitions
 
@@ -262,6 +263,7 @@ def entry_detail(request, pk):
         "can_select": permissions.can_select_entry(user, entry),
         "can_extend": permissions.can_extend_deadline(user, entry),
         "show_checks": permissions.is_organiser(user) or user.role == "verifier",
+        "sections": collect_sections("entry_sections", request),
     }
     if context["show_checks"]:
         context["checks"] = with_checks(
