@@ -51,12 +51,12 @@ class Announcement(models.Model):
         _("status"), max_length=10, choices=AnnouncementState.choices, default=AnnouncementState.DRAFT
     )
     version = models.PositiveSmallIntegerField(_("versi"), default=1)
-    previous = models.OneToOneField(
+    previous = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="correction",
+        related_name="corrections",
         verbose_name=_("koreksi atas"),
     )
     correction_note = models.TextField(_("catatan koreksi"), blank=True, max_length=4000)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from judging import publication_views as publication
 from judging import views
 
 app_name = "judging"
@@ -21,4 +22,28 @@ urlpatterns = [
     path("lembar/<int:pk>/", views.sheet, name="sheet"),
     path("lembar/<int:pk>/konflik/", views.declare_conflict, name="declare_conflict"),
     path("lembar-nilai/<int:pk>/buka-kunci/", views.sheet_unlock, name="sheet_unlock"),
+]
+
+# Publication (announcements, public results, objections): judging/publication_views.py
+urlpatterns += [
+    path("pengumuman/", publication.public_list, name="public_list"),
+    path("pengumuman/<int:pk>/", publication.public_announcement, name="public_announcement"),
+    path("pengumuman/<int:pk>/pengumuman.pdf", publication.public_pdf, name="public_pdf"),
+    path("pengumuman/<int:pk>/daftar.<slug:fmt>", publication.public_download, name="public_download"),
+    path("pengumuman/<int:pk>/sanggah/", publication.public_objection, name="public_objection"),
+    path("publikasi/", publication.announcement_index, name="announcement_index"),
+    path(
+        "publikasi/<slug:competition>/<slug:round_slug>/baru/",
+        publication.announcement_prepare,
+        name="announcement_prepare",
+    ),
+    path(
+        "publikasi/<slug:competition>/<slug:round_slug>/baru-akhir/",
+        publication.announcement_prepare,
+        {"kind": "final"},
+        name="announcement_prepare_final",
+    ),
+    path("publikasi/<int:pk>/", publication.announcement_manage, name="announcement_manage"),
+    path("publikasi/<int:pk>/aksi/<slug:action>/", publication.announcement_action, name="announcement_action"),
+    path("publikasi/sanggahan/<int:pk>/jawab/", publication.objection_answer, name="objection_answer"),
 ]

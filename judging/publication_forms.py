@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from judging.enums import Outcome
+from judging.models import Announcement
+from judging.publication_services import TEXT_FIELDS
+
+
+class AnnouncementForm(forms.ModelForm):
+    class Meta:
+        model = Announcement
+        fields = list(TEXT_FIELDS)
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "embargo_until": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "letterhead": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "embargo_until": _("Daftar tidak tampil di mana pun sebelum waktu ini (WITA), walau sudah disetujui."),
+            "show_totals": _("Jika dicentang, nilai akhir tiap proposal tampil di halaman publik dan unduhan."),
+        }
+
+
+class CorrectionForm(forms.Form):
+    correction_note = forms.CharField(
+        label=_("Catatan koreksi (tampil di pengumuman)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    refreeze = forms.BooleanField(
+        label=_("Ambil ulang daftar dari peringkat terkini"),
+        required=False,
+        initial=True,
+        help_text=_("Tanpa centang: daftar versi sebelumnya disalin apa adanya."),
+    )
+
+
+class ChangeOutcomeForm(forms.Form):
+    entry = forms.TypedChoiceField(label=_("Proposal"), coerce=int)
+    to_outcome = forms.ChoiceField(label=_("Menjadi"), choices=Outcome.choices)
+    reason = forms.CharField(label=_("Alasan (tampil di catatan metode)"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [
+            (row.entry_id, f"{row.rank}. {row.entry_code} {row.title} ({row.get_outcome_display()})") for row in rows
+        ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ObjectionForm(forms.Form):
+    entry = forms.TypedChoiceField(label=_("Proposal yang disanggah"), coerce=int)
+    reason = forms.CharField(label=_("Alasan sanggahan"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    name = forms.CharField(label=_("Nama"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+
+    def __init__(self, *args, rows, anonymous, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [(row.entry_id, f"{row.entry_code} {row.title}") for row in rows]
+        if anonymous:
+            self.fields["name"].required = True
+            self.fields["email"].required = True
+        else:
+            del self.fields["name"]
+            del self.fields["email"]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Jawaban"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)

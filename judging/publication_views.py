@@ -1,0 +1,433 @@
+"""Pages of publication: the organiser's announcement pages (prepare, change with a reason, submit, approve,
+correct, answer objections, release feedback) and the public pages (results, PDF, CSV/XLSX, objections).
+
+Every public view loads its announcement through `_visible_or_404`, i.e. judging.publication_queries.
+visible_announcements(now): before approval and before the embargo time nothing of it exists for anyone."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from entries.models import Entry
+from judging import publication_forms as forms
+from judging import publication_services as services
+from judging.enums import RoundState
+from judging.models import Announcement, Objection, Round
+from judging.pdf import announcement_pdf
+from judging.permissions import is_organiser
+from judging.publication_enums import AnnouncementKind, AnnouncementState
+from judging.publication_queries import (
+    bar_chart,
+    counts,
+    method_note,
+    objection_window,
+    objection_window_open,
+    public_rows,
+    version_chain,
+    visible_announcements,
+)
+from judging.services import JudgingError
+from kipp.models import Competition
+
+DEFAULT_LETTERHEAD = (
+    "PEMERINTAH PROVINSI SULAWESI SELATAN\nSEKRETARIAT DAERAH\nBIRO ORGANISASI\nJl. Urip Sumoharjo No. 269, Makassar"
+)
+
+
+def _refuse(request, message, status=403):
+    return render(request, "judging/refused.html", {"message": message}, status=status)
+
+
+def _error_text(error):
+    return " ".join(str(m) for m in getattr(error, "messages", [str(error)]))
+
+
+def _organiser_only(view):
+    def wrapper(request, *args, **kwargs):
+        if not is_organiser(request.user):
+            return _refuse(request, _("Halaman ini hanya untuk penyelenggara."))
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return login_required(wrapper)
+
+
+# Organiser ---------------------------------------------------------------------------------------------------
+
+
+@_organiser_only
+def announcement_index(request):
+    competitions = Competition.objects.prefetch_related(
+        Prefetch("rounds", queryset=Round.objects.order_by("order"))
+    ).order_by("-year", "name")
+    announcements = (
+        Announcement.objects.select_related("round__competition", "prepared_by", "approved_by")
+        .annotate(pending=Count("objections", filter=Q(objections__answered_at__isnull=True)))
+        .order_by("-prepared_at", "-id")
+    )
+    return render(
+        request,
+        "judging/publication/index.html",
+        {"competitions": competitions, "announcements": announcements, "ready": RoundState.CLOSED},
+    )
+
+
+def _defaults(round_, kind, user):
+    competition = round_.competition
+    label = _("Top %(n)s") % {"n": round_.top_n}
+    return {
+        "title": _("Hasil %(round)s %(competition)s: %(label)s")
+        % {"round": round_.name, "competition": competition.name, "label": label},
+        "date": timezone.localdate(),
+        "place": "Makassar",
+        "signatory_title": _("Kepala Biro Organisasi Setda Provinsi Sulawesi Selatan"),
+        "letterhead": DEFAULT_LETTERHEAD,
+        "body": _(
+            "Berdasarkan hasil %(round)s %(competition)s, dengan ini diumumkan daftar inovasi yang terpilih "
+            "(%(label)s) sebagai berikut. Sanggahan dapat diajukan melalui portal selama masa sanggah."
+        )
+        % {"round": round_.name, "competition": competition.name, "label": label},
+        "embargo_until": services.default_embargo(),
+        "show_ranks": kind == AnnouncementKind.FINAL,
+        "list_order": "rank",
+    }
+
+
+@_organiser_only
+def announcement_prepare(request, competition, round_slug, kind="round"):
+    round_ = get_object_or_404(
+        Round.objects.select_related("competition"), competition__slug=competition, slug=round_slug
+    )
+    if kind not in AnnouncementKind.values:
+        raise Http404
+    form = forms.AnnouncementForm(request.POST or None, initial=_defaults(round_, kind, request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            announcement = services.prepare_announcement(
+                round_=round_, actor=request.user, kind=kind, **{f: form.cleaned_data[f] for f in form.Meta.fields}
+            )
+        except JudgingError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Draf pengumuman disiapkan; daftar diambil dari peringkat babak."))
+            return redirect("judging:announcement_manage", pk=announcement.pk)
+    return render(request, "judging/publication/prepare.html", {"round": round_, "form": form, "kind": kind})
+
+
+def _manage_context(announcement, user):
+    rows = list(announcement.rows.order_by("rank"))
+    objections = list(announcement.objections.select_related("entry", "filed_by").order_by("created_at", "id"))
+    editable = announcement.state == AnnouncementState.DRAFT
+    return {
+        "announcement": announcement,
+        "rows": rows,
+        "changes": list(announcement.changes.select_related("entry", "actor")),
+        "objections": objections,
+        "answer_form": forms.AnswerForm(),
+        "edit_form": forms.AnnouncementForm(instance=announcement) if editable else None,
+        "change_form": forms.ChangeOutcomeForm(rows=rows) if editable else None,
+        "reason_form": forms.ReasonForm(),
+        "correction_form": forms.CorrectionForm(),
+        "two_person_refusal": services.two_person_refusal(announcement, user),
+        "visible": visible_announcements().filter(pk=announcement.pk).exists(),
+        "window": objection_window(announcement),
+        "corrections": list(announcement.corrections.all()),
+    }
+
+
+@_organiser_only
+def announcement_manage(request, pk):
+    announcement = get_object_or_404(
+        Announcement.objects.select_related("round__competition", "prepared_by", "approved_by", "previous"), pk=pk
+    )
+    return render(request, "judging/publication/manage.html", _manage_context(announcement, request.user))
+
+
+@require_POST
+@_organiser_only
+def announcement_action(request, pk, action):
+    announcement = get_object_or_404(Announcement.objects.select_related("round__competition"), pk=pk)
+    handlers = {
+        "edit": _edit,
+        "change": _change,
+        "submit": _submit,
+        "approve": _approve,
+        "return": _return,
+        "withdraw": _withdraw,
+        "correct": _correct,
+        "feedback": _feedback,
+        "advance": _advance,
+    }
+    handler = handlers.get(action)
+    if handler is None:
+        raise Http404
+    try:
+        result = handler(request, announcement)
+    except JudgingError as error:
+        messages.error(request, _error_text(error))
+        return redirect("judging:announcement_manage", pk=announcement.pk)
+    message, target = result if isinstance(result, tuple) else (result, announcement)
+    messages.success(request, message)
+    return redirect("judging:announcement_manage", pk=target.pk)
+
+
+def _invalid(form):
+    errors = [
+        f"{form.fields[name].label if name in form.fields else ''}: {e}"
+        for name, errs in form.errors.items()
+        for e in errs
+    ]
+    raise JudgingError(" ".join(errors) or _("Periksa isian formulir."))
+
+
+def _edit(request, announcement):
+    form = forms.AnnouncementForm(request.POST, instance=Announcement.objects.get(pk=announcement.pk))
+    if not form.is_valid():
+        _invalid(form)
+    services.update_announcement(
+        announcement=announcement, actor=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields}
+    )
+    return _("Pengumuman disimpan.")
+
+
+def _change(request, announcement):
+    form = forms.ChangeOutcomeForm(request.POST, rows=list(announcement.rows.all()))
+    if not form.is_valid():
+        _invalid(form)
+    entry = get_object_or_404(Entry, pk=form.cleaned_data["entry"])
+    services.change_outcome(
+        announcement=announcement,
+        entry=entry,
+        to_outcome=form.cleaned_data["to_outcome"],
+        reason=form.cleaned_data["reason"],
+        actor=request.user,
+    )
+    return _("Perubahan daftar dicatat dengan alasannya.")
+
+
+def _submit(request, announcement):
+    services.submit_for_approval(announcement=announcement, actor=request.user)
+    return _("Pengumuman diajukan; penyelenggara lain perlu menyetujuinya.")
+
+
+def _approve(request, announcement):
+    services.approve_announcement(announcement=announcement, actor=request.user)
+    return _("Pengumuman disetujui dan terbit (tampil setelah waktu embargo).")
+
+
+def _return(request, announcement):
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        _invalid(form)
+    services.return_to_draft(announcement=announcement, actor=request.user, reason=form.cleaned_data["reason"])
+    return _("Pengumuman dikembalikan ke draf.")
+
+
+def _withdraw(request, announcement):
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        _invalid(form)
+    services.withdraw_announcement(announcement=announcement, actor=request.user, reason=form.cleaned_data["reason"])
+    return _("Pengumuman dibatalkan.")
+
+
+def _correct(request, announcement):
+    form = forms.CorrectionForm(request.POST)
+    if not form.is_valid():
+        _invalid(form)
+    correction = services.prepare_correction(
+        announcement=announcement,
+        actor=request.user,
+        correction_note=form.cleaned_data["correction_note"],
+        refreeze=form.cleaned_data["refreeze"],
+    )
+    return _("Draf koreksi (versi %(v)s) disiapkan.") % {"v": correction.version}, correction
+
+
+def _feedback(request, announcement):
+    services.release_feedback(announcement=announcement, actor=request.user)
+    return _("Umpan balik anonim dibuka untuk setiap peserta.")
+
+
+def _advance(request, announcement):
+    if announcement.state != AnnouncementState.PUBLISHED:
+        raise JudgingError(_("Pengumuman belum terbit."))
+    added, removed = services.advance_selected(announcement=announcement, actor=request.user)
+    return _("Babak berikutnya: %(added)s ditambahkan, %(removed)s dikeluarkan.") % {"added": added, "removed": removed}
+
+
+@require_POST
+@_organiser_only
+def objection_answer(request, pk):
+    objection = get_object_or_404(Objection.objects.select_related("announcement"), pk=pk)
+    form = forms.AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_objection(objection=objection, actor=request.user, answer=form.cleaned_data["answer"])
+        except JudgingError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Jawaban disimpan dan dikirim kepada penyanggah."))
+    else:
+        messages.error(request, _("Tuliskan jawaban atas sanggahan ini."))
+    return redirect("judging:announcement_manage", pk=objection.announcement_id)
+
+
+# Public --------------------------------------------------------------------------------------------------------
+
+
+def _visible_or_404(pk):
+    return get_object_or_404(
+        visible_announcements().select_related("round__competition", "previous"),
+        pk=pk,
+    )
+
+
+def _public_context(announcement):
+    selected, reserve = public_rows(announcement)
+    by_region = counts(selected, "region")
+    by_category = counts(selected, "category")
+    return {
+        "announcement": announcement,
+        "selected": selected,
+        "reserve": reserve,
+        "by_region": by_region,
+        "by_category": by_category,
+        "region_chart": bar_chart(by_region),
+        "category_chart": bar_chart(by_category),
+        "method": method_note(announcement),
+    }
+
+
+def public_announcement(request, pk):
+    announcement = _visible_or_404(pk)
+    context = _public_context(announcement)
+    now = timezone.now()
+    opens, closes = objection_window(announcement)
+    chain = [a for a in version_chain(announcement) if visible_announcements(now).filter(pk=a.pk).exists()]
+    window_open = objection_window_open(announcement, now)
+    context.update(
+        {
+            "chain": chain,
+            "latest": chain[-1] if chain else announcement,
+            "window_opens": opens,
+            "window_closes": closes,
+            "window_open": window_open,
+            "objection_form": forms.ObjectionForm(
+                rows=context["selected"] + context["reserve"], anonymous=not request.user.is_authenticated
+            )
+            if window_open
+            else None,
+            "my_objections": list(announcement.objections.filter(filed_by=request.user).select_related("entry"))
+            if request.user.is_authenticated
+            else [],
+        }
+    )
+    return render(request, "judging/public/announcement.html", context)
+
+
+def public_pdf(request, pk):
+    announcement = _visible_or_404(pk)
+    selected, reserve = public_rows(announcement)
+    response = HttpResponse(announcement_pdf(announcement, selected, reserve), content_type="application/pdf")
+    name = "pengumuman-" + announcement.number.replace("/", "-") + f"-v{announcement.version}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+EXPORT_COLUMNS = ["no", "rank", "entry_code", "title", "agency", "region", "category", "total", "outcome"]
+
+
+def _export_rows(announcement):
+    selected, reserve = public_rows(announcement)
+    for index, row in enumerate(selected + reserve, start=1):
+        yield [
+            index,
+            row.rank if announcement.show_ranks else "",
+            row.entry_code,
+            row.title,
+            row.agency,
+            row.region,
+            row.category,
+            round(row.total, 4) if announcement.show_totals and row.total is not None else "",
+            row.outcome,
+        ]
+
+
+def public_download(request, pk, fmt):
+    announcement = _visible_or_404(pk)
+    name = "pengumuman-" + announcement.number.replace("/", "-") + f"-v{announcement.version}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows(_export_rows(announcement))
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title="Pengumuman")
+        sheet.append(EXPORT_COLUMNS)
+        for line in _export_rows(announcement):
+            sheet.append(line)
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def public_list(request):
+    from judging.publication_queries import current_public_announcements
+
+    return render(request, "judging/public/list.html", {"announcements": list(current_public_announcements())})
+
+
+@require_POST
+def public_objection(request, pk):
+    announcement = _visible_or_404(pk)
+    selected, reserve = public_rows(announcement)
+    anonymous = not request.user.is_authenticated
+    form = forms.ObjectionForm(request.POST, rows=selected + reserve, anonymous=anonymous)
+    if not form.is_valid():
+        opens, closes = objection_window(announcement)
+        if not objection_window_open(announcement):
+            messages.error(
+                request,
+                _("Masa sanggah sudah ditutup pada %(closes)s WITA; sanggahan tidak dapat diajukan lagi.")
+                % {"closes": timezone.localtime(closes).strftime("%d-%m-%Y %H:%M")},
+            )
+        else:
+            messages.error(request, _("Periksa isian sanggahan: proposal, alasan, nama dan email wajib diisi."))
+        return redirect("judging:public_announcement", pk=announcement.pk)
+    entry = get_object_or_404(Entry, pk=form.cleaned_data["entry"])
+    try:
+        services.file_objection(
+            announcement=announcement,
+            entry=entry,
+            reason=form.cleaned_data["reason"],
+            user=request.user if request.user.is_authenticated else None,
+            name=form.cleaned_data.get("name", ""),
+            email=form.cleaned_data.get("email", ""),
+        )
+    except JudgingError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("Sanggahan diterima. Jawaban penyelenggara dikirim ke email Anda dan tampil di halaman ini.")
+        )
+    return redirect("judging:public_announcement", pk=announcement.pk)

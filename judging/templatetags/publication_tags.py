@@ -1,0 +1,29 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def entry_publication(context, entry):
+    """For the entry page: the entry's outcomes in visible announcements, its presentation slots (shown only after the
+    previous round's announcement is public) and, where released, anonymous feedback for the agency's innovators."""
+    from judging.publication_queries import entry_public_outcomes, entry_slots
+    from judging.publication_services import entry_feedback
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    outcomes = entry_public_outcomes([entry.pk]).get(entry.pk, [])
+    member = bool(
+        user is not None
+        and user.is_authenticated
+        and user.role == "innovator"
+        and user.agency_id is not None
+        and user.agency_id == entry.agency_id
+    )
+    feedback = []
+    if member:
+        for row in outcomes:
+            announcement = row.announcement
+            if announcement.feedback_released_at:
+                feedback.append({"announcement": announcement, "data": entry_feedback(entry, announcement.round)})
+    return {"outcomes": outcomes, "slots": entry_slots([entry.pk]).get(entry.pk, []), "feedback": feedback}
