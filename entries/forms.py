@@ -126,6 +126,10 @@ class IndicatorForm(forms.Form):
     )
     source = forms.CharField(label=gettext_lazy("Sumber data"), max_length=250, required=False)
 
+    def has_changed(self):
+        """A row where only the direction select has a value is an empty row (a <select> always posts)."""
+        return any(name not in ("direction", "DELETE") for name in self.changed_data)
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("baseline_on") and cleaned.get("latest_on") and cleaned["latest_on"] < cleaned["baseline_on"]:
