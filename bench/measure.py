@@ -1,0 +1,551 @@
+"""The measurements of `make bench`. Each returns rows for the table: (section, figure, value, target, ok).
+
+ok is True (meets the target), False (misses it) or None (no target: context, or the page is not built yet).
+"""
+
+import http.client
+import json
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from bench.pages import PAGES
+from bench.progress import Progress, say
+from bench.seed import ROUND_SLUG, reset_burst
+from judging.models import Criterion, Round, Score, ScoreSheet
+from judging.queries import round_ranking
+from kipp.models import User
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+@dataclass
+class Row:
+    section: str
+    figure: str
+    value: str
+    target: str = ""
+    ok: bool | None = None
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def timed(fn, runs):
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def ms(seconds):
+    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:,.1f} ms"
+
+
+def secs(seconds):
+    return f"{seconds:,.2f} s"
+
+
+def bench_round(comp, slug=ROUND_SLUG):
+    return Round.objects.select_related("competition").get(competition=comp, slug=slug)
+
+
+# 1. Ranking a round vs the bare SQL floor ----------------------------------------------------------------------
+
+FLOOR_SQL = """
+SELECT t.entry_id, AVG(t.total), COUNT(*), STDDEV_POP(t.total)
+FROM (
+    SELECT a.entry_id, SUM(c.weight * 100.0 * (sc.value - c.scale_min) / (c.scale_max - c.scale_min))
+           / SUM(c.weight) AS total
+    FROM judging_score sc
+    JOIN judging_scoresheet s ON s.id = sc.sheet_id
+    JOIN judging_assignment a ON a.id = s.assignment_id
+    JOIN judging_criterion c ON c.id = sc.criterion_id
+    WHERE a.round_id = %s AND s.state = 'final'
+    GROUP BY s.id, a.entry_id
+) t GROUP BY t.entry_id
+"""
+
+
+def floor_query(round_):
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_SQL, [round_.pk])
+        return cursor.fetchall()
+
+
+def measure_ranking(datasets):
+    rows = []
+    for name, comp in datasets.items():
+        if name not in ("S", "M", "L"):
+            continue
+        round_ = bench_round(comp)
+        criteria = list(Criterion.objects.filter(round=round_).order_by("order", "id"))
+        runs = 3 if name == "L" else 5
+        round_ranking(round_, criteria=criteria)  # warm the cache
+        floor_query(round_)
+        ranking = median(timed(lambda r=round_, c=criteria: round_ranking(r, criteria=c), runs))
+        floor = median(timed(lambda r=round_: floor_query(r), runs))
+        ratio = ranking / floor if floor else float("inf")
+        scores = Score.objects.filter(sheet__assignment__round=round_).count()
+        label = f"ranking {name} ({scores:,} scores), median of {runs}"
+        if name == "M":
+            rows.append(Row("ranking", label, secs(ranking), "<= 0.5 s", ranking <= 0.5))
+            rows.append(
+                Row("ranking", "  M: bare SQL floor / ratio", f"{ms(floor)} / {ratio:.2f}x", "<= 2x", ratio <= 2)
+            )
+        elif name == "L":
+            rows.append(Row("ranking", label, secs(ranking), "<= 5 s", ranking <= 5))
+            rows.append(Row("ranking", "  L: bare SQL floor / ratio", f"{secs(floor)} / {ratio:.2f}x", "", None))
+        else:
+            rows.append(Row("ranking", label, ms(ranking), "", None))
+            rows.append(Row("ranking", f"  {name}: bare SQL floor / ratio", f"{ms(floor)} / {ratio:.2f}x", "", None))
+    return rows
+
+
+# 2. Pages at S and M: latency and query count ----------------------------------------------------------------
+
+
+def _context(comp):
+    round_ = bench_round(comp)
+    judge = User.objects.filter(assignments__round=round_).order_by("email").first()
+    entry = comp.entries.order_by("id").first()
+    return {
+        "competition": comp.slug,
+        "competition_id": comp.pk,
+        "round": round_.slug,
+        "round_id": round_.pk,
+        "region_id": entry.agency.region_id,
+        "entry": entry.pk,
+        "announcement": _announcement_for(round_),
+        "judge": judge,
+    }
+
+
+def _announcement_for(round_):
+    """The published announcement of the round, when the publishing part exists and one is published."""
+    try:
+        from judging import publication_models
+    except ImportError:
+        return None
+    model = getattr(publication_models, "Announcement", None)
+    if model is None:
+        return None
+    fields = {f.name for f in model._meta.get_fields()}
+    if "round" not in fields:
+        return None
+    found = model.objects.filter(round=round_).order_by("-pk").first()
+    return found.pk if found else None
+
+
+def resolve(page, ctx):
+    """The URL of a page in this context, or None when it is not built (no such URL name) or has no object."""
+    if page.url.startswith("/"):
+        url = page.url.format(**ctx)
+    else:
+        args = [a.format(**ctx) for a in page.args]
+        if any(a in ("None", "") for a in args):
+            return None
+        url = None
+        for name in (page.url, *page.alternatives):
+            try:
+                url = reverse(name, args=args)
+                break
+            except NoReverseMatch:
+                continue
+        if url is None:
+            return None
+    return url + ("?" + page.query.format(**ctx) if page.query else "")
+
+
+def client_for(page, ctx):
+    client = Client()
+    if page.user == "organiser":
+        client.force_login(User.objects.get(email="penyelenggara@bench.kipp.id"))
+    elif page.user == "judge":
+        client.force_login(ctx["judge"])
+    return client
+
+
+def page_figures(page, ctx, runs):
+    url = resolve(page, ctx)
+    if url is None:
+        return None
+    client = client_for(page, ctx)
+    response = client.get(url)
+    if response.status_code != 200:
+        return {"url": url, "status": response.status_code}
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    times = timed(lambda: client.get(url), runs)
+    return {"url": url, "status": 200, "median": median(times), "p95": p95(times), "queries": len(queries)}
+
+
+def measure_pages(datasets, runs=30):
+    rows = []
+    ctx_s, ctx_m = _context(datasets["S"]), _context(datasets["M"])
+    progress = Progress("pages at S and M", len(PAGES) * 2)
+    for page in PAGES:
+        at_s = page_figures(page, ctx_s, 3)
+        progress.advance()
+        at_m = page_figures(page, ctx_m, runs)
+        progress.advance()
+        if at_m is None:
+            rows.append(Row("pages at M", page.label, "not built yet (no URL or nothing published)", "", None))
+            continue
+        if at_m["status"] != 200:
+            rows.append(Row("pages at M", page.label, f"HTTP {at_m['status']} at {at_m['url']}", "200", False))
+            continue
+        rows.append(
+            Row(
+                "pages at M",
+                f"{page.label}: median / p95",
+                f"{ms(at_m['median'])} / {ms(at_m['p95'])}",
+                "p95 <= 150 ms",
+                at_m["p95"] <= 0.150,
+            )
+        )
+        same = at_s is not None and at_s.get("queries") == at_m["queries"]
+        rows.append(
+            Row(
+                "pages at M",
+                f"  {page.label}: SQL queries S / M",
+                f"{at_s.get('queries') if at_s else '?'} / {at_m['queries']}",
+                "same",
+                same,
+            )
+        )
+    progress.finish()
+    return rows
+
+
+# 3. The dashboard at 2,000 entries (250 ranked rows) vs a bare view, JIT on and off ------------------------------
+
+
+def set_jit(on):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET jit = {'on' if on else 'off'}")
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
+
+
+def measure_dashboard_vs_bare(comp, runs=15):
+    rows = []
+    round_ = bench_round(comp)
+    organiser = User.objects.get(email="penyelenggara@bench.kipp.id")
+    client = Client()
+    client.force_login(organiser)
+    dashboard_url = reverse("judging:round_dashboard", args=[comp.slug, round_.slug])
+    bare_url = reverse("bench_bare_ranking", args=[comp.slug, round_.slug]) + "?rows=250"
+    ranked = len(round_ranking(round_))
+    results = {}
+    for jit in (False, True):
+        set_jit(jit)
+        for label, url in (("dashboard", dashboard_url), ("bare", bare_url)):
+            first = client.get(url)
+            if first.status_code != 200:
+                results[(jit, label)] = None
+                continue
+            set_jit(jit)  # the request may have reconnected
+            results[(jit, label)] = median(timed(lambda u=url: client.get(u), runs))
+    set_jit(False)
+    for jit in (False, True):
+        dash, bare = results[(jit, "dashboard")], results[(jit, "bare")]
+        tag = "JIT on" if jit else "JIT off"
+        if dash is None or bare is None:
+            rows.append(Row("dashboard vs bare", f"dashboard D ({tag})", "page did not answer 200", "", False))
+            continue
+        ratio = dash / bare
+        rows.append(
+            Row(
+                "dashboard vs bare",
+                f"dashboard at 2,000 entries, {ranked} rows, {tag}: dashboard / bare / ratio",
+                f"{ms(dash)} / {ms(bare)} / {ratio:.2f}x",
+                "<= 2x" if not jit else "(portal runs JIT off)",
+                ratio <= 2 if not jit else None,
+            )
+        )
+    return rows
+
+
+# 4 and 5. gunicorn: wrk throughput and the burst of 64 judges -------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_env(**extra):
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            "STATIC_ROOT": str(BASE_DIR / "var" / "bench-static"),
+            "DB_CONN_MAX_AGE": "60",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def gunicorn(workers=2):
+    env = bench_env()
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "kipp.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                status = http_get(port, "/")[0]
+                if status < 500:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def http_get(port, path, cookies=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Host": "127.0.0.1"}
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, body, response.headers.get_all("Set-Cookie") or []
+
+
+def http_post(port, path, data, cookies):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {
+        "Host": "127.0.0.1",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+    }
+    conn.request("POST", path, body=urlencode(data), headers=headers)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status, response.getheader("Location", "")
+
+
+def parse_cookies(set_cookie_headers):
+    jar = {}
+    for header in set_cookie_headers:
+        cookie = SimpleCookie()
+        cookie.load(header)
+        for key, morsel in cookie.items():
+            jar[key] = morsel.value
+    return jar
+
+
+def wrk(port, path, seconds=10, connections=16):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return float(match.group(1)), int(non2xx.group(1)) if non2xx else 0
+
+
+def measure_throughput(port, comp, seconds=10):
+    rows = []
+    round_ = bench_round(comp)
+    public = next(p for p in PAGES if p.user == "anonymous")
+    ctx = _context(comp)
+    url = resolve(public, ctx)
+    if url is None:
+        rows.append(Row("throughput", "public results page (wrk, 16 connections)", "not built yet", "", None))
+        bare_rows = 50
+    else:
+        status, body, _ = http_get(port, url)
+        bare_rows = max(1, body.count(b"<tr") - 1)
+    bare = reverse("bench_bare_results", args=[comp.slug, round_.slug]) + f"?rows={bare_rows}"
+    bare_rps, bare_errors = wrk(port, bare, seconds)
+    if url is not None:
+        rps, errors = wrk(port, url, seconds)
+        ratio = rps / bare_rps
+        rows.append(
+            Row(
+                "throughput",
+                f"public results page / bare view ({bare_rows} rows), req/s",
+                f"{rps:,.0f} / {bare_rps:,.0f} = {ratio:.2f}x" + (f" ({errors} non-2xx)" if errors else ""),
+                ">= 1.0x",
+                ratio >= 1.0 and not errors,
+            )
+        )
+    else:
+        rows.append(Row("throughput", f"bare view ({bare_rows} rows), req/s", f"{bare_rps:,.0f}", "", None))
+    return rows
+
+
+def session_cookie_for(user):
+    """A logged-in session for `user` (what Client.force_login does), without hashing a password 64 times."""
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "kipp.auth.EmailBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def measure_burst(port, comp):
+    """64 judges, each with a logged-in session and the sheet page loaded, submit at the same moment."""
+    round_ = reset_burst(comp)
+    criteria = list(Criterion.objects.filter(round=round_).order_by("order", "id"))
+    assignments = list(round_.assignments.select_related("judge").order_by("id"))
+    sent = {}
+    prepared = []
+    for index, assignment in enumerate(assignments):
+        cookies = {settings.SESSION_COOKIE_NAME: session_cookie_for(assignment.judge)}
+        path = reverse("judging:sheet", args=[assignment.pk])
+        status, body, set_cookie = http_get(port, path, cookies)
+        if status != 200:
+            raise RuntimeError(f"sheet page answered {status} for {assignment.judge.email}")
+        cookies.update(parse_cookies(set_cookie))
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+        values = {c.pk: 1 + (index + i) % 10 for i, c in enumerate(criteria)}
+        sent[assignment.pk] = values
+        data = {"csrfmiddlewaretoken": token, "version": "0", "overall_comment": "", "action": "submit"}
+        data.update({f"score_{pk}": str(v) for pk, v in values.items()})
+        prepared.append((path, data, cookies))
+    barrier = threading.Barrier(len(prepared))
+    results = [None] * len(prepared)
+
+    def submit(i, path, data, cookies):
+        barrier.wait()
+        start = time.perf_counter()
+        status, location = http_post(port, path, data, cookies)
+        results[i] = (time.perf_counter() - start, status, location)
+
+    threads = [threading.Thread(target=submit, args=(i, *p)) for i, p in enumerate(prepared)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies = [r[0] for r in results]
+    redirects = sum(1 for r in results if r[1] == 302)
+    stored = {
+        sheet.assignment_id: {s.criterion_id: s.value for s in sheet.scores.all()}
+        for sheet in ScoreSheet.objects.filter(assignment__round=round_, state="final").prefetch_related("scores")
+    }
+    equal = stored == sent
+    return [
+        Row(
+            "burst",
+            f"{len(prepared)} judges submit at once: sheets sent / stored final (equal values)",
+            f"{len(sent)} / {len(stored)} ({'equal' if equal else 'DIFFERENT'}; {redirects} redirects)",
+            "equal",
+            equal and redirects == len(prepared),
+        ),
+        Row(
+            "burst",
+            "  submit latency median / p95",
+            f"{ms(median(latencies))} / {ms(p95(latencies))}",
+            "p95 <= 200 ms",
+            p95(latencies) <= 0.200,
+        ),
+    ]
+
+
+# 6. Exports at L: time and peak memory of the child process ---------------------------------------------------
+
+RUSAGE_WRAPPER = (
+    "import resource, subprocess, sys, time, json; s = time.perf_counter(); "
+    "r = subprocess.run(sys.argv[1:]); t = time.perf_counter() - s; "
+    "print(json.dumps({'rc': r.returncode, 'seconds': t, "
+    "'maxrss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))"
+)
+
+
+def run_measured(args, env):
+    out = subprocess.run(
+        [sys.executable, "-c", RUSAGE_WRAPPER, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure_exports(comp):
+    rows = []
+    env = bench_env(DEBUG="1")
+    round_ = bench_round(comp)
+    with tempfile.TemporaryDirectory() as tmp:
+        for command, fmt in (("export_scores", "csv"), ("export_results", "csv"), ("export_results", "xlsx")):
+            target = Path(tmp) / f"{command}.{fmt}"
+            say(f"  {command} --format {fmt} at L ...")
+            args = [sys.executable, "manage.py", command, comp.slug, round_.slug, "--format", fmt, "--output", target]
+            result = run_measured([str(a) for a in args], env)
+            size = target.stat().st_size if target.exists() else 0
+            mb = result["maxrss_kb"] / 1024
+            ok = result["rc"] == 0 and size > 0
+            rows.append(
+                Row(
+                    "exports at L",
+                    f"{command} {fmt} ({size / 1e6:,.1f} MB file): time / peak RSS",
+                    f"{secs(result['seconds'])} / {mb:,.0f} MB" + ("" if ok else f" (exit {result['rc']})"),
+                    "<= 10 s, <= 300 MB",
+                    ok and result["seconds"] <= 10 and mb <= 300,
+                )
+            )
+    return rows
+
+
+def reset_query_log():
+    reset_queries()

@@ -1,0 +1,109 @@
+"""The table: printed, and written to docs/benchmarks.md with the date, the machine and how to read it."""
+
+import datetime
+import os
+import platform
+import subprocess
+
+from django.db import connection
+
+MARK = {True: "PASS", False: "FAIL", None: ""}
+
+HOW_TO_READ = """\
+## How to read it
+
+- Each line is one figure measured in this run, beside its target; PASS or FAIL says whether it meets it.
+  A line without a mark is context (a floor, a size), not a target.
+- Datasets (seeded by `make bench` into the database `kipp_bench`, never the demo database `kipp`):
+  S = 141 entries, 9 judges; M = 5,000 entries, 60 judges; L = 50,000 entries, 500 judges; every entry
+  scored by 3 judges on 7 criteria (about 2% of sheets left as drafts, 0.5% of assignments recused);
+  D = a competition of 2,000 entries whose round ranks 250 of them (the dashboard comparison).
+- Ranking: the median time of `judging.queries.round_ranking(round)` (the product's ranking: method, tie-break,
+  spread, outliers, criterion means), against the floor: one bare SQL GROUP BY over the same score rows (sheet
+  totals, then the mean per entry), timed in the same run. The ratio is ranking / floor.
+- Pages: requests through Django's test client in the benchmark process (no network), median and 95th
+  percentile of 30 requests after a warm-up; SQL queries counted on one request at S and at M (the same count
+  means no query per row). "not built yet" means the URL name did not resolve when the benchmark ran, or
+  nothing was published to show.
+- Dashboard vs bare: the organiser's round dashboard against a bare Django view (bench/views.py, one GROUP BY
+  average, the same rows in a plain template), median of 15 requests each, with PostgreSQL's JIT off (as the
+  portal runs: kipp/settings.py sets `-c jit=off`) and on (SET jit = on in the same session).
+- Throughput: gunicorn with 2 workers and persistent connections (DEBUG off, like production), `wrk -t2 -c16
+  -d10s` on the public results page and on a bare view with the same number of table rows.
+- Burst: 64 judges, each with a logged-in session and the sheet page loaded, submit their score sheet at the
+  same moment (64 threads, real HTTP against gunicorn); the stored final sheets must equal what was sent.
+- Exports at L: each command run as a child process; time is wall time, memory the child's peak resident set
+  size (getrusage RUSAGE_CHILDREN).
+- This machine has few cores: the load generator, gunicorn and PostgreSQL share them, so throughput figures
+  are lower bounds for a real server.
+"""
+
+
+def machine():
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        with open("/proc/meminfo") as handle:
+            mem_kb = int(handle.readline().split()[1])
+        mem = f"{mem_kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        mem = "RAM unknown"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    system = f"{platform.system()} {platform.release()}"
+    return f"{cpu}, {os.cpu_count()} CPUs, {mem}; {system}; Python {platform.python_version()}; PostgreSQL {pg}"
+
+
+def table(rows):
+    widths = [max(len(r.figure) for r in rows), max(len(r.value) for r in rows), max(len(r.target) for r in rows)]
+    lines = []
+    section = None
+    for row in rows:
+        if row.section != section:
+            section = row.section
+            lines.append(f"[{section}]")
+        lines.append(
+            f"  {row.figure:<{widths[0]}}  {row.value:<{widths[1]}}  {row.target:<{widths[2]}}  {MARK[row.ok]}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+def markdown(rows, started, elapsed, notes=()):
+    out = [
+        "# Benchmarks",
+        "",
+        f"Run: {started:%Y-%m-%d %H:%M} UTC, `make bench` (took {elapsed:.0f} s). Machine: {machine()}.",
+        "",
+        "| section | figure | value | target | |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        out.append(f"| {row.section} | {row.figure.strip()} | {row.value} | {row.target} | {MARK[row.ok]} |")
+    passed = sum(1 for r in rows if r.ok is True)
+    failed = [r for r in rows if r.ok is False]
+    out += ["", f"{passed} targets met, {len(failed)} missed."]
+    if notes:
+        out += ["", "## Notes from this run", ""] + [f"- {n}" for n in notes]
+    out += ["", HOW_TO_READ]
+    return "\n".join(out) + "\n"
+
+
+def git_revision():
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        return ""
+
+
+def now_utc():
+    return datetime.datetime.now(datetime.UTC)

@@ -1,0 +1,150 @@
+"""`make bench`: seed the benchmark datasets into a database of their own and print the table (issue 6).
+
+The command runs in two processes. The first (this one, with the product's settings) creates the database
+`kipp_bench` on the same PostgreSQL server (the embedded one, or DATABASE_URL's) and starts the second with
+DATABASE_URL pointing at kipp_bench and DJANGO_SETTINGS_MODULE=bench.settings (which refuses any other
+database). The second migrates, seeds what is missing (bench.seed), measures (bench.measure) and writes the
+table. The demo database is never touched. See docs/benchmarks.md.
+"""
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote, urlparse, urlunparse
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+BENCH_DB = os.environ.get("KIPP_BENCH_DB_NAME", "kipp_bench")
+SECTIONS = ("ranking", "pages", "dashboard", "throughput", "burst", "exports")
+
+
+def bench_database_url():
+    """DATABASE_URL of the benchmark database on the same server as the product's database."""
+    if os.environ.get("DATABASE_URL"):
+        parts = urlparse(os.environ["DATABASE_URL"])
+        return urlunparse(parts._replace(path=f"/{BENCH_DB}"))
+    db = settings.DATABASES["default"]
+    host = quote(db["HOST"], safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{db['USER']}@{host}{port}/{BENCH_DB}"
+
+
+def ensure_bench_database():
+    import psycopg2
+    from psycopg2 import errors
+
+    db = settings.DATABASES["default"]
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=db["USER"],
+        password=db.get("PASSWORD") or None,
+        host=db["HOST"],
+        port=db["PORT"] or None,
+    )
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+            if cursor.fetchone() is None:
+                with contextlib.suppress(errors.DuplicateDatabase):
+                    cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    finally:
+        conn.close()
+
+
+class Command(BaseCommand):
+    help = "Seed the benchmark datasets (S, M, L) into kipp_bench and print the table of figures and targets."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--datasets", default="S,M,L", help="datasets for the ranking table (default S,M,L)")
+        parser.add_argument("--only", default=",".join(SECTIONS), help=f"sections to run, of {','.join(SECTIONS)}")
+        parser.add_argument("--reseed", action="store_true", help="drop and seed the datasets again")
+        parser.add_argument("--seed-only", action="store_true", help="seed, then stop")
+        parser.add_argument("--output", default="docs/benchmarks.md", help="where to write the table ('' = don't)")
+        parser.add_argument("--wrk-seconds", type=int, default=10)
+        parser.add_argument("--worker", action="store_true", help="internal: the process that seeds and measures")
+
+    def handle(self, *args, **options):
+        if options["worker"]:
+            return self.worker(options)
+        if settings.DATABASES["default"]["NAME"] == BENCH_DB:
+            raise CommandError("Run `manage.py bench` with the product's settings; it starts its own worker.")
+        ensure_bench_database()
+        env = dict(os.environ)
+        env.update(
+            {
+                "DATABASE_URL": bench_database_url(),
+                "DJANGO_SETTINGS_MODULE": "bench.settings",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        from bench.measure import bench_env
+
+        env = {**env, **{k: v for k, v in bench_env().items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}}
+        env["DATABASE_URL"] = bench_database_url()
+        env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+        argv = [sys.executable, "manage.py", "bench", "--worker"]
+        for name in ("datasets", "only", "output"):
+            argv += [f"--{name}", options[name]]
+        argv += ["--wrk-seconds", str(options["wrk_seconds"])]
+        argv += ["--reseed"] if options["reseed"] else []
+        argv += ["--seed-only"] if options["seed_only"] else []
+        self.stderr.write(f"Benchmark database: {BENCH_DB} (the demo database is not touched)")
+        completed = subprocess.run(argv, cwd=settings.BASE_DIR, env=env, check=False)
+        if completed.returncode:
+            raise CommandError(f"benchmark worker failed (exit {completed.returncode})")
+
+    def worker(self, options):
+        from bench import measure, report
+        from bench.progress import say
+        from bench.seed import ensure_datasets
+
+        started, t0 = report.now_utc(), time.monotonic()
+        say("Migrating the benchmark database ...")
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("collectstatic", verbosity=0, interactive=False)
+        sections = set(options["only"].split(","))
+        names = [n for n in options["datasets"].split(",") if n]
+        needed = list(dict.fromkeys(names + ["S", "M"] + (["D"] if "dashboard" in sections else [])))
+        if "exports" in sections and "L" not in needed:
+            needed.append("L")
+        datasets = ensure_datasets(needed, reseed=options["reseed"])
+        if options["seed_only"]:
+            return
+        rows, notes = [], []
+        steps = [
+            ("ranking", lambda: measure.measure_ranking({n: datasets[n] for n in names})),
+            ("pages", lambda: measure.measure_pages(datasets)),
+            ("dashboard", lambda: measure.measure_dashboard_vs_bare(datasets["D"])),
+        ]
+        for name, step in steps:
+            if name in sections:
+                say(f"Measuring {name} ...")
+                rows += step()
+        if sections & {"throughput", "burst"}:
+            say("Starting gunicorn (2 workers) ...")
+            with measure.gunicorn(workers=2) as port:
+                if "throughput" in sections:
+                    say("Measuring throughput with wrk ...")
+                    rows += measure.measure_throughput(port, datasets["M"], seconds=options["wrk_seconds"])
+                if "burst" in sections:
+                    say("Measuring the burst of 64 judges ...")
+                    rows += measure.measure_burst(port, datasets["M"])
+        if "exports" in sections:
+            say("Measuring exports at L ...")
+            rows += measure.measure_exports(datasets["L"])
+        elapsed = time.monotonic() - t0
+        self.stdout.write("")
+        self.stdout.write(report.table(rows))
+        failed = sum(1 for r in rows if r.ok is False)
+        self.stdout.write(f"\n{sum(1 for r in rows if r.ok)} targets met, {failed} missed ({elapsed:.0f} s).")
+        if options["output"]:
+            path = Path(settings.BASE_DIR) / options["output"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(report.markdown(rows, started, elapsed, notes), encoding="utf-8")
+            self.stdout.write(f"Written to {options['output']}")
