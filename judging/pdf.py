@@ -104,14 +104,17 @@ def announcement_pdf(announcement, selected, reserve):
         story.append(_p(_("Daftar cadangan (%(n)s)") % {"n": len(reserve)}, styles["h3"]))
         story.append(_table(reserve, announcement, styles))
     date = formats.date_format(announcement.date, "j F Y")
-    signature = [
-        Spacer(1, 18),
-        _p(f"{announcement.place}, {date}", styles["body"]),
-        _p(announcement.signatory_title, styles["body"]),
-        Spacer(1, 36),
-        _p(announcement.signatory_name, styles["body"]),
-    ]
-    signature_table = Table([[None, KeepTogether(signature)]], colWidths=[8 * cm, 9 * cm])
-    story.append(signature_table)
+    sign = ParagraphStyle("sign", parent=styles["body"], leftIndent=9 * cm, alignment=0)
+    story.append(
+        KeepTogether(
+            [
+                Spacer(1, 18),
+                _p(f"{announcement.place}, {date}", sign),
+                _p(announcement.signatory_title, sign),
+                Spacer(1, 36),
+                _p(announcement.signatory_name, sign),
+            ]
+        )
+    )
     doc.build(story)
     return buffer.getvalue()
