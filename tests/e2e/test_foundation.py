@@ -1,9 +1,11 @@
-"""First browser journey: the home page, the language switch, an organiser logging in."""
+"""First browser journeys: the home page, the language switch, an organiser logging in; an innovator signing up."""
+
+import re
 
 import pytest
 
 from tests.e2e.conftest import login
-from tests.factories import PASSWORD, OrganiserFactory
+from tests.factories import PASSWORD, AgencyFactory, OrganiserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,3 +24,29 @@ def test_home_switch_to_english_and_organiser_logs_in(page, live_server):
     login(page, live_server, organiser.email, PASSWORD)
     assert page.url.endswith("/dasbor/")
     assert page.get_by_role("heading", name="Welcome, Andi Organiser").is_visible()
+
+
+def test_innovator_signs_up_on_a_phone_verifies_the_email_and_logs_in(phone_page, live_server, mailoutbox):
+    page = phone_page
+    AgencyFactory(name="UPT SMPN 2 Rumbia", kind="upt")
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Buka menu").click()
+    page.get_by_role("link", name="Daftar").click()
+    page.get_by_label("Email dinas").fill("suhaedir@example.org")
+    page.get_by_label("Nama lengkap (dengan gelar)").fill("Dr. Suhaedir Bahtiar")
+    page.get_by_label("Jabatan").fill("Kepala UPT SMPN 2 Rumbia")
+    page.get_by_label("Instansi / unit pelayanan").select_option(label="UPT SMPN 2 Rumbia")
+    page.locator("#id_password1").fill("Sapa-Masyarakat-2023")
+    page.locator("#id_password2").fill("Sapa-Masyarakat-2023")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.get_by_role("heading", name="Periksa email Anda").is_visible()
+
+    link = re.search(r"https?://\S+", mailoutbox[0].body).group(0)
+    page.goto(live_server.url + re.sub(r"^https?://[^/]+", "", link))
+    assert page.get_by_text("Email Anda sudah terverifikasi").is_visible()
+    page.locator("input[name=password]").fill("Sapa-Masyarakat-2023")  # the address is already filled in
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert page.get_by_role("heading", name="Selamat datang, Dr. Suhaedir Bahtiar").is_visible()
