@@ -181,6 +181,13 @@ def clean_pdf(data, name):
             raise ValidationError(_("PDF terkunci kata sandi tidak dapat diterima."))
         if len(reader.pages) < 1:
             raise ValidationError(not_pdf)
+        if has_active_content(reader, data):
+            raise ValidationError(
+                _(
+                    "PDF ini berisi JavaScript atau aksi otomatis (misalnya membuka program) dan tidak dapat diterima. "
+                    "Simpan ulang dokumen sebagai PDF biasa lalu unggah lagi."
+                )
+            )
     except ValidationError:
         raise
     except Exception as exc:  # pypdf raises many kinds of errors on a broken file
@@ -189,6 +196,34 @@ def clean_pdf(data, name):
     return CleanFile(
         content=data, content_type=content_type, extension=extension, display_name=_with_extension(name, extension)
     )
+
+
+_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm"}
+
+
+def _is_active_action(action):
+    action = action.get_object() if action is not None else None
+    return hasattr(action, "get") and action.get("/S") in _ACTIVE_ACTIONS
+
+
+def has_active_content(reader, data):
+    """JavaScript or actions that run something: named in the file's bytes, in the catalog (OpenAction, AA,
+    Names/JavaScript), or on a page (AA, link annotations). An OpenAction that only sets the first view stays."""
+    if b"/JavaScript" in data or b"/Launch" in data:
+        return True
+    root = reader.trailer["/Root"].get_object()
+    names = root.get("/Names")
+    if "/AA" in root or _is_active_action(root.get("/OpenAction")):
+        return True
+    if names is not None and "/JavaScript" in names.get_object():
+        return True
+    for page in reader.pages:
+        if "/AA" in page:
+            return True
+        for annot in page.get("/Annots") or []:
+            if _is_active_action(annot.get_object().get("/A")):
+                return True
+    return False
 
 
 def _with_extension(name, extension):
