@@ -248,7 +248,9 @@ def entry_slots(entry_ids, now=None):
 
 def schedule(round_):
     """The round's slots in order, with entry and agency. One query."""
-    return list(ScheduleSlot.objects.filter(round=round_).select_related("entry__agency").order_by("position"))
+    return list(
+        ScheduleSlot.objects.filter(round=round_).select_related("entry__agency").order_by("date", "start", "position")
+    )
 
 
 def schedule_days(slots):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from judging import publication_views as publication
-from judging import views
+from judging import schedule_views, views
 
 app_name = "judging"
 
@@ -46,4 +46,11 @@ urlpatterns += [
     path("publikasi/<int:pk>/", publication.announcement_manage, name="announcement_manage"),
     path("publikasi/<int:pk>/aksi/<slug:action>/", publication.announcement_action, name="announcement_action"),
     path("publikasi/sanggahan/<int:pk>/jawab/", publication.objection_answer, name="objection_answer"),
+]
+
+# Presentation schedules: judging/schedule_views.py
+urlpatterns += [
+    path("jadwal/<slug:competition>/<slug:round_slug>/", schedule_views.schedule_edit, name="schedule"),
+    path("jadwal/<slug:competition>/<slug:round_slug>/cetak/", schedule_views.schedule_print, name="schedule_print"),
+    path("jadwal/slot/<int:pk>/<slug:action>/", schedule_views.slot_action, name="slot_action"),
 ]
