@@ -293,3 +293,4 @@ class RankingSnapshot(models.Model):
 
 
 from judging.publication_models import *  # noqa: E402,F401,F403
+from judging.records_models import *  # noqa: E402,F401,F403
