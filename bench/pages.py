@@ -21,7 +21,7 @@ class Page:
 PAGES = [
     Page(
         "public results page",
-        "judging:public_results",
+        "judging:public_announcement",
         user="anonymous",
         args=("{announcement}",),
         alternatives=("publishing:results", "judging:announcement_public", "judging:results"),
