@@ -29,6 +29,9 @@ def test_login_is_locked_after_the_failure_limit_with_a_clear_message(client, se
     response = client.post(reverse("kipp:login"), {"username": user.email, "password": PASSWORD})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+    locked = AuditEvent.objects.filter(action="account.locked_out")
+    assert locked.count() == 2  # when the lock starts, and the attempt during the lock
+    assert locked.first().details == {"email": "target@example.org"}
 
 
 def test_lock_is_per_account_and_address(client, settings):
