@@ -88,5 +88,5 @@ def login(page, live_server, email, password):
     page.get_by_label("Email").fill(email)
     page.locator("input[name=password]").fill(password)
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("main form button[type=submit]").first.click()
     return page
