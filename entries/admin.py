@@ -87,3 +87,6 @@ class EntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # entries are created by innovators through entries.services.create_entry
+
+    def has_change_permission(self, request, obj=None):
+        return False  # every change of an entry goes through entries.services (audited, notified)

@@ -11,14 +11,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from entries import permissions
 from entries.enums import QUOTA_STATUSES, AttachmentKind, DecisionReason, EntryStatus
@@ -31,9 +26,10 @@ from entries.models import (
     StatusChange,
     TeamMember,
 )
+from entries.notifications import format_wita, notify
 from entries.queries import entry_deadline, submission_problems
 from entries.uploads import clean_upload
-from kipp.models import Competition, User
+from kipp.models import Competition
 from kipp.services import record_event
 from kipp.text import count_words
 
@@ -63,22 +59,8 @@ INDICATOR_FIELDS = (
 )
 
 
-SUBJECTS = {
-    "submitted": gettext_lazy("Proposal %(code)s diajukan"),
-    "returned": gettext_lazy("Proposal %(code)s dikembalikan untuk diperbaiki"),
-    "forwarded": gettext_lazy("Proposal %(code)s diteruskan ke penyelenggara"),
-    "decided": gettext_lazy("Hasil seleksi administrasi proposal %(code)s"),
-    "withdrawn": gettext_lazy("Proposal %(code)s ditarik"),
-    "extended": gettext_lazy("Batas waktu proposal %(code)s diperpanjang"),
-}
-
-
 class StaleEntryError(ValidationError):
     """The entry was saved by someone else since the form was opened."""
-
-
-def format_wita(value):
-    return date_format(timezone.localtime(value), "j F Y, H:i") + " WITA"
 
 
 def _lock_entry(entry):
@@ -368,7 +350,7 @@ def submit_entry(*, entry, user, now=None, request=None):
             details={"status": to_status, "resubmission": was_returned},
             request=request,
         )
-    _notify(entry, "submitted", agency=True, verifiers=to_status == EntryStatus.SUBMITTED)
+    notify(entry, "submitted", agency=True, verifiers=to_status == EntryStatus.SUBMITTED)
     return entry
 
 
@@ -383,7 +365,7 @@ def return_entry(*, entry, user, note, request=None):
         _set_status(entry, to_status=EntryStatus.RETURNED, actor=user, note=note)
         entry.save()
         record_event(actor=user, action="entries.return", obj=entry, details={"note": note}, request=request)
-    _notify(entry, "returned", note=note)
+    notify(entry, "returned", note=note)
     return entry
 
 
@@ -399,7 +381,7 @@ def forward_entry(*, entry, user, note="", now=None, request=None):
         entry.forwarded_at = now
         entry.save()
         record_event(actor=user, action="entries.forward", obj=entry, request=request)
-    _notify(entry, "forwarded")
+    notify(entry, "forwarded")
     return entry
 
 
@@ -474,7 +456,7 @@ def decide_eligibility_bulk(*, entries, user, eligible, reason="", note="", now=
 
 
 def _notify_decision(entry):
-    _notify(entry, "decided", verifiers=True, note=entry.decision_note)
+    notify(entry, "decided", verifiers=True, note=entry.decision_note)
 
 
 def withdraw_entry(*, entry, user, note="", request=None):
@@ -488,7 +470,7 @@ def withdraw_entry(*, entry, user, note="", request=None):
         _set_status(entry, to_status=EntryStatus.WITHDRAWN, actor=user, note=(note or "").strip())
         entry.save()
         record_event(actor=user, action="entries.withdraw", obj=entry, request=request)
-    _notify(entry, "withdrawn", verifiers=not was_draft)
+    notify(entry, "withdrawn", verifiers=not was_draft)
     return entry
 
 
@@ -516,43 +498,8 @@ def extend_deadline(*, entry, user, deadline, reason, now=None, request=None):
             details={"deadline": deadline.isoformat(), "reason": reason},
             request=request,
         )
-    _notify(entry, "extended", note=reason, deadline=deadline)
+    notify(entry, "extended", note=reason, deadline=deadline)
     return extension
-
-
-# Notifications --------------------------------------------------------------------------------------
-
-
-def _recipients(entry, *, agency=True, verifiers=False):
-    users = User.objects.none()
-    if agency:
-        users = users | User.objects.filter(agency_id=entry.agency_id, role="innovator")
-    if verifiers:
-        users = users | User.objects.filter(region_id=entry.agency.region_id, role="verifier")
-    return list(users.filter(is_active=True).exclude(email="").distinct())
-
-
-def _notify(entry, event, *, agency=True, verifiers=False, note="", deadline=None):
-    """One plain-text email per person (no addresses shared), in the person's language."""
-    url = settings.SITE_URL + reverse("entries:detail", args=[entry.pk])
-    messages = []
-    for person in _recipients(entry, agency=agency, verifiers=verifiers):
-        with translation.override(person.language or settings.LANGUAGE_CODE):
-            context = {
-                "person": person,
-                "entry": entry,
-                "event": event,
-                "note": note,
-                "url": url,
-                "deadline": format_wita(deadline) if deadline else "",
-                "status": entry.get_status_display(),
-                "reason": entry.get_decision_reason_display() if entry.decision_reason else "",
-            }
-            body = render_to_string("entries/email/status_changed.txt", context)
-            subject = str(SUBJECTS[event]) % {"code": entry.code}
-            messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]))
-    if messages:
-        get_connection(fail_silently=True).send_messages(messages)
 
 
 def default_extension_deadline(now=None):
