@@ -1,7 +1,7 @@
 from django.urls import path
 
 from judging import publication_views as publication
-from judging import schedule_views, views
+from judging import records, schedule_views, views
 
 app_name = "judging"
 
@@ -53,4 +53,19 @@ urlpatterns += [
     path("jadwal/<slug:competition>/<slug:round_slug>/", schedule_views.schedule_edit, name="schedule"),
     path("jadwal/<slug:competition>/<slug:round_slug>/cetak/", schedule_views.schedule_print, name="schedule_print"),
     path("jadwal/slot/<int:pk>/<slug:action>/", schedule_views.slot_action, name="slot_action"),
+]
+
+# Innovation records (issue 7): the organiser's certainty-of-the-cut page. Public record pages: judging/records_urls.py
+from judging import records_views  # noqa: E402
+
+urlpatterns += [
+    path("babak/<slug:competition>/<slug:round_slug>/kepastian/", records_views.certainty, name="round_certainty"),
+]
+
+# Public innovation records: judging/records.py
+urlpatterns += [
+    path("inovasi/", records.records_index, name="records"),
+    path("inovasi/<int:pk>/", records.record_detail, name="record"),
+    path("inovasi/<int:pk>/foto/<int:attachment_pk>/", records.record_photo, name="record_photo"),
+    path("inovasi/<int:pk>/tampilan/", records.record_settings, name="record_settings"),
 ]

@@ -26,4 +26,13 @@ def entry_publication(context, entry):
             announcement = row.announcement
             if announcement.feedback_released_at:
                 feedback.append({"announcement": announcement, "data": entry_feedback(entry, announcement.round)})
-    return {"outcomes": outcomes, "slots": entry_slots([entry.pk]).get(entry.pk, []), "feedback": feedback}
+    from judging.records import has_record, profile_of
+
+    return {
+        "outcomes": outcomes,
+        "slots": entry_slots([entry.pk]).get(entry.pk, []),
+        "feedback": feedback,
+        "member": member,
+        "profile": profile_of(entry) if member else None,
+        "has_record": has_record(entry) if outcomes else False,
+    }
