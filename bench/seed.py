@@ -400,4 +400,56 @@ def ensure_datasets(names, *, reseed=False):
         else:
             say(f"Dataset {ds.name} already seeded ({dataset_state(ds)[1]:,} scores)")
         out[name] = Competition.objects.get(slug=ds.slug)
+        if name in ("S", "M"):
+            ensure_published(out[name])
     return out
+
+
+def ensure_second_organiser():
+    user, _ = User.objects.get_or_create(
+        email="penyetuju@bench.kipp.id",
+        defaults={
+            "full_name": "Penyetuju Uji Beban",
+            "role": "organiser",
+            "is_staff": True,
+            "password": make_password(PASSWORD),
+            "email_verified_at": timezone.now(),
+        },
+    )
+    return user
+
+
+def ensure_published(comp):
+    """Close the desk round of `comp` and publish its announcement through the publishing services (prepared by
+    one organiser, approved by another, embargo passed), so that the public results page has something to show.
+    Returns the announcement, or None when the publishing part is not there."""
+    try:
+        from judging import publication_services
+        from judging.publication_models import Announcement
+        from judging.services import close_round
+    except ImportError:
+        return None
+    round_ = Round.objects.get(competition=comp, slug=ROUND_SLUG)
+    published = Announcement.objects.filter(round=round_, state="published").order_by("-version").first()
+    if published:
+        return published
+    say(f"  publishing the results of {comp.slug} (close, prepare, approve)")
+    preparer, approver = ensure_organiser(), ensure_second_organiser()
+    if round_.state == "open":
+        close_round(round_=round_, actor=preparer)
+    now = timezone.now()
+    announcement = publication_services.prepare_announcement(
+        round_=round_,
+        actor=preparer,
+        number="065/134/II/B",
+        title=f"Pengumuman Top 50 {comp.name}",
+        date=now.date(),
+        place="Makassar",
+        signatory_name="Kepala Biro Organisasi",
+        signatory_title="Kepala Biro Organisasi Setda Provinsi Sulawesi Selatan",
+        letterhead="PEMERINTAH PROVINSI SULAWESI SELATAN\nSEKRETARIAT DAERAH",
+        body="Berdasarkan hasil penilaian proposal, berikut daftar inovasi yang lolos.",
+        embargo_until=now - datetime.timedelta(minutes=1),
+    )
+    publication_services.submit_for_approval(announcement=announcement, actor=preparer)
+    return publication_services.approve_announcement(announcement=announcement, actor=approver)
