@@ -1,0 +1,41 @@
+"""Named predicates of innovation records, used by views, templates, services and tests alike."""
+
+
+def _active_innovator(user):
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.role == "innovator"
+        and user.agency_id is not None
+    )
+
+
+def can_update_record(user, record):
+    """The innovators of the owning agency keep its record current."""
+    return _active_innovator(user) and user.agency_id == record.agency_id
+
+
+def can_request_replication(user, record):
+    """A signed-in innovator of another agency."""
+    return _active_innovator(user) and user.agency_id != record.agency_id
+
+
+def can_answer_replication(user, replication):
+    return _active_innovator(user) and user.agency_id == replication.record.agency_id
+
+
+def can_mark_implemented(user, replication):
+    """The requesting agency reports that it has put the innovation to work (or the owner, who saw it)."""
+    return _active_innovator(user) and user.agency_id in (replication.requester_agency_id, replication.record.agency_id)
+
+
+def can_see_replication(user, replication):
+    """Open requests (contact, plan) are seen by both agencies only; agreed and implemented ones are public."""
+    if replication.state in ("agreed", "implemented"):
+        return True
+    return _active_innovator(user) and user.agency_id in (replication.requester_agency_id, replication.record.agency_id)
+
+
+def can_see_certainty(user):
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == "organiser"))
