@@ -69,10 +69,3 @@ urlpatterns += [
     path("inovasi/<int:pk>/foto/<int:attachment_pk>/", records.record_photo, name="record_photo"),
     path("inovasi/<int:pk>/tampilan/", records.record_settings, name="record_settings"),
 ]
-
-# Innovation records (issue 7): the organiser's certainty-of-the-cut page. Public record pages: judging/records_urls.py
-from judging import records_views  # noqa: E402
-
-urlpatterns += [
-    path("babak/<slug:competition>/<slug:round_slug>/kepastian/", records_views.certainty, name="round_certainty"),
-]
