@@ -10,10 +10,12 @@ Choices where DESIGN.md is silent (documented in docs/judging.md):
   selected or reserve.
 """
 
+import datetime
 from collections import defaultdict
+from datetime import UTC
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -46,24 +48,27 @@ COUNTING_SHEETS = """
     FROM {sheet} s JOIN {assignment} a ON a.id = s.assignment_id
     WHERE a.round_id = %(round)s AND s.state = 'final'
       AND NOT EXISTS (
-        SELECT 1 FROM {conflict} c JOIN {round} r ON r.id = a.round_id
-        WHERE c.judge_id = a.judge_id AND c.entry_id = a.entry_id AND c.competition_id = r.competition_id
-          AND (c.round_id IS NULL OR c.round_id = a.round_id))
+        SELECT 1 FROM {conflict} c
+        WHERE c.judge_id = a.judge_id AND c.entry_id = a.entry_id AND c.competition_id = %(competition)s
+          AND (c.round_id IS NULL OR c.round_id = %(round)s))
 """
 
+# One scan of the scores: GROUPING SETS gives the sheet totals T_p (per sheet) and the mean normalised score per
+# entry and criterion in the same pass.
 RANKING_SQL = """
 WITH crit AS (
-    SELECT id, key, weight::float8 AS w, scale_min, scale_max FROM {criterion} WHERE round_id = %(round)s
+    SELECT id, weight::float8 AS w, scale_min::float8 AS lo, (scale_max - scale_min)::float8 AS span
+    FROM {criterion} WHERE round_id = %(round)s
 ),
 sheets AS ({counting}),
-norm AS (
-    SELECT sh.sheet_id, sh.entry_id, sh.judge_id, c.key, c.w,
-           100.0 * (sc.value - c.scale_min)::float8 / (c.scale_max - c.scale_min) AS n
+agg AS (
+    SELECT GROUPING(sh.sheet_id) AS by_criterion, sh.sheet_id, sh.entry_id, sh.judge_id, sc.criterion_id,
+           SUM(c.w * 100.0 * (sc.value - c.lo) / c.span) / SUM(c.w) AS t,
+           AVG(100.0 * (sc.value - c.lo) / c.span) AS m
     FROM sheets sh JOIN {score} sc ON sc.sheet_id = sh.sheet_id JOIN crit c ON c.id = sc.criterion_id
+    GROUP BY GROUPING SETS ((sh.sheet_id, sh.entry_id, sh.judge_id), (sh.entry_id, sc.criterion_id))
 ),
-totals AS (
-    SELECT sheet_id, entry_id, judge_id, SUM(w * n) / SUM(w) AS t FROM norm GROUP BY sheet_id, entry_id, judge_id
-),
+totals AS (SELECT sheet_id, entry_id, judge_id, t FROM agg WHERE by_criterion = 0),
 judge_stats AS (
     SELECT judge_id, COUNT(*) AS k, AVG(t) AS mean_p, STDDEV_POP(t) AS sd_p FROM totals GROUP BY judge_id
 ),
@@ -85,11 +90,11 @@ entry_totals AS (
     FROM adjusted GROUP BY entry_id
 ),
 criterion_means AS (
-    SELECT entry_id, json_object_agg(key, m) AS means
-    FROM (SELECT entry_id, key, AVG(n) AS m FROM norm GROUP BY entry_id, key) x GROUP BY entry_id
+    SELECT entry_id, array_agg(criterion_id) AS ids, array_agg(m) AS means FROM agg WHERE by_criterion = 1
+    GROUP BY entry_id
 )
-SELECT e.id, e.code, e.title, ag.name, rg.kind, rg.name, e.submitted_at,
-       et.total, COALESCE(et.judges, 0), et.spread, et.outliers, cm.means
+SELECT e.id, e.code, e.title, ag.name, rg.kind, rg.name, EXTRACT(EPOCH FROM e.submitted_at)::float8,
+       et.total, COALESCE(et.judges, 0), et.spread, et.outliers, cm.ids, cm.means
 FROM {round_entry} re
 JOIN {entry} e ON e.id = re.entry_id
 JOIN {agency} ag ON ag.id = e.agency_id
@@ -141,6 +146,22 @@ def sort_key_factory(tie_break, criterion_keys_by_weight):
     return key
 
 
+def sort_rows(rows, tie_break, criterion_keys_by_weight):
+    """Sort by total first; only rows whose totals tie are compared by the full tie-break key (cheaper)."""
+    full_key = sort_key_factory(tie_break, criterion_keys_by_weight)
+    groups = defaultdict(list)
+    for row in rows:
+        total = row["total"]
+        groups[(1, 0.0) if total is None else (0, -_exact(total))].append(row)
+    ordered = []
+    for key in sorted(groups):
+        group = groups[key]
+        if len(group) > 1:
+            group.sort(key=full_key)
+        ordered.extend(group)
+    return ordered
+
+
 def assign_outcomes(rows, top_n, reserve_n):
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
@@ -161,42 +182,37 @@ def round_ranking(round_, criteria=None):
     judges, spread, outlier (bool), outlier_judge_ids, criteria {key: mean normalised score}, outcome, near_cut.
     Values are unrounded floats."""
     criteria = criteria if criteria is not None else round_criteria(round_)
-    params = {"round": round_.pk, "method": round_.aggregation, "eps": SD_EPSILON, "outlier": OUTLIER_POINTS}
-    with connection.cursor() as cursor:
+    params = {
+        "round": round_.pk,
+        "competition": round_.competition_id,
+        "method": round_.aggregation,
+        "eps": SD_EPSILON,
+        "outlier": OUTLIER_POINTS,
+    }
+    keys = {c.pk: c.key for c in criteria}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(RANKING_SQL, params)
         raw = cursor.fetchall()
     rows = []
-    for (
-        entry_id,
-        code,
-        title,
-        agency,
-        region_kind,
-        region_name,
-        submitted_at,
-        total,
-        judges,
-        spread,
-        outliers,
-        means,
-    ) in raw:
+    for entry_id, code, title, agency, kind, region, submitted_at, total, judges, spread, outliers, ids, means in raw:
         rows.append(
             {
                 "entry_id": entry_id,
                 "entry_code": code,
                 "title": title,
                 "agency": agency,
-                "region": _region_label(region_kind, region_name),
-                "submitted_at": submitted_at,
+                "region": _region_label(kind, region),
+                "submitted_at": None if submitted_at is None else datetime.datetime.fromtimestamp(submitted_at, UTC),
                 "total": total,
                 "judges": judges,
                 "spread": spread,
                 "outlier": bool(outliers),
                 "outlier_judge_ids": list(outliers or []),
-                "criteria": means or {},
+                "criteria": {keys[i]: m for i, m in zip(ids or [], means or [], strict=True) if i in keys},
             }
         )
-    rows.sort(key=sort_key_factory(round_.tie_break, tie_break_criteria(criteria)))
+    rows = sort_rows(rows, round_.tie_break, tie_break_criteria(criteria))
     return assign_outcomes(rows, round_.top_n, round_.reserve_n)
 
 
@@ -380,7 +396,7 @@ def judge_distribution(round_, bins=10):
     FROM totals GROUP BY judge_id, b
     """.format(counting=COUNTING_SHEETS, **T).format(**T)  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"round": round_.pk, "bins": bins})
+        cursor.execute(sql, {"round": round_.pk, "competition": round_.competition_id, "bins": bins})
         raw = cursor.fetchall()
     hist = defaultdict(lambda: [0] * bins)
     sums = defaultdict(float)

@@ -5,9 +5,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from judging.models import Assignment, Conflict, RankingSnapshot, Round, ScoreSheet
 from judging.queries import judge_distribution, round_ranking
+from kipp.demo import DemoContext
+from kipp.hooks import seeders
 from tests.judging.reference import rank_key, recompute
 
 pytestmark = pytest.mark.django_db
@@ -19,11 +22,23 @@ def _csv(command, *args):
     return list(csv.DictReader(io.StringIO(out.getvalue())))
 
 
+def _seed_up_to_judging():
+    """The seeders of kipp, entries and judging only (later layers, e.g. publication, complete the rounds)."""
+    ctx = DemoContext(
+        options={"entries": 141, "judges": 9, "seed": 2023, "password": "kata-sandi-demo-1"}, stdout=io.StringIO()
+    )
+    for name, func in seeders():
+        with transaction.atomic():
+            func(ctx)
+        if name == "judging":
+            return ctx
+
+
 def test_seed_demo_judging(media_root, tmp_path):
-    call_command("seed_demo", password="kata-sandi-demo-1", stdout=io.StringIO())
+    _seed_up_to_judging()
     desk = Round.objects.get(competition__slug="kipp-sulsel-2023", slug="penilaian-proposal")
-    assert desk.state == "closed" and (desk.top_n, desk.reserve_n) == (50, 5)
-    assert RankingSnapshot.objects.filter(round=desk).count() == 1
+    assert desk.state in ("closed", "published") and (desk.top_n, desk.reserve_n) == (50, 5)
+    assert RankingSnapshot.objects.filter(round=desk, reason="close").count() == 1
     ranking = round_ranking(desk)
     outcome = {row["title"]: row["outcome"] for row in ranking}
     assert outcome["Sapa Masyarakat Sekitar (SMS)"] == "selected"
@@ -60,5 +75,6 @@ def test_seed_demo_judging(media_root, tmp_path):
 
     # idempotent
     before = (Round.objects.count(), Assignment.objects.count(), ScoreSheet.objects.count())
-    call_command("seed_demo", password="kata-sandi-demo-1", stdout=io.StringIO())
+    ctx = _seed_up_to_judging()
     assert (Round.objects.count(), Assignment.objects.count(), ScoreSheet.objects.count()) == before
+    assert not any(label.startswith("judging") for label in ctx.created)
