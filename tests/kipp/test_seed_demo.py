@@ -53,6 +53,13 @@ def test_second_run_creates_nothing_and_every_demo_account_logs_in(client):
         assert response.url == reverse("kipp:dashboard")
 
 
+def test_seeding_sends_no_email(settings, mailoutbox):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # would fail: no SMTP server here
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
+    _seed()
+    assert mailoutbox == []
+
+
 def test_demo_people_and_agencies_match_the_reference_instance():
     _seed()
     sms = User.objects.get(email="sms@demo.kipp.id")
