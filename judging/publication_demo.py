@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from judging import publication_services as pub
 from judging import services
 from judging.enums import Outcome, RoundState, SheetState
+from judging.field import DEFAULT_ITEMS
 from judging.models import (
     Announcement,
     Assignment,
@@ -44,12 +45,6 @@ LETTERHEAD = (
 )
 SIGNATORY = ("Kepala Biro Organisasi Setda Provinsi Sulawesi Selatan", "Kepala Biro Organisasi")
 VENUE = "Four Points by Sheraton Makassar"
-FIELD_ITEMS = [
-    "Layanan inovasi berjalan di lokasi sesuai proposal",
-    "Data dampak dapat ditunjukkan (dokumen sumber)",
-    "Pengguna layanan membenarkan manfaatnya (wawancara)",
-    "Dasar hukum / SK inovasi tersedia",
-]
 
 
 def _at(month, day, hour=9, minute=0):
@@ -265,7 +260,7 @@ def _field(ctx, field, organiser, rng):
     n = _score_all(field, rng, {}, _at(3, 13, 9), 13)
     checks = []
     for re in field.round_entries.select_related("entry").order_by("position", "entry__code"):
-        for order, item in enumerate(FIELD_ITEMS, start=1):
+        for order, item in enumerate(DEFAULT_ITEMS, start=1):
             ok = rng.random() > 0.08
             checks.append(
                 FieldCheck(

@@ -12,6 +12,8 @@ def home_sections(request):
 
 def dashboard_sections(request):
     user = request.user
+    if user.is_authenticated and user.role == "judge":
+        return _judge_sections(user)
     if not (user.is_authenticated and user.role == "innovator" and user.agency_id):
         return []
     from entries.models import Entry
@@ -30,6 +32,21 @@ def dashboard_sections(request):
     if not items:
         return []
     return [{"template": "judging/public/_dashboard_innovator.html", "context": {"items": items}, "order": 15}]
+
+
+def _judge_sections(user):
+    """Field rounds in which the judge verifies entries, and presentation schedules of the judge's rounds."""
+    from judging.models import Round
+
+    rounds = list(
+        Round.objects.filter(assignments__judge=user, state="open", kind__in=["field", "presentation"])
+        .select_related("competition")
+        .distinct()
+        .order_by("order")
+    )
+    if not rounds:
+        return []
+    return [{"template": "judging/public/_dashboard_judge.html", "context": {"rounds": rounds}, "order": 25}]
 
 
 def entry_sections(request):

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from judging import field, records, schedule_views, views
 from judging import publication_views as publication
-from judging import records, schedule_views, views
 
 app_name = "judging"
 
@@ -68,4 +68,11 @@ urlpatterns += [
     path("inovasi/<int:pk>/", records.record_detail, name="record"),
     path("inovasi/<int:pk>/foto/<int:attachment_pk>/", records.record_photo, name="record_photo"),
     path("inovasi/<int:pk>/tampilan/", records.record_settings, name="record_settings"),
+]
+
+# Field verification checklists: judging/field.py
+urlpatterns += [
+    path("lapangan/foto/<int:pk>/", field.field_photo, name="field_photo"),
+    path("lapangan/<slug:competition>/<slug:round_slug>/", field.field_index, name="field_index"),
+    path("lapangan/<slug:competition>/<slug:round_slug>/<int:pk>/", field.field_entry, name="field_entry"),
 ]
