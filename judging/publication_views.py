@@ -124,7 +124,7 @@ def announcement_prepare(request, competition, round_slug, kind="round"):
 
 
 def _manage_context(announcement, user):
-    rows = list(announcement.rows.order_by("rank"))
+    rows = list(announcement.rows.select_related("entry").order_by("rank"))
     objections = list(announcement.objections.select_related("entry", "filed_by").order_by("created_at", "id"))
     editable = announcement.state == AnnouncementState.DRAFT
     return {
@@ -141,6 +141,9 @@ def _manage_context(announcement, user):
         "visible": visible_announcements().filter(pk=announcement.pk).exists(),
         "window": objection_window(announcement),
         "corrections": list(announcement.corrections.all()),
+        "withdrawn": [r for r in rows if r.outcome == "selected" and r.entry.status == "withdrawn"]
+        if announcement.state == AnnouncementState.PUBLISHED
+        else [],
     }
 
 
@@ -166,6 +169,7 @@ def announcement_action(request, pk, action):
         "correct": _correct,
         "feedback": _feedback,
         "advance": _advance,
+        "replace": _replace,
     }
     handler = handlers.get(action)
     if handler is None:
@@ -263,6 +267,12 @@ def _advance(request, announcement):
         raise JudgingError(_("Pengumuman belum terbit."))
     added, removed = services.advance_selected(announcement=announcement, actor=request.user)
     return _("Babak berikutnya: %(added)s ditambahkan, %(removed)s dikeluarkan.") % {"added": added, "removed": removed}
+
+
+def _replace(request, announcement):
+    entry = get_object_or_404(Entry, pk=request.POST.get("entry"))
+    correction = services.replace_withdrawn(announcement=announcement, entry=entry, actor=request.user)
+    return _("Draf koreksi penggantian disiapkan; penyelenggara lain perlu menyetujuinya."), correction
 
 
 @require_POST

@@ -283,3 +283,63 @@ def test_announcement_list_query_count_is_constant(client):
         published(r, a, b, number=f"070/{i}/II/B")
     assert _count(client, reverse("judging:public_list")) == one
     assert _count(client, reverse("kipp:home")) == home_one
+
+
+def test_a_correction_shows_its_note_and_the_first_version_stays_readable(client, scene):
+    round_, entries, a, b, users = scene
+    first = published(round_, a, b)
+    correction = pub.prepare_correction(announcement=first, actor=b, correction_note="Salah ketik nama instansi.")
+    pub.submit_for_approval(announcement=correction, actor=b)
+    pub.approve_announcement(announcement=correction, actor=a)
+    body = client.get(reverse("judging:public_announcement", args=[correction.pk])).content.decode()
+    assert 'id="correction-note"' in body and "Salah ketik nama instansi." in body
+    old = client.get(reverse("judging:public_announcement", args=[first.pk])).content.decode()
+    assert 'id="superseded"' in old and NUMBER in old
+    home = client.get(reverse("judging:public_list")).content.decode()
+    assert reverse("judging:public_announcement", args=[correction.pk]) in home
+    assert reverse("judging:public_announcement", args=[first.pk]) not in home
+
+
+def test_the_organiser_replaces_a_withdrawn_entry_through_the_page(client, scene):
+    round_, entries, a, b, users = scene
+    first = published(round_, a, b)
+    entries["E1"].status = "withdrawn"
+    entries["E1"].save()
+    client.force_login(a)
+    body = client.get(reverse("judging:announcement_manage", args=[first.pk])).content.decode()
+    assert 'data-withdrawn="E1"' in body
+    client.post(reverse("judging:announcement_action", args=[first.pk, "replace"]), {"entry": entries["E1"].pk})
+    correction = Announcement.objects.get(previous=first)
+    assert dict(correction.rows.values_list("entry_code", "outcome"))["E3"] == "selected"
+    assert correction.state == "draft"
+
+
+def test_publish_due_sends_the_outcome_once_the_embargo_passed(scene, mailoutbox):
+    from django.core.management import call_command
+
+    round_, entries, a, b, users = scene
+    announcement = published(round_, a, b, embargo_until=timezone.now() + datetime.timedelta(hours=1))
+    out = io.StringIO()
+    call_command("publish_due", stdout=out)
+    assert out.getvalue().startswith("0 ")
+    Announcement.objects.filter(pk=announcement.pk).update(embargo_until=timezone.now())
+    call_command("publish_due", stdout=out)
+    assert [m for m in mailoutbox if users["innovator"].email in m.to]
+
+
+def test_released_feedback_is_shown_to_the_entrant_only(client, scene):
+    round_, entries, a, b, users = scene
+    announcement = published(round_, a, b)
+    from judging.models import ScoreSheet
+
+    ScoreSheet.objects.filter(assignment__entry=entries["E1"]).update(overall_comment="Perlu data pembanding.")
+    url = reverse("entries:detail", args=[entries["E1"].pk])
+    client.force_login(users["innovator"])
+    assert "Perlu data pembanding." not in client.get(url).content.decode()
+    pub.release_feedback(announcement=announcement, actor=b)
+    body = client.get(url).content.decode()
+    assert "Perlu data pembanding." in body and "Umpan balik juri (anonim)" in body
+    for judge in round_.round_judges.select_related("judge"):
+        assert judge.judge.full_name not in body
+    client.force_login(users["verifier"])
+    assert "Perlu data pembanding." not in client.get(url).content.decode()

@@ -1,0 +1,14 @@
+"""Send the outcome emails of announcements whose embargo time has passed since approval (run from cron, e.g. every
+5 minutes). Approval sends them at once when there is no embargo left."""
+
+from django.core.management.base import BaseCommand
+
+from judging.publication_services import send_due_notifications
+
+
+class Command(BaseCommand):
+    help = "Email innovators their outcome for announcements that became public since the last run."
+
+    def handle(self, *args, **options):
+        sent = send_due_notifications()
+        self.stdout.write(f"{sent} email(s) sent.")
