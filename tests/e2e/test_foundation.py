@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, AgencyFactory, OrganiserFactory
@@ -50,3 +51,30 @@ def test_innovator_signs_up_on_a_phone_verifies_the_email_and_logs_in(phone_page
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
     assert page.get_by_role("heading", name="Selamat datang, Dr. Suhaedir Bahtiar").is_visible()
+
+
+def _serious_violations(page):
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_foundation_pages_have_no_serious_accessibility_violations(page, live_server):
+    organiser = OrganiserFactory(email="organiser@example.org")
+    AgencyFactory(name="UPT SMPN 2 Rumbia", kind="upt")
+    found = {}
+    for path in ("/", "/akun/masuk/", "/akun/daftar/", "/akun/lupa-sandi/", "/tidak-ada/"):
+        page.goto(live_server.url + path)
+        found[path] = _serious_violations(page)
+    page.goto(live_server.url + "/akun/daftar/")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()  # every error message shown
+    found["signup with errors"] = _serious_violations(page)
+    login(page, live_server, organiser.email, PASSWORD)
+    for path in ("/dasbor/", "/akun/profil/", "/akun/undang/"):
+        page.goto(live_server.url + path)
+        found[path] = _serious_violations(page)
+    assert {path: v for path, v in found.items() if v} == {}
