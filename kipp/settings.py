@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "kipp.middleware.ClientIPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kipp.middleware.DatabaseUnavailableMiddleware",  # 503 "try again" when the database goes away mid-request
 ]
 
 ROOT_URLCONF = "kipp.urls"
