@@ -41,6 +41,18 @@ def _fast_tests(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    """Uploaded and seeded files never land in the developer's var/media: every test gets a temporary folder
+    (the media_root fixture below gives a test its own path to inspect)."""
+    location = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = location
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
+    }
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
