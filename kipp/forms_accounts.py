@@ -62,6 +62,7 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.unverified_email = None
+        self.fields["password"].label = _("Kata sandi")
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
         self.helper = _helper()
 
