@@ -2,8 +2,10 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -106,6 +108,16 @@ def test_embedded_server_is_shared_by_processes_starting_at_once_and_outlives_th
         third = _run(START_AND_REPORT, env)
         assert third.returncode == 0, third.stderr
         assert third.stdout.split()[0] == first
+
+        # a crash (the server killed outright) leaves a stale postmaster.pid: the next process starts a new server
+        os.kill(int(first), signal.SIGKILL)
+        for _ in range(50):
+            if not Path(f"/proc/{first}").exists():
+                break
+            time.sleep(0.1)
+        after_crash = _run(START_AND_REPORT, env)
+        assert after_crash.returncode == 0, after_crash.stderr
+        assert after_crash.stdout.split()[0] != first
     finally:
         stop = _run("import sys; sys.path.insert(0, '.'); from kipp import embedded_db; embedded_db.stop('.')", env)
         assert stop.returncode == 0, stop.stderr
