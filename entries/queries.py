@@ -7,13 +7,13 @@ needs; render it with {% include "entries/_proposal.html" with entry=entry data=
 from decimal import Decimal
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entries.enums import QUOTA_STATUSES, AttachmentKind, EntryStatus, IndicatorDirection
-from entries.models import Attachment, DeadlineExtension, Entry, StatusChange
+from entries.models import Attachment, DeadlineExtension, Entry, ProposalAnswer, StatusChange
 from kipp.text import count_words
 
 DUPLICATE_SIMILARITY = 0.5
@@ -232,6 +232,12 @@ def organiser_entries(*, competition=None, status="", region=None, category=None
             | Q(agency__name__icontains=search)
         )
     return qs.order_by("competition", "code")
+
+
+def annotate_summary(qs, section_key="ringkasan"):
+    """Annotate `summary`: the entry's answer to the summary section (the KIPP "ringkasan"), "" when missing."""
+    answer = ProposalAnswer.objects.filter(entry=OuterRef("pk"), section__key=section_key).values("text")[:1]
+    return qs.annotate(summary=Coalesce(Subquery(answer), Value(""), output_field=TextField()))
 
 
 # Display --------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from entries import services
 from entries.models import Entry, ImpactIndicator
-from entries.queries import annotate_checks, entry_display_data, indicator_chart, with_checks
+from entries.queries import annotate_checks, annotate_summary, entry_display_data, indicator_chart, with_checks
 from tests.entries.conftest import make_complete
 from tests.factories import AgencyFactory, EntryFactory, InnovatorFactory
 
@@ -112,3 +112,12 @@ def test_codes_are_unique_when_innovators_create_at_the_same_time():
     assert errors == []
     codes = sorted(Entry.objects.filter(competition=competition).values_list("code", flat=True))
     assert codes == [f"{competition.code_prefix}-{i:03d}" for i in range(1, 7)]
+
+
+def test_annotate_summary(complete_entry, entry):
+    from entries.models import ProposalAnswer
+
+    ProposalAnswer.objects.filter(entry=complete_entry, section__key="ringkasan").update(text="Ringkas sekali.")
+    bare = EntryFactory(competition=complete_entry.competition, agency=complete_entry.agency)
+    summaries = dict(annotate_summary(Entry.objects.all()).values_list("pk", "summary"))
+    assert summaries == {complete_entry.pk: "Ringkas sekali.", bare.pk: ""}
