@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -69,7 +70,11 @@ class Entry(models.Model):
             models.CheckConstraint(condition=Q(version__gte=1), name="entry_version_positive"),
             models.CheckConstraint(condition=~Q(title=""), name="entry_title_not_empty"),
         ]
-        indexes = [models.Index(fields=["competition", "status"])]
+        indexes = [
+            models.Index(fields=["competition", "status"]),
+            # near-duplicate titles (entries.queries.annotate_checks): pg_trgm, installed by kipp migration 0004
+            GistIndex(fields=["title"], opclasses=["gist_trgm_ops"], name="entry_title_trgm"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}"

@@ -6,7 +6,7 @@ needs; render it with {% include "entries/_proposal.html" with entry=entry data=
 
 from decimal import Decimal
 
-from django.contrib.postgres.search import TrigramSimilarity
+from django.contrib.postgres.search import TrigramDistance, TrigramSimilarity
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -87,8 +87,12 @@ def annotate_checks(qs):
         Entry.objects.filter(competition=OuterRef("competition"))
         .exclude(pk=OuterRef("pk"))
         .exclude(status__in=[EntryStatus.WITHDRAWN, EntryStatus.DRAFT])
-        .annotate(similarity=TrigramSimilarity("title", OuterRef("title")))
-        .order_by("-similarity", "code")
+        .annotate(
+            similarity=TrigramSimilarity("title", OuterRef("title")),
+            # nearest title first: title <-> title, served by the GiST trigram index (entry_title_trgm)
+            distance=TrigramDistance("title", OuterRef("title")),
+        )
+        .order_by("distance", "code")
     )
     pending = Entry.objects.filter(competition=OuterRef("competition"), status__in=PENDING_STATUSES)
     return qs.annotate(
