@@ -1,7 +1,7 @@
 """Public innovation records: one page per entry selected in a published final announcement (e.g. the Top 30), for
-replication. It shows the profile, the impact indicators with a chart, the photos (never the decree or the
-documents) unless the innovators turned them off, and the team's contacts only when the innovators opted in
-(PublicProfile). Everything goes through visible_announcements."""
+replication. It shows the profile with the proposal's public summary (the KIPP "ringkasan"), the impact indicators
+with a chart, the photos (never the decree or the documents) unless the innovators turned them off, and the team's
+contacts only when the innovators opted in (PublicProfile). Everything goes through visible_announcements."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from entries.enums import AttachmentKind
 from entries.models import Attachment, Entry
-from entries.queries import indicator_chart
+from entries.queries import annotate_summary, indicator_chart
 from judging.enums import Outcome
 from judging.models import AnnouncementRow, PublicProfile
 from judging.publication_enums import AnnouncementKind
@@ -80,7 +80,7 @@ def record_detail(request, pk):
     if row is None:
         raise Http404
     entry = get_object_or_404(
-        Entry.objects.select_related("agency__region", "category", "competition").prefetch_related(
+        annotate_summary(Entry.objects.select_related("agency__region", "category", "competition")).prefetch_related(
             "indicators", "team_members"
         ),
         pk=pk,
