@@ -12,6 +12,7 @@ class JudgingConfig(AppConfig):
         from judging.hooks import dashboard_sections
         from judging.permissions import judge_may_view_entry
         from judging.publication_hooks import register as publication_ready
+        from judging.records_hooks import register as records_ready
         from kipp import hooks, navigation
 
         navigation.register(_("Penilaian saya"), "judging:my_rounds", ["judge"], order=30)
@@ -20,3 +21,4 @@ class JudgingConfig(AppConfig):
         hooks.register_seeder("judging", seed_judging, 200)
         register_view_rule(judge_may_view_entry)
         publication_ready()
+        records_ready()

@@ -387,7 +387,7 @@ def _notify(recipients, subject, template, replication):
 
 @transaction.atomic
 def request_replication(
-    *, record, actor, plan, contact_name="", contact_email="", contact_phone="", now=None, request=None
+    *, record, actor, plan, contact_name="", contact_email="", contact_phone="", now=None, request=None, notify=True
 ):
     """A signed-in innovator of another agency asks to replicate a public record; the owner agency is emailed."""
     from judging.records_queries import public_records
@@ -425,14 +425,15 @@ def request_replication(
         details={"record": record.slug, "agency": actor.agency_id},
         request=request,
     )
-    transaction.on_commit(
-        lambda: _notify(
-            _owner_emails(record),
-            _("Permintaan replikasi: %(title)s") % {"title": record.title},
-            "judging/records/email/replication_requested.txt",
-            replication,
+    if notify:
+        transaction.on_commit(
+            lambda: _notify(
+                _owner_emails(record),
+                _("Permintaan replikasi: %(title)s") % {"title": record.title},
+                "judging/records/email/replication_requested.txt",
+                replication,
+            )
         )
-    )
     return replication
 
 
@@ -445,7 +446,7 @@ def _step(replication, to_state):
 
 
 @transaction.atomic
-def answer_replication(*, replication, actor, agree, note="", now=None, request=None):
+def answer_replication(*, replication, actor, agree, note="", now=None, request=None, notify=True):
     """The owner agency agrees or declines (declining needs a reason); the requester is emailed."""
     now = now or timezone.now()
     replication = ReplicationRequest.objects.select_for_update().select_related("record").get(pk=replication.pk)
@@ -475,11 +476,12 @@ def answer_replication(*, replication, actor, agree, note="", now=None, request=
         "state": replication.get_state_display().lower(),
         "title": replication.record.title,
     }
-    transaction.on_commit(
-        lambda: _notify(
-            _requester_emails(replication), subject, "judging/records/email/replication_answered.txt", replication
+    if notify:
+        transaction.on_commit(
+            lambda: _notify(
+                _requester_emails(replication), subject, "judging/records/email/replication_answered.txt", replication
+            )
         )
-    )
     return replication
 
 
