@@ -202,6 +202,7 @@ def page_figures(page, ctx, runs, budget=20.0):
     response = client.get(url)
     if response.status_code != 200:
         return {"url": url, "status": response.status_code}
+    reset_queries()  # CaptureQueriesContext slices the log from its length before the request: start it empty
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
         client.get(url)
@@ -408,14 +409,16 @@ def parse_cookies(set_cookie_headers):
 
 def wrk(port, path, seconds=10, connections=16):
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", f"http://127.0.0.1:{port}{path}"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return float(match.group(1)), int(non2xx.group(1)) if non2xx else 0
+    timeouts = re.search(r"timeout (\d+)", out)
+    errors = (int(non2xx.group(1)) if non2xx else 0) + (int(timeouts.group(1)) if timeouts else 0)
+    return float(match.group(1)), errors
 
 
 def measure_throughput(port, comp, seconds=10):
