@@ -44,7 +44,9 @@ format: install
 test: install messages lint
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Seeds kipp_bench (never the demo database) and writes docs/benchmarks.md. Needs wrk (Debian package) for throughput.
 bench: install messages
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (Debian package)"; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
 	$(PY) manage.py bench
 
 screenshots: install messages

@@ -414,6 +414,7 @@ def wrk(port, path, seconds=10, connections=16):
         text=True,
         check=True,
     ).stdout
+    say("    wrk " + path + ": " + " | ".join(line.strip() for line in out.splitlines() if line.strip()))
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     timeouts = re.search(r"timeout (\d+)", out)
