@@ -130,6 +130,11 @@ def bulk_records(n, *, seed=7, prefix="BENCH", match_every=100, now=None):
     ids = [r.pk for r in records]
     for start in range(0, len(ids), 5000):
         refresh_search_documents(ids[start : start + 5000])
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # planner statistics, as autovacuum would gather them on a live database
+        for model in (InnovationRecord, RecordEntry, Announcement):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return announcement
 
 
