@@ -343,3 +343,28 @@ def test_released_feedback_is_shown_to_the_entrant_only(client, scene):
         assert judge.judge.full_name not in body
     client.force_login(users["verifier"])
     assert "Perlu data pembanding." not in client.get(url).content.decode()
+
+
+def test_organiser_list_pages_query_count_is_constant(client):
+    from judging.schedule import generate_schedule
+
+    a, b = organisers()
+    round_, next_round, _e, _j = closed_round()
+    published(round_, a, b)
+    generate_schedule(round_=next_round, actor=a, days=[datetime.date(2023, 3, 6)], room="R")
+    client.force_login(a)
+    index = reverse("judging:announcement_index")
+    schedule_url = reverse("judging:schedule", args=[next_round.competition.slug, next_round.slug])
+    printable = reverse("judging:schedule_print", args=[next_round.competition.slug, next_round.slug])
+    counts = [_count(client, index), _count(client, schedule_url), _count(client, printable)]
+    for i in range(3):
+        r, _n, _e, _j = closed_round()
+        published(r, a, b, number=f"071/{i}/II/B")
+    from judging.models import RoundEntry
+    from tests.judging.helpers import add_entry
+
+    for i in range(12):
+        entry = add_entry(round_, f"S{i:02d}", minutes=200 + i)
+        RoundEntry.objects.create(round=next_round, entry=entry, source="organiser", reason="uji")
+    generate_schedule(round_=next_round, actor=a, days=[datetime.date(2023, 3, 6)], room="R")
+    assert [_count(client, index), _count(client, schedule_url), _count(client, printable)] == counts
