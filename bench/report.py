@@ -35,7 +35,24 @@ HOW_TO_READ = """\
 - Exports at L: each command run as a child process; time is wall time, memory the child's peak resident set
   size (getrusage RUSAGE_CHILDREN).
 - This machine has few cores: the load generator, gunicorn and PostgreSQL share them, so throughput figures
-  are lower bounds for a real server.
+  are lower bounds for a real server. The run records the load average before and after: other work on the
+  machine (test suites) inflates every absolute time; ratios measured in the same run are steadier.
+
+## Running it, and adding a page
+
+- `make bench` (= `python manage.py bench`): creates the database `kipp_bench` on the same PostgreSQL server
+  (the embedded one, or DATABASE_URL's server), seeds what is missing, measures, prints the table and writes this
+  file. Seeding L takes a couple of minutes the first time; later runs reuse the datasets.
+  Options: `--datasets S,M` (ranking table), `--only ranking,pages,dashboard,throughput,burst,exports`,
+  `--reseed`, `--seed-only`, `--output ''` (print only), `--wrk-seconds N`.
+- The code is a top-level package `bench/` (not an installed app, never imported by the product): it spans the
+  three layers (kipp, entries, judging), so it sits beside them rather than inside one; the management command
+  is `judging/management/commands/bench.py`. The worker process runs with `bench.settings` (the product's
+  settings plus `bench.urls`, which adds the bare comparison views under `/__bench__/`; refuses any database but
+  `kipp_bench`).
+- A page is added to the benchmark by adding one line to `bench/pages.py` with its URL name (and arguments);
+  a URL name that does not resolve yet is reported as "not built yet".
+- Needs `wrk` (Debian package; `make bench` installs it when missing) for the throughput line.
 """
 
 

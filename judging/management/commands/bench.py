@@ -105,6 +105,7 @@ class Command(BaseCommand):
         from bench.seed import ensure_datasets
 
         started, t0 = report.now_utc(), time.monotonic()
+        load_start = os.getloadavg()[0]
         say("Migrating the benchmark database ...")
         call_command("migrate", verbosity=0, interactive=False)
         call_command("collectstatic", verbosity=0, interactive=False)
@@ -139,10 +140,16 @@ class Command(BaseCommand):
             say("Measuring exports at L ...")
             rows += measure.measure_exports(datasets["L"])
         elapsed = time.monotonic() - t0
+        notes.append(
+            f"Load average (1 min) on this machine's {os.cpu_count()} CPUs: {load_start:.1f} at the start of the run, "
+            f"{os.getloadavg()[0]:.1f} at the end (above {os.cpu_count()}, other work competed for the CPUs)."
+        )
         self.stdout.write("")
         self.stdout.write(report.table(rows))
         failed = sum(1 for r in rows if r.ok is False)
         self.stdout.write(f"\n{sum(1 for r in rows if r.ok)} targets met, {failed} missed ({elapsed:.0f} s).")
+        for note in notes:
+            self.stdout.write(note)
         if options["output"]:
             path = Path(settings.BASE_DIR) / options["output"]
             path.parent.mkdir(parents=True, exist_ok=True)
