@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kipp import views, views_accounts
+from kipp import views, views_accounts, views_competitions
 
 kipp_patterns = [
     path("", views.home, name="home"),
     path("dasbor/", views.dashboard, name="dashboard"),
     path("akun/", include("kipp.urls_accounts")),
+    path("kompetisi/", views_competitions.competition_list, name="competitions"),
+    path("kompetisi/baru/", views_competitions.competition_create, name="competition_create"),
 ]
 
 urlpatterns = [

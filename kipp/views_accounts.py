@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -72,6 +71,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "kipp/accounts/password_reset_confirm.html"
+    form_class = forms_accounts.KippSetPasswordForm
     success_url = reverse_lazy("kipp:password_reset_complete")
 
     def form_valid(self, form):
@@ -84,6 +84,7 @@ class AcceptInvitationView(auth_views.PasswordResetConfirmView):
     """The set-password link of an invitation (kipp.tokens.InvitationTokenGenerator, INVITATION_MAX_AGE)."""
 
     template_name = "kipp/accounts/accept_invitation.html"
+    form_class = forms_accounts.KippSetPasswordForm
     token_generator = invitation_token_generator
     success_url = reverse_lazy("kipp:login")
 
@@ -96,6 +97,7 @@ class AcceptInvitationView(auth_views.PasswordResetConfirmView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "kipp/accounts/password_change.html"
+    form_class = forms_accounts.KippPasswordChangeForm
     success_url = reverse_lazy("kipp:profile")
 
     def form_valid(self, form):
@@ -197,7 +199,7 @@ def profile(request):
     return render(
         request,
         "kipp/accounts/profile.html",
-        {"form": form, "password_form": PasswordChangeForm(request.user)},
+        {"form": form, "password_form": forms_accounts.KippPasswordChangeForm(request.user)},
     )
 
 

@@ -74,7 +74,7 @@ def test_foundation_pages_have_no_serious_accessibility_violations(page, live_se
         page.locator("main form button[type=submit]").click()  # every error message shown
     found["signup with errors"] = _serious_violations(page)
     login(page, live_server, organiser.email, PASSWORD)
-    for path in ("/dasbor/", "/akun/profil/", "/akun/undang/"):
+    for path in ("/dasbor/", "/akun/profil/", "/akun/undang/", "/kompetisi/", "/kompetisi/baru/"):
         page.goto(live_server.url + path)
         found[path] = _serious_violations(page)
     assert {path: v for path, v in found.items() if v} == {}

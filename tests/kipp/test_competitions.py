@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from kipp.defaults import DEFAULT_PROPOSAL_SECTIONS, default_section_weights
 from kipp.forms import CompetitionForm
 from kipp.models import AuditEvent, Competition
 from kipp.services import create_competition
-from tests.factories import CompetitionFactory, InnovatorFactory, OrganiserFactory
+from tests.factories import CompetitionFactory, InnovatorFactory, JudgeFactory, OrganiserFactory, VerifierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +143,82 @@ def test_admin_is_for_organisers_only(client):
     client.force_login(InnovatorFactory())
     response = client.get(reverse("admin:kipp_competition_changelist"))
     assert response.status_code == 302  # to the admin login: not staff
+
+
+def _page_post(**overrides):
+    data = {
+        "name": "KIPP Sulawesi Selatan 2030",
+        "slug": "kipp-sulsel-2030",
+        "year": "2030",
+        "organiser_name": "Biro Organisasi Setda Provinsi Sulawesi Selatan",
+        "code_prefix": "SULSEL-2030",
+        "description": "",
+        "groups": ["umum", "replikasi"],
+        "opens_at": "2030-01-10T08:00",
+        "closes_at": "2030-03-31T23:59",
+        "minimum_age_months": "24",
+        "requires_regional_verification": "on",
+        "is_public": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_organiser_creates_a_competition_with_the_default_template(client):
+    organiser = OrganiserFactory()
+    client.force_login(organiser)
+    response = client.post(reverse("kipp:competition_create"), _page_post(), follow=True)
+    html = response.content.decode()
+    assert "KIPP Sulawesi Selatan 2030 dibuat dengan 8 bagian proposal bawaan" in html
+    competition = Competition.objects.get(slug="kipp-sulsel-2030")
+    assert competition.groups == ["umum", "replikasi"]
+    assert competition.opens_at.isoformat() == "2030-01-10T00:00:00+00:00"  # 08:00 WITA
+    assert competition.sections.count() == len(DEFAULT_PROPOSAL_SECTIONS)
+    assert AuditEvent.objects.get(action="competition.created").actor == organiser
+
+
+def test_competition_page_explains_a_window_that_closes_before_it_opens(client):
+    client.force_login(OrganiserFactory())
+    response = client.post(reverse("kipp:competition_create"), _page_post(closes_at="2030-01-01T08:00"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert WINDOW_MESSAGE in html
+    assert 'value="KIPP Sulawesi Selatan 2030"' in html  # what was typed is kept
+    assert not Competition.objects.filter(slug="kipp-sulsel-2030").exists()
+
+
+def test_competition_page_explains_a_taken_code_prefix(client):
+    CompetitionFactory(code_prefix="SULSEL-2030")
+    client.force_login(OrganiserFactory())
+    response = client.post(reverse("kipp:competition_create"), _page_post())
+    assert response.status_code == 200
+    assert "awalan kode proposal" in response.content.decode().lower()
+    assert not Competition.objects.filter(slug="kipp-sulsel-2030").exists()
+
+
+@pytest.mark.parametrize("factory", [InnovatorFactory, VerifierFactory, JudgeFactory])
+def test_competition_pages_are_for_organisers_only(client, factory):
+    client.force_login(factory())
+    assert client.get(reverse("kipp:competitions")).status_code == 403
+    assert client.post(reverse("kipp:competition_create"), _page_post()).status_code == 403
+    assert not Competition.objects.filter(slug="kipp-sulsel-2030").exists()
+
+
+def test_competition_pages_send_anonymous_users_to_login(client):
+    response = client.get(reverse("kipp:competition_create"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("kipp:login"))
+
+
+def test_competition_list_query_count_does_not_grow(client):
+    client.force_login(OrganiserFactory())
+    create_competition(**_kwargs(slug="satu", code_prefix="SATU"))
+    with CaptureQueriesContext(connection) as one:
+        response = client.get(reverse("kipp:competitions"))
+    assert "8 bagian, 3 kategori" in response.content.decode()
+    for n in range(4):
+        create_competition(**_kwargs(slug=f"lain-{n}", code_prefix=f"LAIN-{n}"))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("kipp:competitions"))
+    assert response.content.decode().count("8 bagian, 3 kategori") == 5
+    assert len(many) == len(one)

@@ -33,10 +33,10 @@ def test_anonymous_sees_login_and_signup_but_no_menu(client):
 @pytest.mark.parametrize(
     ("factory", "visible", "hidden"),
     [
-        (InnovatorFactory, ["kipp:dashboard", "kipp:profile"], ["kipp:invite", "admin:index"]),
-        (VerifierFactory, ["kipp:dashboard", "kipp:profile"], ["kipp:invite", "admin:index"]),
-        (JudgeFactory, ["kipp:dashboard", "kipp:profile"], ["kipp:invite", "admin:index"]),
-        (OrganiserFactory, ["kipp:dashboard", "kipp:profile", "kipp:invite", "admin:index"], []),
+        (InnovatorFactory, ["kipp:dashboard", "kipp:profile"], ["kipp:invite", "kipp:competitions", "admin:index"]),
+        (VerifierFactory, ["kipp:dashboard", "kipp:profile"], ["kipp:invite", "kipp:competitions", "admin:index"]),
+        (JudgeFactory, ["kipp:dashboard", "kipp:profile"], ["kipp:invite", "kipp:competitions", "admin:index"]),
+        (OrganiserFactory, ["kipp:dashboard", "kipp:profile", "kipp:invite", "kipp:competitions", "admin:index"], []),
     ],
 )
 def test_each_role_sees_its_menu(client, factory, visible, hidden):

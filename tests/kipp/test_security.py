@@ -86,7 +86,14 @@ def test_public_pages_have_no_inline_script_or_style(client):
 
 def test_signed_in_pages_have_no_inline_script_or_style(client):
     client.force_login(OrganiserFactory())
-    for name in ("kipp:dashboard", "kipp:profile", "kipp:invite", "kipp:password_change"):
+    for name in (
+        "kipp:dashboard",
+        "kipp:profile",
+        "kipp:invite",
+        "kipp:password_change",
+        "kipp:competitions",
+        "kipp:competition_create",
+    ):
         response = client.get(reverse(name))
         assert response.status_code == 200
         _assert_no_inline_code(response.content.decode(), name)
