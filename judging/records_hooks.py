@@ -7,11 +7,38 @@ def home_sections(request):
     return [{"template": "judging/records/_home_section.html", "context": {}, "order": 40}]
 
 
+def dashboard_sections(request):
+    """The innovator's records (to keep current) and the replication requests waiting for their agency's answer,
+    and those their agency sent. Three queries."""
+    user = request.user
+    if not (user.is_authenticated and user.role == "innovator" and user.agency_id):
+        return []
+    from judging.models import ReplicationRequest
+    from judging.records_queries import public_records
+
+    records = list(public_records().filter(agency_id=user.agency_id).order_by("-year", "title")[:20])
+    waiting = list(
+        ReplicationRequest.objects.filter(record__agency_id=user.agency_id, state="requested")
+        .select_related("record", "requester_agency")
+        .order_by("requested_at")[:20]
+    )
+    sent = list(
+        ReplicationRequest.objects.filter(requester_agency_id=user.agency_id)
+        .select_related("record")
+        .order_by("-requested_at")[:20]
+    )
+    if not (records or waiting or sent):
+        return []
+    context = {"records": records, "waiting": waiting, "sent": sent}
+    return [{"template": "judging/records/_dashboard_innovator.html", "context": context, "order": 20}]
+
+
 def register():
     from judging.records_demo import seed_records
     from kipp import hooks, navigation
 
     hooks.register("home_sections", home_sections)
+    hooks.register("dashboard_sections", dashboard_sections)
     hooks.register_seeder("records", seed_records, 400)
     navigation.register(
         _("Katalog inovasi"), "records:catalogue", ["innovator", "verifier", "organiser", "judge"], order=60

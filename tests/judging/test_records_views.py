@@ -172,3 +172,20 @@ def test_catalogue_query_count_is_the_same_with_10_and_1000_records(client):
     assert few == many
     response = client.get(reverse("records:catalogue"), {"q": "putus sekolah"})
     assert "1000 inovasi" in response.content.decode()
+
+
+def test_dashboard_shows_the_agency_records_and_waiting_requests(client):
+    from judging.records_services import request_replication
+
+    world = published_world()
+    requester = InnovatorFactory(agency=AgencyFactory(region=region("73.71"), name="Dinas Pendidikan Makassar"))
+    request_replication(record=world["records"]["E1"], actor=requester, plan="Rencana.")
+    client.force_login(world["owner"])
+    html = client.get(reverse("kipp:dashboard")).content.decode()
+    assert 'id="records-dashboard"' in html and "menunggu jawaban" in html
+    assert reverse("records:update", args=["sapa-masyarakat-sekitar-sms"]) in html
+    client.force_login(requester)
+    html = client.get(reverse("kipp:dashboard")).content.decode()
+    assert "Permintaan replikasi yang Anda ajukan" in html
+    client.force_login(OrganiserFactory())
+    assert 'id="records-dashboard"' not in client.get(reverse("kipp:dashboard")).content.decode()
