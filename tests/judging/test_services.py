@@ -67,6 +67,14 @@ def test_database_refuses_a_score_outside_the_scale(setup):
         Score.objects.create(sheet=sheet, criterion_id=ids["b"], value=42)
     with pytest.raises(IntegrityError), transaction.atomic():
         ScoreSheet.objects.create(assignment=assignment)  # one sheet per assignment
+    other_round = make_round(CRITERIA, competition=round_.competition, slug="presentasi", order=2)
+    with pytest.raises(IntegrityError, match="does not belong"), transaction.atomic():
+        Score.objects.create(sheet=sheet, criterion=other_round.criteria.get(key="a"), value=5)
+    with pytest.raises(IntegrityError, match="outside the scale"), transaction.atomic():
+        Score.objects.bulk_create(
+            [Score(sheet=sheet, criterion_id=ids["b"], value=3), Score(sheet=sheet, criterion_id=ids["c"], value=99)]
+        )
+    assert sheet.scores.count() == 1
 
 
 def test_sheet_for_an_entry_not_assigned_to_the_judge_is_refused(setup):
