@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 from judging import records_queries as queries
 from judging import records_services as services
 from judging.models import RecordPhoto, ReplicationRequest, Round
-from judging.publication_queries import bar_chart
 from judging.records_forms import (
     IndicatorValueFormSet,
     RecordUpdateForm,
@@ -294,21 +293,14 @@ def replication_implemented(request, pk):
 
 @require_GET
 def statistics(request):
-    stats = queries.statistics()
+    from judging.stats import statistics_context
+
+    context = statistics_context()
     if request.GET.get("format") == "csv":
+        stats = context["stats"]
         rows = [[r["region"], *r["counts"], r["total"]] for r in stats["region_rows"]]
         return csv_response("statistik-inovasi", ["region", *stats["years"], "total"], rows)
-    return render(
-        request,
-        "judging/records/statistics.html",
-        {
-            "stats": stats,
-            "region_chart": bar_chart(stats["by_region"]),
-            "year_chart": bar_chart(stats["by_year"]),
-            "category_chart": bar_chart(stats["by_category"]),
-            "stage_chart": bar_chart(stats["by_stage"]),
-        },
-    )
+    return render(request, "judging/records/statistics.html", context)
 
 
 @login_required

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -37,6 +38,8 @@ def test_catalogue_search_and_record_page_for_every_role(client):
         detail = client.get(reverse("records:detail", args=["sapa-masyarakat-sekitar-sms"]))
         assert detail.status_code == 200, name
         assert 'class="impact-chart"' in detail.content.decode()
+        chart = detail.content.decode().split('class="impact-chart"', 1)[1].split("</svg>", 1)[0]
+        assert not re.search(r'(x|y|width|height)="[0-9]+,[0-9]', chart), name
 
 
 def test_reserve_and_unselected_entries_have_no_record_page(client):
@@ -151,6 +154,9 @@ def test_statistics_page_has_charts_and_tables(client):
     published_world()
     html = client.get(reverse("records:statistics")).content.decode()
     assert "<svg" in html and 'id="stats-region-year"' in html and "2027" in html
+    svg = html[html.index("<svg") : html.rindex("</svg>")]
+    assert not re.search(r'(x|y|width|height)="[0-9]+,[0-9]', svg)  # numbers an SVG can read, in any language
+    assert re.search(r'<rect x="[0-9.]+" y="[0-9.]+" width="[0-9.]+"', svg)
     assert 'style="' not in html.split("<main", 1)[-1]
 
 
