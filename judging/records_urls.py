@@ -9,6 +9,7 @@ app_name = "records"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("statistik/", views.statistics, name="statistics"),
+    path("kelola/", views.manage, name="manage"),
     path("replikasi/<int:pk>/jawab/", views.replication_answer, name="replication_answer"),
     path("replikasi/<int:pk>/diterapkan/", views.replication_implemented, name="replication_implemented"),
     path("<str:key>/", views.record_detail, name="detail"),

@@ -304,6 +304,26 @@ def statistics(request):
 
 
 @login_required
+def manage(request):
+    """Organisers: the visible announcements with their records, and a button to build what is missing (records are
+    also built by `manage.py build_records`, e.g. from cron after an embargo passes)."""
+    from judging.publication_queries import visible_announcements
+
+    if not can_see_certainty(request.user):
+        raise Http404
+    if request.method == "POST":
+        records = services.build_all_records(actor=request.user)
+        messages.success(request, _("Katalog diperbarui: %(n)s catatan inovasi.") % {"n": len(records)})
+        return redirect("records:manage")
+    from django.db.models import Count
+
+    announcements = list(visible_announcements().select_related("round__competition").order_by("-published_at", "-id"))
+    built = dict(queries.public_history().values_list("announcement_id").annotate(n=Count("id")).order_by())
+    rows = [{"announcement": a, "records": built.get(a.pk, 0)} for a in announcements]
+    return render(request, "judging/records/manage.html", {"rows": rows})
+
+
+@login_required
 def certainty(request, competition, round_slug):
     from judging.certainty import cut_certainty
 

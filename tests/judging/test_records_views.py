@@ -195,3 +195,22 @@ def test_dashboard_shows_the_agency_records_and_waiting_requests(client):
     assert "Permintaan replikasi yang Anda ajukan" in html
     client.force_login(OrganiserFactory())
     assert 'id="records-dashboard"' not in client.get(reverse("kipp:dashboard")).content.decode()
+
+
+def test_organisers_build_missing_records_from_the_manage_page(client):
+    from judging.models import InnovationRecord
+
+    world = published_world()
+    InnovationRecord.objects.all().delete()
+    url = reverse("records:manage")
+    for user in (world["owner"], JudgeFactory()):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    assert not InnovationRecord.objects.exists()
+    client.force_login(OrganiserFactory())
+    assert world["announcement"].number in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert InnovationRecord.objects.count() == 2
+    client.post(url)
+    assert InnovationRecord.objects.count() == 2
