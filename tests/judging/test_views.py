@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from judging import services
 from judging.models import Conflict, ScoreBand, ScoreSheet
-from tests.factories import InnovatorFactory, OrganiserFactory, VerifierFactory
+from tests.factories import InnovatorFactory, JudgeFactory, OrganiserFactory, VerifierFactory
 from tests.judging.helpers import add_entry, add_judge, add_sheet, make_round
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +236,19 @@ def test_nav_items_per_role(client, world):
     client.force_login(world["innovator"])
     page = client.get(reverse("kipp:dashboard")).content.decode()
     assert "Penilaian saya" not in page and "Babak penilaian" not in page
+
+
+def test_round_index_and_my_rounds_query_counts_do_not_grow_with_rounds(client):
+    judge = JudgeFactory()
+    organiser = OrganiserFactory()
+    counts = []
+    for n in (1, 4):
+        for i in range(n):
+            round_ = make_round(CRITERIA, slug=f"babak-{n}-{i}")
+            add_sheet(round_, add_entry(round_, f"R{n}-{i}"), judge, {"a": 5, "b": 3})
+        client.force_login(organiser)
+        index = _count(client, reverse("judging:round_index"))
+        client.force_login(judge)
+        mine = _count(client, reverse("judging:my_rounds"))
+        counts.append((index, mine))
+    assert counts[0] == counts[1], counts
