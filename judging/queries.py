@@ -53,28 +53,28 @@ COUNTING_SHEETS = """
           AND (c.round_id IS NULL OR c.round_id = %(round)s))
 """
 
-# One scan of the scores: GROUPING SETS gives the sheet totals T_p (per sheet) and the mean normalised score per
-# entry and criterion in the same pass.
+# One scan of the round's scores, grouped by sheet (a hash aggregate, no sort): the sheet total T_p and, in one
+# column per criterion (FILTER), the sheet's normalised score n_pc. Everything after works on one row per sheet.
+# {n_columns} / {m_columns} are generated from the number of criteria; criterion ids are parameters.
 RANKING_SQL = """
 WITH crit AS (
     SELECT id, weight::float8 AS w, scale_min::float8 AS lo, (scale_max - scale_min)::float8 AS span
     FROM {criterion} WHERE round_id = %(round)s
 ),
-sheets AS ({counting}),
-agg AS (
-    SELECT GROUPING(sh.sheet_id) AS by_criterion, sh.sheet_id, sh.entry_id, sh.judge_id, sc.criterion_id,
-           SUM(c.w * 100.0 * (sc.value - c.lo) / c.span) / SUM(c.w) AS t,
-           AVG(100.0 * (sc.value - c.lo) / c.span) AS m
-    FROM sheets sh JOIN {score} sc ON sc.sheet_id = sh.sheet_id JOIN crit c ON c.id = sc.criterion_id
-    GROUP BY GROUPING SETS ((sh.sheet_id, sh.entry_id, sh.judge_id), (sh.entry_id, sc.criterion_id))
+per_sheet AS (
+    SELECT sc.sheet_id, SUM(c.w * 100.0 * (sc.value - c.lo) / c.span) / SUM(c.w) AS t{n_columns}
+    FROM {score} sc JOIN crit c ON c.id = sc.criterion_id
+    GROUP BY sc.sheet_id
 ),
-totals AS (SELECT sheet_id, entry_id, judge_id, t FROM agg WHERE by_criterion = 0),
+totals AS (
+    SELECT ps.*, sh.entry_id, sh.judge_id FROM per_sheet ps JOIN ({counting}) sh ON sh.sheet_id = ps.sheet_id
+),
 judge_stats AS (
     SELECT judge_id, COUNT(*) AS k, AVG(t) AS mean_p, STDDEV_POP(t) AS sd_p FROM totals GROUP BY judge_id
 ),
 all_stats AS (SELECT AVG(t) AS mean_all, COALESCE(STDDEV_POP(t), 0) AS sd_all FROM totals),
 adjusted AS (
-    SELECT t.entry_id, t.judge_id, t.t,
+    SELECT t.*,
            CASE WHEN %(method)s = 'normalised' AND js.k >= 3 AND js.sd_p > %(eps)s
                 THEN a.mean_all + a.sd_all * (t.t - js.mean_p) / js.sd_p ELSE t.t END AS v,
            AVG(t.t) OVER (PARTITION BY t.entry_id) AS panel_mean
@@ -86,23 +86,32 @@ entry_totals AS (
                 ELSE AVG(v) END AS total,
            COUNT(*) AS judges,
            STDDEV_POP(t) AS spread,
-           array_agg(judge_id ORDER BY judge_id) FILTER (WHERE abs(t - panel_mean) > %(outlier)s) AS outliers
+           array_agg(judge_id ORDER BY judge_id) FILTER (WHERE abs(t - panel_mean) > %(outlier)s) AS outliers{m_columns}
     FROM adjusted GROUP BY entry_id
-),
-criterion_means AS (
-    SELECT entry_id, array_agg(criterion_id) AS ids, array_agg(m) AS means FROM agg WHERE by_criterion = 1
-    GROUP BY entry_id
 )
 SELECT e.id, e.code, e.title, ag.name, rg.kind, rg.name, EXTRACT(EPOCH FROM e.submitted_at)::float8,
-       et.total, COALESCE(et.judges, 0), et.spread, et.outliers, cm.ids, cm.means
+       et.total, COALESCE(et.judges, 0), et.spread, et.outliers{select_columns}
 FROM {round_entry} re
 JOIN {entry} e ON e.id = re.entry_id
 JOIN {agency} ag ON ag.id = e.agency_id
 JOIN {region} rg ON rg.id = ag.region_id
 LEFT JOIN entry_totals et ON et.entry_id = e.id
-LEFT JOIN criterion_means cm ON cm.entry_id = e.id
 WHERE re.round_id = %(round)s
-""".format(counting=COUNTING_SHEETS, **T).format(**T)  # noqa: S608 - table names from model meta; values are parameters
+"""
+
+
+def ranking_sql(n_criteria):
+    """The ranking statement for a round with n criteria (column names only; every value is a parameter)."""
+    n_columns = "".join(
+        f",\n           MAX(100.0 * (sc.value - c.lo) / c.span) FILTER (WHERE sc.criterion_id = %(c{i})s) AS n{i}"
+        for i in range(n_criteria)
+    )
+    m_columns = "".join(f", AVG(n{i}) AS m{i}" for i in range(n_criteria))
+    select_columns = "".join(f", et.m{i}" for i in range(n_criteria))
+    counting = COUNTING_SHEETS.format(**T)
+    return RANKING_SQL.format(
+        n_columns=n_columns, m_columns=m_columns, select_columns=select_columns, counting=counting, **T
+    )
 
 
 def round_criteria(round_):
@@ -189,13 +198,14 @@ def round_ranking(round_, criteria=None):
         "eps": SD_EPSILON,
         "outlier": OUTLIER_POINTS,
     }
-    keys = {c.pk: c.key for c in criteria}
+    params.update({f"c{i}": c.pk for i, c in enumerate(criteria)})
+    keys = [c.key for c in criteria]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(RANKING_SQL, params)
+        cursor.execute(ranking_sql(len(criteria)), params)
         raw = cursor.fetchall()
     rows = []
-    for entry_id, code, title, agency, kind, region, submitted_at, total, judges, spread, outliers, ids, means in raw:
+    for entry_id, code, title, agency, kind, region, submitted_at, total, judges, spread, outliers, *means in raw:
         rows.append(
             {
                 "entry_id": entry_id,
@@ -209,7 +219,7 @@ def round_ranking(round_, criteria=None):
                 "spread": spread,
                 "outlier": bool(outliers),
                 "outlier_judge_ids": list(outliers or []),
-                "criteria": {keys[i]: m for i, m in zip(ids or [], means or [], strict=True) if i in keys},
+                "criteria": {key: m for key, m in zip(keys, means, strict=True) if m is not None},
             }
         )
     rows = sort_rows(rows, round_.tie_break, tie_break_criteria(criteria))
