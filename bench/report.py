@@ -9,6 +9,48 @@ from django.db import connection
 
 MARK = {True: "PASS", False: "FAIL", None: ""}
 
+ANALYSIS = """\
+## Why targets are missed (analysis of 2026-11-29, by the benchmark's author)
+
+Every run that day shared the 2 CPUs with the other engineers' test suites (load average 7 to 12): absolute times
+are inflated several times; ratios measured in the same run are the steadier guide. Still, most misses have a
+cause in the code that the numbers point to, found with EXPLAIN ANALYZE and cProfile on the benchmark database:
+
+- Ranking (judging.queries.round_ranking), M about 2.2-2.6 s, 2.3-2.5x the floor; L about 24-29 s.
+  About 40-45% is SQL. EXPLAIN ANALYZE at M (1.0 s): the per-sheet aggregate reads the round's 105,000 scores
+  through the criterion index and sorts them (about 460 ms); the counting-sheets subquery scans
+  judging_scoresheet of every round in the database (163,000 rows, about 250 ms) and hash-joins it with the
+  round's 15,000 assignments instead of going from the assignments to their sheets by the unique assignment_id
+  index; entries are joined by a sequential scan (57,000 rows). The other 55-60% is Python after the query:
+  a tie-break sort key is built for every row (about 0.5 s at M under cProfile) although it only decides between
+  equal totals, and every row becomes a dict with parsed criterion means. Suggested: order in SQL (total, the
+  weighted criterion means, spread, submission time, code) so Python only formats rows; start the counting
+  sheets from the round's assignments. (judging/queries.py was being reworked by its engineer during these runs,
+  so the benchmark did not change it.)
+- Organiser's round dashboard at M: it renders every ranked entry, 5,000 rows and about 4 MB of HTML (26 s, most of
+  it template rendering; its SQL is about 4 s of 16 queries). No p95 target can be met that way: it needs a window
+  (top N, reserve band and the rows around the cut, with search or pagination for the rest).
+- Dashboard at 2,000 entries / 250 rows against the bare view: 3-5x. The bare view runs one GROUP BY and renders
+  6 cells per row; the dashboard adds judge progress, the distribution chart, entries short of k, replacement
+  candidates and 7 criterion cells plus outlier names per row. JIT on/off moved both by noise only under this
+  load; the portal keeps jit=off (kipp/settings.py).
+- Public results page: correct and small (34 kB), but not cached (no cache in judging/publication_views.py), so
+  under wrk it costs a full render per request: median about 150 ms in process and a ratio near 1x against the
+  bare view. Published announcements change only by a new version: cache the rendered page per announcement
+  version (invalidated when a correction is published) and the ratio becomes large.
+- Burst of 64 judges: every sheet stored exactly as sent (the locking and version checks hold), but the latency is
+  queueing: 2 sync gunicorn workers serve 64 simultaneous submits one after another. The fastest submit (the
+  service time without queueing) was about 0.46 s under this load; p95 at 200 ms for 64 at once needs either
+  a submit of a few milliseconds or many more workers (and CPUs) than this machine has.
+- Exports at L: memory is fine (export_scores streams: 74 MB peak), time is not. cProfile at M (105,000 rows,
+  11.5 s): the SQL with ORDER BY e.code, u.email, c.order sorts the joined rows by text keys (4.8 s), fetching 1.2 s,
+  then per row a dict (_score_dict, 1.3 s), Decimal formatting of the weight (format_weight, 0.7 s) and the csv
+  writer (2.1 s). Suggested: let PostgreSQL write the CSV (COPY (SELECT ...) TO STDOUT WITH CSV HEADER through
+  cursor.copy_expert, streamed to the file), or at least format each criterion's weight once and write tuples.
+  export_results at L is dominated by round_ranking at L (see above).
+
+"""
+
 HOW_TO_READ = """\
 ## How to read it
 
@@ -109,7 +151,7 @@ def markdown(rows, started, elapsed, notes=()):
     out += ["", f"{passed} targets met, {len(failed)} missed."]
     if notes:
         out += ["", "## Notes from this run", ""] + [f"- {n}" for n in notes]
-    out += ["", HOW_TO_READ]
+    out += ["", ANALYSIS, HOW_TO_READ]
     return "\n".join(out) + "\n"
 
 
