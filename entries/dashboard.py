@@ -23,13 +23,14 @@ def dashboard_sections(request):
     if permissions.can_use_verifier_queue(user):
         count = Entry.objects.filter(agency__region_id=user.region_id, status=EntryStatus.SUBMITTED).count()
         label = _("Antrean verifikasi")
-        return [{"template": "entries/_dashboard_staff.html", "context": _staff(count, "entries:verify_queue", label)}]
+        return [_staff(count, "entries:verify_queue", label)]
     if permissions.is_organiser(user):
         count = Entry.objects.filter(status=EntryStatus.FORWARDED).count()
         label = _("Seleksi administrasi")
-        return [{"template": "entries/_dashboard_staff.html", "context": _staff(count, "entries:selection", label)}]
+        return [_staff(count, "entries:selection", label)]
     return []
 
 
 def _staff(count, url_name, label):
-    return {"count": count, "url": reverse(url_name), "label": label, "order": 10}
+    context = {"count": count, "url": reverse(url_name), "label": label}
+    return {"template": "entries/_dashboard_staff.html", "context": context, "order": 10}
