@@ -133,22 +133,32 @@ def _exact(value):
     return round(value, 9)
 
 
+STEP_CRITERIA, STEP_SPREAD, STEP_SUBMITTED_AT = (
+    TieBreak.CRITERIA.value,
+    TieBreak.SPREAD.value,
+    TieBreak.SUBMITTED_AT.value,
+)
+
+
 def sort_key_factory(tie_break, criterion_keys_by_weight):
     """The ranking order as a sort key: total desc, then the round's tie-break steps, then entry code."""
+    steps = [str(step) for step in tie_break]
+    keys = list(criterion_keys_by_weight)
+    inf = float("inf")
 
     def key(row):
-        has_total = row["total"] is not None
-        parts = [0 if has_total else 1, -_exact(row["total"] or 0.0)]
-        for step in tie_break:
-            if step == TieBreak.CRITERIA:
-                for crit in criterion_keys_by_weight:
-                    mean = row["criteria"].get(crit)
-                    parts.append(-_exact(mean) if mean is not None else float("inf"))
-            elif step == TieBreak.SPREAD:
-                parts.append(_exact(row["spread"]) if row["spread"] is not None else float("inf"))
-            elif step == TieBreak.SUBMITTED_AT:
+        total = row["total"]
+        parts = [0, -round(total, 9)] if total is not None else [1, 0.0]
+        for step in steps:
+            if step == STEP_CRITERIA:
+                crit = row["criteria"]
+                parts.extend([-round(crit[k], 9) if k in crit else inf for k in keys])
+            elif step == STEP_SPREAD:
+                spread = row["spread"]
+                parts.append(round(spread, 9) if spread is not None else inf)
+            elif step == STEP_SUBMITTED_AT:
                 at = row["submitted_at"]
-                parts.extend([0, at.timestamp()] if at else [1, 0.0])
+                parts.extend((0, at.timestamp()) if at else (1, 0.0))
         parts.append(row["entry_code"])
         return tuple(parts)
 
