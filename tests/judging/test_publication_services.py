@@ -193,3 +193,24 @@ def test_feedback_is_anonymous(scene):
     text = repr(feedback)
     for judge in round_.round_judges.select_related("judge"):
         assert judge.judge.full_name not in text and judge.judge.email not in text
+
+
+def test_two_preparations_from_unchanged_scores_give_identical_lists(scene):
+    round_, _next, entries, a, b = scene
+    first = pub.prepare_announcement(round_=round_, actor=a, **text_fields())
+    second = pub.prepare_announcement(round_=round_, actor=b, **text_fields(number="065/135/II/B"))
+    fields = ("entry_code", "rank", "total", "judges", "outcome")
+    assert list(first.rows.order_by("rank").values_list(*fields)) == list(
+        second.rows.order_by("rank").values_list(*fields)
+    )
+
+
+def test_a_published_announcement_is_never_edited_or_withdrawn_silently(scene):
+    round_, _next, entries, a, b = scene
+    announcement = published(round_, a, b)
+    with pytest.raises(JudgingError, match="dikoreksi"):
+        pub.update_announcement(announcement=announcement, actor=a, title="Diam-diam")
+    with pytest.raises(JudgingError, match="koreksi"):
+        pub.withdraw_announcement(announcement=announcement, actor=a, reason="Salah")
+    announcement.refresh_from_db()
+    assert announcement.state == "published" and announcement.title == "Top 2"
