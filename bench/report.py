@@ -34,10 +34,11 @@ cause in the code that the numbers point to, found with EXPLAIN ANALYZE and cPro
   6 cells per row; the dashboard adds judge progress, the distribution chart, entries short of k, replacement
   candidates and 7 criterion cells plus outlier names per row. JIT on/off moved both by noise only under this
   load; the portal keeps jit=off (kipp/settings.py).
-- Public results page: correct and small (34 kB), but not cached (no cache in judging/publication_views.py), so
-  under wrk it costs a full render per request: median about 150 ms in process and a ratio near 1x against the
-  bare view. Published announcements change only by a new version: cache the rendered page per announcement
-  version (invalidated when a correction is published) and the ratio becomes large.
+- Public results page: correct and small (34 kB, 7 queries at S and at M), but not cached (no cache in
+  judging/publication_views.py): every request renders it in full, about 0.4x the throughput of a bare uncached
+  view that reads the same number of rows with one query and renders a plain table. Published announcements
+  change only by a new version: caching the rendered page (or its fragment) per announcement version,
+  invalidated when a correction is published, turns each request into a cache read and the ratio far above 1.
 - Burst of 64 judges: every sheet stored exactly as sent (the locking and version checks hold), but the latency is
   queueing: 2 sync gunicorn workers serve 64 simultaneous submits one after another. The fastest submit (the
   service time without queueing) was about 0.46 s under this load; p95 at 200 ms for 64 at once needs either
@@ -71,7 +72,8 @@ HOW_TO_READ = """\
   average, the same rows in a plain template), median of 15 requests each, with PostgreSQL's JIT off (as the
   portal runs: kipp/settings.py sets `-c jit=off`) and on (SET jit = on in the same session).
 - Throughput: gunicorn with 2 workers and persistent connections (DEBUG off, like production), `wrk -t2 -c16
-  -d10s` on the public results page and on a bare view with the same number of table rows.
+  -d10s` on the public results page and on a bare view (bench/views.py) that reads the same number of rows with
+  one query and renders them in a plain table, uncached; gunicorn's queue is drained between the two.
 - Burst: 64 judges, each with a logged-in session and the sheet page loaded, submit their score sheet at the
   same moment (64 threads, real HTTP against gunicorn); the stored final sheets must equal what was sent.
 - Exports at L: each command run as a child process; time is wall time, memory the child's peak resident set
