@@ -33,12 +33,18 @@ def dashboard_sections(request):
     return [{"template": "judging/records/_dashboard_innovator.html", "context": context, "order": 20}]
 
 
+def entry_sections(request):
+    """On the entry page: a link to the entry's public record (computed by {% entry_record %})."""
+    return [{"template": "judging/records/_entry_section.html", "context": {}, "order": 55}]
+
+
 def register():
     from judging.records_demo import seed_records
     from kipp import hooks, navigation
 
     hooks.register("home_sections", home_sections)
     hooks.register("dashboard_sections", dashboard_sections)
+    hooks.register("entry_sections", entry_sections)
     hooks.register_seeder("records", seed_records, 400)
     navigation.register(
         _("Katalog inovasi"), "records:catalogue", ["innovator", "verifier", "organiser", "judge"], order=60

@@ -214,3 +214,13 @@ def test_organisers_build_missing_records_from_the_manage_page(client):
     assert InnovationRecord.objects.count() == 2
     client.post(url)
     assert InnovationRecord.objects.count() == 2
+
+
+def test_the_entry_page_links_to_its_record(client):
+    world = published_world()
+    client.force_login(world["owner"])
+    html = client.get(reverse("entries:detail", args=[world["entries"]["E1"].pk])).content.decode()
+    assert 'id="entry-record"' in html
+    assert reverse("records:update", args=["sapa-masyarakat-sekitar-sms"]) in html
+    html = client.get(reverse("entries:detail", args=[world["entries"]["E3"].pk]))
+    assert 'id="entry-record"' not in html.content.decode()
