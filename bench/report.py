@@ -16,17 +16,16 @@ Every run that day shared the 2 CPUs with the other engineers' test suites (load
 are inflated several times; ratios measured in the same run are the steadier guide. Still, most misses have a
 cause in the code that the numbers point to, found with EXPLAIN ANALYZE and cProfile on the benchmark database:
 
-- Ranking (judging.queries.round_ranking), M about 2.2-2.6 s, 2.3-2.5x the floor; L about 24-29 s.
-  About 40-45% is SQL. EXPLAIN ANALYZE at M (1.0 s): the per-sheet aggregate reads the round's 105,000 scores
-  through the criterion index and sorts them (about 460 ms); the counting-sheets subquery scans
-  judging_scoresheet of every round in the database (163,000 rows, about 250 ms) and hash-joins it with the
-  round's 15,000 assignments instead of going from the assignments to their sheets by the unique assignment_id
-  index; entries are joined by a sequential scan (57,000 rows). The other 55-60% is Python after the query:
-  a tie-break sort key is built for every row (about 0.5 s at M under cProfile) although it only decides between
-  equal totals, and every row becomes a dict with parsed criterion means. Suggested: order in SQL (total, the
-  weighted criterion means, spread, submission time, code) so Python only formats rows; start the counting
-  sheets from the round's assignments. (judging/queries.py was being reworked by its engineer during these runs,
-  so the benchmark did not change it.)
+- Ranking (judging.queries.round_ranking): across the day's runs M took 1.45-2.6 s and L 14-29 s. After the
+  judging engineer's rework (commits 859ccd7 and 519b6be, in the last run) M is within 2x of the floor (1.9x), but
+  0.5 s is out of reach here: the floor itself (one bare GROUP BY over the round's 105,000 scores) took
+  0.65-1.2 s on this loaded machine. Of the 1.6 s left at M (measured after the rework), 1.06 s is SQL and
+  0.5 s Python (rows, tie-break sort). EXPLAIN ANALYZE at M (0.9 s): the per-sheet aggregate reads the round's
+  scores through the criterion index (3 parallel workers); the counting-sheets subquery still scans
+  judging_scoresheet of every round in the database (163,000 rows, about 100-250 ms) and hash-joins it with the
+  round's 15,000 assignments instead of going from the round's assignments to their sheets by the unique
+  assignment_id index; entries are joined by a sequential scan of 57,000 rows. Suggested next: start the
+  counting sheets from the round's assignments, and order in SQL so that Python only formats rows.
 - Organiser's round dashboard at M: it renders every ranked entry, 5,000 rows and about 4 MB of HTML (26 s, most of
   it template rendering; its SQL is about 4 s of 16 queries). No p95 target can be met that way: it needs a window
   (top N, reserve band and the rows around the cut, with search or pagination for the rest).
