@@ -1,6 +1,6 @@
 from django.core import mail
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from kipp.demo import DemoContext
@@ -26,8 +26,13 @@ class Command(BaseCommand):
         already = len(getattr(mail, "outbox", []))
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             for _name, func in seeders():
+                before = sum(ctx.created.values())
                 with transaction.atomic():
                     func(ctx)
+                if sum(ctx.created.values()) != before:
+                    # Bulk-loaded tables need fresh planner statistics before the next layer queries them.
+                    with connection.cursor() as cursor:
+                        cursor.execute("ANALYZE")
         held_back = len(mail.outbox) - already
         del mail.outbox[already:]
         if held_back:
