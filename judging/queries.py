@@ -61,12 +61,12 @@ WITH crit AS (
     SELECT id, weight::float8 AS w, scale_min::float8 AS lo, (scale_max - scale_min)::float8 AS span
     FROM {criterion} WHERE round_id = %(round)s
 ),
-per_sheet AS (
+per_sheet AS MATERIALIZED (
     SELECT sc.sheet_id, SUM(c.w * 100.0 * (sc.value - c.lo) / c.span) / SUM(c.w) AS t{n_columns}
     FROM {score} sc JOIN crit c ON c.id = sc.criterion_id
     GROUP BY sc.sheet_id
 ),
-totals AS (
+totals AS MATERIALIZED (
     SELECT ps.*, sh.entry_id, sh.judge_id FROM per_sheet ps JOIN ({counting}) sh ON sh.sheet_id = ps.sheet_id
 ),
 judge_stats AS (

@@ -336,6 +336,9 @@ def save_criterion(*, round_, actor, criterion=None, **fields):
     if fields.get("key") in RESERVED_KEYS:
         raise JudgingError(_("Kunci kriteria ini dipakai oleh kolom ekspor; pilih kunci lain."))
     creating = criterion is None
+    key = fields.get("key")
+    if key and Criterion.objects.filter(round=round_, key=key).exclude(pk=getattr(criterion, "pk", None)).exists():
+        raise JudgingError(_("Kunci kriteria ini sudah dipakai di babak ini."))
     criterion = criterion or Criterion(round=round_)
     before = {name: str(getattr(criterion, name, "")) for name in fields}
     for name, value in fields.items():

@@ -252,3 +252,55 @@ def test_round_index_and_my_rounds_query_counts_do_not_grow_with_rounds(client):
         mine = _count(client, reverse("judging:my_rounds"))
         counts.append((index, mine))
     assert counts[0] == counts[1], counts
+
+
+def test_organiser_sets_up_a_round_through_the_pages(client):
+    from judging.models import Assignment, Round
+    from tests.factories import CompetitionFactory, EntryFactory
+    from tests.judging.helpers import BASE_TIME
+
+    competition = CompetitionFactory()
+    for i in range(4):
+        EntryFactory(
+            competition=competition, code=f"S-{i}", status="eligible", submitted_at=BASE_TIME, decided_at=BASE_TIME
+        )
+    judges = [JudgeFactory() for _ in range(3)]
+    client.force_login(OrganiserFactory())
+    response = client.post(
+        reverse("judging:round_create", args=[competition.slug]),
+        {
+            "name": "Penilaian proposal",
+            "slug": "penilaian-proposal",
+            "kind": "desk",
+            "top_n": 2,
+            "reserve_n": 1,
+            "judges_per_entry": 2,
+            "aggregation": "median",
+            "weight": "70",
+        },
+    )
+    assert response.status_code == 302
+    round_ = Round.objects.get(competition=competition)
+    assert round_.criteria.count() == 7 and round_.round_entries.count() == 4
+    base = [competition.slug, round_.slug]
+    client.post(reverse("judging:round_action", args=[*base, "judges"]), {"judges": [j.pk for j in judges]})
+    client.post(reverse("judging:round_action", args=[*base, "auto-assign"]))
+    assert Assignment.objects.filter(round=round_).count() == 8
+    response = client.post(
+        reverse("judging:round_action", args=[*base, "criterion"]),
+        {
+            "new-key": "kebaruan",
+            "new-title": "Lagi",
+            "new-weight": "5",
+            "new-scale_min": 1,
+            "new-scale_max": 10,
+            "new-order": 9,
+        },
+        follow=True,
+    )
+    assert "sudah dipakai" in response.content.decode()
+    client.post(reverse("judging:round_action", args=[*base, "open"]))
+    round_.refresh_from_db()
+    assert round_.state == "open"
+    page = client.get(reverse("judging:round_setup", args=base)).content.decode()
+    assert "Tutup penilaian" in page
