@@ -261,8 +261,19 @@ def approve_announcement(*, announcement, actor, now=None):
         )
         advance_selected(announcement=announcement, actor=actor)
     if is_visible(announcement, now):
-        notify_outcomes(announcement=announcement, now=now)
+        went_public(announcement=announcement, now=now)
     return announcement
+
+
+def went_public(*, announcement, now=None):
+    """What follows once an announcement is visible to the public (at approval, or from `publish_due` after the
+    embargo): the innovators hear their outcome, and the innovation records of the catalogue are built or refreshed.
+    Both steps are idempotent. Returns the number of emails sent."""
+    from judging.records_services import build_all_records  # records build on publication, not the reverse
+
+    sent = notify_outcomes(announcement=announcement, now=now)
+    build_all_records(now=now)
+    return sent
 
 
 @transaction.atomic
@@ -588,7 +599,7 @@ def send_due_notifications(now=None):
     now = now or timezone.now()
     sent = 0
     for announcement in visible_announcements(now).filter(notified_at__isnull=True):
-        sent += notify_outcomes(announcement=announcement, now=now)
+        sent += went_public(announcement=announcement, now=now)
     return sent
 
 

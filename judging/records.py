@@ -17,7 +17,7 @@ from entries.enums import AttachmentKind
 from entries.models import Attachment, Entry
 from entries.queries import annotate_summary, indicator_chart
 from judging.enums import Outcome
-from judging.models import AnnouncementRow, PublicProfile
+from judging.models import AnnouncementRow, PublicProfile, RecordEntry
 from judging.publication_enums import AnnouncementKind
 from judging.publication_queries import visible_announcements
 from kipp.services import record_event
@@ -71,14 +71,20 @@ def save_profile(*, entry, user, show_contacts, show_photos):
 
 
 def records_index(request):
+    """The short list of selected entries; the full catalogue (issue 7) lives at records:catalogue."""
     rows = list(record_rows().order_by("-announcement__published_at", "rank"))
     return render(request, "judging/public/records.html", {"rows": rows})
 
 
 def record_detail(request, pk):
+    """An entry's public page. Once the catalogue holds a record for the entry (built when the announcement went
+    public), that record is the one public page of the innovation: redirect there."""
     row = record_rows().filter(entry_id=pk).order_by("-announcement__published_at").first()
     if row is None:
         raise Http404
+    step = RecordEntry.objects.filter(entry_id=pk).select_related("record").first()
+    if step is not None:
+        return redirect("records:detail", key=step.record.slug)
     entry = get_object_or_404(
         annotate_summary(Entry.objects.select_related("agency__region", "category", "competition")).prefetch_related(
             "indicators", "team_members"

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from entries.models import Attachment, ImpactIndicator, TeamMember
 from judging import publication_services as pub
-from judging.models import Announcement, Round
+from judging.models import Announcement, RecordEntry, Round
 from judging.publication_queries import final_ranking
+from judging.publication_services import send_due_notifications
 from judging.queries import round_ranking
 from tests.factories import InnovatorFactory
 from tests.judging.helpers import add_judge, add_sheet
@@ -111,18 +112,21 @@ def test_records_show_only_what_the_innovators_meant_to_publish(two_rounds, clie
     photo = _attach(top, "photo", "image/jpeg", innovator, media_root)
     decree = _attach(top, "decree", "application/pdf", innovator, media_root)
     url = reverse("judging:record", args=[top.pk])
-    body = client.get(url).content.decode()
+    # The announcement went public at approval, which built the catalogue's record: the entry's public page is it.
+    record = RecordEntry.objects.get(entry=top).record
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == reverse("records:detail", args=[record.slug])
+    body = client.get(url, follow=True).content.decode()
     assert "Angka putus sekolah" in body and "<svg" in body
-    assert reverse("judging:record_photo", args=[top.pk, photo.pk]) in body
-    assert "0812-0000-1111" not in body and 'id="record-no-contacts"' in body
+    assert "0812-0000-1111" not in body and 'id="record-team"' not in body
     assert client.get(reverse("judging:record_photo", args=[top.pk, decree.pk])).status_code == 404
     assert client.get(reverse("judging:record_photo", args=[top.pk, photo.pk])).status_code == 200
 
     client.force_login(innovator)
     client.post(reverse("judging:record_settings", args=[top.pk]), {"show_contacts": "on"})
     client.logout()
-    body = client.get(url).content.decode()
-    assert "0812-0000-1111" in body and 'id="record-photos"' not in body
+    body = client.get(url, follow=True).content.decode()
+    assert "0812-0000-1111" in body and 'id="record-team"' in body
     assert client.get(reverse("judging:record_photo", args=[top.pk, photo.pk])).status_code == 404
     assert top.title in client.get(reverse("judging:records")).content.decode()
 
@@ -131,8 +135,12 @@ def test_no_record_before_the_final_announcement_is_visible(two_rounds, client):
     final, entries = _final(two_rounds, embargo_until=timezone.now() + datetime.timedelta(days=1))
     assert client.get(reverse("judging:record", args=[entries["E3"].pk])).status_code == 404
     assert entries["E3"].title not in client.get(reverse("judging:records")).content.decode()
+    # The catalogue already holds E3 from the visible round announcement, not from the embargoed final one.
+    assert RecordEntry.objects.get(entry=entries["E3"]).announcement_id != final.pk
     Announcement.objects.filter(pk=final.pk).update(embargo_until=timezone.now())
-    assert client.get(reverse("judging:record", args=[entries["E3"].pk])).status_code == 200
+    assert client.get(reverse("judging:record", args=[entries["E3"].pk])).status_code == 302
+    send_due_notifications()  # `publish_due`: the final announcement went public, so the record follows it
+    assert RecordEntry.objects.get(entry=entries["E3"]).announcement_id == final.pk
 
 
 def test_only_the_agencys_innovators_change_the_record_settings(two_rounds, client):
