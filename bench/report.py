@@ -12,27 +12,30 @@ MARK = {True: "PASS", False: "FAIL", None: ""}
 ANALYSIS = """\
 ## Why targets are missed (analysis of 2026-11-29, by the benchmark's author)
 
-Every run that day shared the 2 CPUs with the other engineers' test suites (load average 7 to 12): absolute times
-are inflated several times; ratios measured in the same run are the steadier guide. Still, most misses have a
-cause in the code that the numbers point to, found with EXPLAIN ANALYZE and cProfile on the benchmark database:
+The 2 CPUs were shared with the other engineers' test suites all day (load average 3 to 16; 2.9-3.7 during the
+recorded run): absolute times are inflated; ratios measured in the same run are the steadier guide. Most misses
+have a cause in the code that the numbers point to, found with EXPLAIN ANALYZE and cProfile on kipp_bench:
 
-- Ranking (judging.queries.round_ranking): across the day's runs M took 1.45-2.6 s and L 14-29 s. After the
-  judging engineer's rework (commits 859ccd7 and 519b6be, in the last run) M is within 2x of the floor (1.9x), but
-  0.5 s is out of reach here: the floor itself (one bare GROUP BY over the round's 105,000 scores) took
-  0.65-1.2 s on this loaded machine. Of the 1.6 s left at M (measured after the rework), 1.06 s is SQL and
-  0.5 s Python (rows, tie-break sort). EXPLAIN ANALYZE at M (0.9 s): the per-sheet aggregate reads the round's
-  scores through the criterion index (3 parallel workers); the counting-sheets subquery still scans
-  judging_scoresheet of every round in the database (163,000 rows, about 100-250 ms) and hash-joins it with the
-  round's 15,000 assignments instead of going from the round's assignments to their sheets by the unique
-  assignment_id index; entries are joined by a sequential scan of 57,000 rows. Suggested next: start the
-  counting sheets from the round's assignments, and order in SQL so that Python only formats rows.
-- Organiser's round dashboard at M: it renders every ranked entry, 5,000 rows and about 4 MB of HTML (26 s, most of
-  it template rendering; its SQL is about 4 s of 16 queries). No p95 target can be met that way: it needs a window
-  (top N, reserve band and the rows around the cut, with search or pagination for the rest).
-- Dashboard at 2,000 entries / 250 rows against the bare view: 3-5x. The bare view runs one GROUP BY and renders
+- Ranking (judging.queries.round_ranking): the judging engineer reworked the query during the day (commits
+  859ccd7, 519b6be, 6025102, 2c98c45); from 1.45-2.6 s at M and 14-29 s at L in earlier runs to 0.60 s and 4.70 s
+  in the recorded run. L now meets 5 s and M is within 2x of the floor (1.5x), but misses 0.5 s by 0.1 s, with
+  the floor itself (one bare GROUP BY over the round's 105,000 scores) at 0.40 s on this loaded machine.
+  EXPLAIN ANALYZE at M before the last rework showed where the rest goes: the counting-sheets subquery scanned
+  judging_scoresheet of every round in the database (163,000 rows) and hash-joined it with the round's 15,000
+  assignments instead of going from the round's assignments to their sheets by the unique assignment_id index;
+  entries were joined by a sequential scan of 57,000 rows; about a third of the time was Python after the query
+  (rows, tie-break sort). Suggested next: start the counting sheets from the round's assignments, and order in
+  SQL so that Python only formats rows.
+- Organiser's round dashboard at M: it renders every ranked entry, 5,000 rows and about 4 MB of HTML (6.6 s
+  median at load 3, 10-26 s under heavier load, most of it template rendering; 16-17 queries). No p95 target can
+  be met that way: it needs a window (top N, reserve band and the rows around the cut, with search or pagination
+  for the rest).
+- Dashboard at 2,000 entries / 250 rows against the bare view: 3-6x. The bare view runs one GROUP BY and renders
   6 cells per row; the dashboard adds judge progress, the distribution chart, entries short of k, replacement
-  candidates and 7 criterion cells plus outlier names per row. JIT on/off moved both by noise only under this
-  load; the portal keeps jit=off (kipp/settings.py).
+  candidates and 7 criterion cells plus outlier names per row. JIT: in the recorded run JIT on was faster for
+  both (dashboard 0.80 s against 1.44 s off), in earlier, more loaded runs slower (2.9 s against 1.8 s). The
+  benchmark measures off first, then on, so the second pass meets warmer caches: inconclusive here; the portal
+  keeps jit=off (kipp/settings.py) until an idle machine measures it in alternating order.
 - Public results page: correct and small (34 kB, 7 queries at S and at M), but not cached (no cache in
   judging/publication_views.py): every request renders it in full, about 0.4x the throughput of a bare uncached
   view that reads the same number of rows with one query and renders a plain table. Published announcements
@@ -40,9 +43,10 @@ cause in the code that the numbers point to, found with EXPLAIN ANALYZE and cPro
   invalidated when a correction is published, turns each request into a cache read and the ratio far above 1.
 - Burst of 64 judges: every sheet stored exactly as sent (the locking and version checks hold), but the latency is
   queueing: 2 sync gunicorn workers serve 64 simultaneous submits one after another. The fastest submit (the
-  service time without queueing) was about 0.46 s under this load; p95 at 200 ms for 64 at once needs either
-  a submit of a few milliseconds or many more workers (and CPUs) than this machine has.
-- Exports at L: memory is fine (export_scores streams: 74 MB peak), time is not. cProfile at M (105,000 rows,
+  service time without queueing) was 0.16 s in the recorded run (0.44-0.56 s under heavier load); p95 at 200 ms
+  for 64 at once needs a submit of a few milliseconds or many more workers (and CPUs) than this machine has.
+- Exports at L: memory is fine (export_scores streams: 73 MB peak; export_results 193 MB), time is not (30 s and
+  14 s in the recorded run, 86-154 s and 22-45 s under heavier load). cProfile at M (105,000 rows,
   11.5 s): the SQL with ORDER BY e.code, u.email, c.order sorts the joined rows by text keys (4.8 s), fetching 1.2 s,
   then per row a dict (_score_dict, 1.3 s), Decimal formatting of the weight (format_weight, 0.7 s) and the csv
   writer (2.1 s). Suggested: let PostgreSQL write the CSV (COPY (SELECT ...) TO STDOUT WITH CSV HEADER through
