@@ -18,3 +18,14 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_username(request, credentials):
+    """The login name django-axes counts failures against: the email as the portal compares it (trimmed, lower
+    case), so Upper@... and upper@... share one allowance of attempts."""
+    if credentials:
+        value = credentials.get("username") or credentials.get(get_user_model().USERNAME_FIELD)
+    else:
+        data = getattr(request, "data", None) or getattr(request, "POST", {})
+        value = data.get("username")
+    return (value or "").strip().lower() or None

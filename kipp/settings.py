@@ -179,6 +179,7 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "kipp.auth.axes_username"  # one allowance per address, whatever its letter case
 AXES_LOCKOUT_CALLABLE = "kipp.views_accounts.lockout"  # renders kipp/lockout.html with the cool-off in minutes
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "kipp.middleware.client_ip"

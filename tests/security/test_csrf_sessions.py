@@ -84,11 +84,6 @@ def test_login_throttling_locks_after_the_limit_even_for_the_right_password(clie
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.xfail(
-    reason="FINDING (foundation): django-axes keys the lock on the username as typed, so each case variant of an "
-    "email gets its own 5 attempts; fix: AXES_USERNAME_CALLABLE returning the lower-cased email",
-    strict=False,
-)
 def test_throttling_counts_one_address_across_case_variants_of_the_email(client, settings):
     """Trying the same account as Upper@... and upper@... does not get twice the attempts."""
     user = InnovatorFactory(email="variasi@example.org")
