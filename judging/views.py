@@ -269,14 +269,45 @@ def _action_replace(request, round_):
 # Organiser: dashboard and downloads --------------------------------------------------------------------------------
 
 
+DASHBOARD_PAGE_SIZE = 250
+DASHBOARD_PAST_CUT = 10
+
+
+def _ranking_window(request, round_, ranking):
+    """Which ranked rows the dashboard renders: by default the rows down to top_n + reserve_n + a few past the
+    cut; ?halaman=N shows page N of DASHBOARD_PAGE_SIZE rows, ?semua=1 every row."""
+    total = len(ranking)
+    pages = max(1, -(-total // DASHBOARD_PAGE_SIZE))
+    head = round_.top_n + round_.reserve_n + DASHBOARD_PAST_CUT
+    page = None
+    if request.GET.get("semua") == "1":
+        rows, mode = ranking, "all"
+    elif request.GET.get("halaman", "").isdigit() and int(request.GET["halaman"]) >= 1:
+        page = min(int(request.GET["halaman"]), pages)
+        rows, mode = ranking[(page - 1) * DASHBOARD_PAGE_SIZE : page * DASHBOARD_PAGE_SIZE], "page"
+    else:
+        rows, mode = ranking[:head], "head"
+    return {
+        "rows": rows,
+        "mode": mode,
+        "page": page,
+        "page_numbers": range(1, pages + 1),
+        "total": total,
+        "shown": len(rows),
+        "partial": len(rows) < total,
+        "page_size": DASHBOARD_PAGE_SIZE,
+    }
+
+
 @_organiser_only
 def round_dashboard(request, competition, round_slug):
     round_ = _round_for(request, competition, round_slug)
     criteria = queries.round_criteria(round_)
     ranking = queries.round_ranking(round_, criteria=criteria)
+    window = _ranking_window(request, round_, ranking)
     judges = queries.judge_progress(round_)
     names = {row["judge"].pk: row["judge"].full_name for row in judges}
-    for row in ranking:
+    for row in window["rows"]:
         row["outlier_names"] = [names.get(pk, "?") for pk in row["outlier_judge_ids"]]
         row["criteria_list"] = [row["criteria"].get(c.key) for c in criteria]
     short = queries.entries_short_of_k(round_)
@@ -286,7 +317,8 @@ def round_dashboard(request, competition, round_slug):
     context = {
         "round": round_,
         "criteria": criteria,
-        "ranking": ranking,
+        "ranking": window["rows"],
+        "window": window,
         "progress": queries.round_progress(round_),
         "judges": judges,
         "chart": charts.distribution_chart(queries.judge_distribution(round_), judges),

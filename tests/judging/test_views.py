@@ -228,6 +228,23 @@ def test_dashboard_and_queue_query_counts_do_not_grow_with_entries(client):
     assert counts[0] == counts[1], counts
 
 
+def test_dashboard_shows_a_window_around_the_cut_and_pages_through_the_rest(client):
+    round_ = make_round(CRITERIA, top_n=50, reserve_n=5)
+    judge = add_judge(round_)
+    for i in range(300):
+        add_sheet(round_, add_entry(round_, f"W{i:04d}"), judge, {"a": 1 + i % 10, "b": 1 + i % 5})
+    client.force_login(OrganiserFactory())
+    url = urls(round_)["dashboard"]
+    page = client.get(url).content.decode()
+    assert 'data-rank="60"' in page and 'data-rank="300"' not in page
+    assert "Batas Top 50" in page and "outcome-reserve" in page and "near-cut" in page
+    assert "?halaman=2" in page and "?semua=1" in page
+    page2 = client.get(url, {"halaman": 2}).content.decode()
+    assert 'data-rank="300"' in page2 and 'data-rank="60"' not in page2
+    everything = client.get(url, {"semua": 1}).content.decode()
+    assert 'data-rank="1"' in everything and 'data-rank="300"' in everything
+
+
 def test_nav_items_per_role(client, world):
     client.force_login(world["judge"])
     assert "Penilaian saya" in client.get(reverse("kipp:dashboard")).content.decode()
