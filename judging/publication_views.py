@@ -6,6 +6,7 @@ visible_announcements(now): before approval and before the embargo time nothing 
 
 import csv
 import io
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,11 +25,9 @@ from judging.enums import RoundState
 from judging.models import Announcement, Objection, Round
 from judging.pdf import announcement_pdf
 from judging.permissions import is_organiser
+from judging.publication_cache import results_fragments
 from judging.publication_enums import AnnouncementKind, AnnouncementState
 from judging.publication_queries import (
-    bar_chart,
-    counts,
-    method_note,
     objection_window,
     objection_window_open,
     public_rows,
@@ -302,46 +302,31 @@ def _visible_or_404(pk):
     )
 
 
-def _public_context(announcement):
-    selected, reserve = public_rows(announcement)
-    by_region = counts(selected, "region")
-    by_category = counts(selected, "category")
-    return {
-        "announcement": announcement,
-        "selected": selected,
-        "reserve": reserve,
-        "by_region": by_region,
-        "by_category": by_category,
-        "region_chart": bar_chart(by_region),
-        "category_chart": bar_chart(by_category),
-        "method": method_note(announcement),
-    }
-
-
 def public_announcement(request, pk):
+    # Visibility (approval + embargo) is checked first, on every request; only then is the cache read.
     announcement = _visible_or_404(pk)
-    context = _public_context(announcement)
+    results = results_fragments(announcement)
     now = timezone.now()
     opens, closes = objection_window(announcement)
     chain = [a for a in version_chain(announcement) if visible_announcements(now).filter(pk=a.pk).exists()]
     window_open = objection_window_open(announcement, now)
-    context.update(
-        {
-            "chain": chain,
-            "latest": chain[-1] if chain else announcement,
-            "window_opens": opens,
-            "window_closes": closes,
-            "window_open": window_open,
-            "objection_form": forms.ObjectionForm(
-                rows=context["selected"] + context["reserve"], anonymous=not request.user.is_authenticated
-            )
-            if window_open
-            else None,
-            "my_objections": list(announcement.objections.filter(filed_by=request.user).select_related("entry"))
-            if request.user.is_authenticated
-            else [],
-        }
-    )
+    objection_form = None
+    if window_open:
+        rows = [SimpleNamespace(entry_id=i, entry_code=code, title=title) for i, code, title in results["listed"]]
+        objection_form = forms.ObjectionForm(rows=rows, anonymous=not request.user.is_authenticated)
+    context = {
+        "announcement": announcement,
+        "results": {"lists": mark_safe(results["lists"]), "summary": mark_safe(results["summary"])},  # noqa: S308
+        "chain": chain,
+        "latest": chain[-1] if chain else announcement,
+        "window_opens": opens,
+        "window_closes": closes,
+        "window_open": window_open,
+        "objection_form": objection_form,
+        "my_objections": list(announcement.objections.filter(filed_by=request.user).select_related("entry"))
+        if request.user.is_authenticated
+        else [],
+    }
     return render(request, "judging/public/announcement.html", context)
 
 
