@@ -1,14 +1,18 @@
 """The export files of shared/DESIGN.md (command-line contract), shared by the commands and the dashboard.
 
-export_scores: one row per entry x judge x criterion, streamed from a server-side cursor (memory stays bounded).
+export_scores: one row per entry x judge x criterion; the command's CSV is written by PostgreSQL (COPY),
+the dashboard download and JSON stream from a server-side cursor (iter_scores); memory stays bounded either way.
 export_results: one row per entry in rank order, from judging.queries.round_ranking. 4 decimals.
 """
 
+import codecs
 import csv
 import io
 import json
 
-from judging.queries import SCORE_COLUMNS, format_weight, iter_score_rows, round_criteria, round_ranking
+from django.db import connection
+
+from judging.queries import SCORE_COLUMNS, SCORES_SQL, format_weight, iter_score_rows, round_criteria, round_ranking
 
 SCORE_FORMATS = ("csv", "json")
 RESULT_FORMATS = ("csv", "json", "xlsx")
@@ -86,6 +90,46 @@ def iter_scores(round_, fmt="csv"):
         yield "\n]\n"
     else:
         raise ValueError(f"unknown format {fmt}")
+
+
+# The scores CSV written by PostgreSQL itself (COPY ... TO STDOUT), the same bytes as iter_scores(round_, "csv"):
+# the weight as format_weight writes it (trim_scale drops trailing zeros), recused as true/false, a missing value as
+# an empty field; the header from the column names. PostgreSQL ends records with \n where csv.writer writes \r\n:
+# _CrlfWriter turns the record ends (newlines outside quotes) into \r\n and leaves newlines inside quoted fields.
+COPY_SCORES_SQL = """COPY (
+SELECT code AS entry_code, title AS entry_title, email AS judge, key AS criterion, trim_scale(weight)::text AS weight,
+       scale_min AS min, scale_max AS max, value, state AS sheet_state,
+       CASE WHEN recused THEN 'true' ELSE 'false' END AS recused
+FROM ({scores}) AS x (code, title, email, key, weight, scale_min, scale_max, value, state, recused)
+) TO STDOUT WITH (FORMAT csv, HEADER)"""
+
+
+class _CrlfWriter:
+    def __init__(self, handle):
+        self.handle = handle
+        self.quoted = False  # inside a quoted field at the end of the last chunk
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def write(self, data):
+        if not isinstance(data, str):
+            data = self.decoder.decode(bytes(data))
+        if '"' not in data:
+            self.handle.write(data if self.quoted else data.replace("\n", "\r\n"))
+            return
+        parts = data.split('"')
+        for i, part in enumerate(parts):
+            if i:
+                self.quoted = not self.quoted
+            if not self.quoted:
+                parts[i] = part.replace("\n", "\r\n")
+        self.handle.write('"'.join(parts))
+
+
+def copy_scores_csv(round_, handle):
+    """Write the scores CSV of round_ to the text file handle, streamed from PostgreSQL by COPY."""
+    sql = COPY_SCORES_SQL.format(scores=SCORES_SQL.strip() % int(round_.pk))
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(sql, _CrlfWriter(handle))
 
 
 def result_columns(criteria):

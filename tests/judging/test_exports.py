@@ -135,3 +135,24 @@ def test_export_scores_has_one_row_per_entry_judge_criterion(tmp_path):
         (r["criterion"], r["weight"], r["min"], r["max"], r["value"], r["sheet_state"], r["recused"]) for r in mine
     ] == [("a", "1", "1", "10", "7", "final", "false"), ("b", "2", "1", "5", "3", "final", "false")]
     assert {r["sheet_state"] for r in rows if r["judge"] != "juri@example.org"} == {"not_started"}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_copy_csv_is_byte_for_byte_the_python_csv(seed):
+    """export_scores writes the CSV through PostgreSQL's COPY: the same bytes as the csv.writer path (iter_scores),
+    also for titles with commas, quotes, newlines and non-ASCII text and for fractional weights."""
+    import io
+
+    from judging.exports import copy_scores_csv, iter_scores
+    from judging.models import Criterion
+
+    round_ = random_round(seed, "mean")
+    Criterion.objects.filter(round=round_, key="k0").update(weight="12.250")
+    awkward = ['Koma, "kutip" dan\nbaris baru', "Sulawesi Selatan: inovasi ✓", "akhir\r\nbaris", "  spasi  "]
+    for entry, title in zip(round_.competition.entries.order_by("code"), awkward, strict=False):
+        entry.title = title
+        entry.save(update_fields=["title"])
+    out = io.StringIO(newline="")
+    copy_scores_csv(round_, out)
+    assert out.getvalue() == "".join(iter_scores(round_, "csv"))
+    assert "12.25," in out.getvalue() and "\r\n" in out.getvalue()

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from judging.exports import SCORE_FORMATS, iter_scores
+from judging.exports import SCORE_FORMATS, copy_scores_csv, iter_scores
 from judging.management.commands._round import get_round
 
 
@@ -19,9 +19,13 @@ class Command(BaseCommand):
         round_ = get_round(options["competition"], options["round"])
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8", newline="") as handle:
-                for chunk in iter_scores(round_, options["format"]):
-                    handle.write(chunk)
+                self.write(round_, options["format"], handle)
         else:
-            out = getattr(self.stdout, "_out", sys.stdout)
-            for chunk in iter_scores(round_, options["format"]):
-                out.write(chunk)
+            self.write(round_, options["format"], getattr(self.stdout, "_out", sys.stdout))
+
+    def write(self, round_, fmt, handle):
+        if fmt == "csv":  # PostgreSQL writes the CSV (COPY ... TO STDOUT), the same bytes as iter_scores
+            copy_scores_csv(round_, handle)
+            return
+        for chunk in iter_scores(round_, fmt):
+            handle.write(chunk)
