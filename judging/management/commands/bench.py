@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 BENCH_DB = os.environ.get("KIPP_BENCH_DB_NAME", "kipp_bench")
-SECTIONS = ("ranking", "pages", "dashboard", "throughput", "burst", "exports")
+SECTIONS = ("ranking", "pages", "dashboard", "catalogue", "throughput", "burst", "exports")
 
 
 def bench_database_url():
@@ -122,6 +122,7 @@ class Command(BaseCommand):
             ("ranking", lambda: measure.measure_ranking({n: datasets[n] for n in names})),
             ("pages", lambda: measure.measure_pages(datasets)),
             ("dashboard", lambda: measure.measure_dashboard_vs_bare(datasets["D"])),
+            ("catalogue", lambda: measure.measure_catalogue_search()),
         ]
         for name, step in steps:
             if name in sections:
