@@ -10,9 +10,11 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,7 +27,7 @@ from judging.enums import RoundState
 from judging.models import Announcement, Objection, Round
 from judging.pdf import announcement_pdf
 from judging.permissions import is_organiser
-from judging.publication_cache import results_fragments
+from judging.publication_cache import results_fragments, results_key
 from judging.publication_enums import AnnouncementKind, AnnouncementState
 from judging.publication_queries import (
     objection_window,
@@ -312,8 +314,17 @@ def public_announcement(request, pk):
     window_open = objection_window_open(announcement, now)
     objection_form = None
     if window_open:
-        rows = [SimpleNamespace(entry_id=i, entry_code=code, title=title) for i, code, title in results["listed"]]
-        objection_form = forms.ObjectionForm(rows=rows, anonymous=not request.user.is_authenticated)
+        anonymous = not request.user.is_authenticated
+
+        def render_form():
+            rows = [SimpleNamespace(entry_id=i, entry_code=code, title=title) for i, code, title in results["listed"]]
+            form = forms.ObjectionForm(rows=rows, anonymous=anonymous)
+            return render_to_string("judging/public/_objection_fields.html", {"form": form})
+
+        # the unbound fields are the same for every visitor of one kind (the csrf token is outside them)
+        objection_form = mark_safe(  # noqa: S308
+            cache.get_or_set(results_key(announcement) + (":form-anon" if anonymous else ":form-user"), render_form)
+        )
     context = {
         "announcement": announcement,
         "results": {"lists": mark_safe(results["lists"]), "summary": mark_safe(results["summary"])},  # noqa: S308
