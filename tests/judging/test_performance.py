@@ -67,6 +67,8 @@ def build(n_entries, n_judges=9, k=3):
                SELECT id, 'final', 1, '', now(), now(), now() FROM judging_assignment WHERE round_id = %s""",
             [round_.pk],
         )
+        # Fresh statistics before the join below: a table vacuumed while empty plans as one row (nested loops).
+        c.execute("ANALYZE judging_assignment, judging_scoresheet, judging_criterion")
         c.execute(
             """INSERT INTO judging_score (sheet_id, criterion_id, value, comment)
                SELECT s.id, cr.id, 1 + floor(random() * 10)::int, ''
