@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from judging import records_queries
 from judging.models import Announcement
 from judging.publication_queries import public_rows, visible_announcements, visible_at
+from judging.records_filters import FilterError, catalogue_filters
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -308,32 +309,14 @@ def _record_csv(r):
     ]
 
 
-ENUMS = {
-    "stage": ("penciptaan", "pengembangan", "pelembagaan"),
-    "outcome": ("final", "round"),
-    "digital": ("true", "false"),
-    "status": ("running", "stopped"),
-}
-
-
-def _check_record_params(request):
-    """Refuse (400) what the filters would silently drop, so that a client learns about a typo."""
-    for name in ("region", "agency", "year"):
-        if name in request.GET:
-            _positive(request, name, None)
-    for name, allowed in ENUMS.items():
-        if name in request.GET and request.GET[name] not in allowed:
-            raise BadRequest(f"{name} must be one of {', '.join(allowed)}")
-    if len(request.GET.get("q", "")) > 200:
-        raise BadRequest("q is at most 200 characters")
-
-
 @api_view
 def records(request):
     """Public innovation records; the catalogue's filters (q, region, agency, category, stage, year, outcome,
     digital, status)."""
-    _check_record_params(request)
-    filters = records_queries.clean_filters(request.GET)
+    try:
+        filters = catalogue_filters(request.GET, strict=True)
+    except FilterError as error:
+        raise BadRequest(str(error)) from error
     items = records_queries.catalogue(filters)
     return paginate(request, items, _record, RECORD_COLUMNS, _record_csv, "catatan-inovasi")
 

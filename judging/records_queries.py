@@ -22,7 +22,6 @@ from judging.publication_queries import visible_announcements
 from judging.records_enums import RecordOutcome, ReplicationState
 
 PAGE_SIZE = 20
-FILTERS = ("q", "region", "agency", "category", "stage", "year", "outcome", "digital")
 
 
 def public_records(now=None):
@@ -40,43 +39,9 @@ def search_query(text):
     return SearchQuery(Func(Value(text), function="unaccent"), config="simple", search_type="websearch")
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def clean_filters(params):
-    """The catalogue's filters from a QueryDict-like mapping; unknown or malformed values are dropped."""
-    result = {}
-    q = (params.get("q") or "").strip()[:200]
-    if q:
-        result["q"] = q
-    for name in ("region", "agency", "year"):
-        value = _int(params.get(name))
-        if value is not None and value > 0:
-            result[name] = value
-    category = (params.get("category") or "").strip()[:60]
-    if category:
-        result["category"] = category
-    if params.get("stage") in InnovationStage.values:
-        result["stage"] = params["stage"]
-    if params.get("outcome") in RecordOutcome.values:
-        result["outcome"] = params["outcome"]
-    digital = params.get("digital")
-    if digital in ("1", "true", "yes"):
-        result["digital"] = True
-    elif digital in ("0", "false", "no"):
-        result["digital"] = False
-    status = params.get("status")
-    if status in ("running", "stopped"):
-        result["status"] = status
-    return result
-
-
 def filter_records(qs, filters, now=None):
-    """Apply clean_filters() output. A search orders by relevance, otherwise by year (latest first) and title."""
+    """Apply records_filters.catalogue_filters() output. A search orders by relevance, otherwise by year (latest
+    first) and title."""
     if "region" in filters:
         qs = qs.filter(region_id=filters["region"])
     if "agency" in filters:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from judging import records_queries as queries
 from judging import records_services as services
 from judging.models import RecordPhoto, ReplicationRequest, Round
+from judging.records_filters import catalogue_filters
 from judging.records_forms import (
     IndicatorValueFormSet,
     RecordUpdateForm,
@@ -90,7 +91,7 @@ def csv_response(name, columns, rows):
 
 @require_GET
 def catalogue(request):
-    filters = queries.clean_filters(request.GET)
+    filters = catalogue_filters(request.GET)
     records = queries.catalogue(filters)
     if request.GET.get("format") == "csv":
         return csv_response("katalog-inovasi", CSV_COLUMNS, (record_csv_row(r) for r in records))
