@@ -37,6 +37,7 @@ from judging.publication_queries import (
     ranking_rows,
     visible_announcements,
 )
+from judging.publication_ratelimit import objection_limit, take_objection_allowance
 from judging.queries import recused_q
 from judging.services import JudgingError, publish_round
 from kipp.models import User
@@ -476,9 +477,15 @@ def replace_withdrawn(*, announcement, entry, actor, now=None):
 # Objections ----------------------------------------------------------------------------------------------------
 
 
-def file_objection(*, announcement, entry, reason, user=None, name="", email="", now=None):
+class ObjectionRateLimited(JudgingError):
+    """Too many anonymous objections from one client address on one announcement within the hour."""
+
+
+def file_objection(*, announcement, entry, reason, user=None, name="", email="", client_address=None, now=None):
     """Anyone may object about an entry of a visible announcement while its window is open: signed in (name and
-    email from the account) or by name and email. Refused after the window with the closing time shown."""
+    email from the account) or by name and email. Refused after the window with the closing time shown.
+    Anonymous objections are counted per client_address and announcement (publication_ratelimit); over the limit
+    ObjectionRateLimited is raised and nothing is stored."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not is_visible(announcement, now):
@@ -499,6 +506,15 @@ def file_objection(*, announcement, entry, reason, user=None, name="", email="",
         name, email, filed_by = (name or "").strip(), (email or "").strip().lower(), None
         if not name or not email:
             raise JudgingError(_("Tuliskan nama dan email Anda agar jawaban penyelenggara dapat dikirimkan."))
+        if not take_objection_allowance(announcement, client_address):
+            raise ObjectionRateLimited(
+                _(
+                    "Sanggahan belum disimpan: batas sanggahan per jam untuk pengumuman ini dari alamat jaringan "
+                    "Anda (%(limit)s) sudah tercapai. Silakan coba lagi nanti (paling lama satu jam lagi); isian "
+                    "Anda masih ada di formulir."
+                )
+                % {"limit": objection_limit()}
+            )
     with transaction.atomic():
         objection = Objection.objects.create(
             announcement=announcement,

@@ -36,7 +36,9 @@ from judging.publication_queries import (
     version_chain,
     visible_announcements,
 )
+from judging.publication_ratelimit import WINDOW_SECONDS
 from judging.services import JudgingError
+from kipp.middleware import client_ip
 from kipp.models import Competition
 
 DEFAULT_LETTERHEAD = (
@@ -304,16 +306,18 @@ def _visible_or_404(pk):
     )
 
 
-def public_announcement(request, pk):
-    # Visibility (approval + embargo) is checked first, on every request; only then is the cache read.
-    announcement = _visible_or_404(pk)
+def _public_context(request, announcement, bound_objection_form=None):
+    """The public page's context. The unbound objection fields come from the cache; a bound form (a refused
+    objection, shown again with what was typed) is rendered for this request only."""
     results = results_fragments(announcement)
     now = timezone.now()
     opens, closes = objection_window(announcement)
     chain = [a for a in version_chain(announcement) if visible_announcements(now).filter(pk=a.pk).exists()]
     window_open = objection_window_open(announcement, now)
     objection_form = None
-    if window_open:
+    if window_open and bound_objection_form is not None:
+        objection_form = render_to_string("judging/public/_objection_fields.html", {"form": bound_objection_form})
+    elif window_open:
         anonymous = not request.user.is_authenticated
 
         def render_form():
@@ -322,10 +326,10 @@ def public_announcement(request, pk):
             return render_to_string("judging/public/_objection_fields.html", {"form": form})
 
         # the unbound fields are the same for every visitor of one kind (the csrf token is outside them)
-        objection_form = mark_safe(  # noqa: S308
-            cache.get_or_set(results_key(announcement) + (":form-anon" if anonymous else ":form-user"), render_form)
+        objection_form = cache.get_or_set(
+            results_key(announcement) + (":form-anon" if anonymous else ":form-user"), render_form
         )
-    context = {
+    return {
         "announcement": announcement,
         "results": {"lists": mark_safe(results["lists"]), "summary": mark_safe(results["summary"])},  # noqa: S308
         "chain": chain,
@@ -333,12 +337,17 @@ def public_announcement(request, pk):
         "window_opens": opens,
         "window_closes": closes,
         "window_open": window_open,
-        "objection_form": objection_form,
+        "objection_form": mark_safe(objection_form) if objection_form else None,  # noqa: S308
         "my_objections": list(announcement.objections.filter(filed_by=request.user).select_related("entry"))
         if request.user.is_authenticated
         else [],
     }
-    return render(request, "judging/public/announcement.html", context)
+
+
+def public_announcement(request, pk):
+    # Visibility (approval + embargo) is checked first, on every request; only then is the cache read.
+    announcement = _visible_or_404(pk)
+    return render(request, "judging/public/announcement.html", _public_context(request, announcement))
 
 
 def public_pdf(request, pk):
@@ -429,7 +438,15 @@ def public_objection(request, pk):
             user=request.user if request.user.is_authenticated else None,
             name=form.cleaned_data.get("name", ""),
             email=form.cleaned_data.get("email", ""),
+            client_address=client_ip(request),
         )
+    except services.ObjectionRateLimited as error:
+        # 429 with the page and the form as typed (a redirect would lose the text)
+        context = _public_context(request, announcement, bound_objection_form=form)
+        context["objection_refusal"] = _error_text(error)
+        response = render(request, "judging/public/announcement.html", context, status=429)
+        response["Retry-After"] = str(WINDOW_SECONDS)
+        return response
     except JudgingError as error:
         messages.error(request, _error_text(error))
     else:

@@ -38,6 +38,9 @@ SILENCED_SYSTEM_CHECKS = ["security.W009"]
 
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)  # reverse proxies in front of gunicorn
+# Anonymous objections on a public results page: at most this many per hour per client address (REMOTE_ADDR, or
+# X-Forwarded-For only with TRUSTED_PROXY_COUNT) and announcement, counted in the cache (CACHES); 0 turns it off.
+ANONYMOUS_OBJECTIONS_PER_HOUR = envint("ANONYMOUS_OBJECTIONS_PER_HOUR", 5)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
