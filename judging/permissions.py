@@ -4,11 +4,31 @@ Sealed scoring: a judge sees only their own sheets; nobody but organisers sees s
 is published; entrants (innovators, verifiers) never see judges' identities or any sheet.
 """
 
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
 from judging.enums import RoundState
 
 
 def is_organiser(user):
     return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == "organiser"))
+
+
+def organiser_required(view):
+    """View decorator for organiser pages: anonymous visitors go to the login page; anyone else who is not an
+    organiser gets 403 with a clear message (judging/refused.html)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_organiser(request.user):
+            message = _("Halaman ini hanya untuk penyelenggara.")
+            return render(request, "judging/refused.html", {"message": message}, status=403)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
 
 
 def is_judge(user):

@@ -9,7 +9,6 @@ import io
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -26,7 +25,7 @@ from judging import publication_services as services
 from judging.enums import RoundState
 from judging.models import Announcement, Objection, Round
 from judging.pdf import announcement_pdf
-from judging.permissions import is_organiser
+from judging.permissions import organiser_required
 from judging.publication_cache import results_fragments, results_key
 from judging.publication_enums import AnnouncementKind, AnnouncementState
 from judging.publication_queries import (
@@ -54,21 +53,10 @@ def _error_text(error):
     return " ".join(str(m) for m in getattr(error, "messages", [str(error)]))
 
 
-def _organiser_only(view):
-    def wrapper(request, *args, **kwargs):
-        if not is_organiser(request.user):
-            return _refuse(request, _("Halaman ini hanya untuk penyelenggara."))
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return login_required(wrapper)
-
-
 # Organiser ---------------------------------------------------------------------------------------------------
 
 
-@_organiser_only
+@organiser_required
 def announcement_index(request):
     competitions = Competition.objects.prefetch_related(
         Prefetch("rounds", queryset=Round.objects.order_by("order"))
@@ -106,7 +94,7 @@ def _defaults(round_, kind, user):
     }
 
 
-@_organiser_only
+@organiser_required
 def announcement_prepare(request, competition, round_slug, kind="round"):
     round_ = get_object_or_404(
         Round.objects.select_related("competition"), competition__slug=competition, slug=round_slug
@@ -151,7 +139,7 @@ def _manage_context(announcement, user):
     }
 
 
-@_organiser_only
+@organiser_required
 def announcement_manage(request, pk):
     announcement = get_object_or_404(
         Announcement.objects.select_related("round__competition", "prepared_by", "approved_by", "previous"), pk=pk
@@ -160,7 +148,7 @@ def announcement_manage(request, pk):
 
 
 @require_POST
-@_organiser_only
+@organiser_required
 def announcement_action(request, pk, action):
     announcement = get_object_or_404(Announcement.objects.select_related("round__competition"), pk=pk)
     handlers = {
@@ -280,7 +268,7 @@ def _replace(request, announcement):
 
 
 @require_POST
-@_organiser_only
+@organiser_required
 def objection_answer(request, pk):
     objection = get_object_or_404(Objection.objects.select_related("announcement"), pk=pk)
     form = forms.AnswerForm(request.POST)

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from judging import schedule as services
 from judging.models import Round, RoundJudge, ScheduleSlot
-from judging.permissions import is_organiser
+from judging.permissions import is_organiser, organiser_required
 from judging.publication_forms import ScheduleForm, SlotForm
 from judging.publication_queries import schedule, schedule_days
-from judging.publication_views import _error_text, _organiser_only, _refuse
+from judging.publication_views import _error_text, _refuse
 from judging.services import JudgingError
 
 
@@ -24,7 +24,7 @@ def _round(competition, round_slug):
     )
 
 
-@_organiser_only
+@organiser_required
 def schedule_edit(request, competition, round_slug):
     round_ = _round(competition, round_slug)
     form = ScheduleForm(request.POST or None)
@@ -52,7 +52,7 @@ def schedule_edit(request, competition, round_slug):
 
 
 @require_POST
-@_organiser_only
+@organiser_required
 def slot_action(request, pk, action):
     slot = get_object_or_404(ScheduleSlot.objects.select_related("round__competition"), pk=pk)
     try:

@@ -31,17 +31,8 @@ def _round_for(request, competition, round_slug):
     )
 
 
-def _organiser_only(view):
-    """Organiser pages: 403 with a clear message for anyone else."""
-
-    def wrapper(request, *args, **kwargs):
-        if not permissions.is_organiser(request.user):
-            return _refuse(request, _("Halaman ini hanya untuk penyelenggara."))
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return login_required(wrapper)
+# Organiser pages: 403 with a clear message for anyone else (one decorator, judging/permissions.py).
+_organiser_only = permissions.organiser_required
 
 
 # Organiser: rounds ------------------------------------------------------------------------------------------------
