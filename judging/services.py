@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -426,13 +426,17 @@ def refresh_automatic_conflicts(*, round_):
         return cursor.rowcount
 
 
-def conflicted(*, round_, judge_id, entry_id):
+def _conflicts(round_, judge_id, entry_id):
     return Conflict.objects.filter(
         Q(round__isnull=True) | Q(round=round_),
         competition_id=round_.competition_id,
         judge_id=judge_id,
         entry_id=entry_id,
-    ).exists()
+    )
+
+
+def conflicted(*, round_, judge_id, entry_id):
+    return _conflicts(round_, judge_id, entry_id).exists()
 
 
 def conflict_pairs(round_):
@@ -651,31 +655,63 @@ def unassign(*, assignment, actor):
 # Score sheets ---------------------------------------------------------------------------------------------------
 
 
+class ConflictOfInterestError(JudgingError):
+    """The judge has a conflict of interest with the entry of the assignment."""
+
+
 def _locked_assignment(assignment, judge):
-    """Lock the assignment row: creating, saving and submitting its sheet are serialised on it."""
-    locked = Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
+    """Lock the assignment row: creating, saving and submitting its sheet are serialised on it. The round's row is
+    locked FOR SHARE: closing the round or changing its rubric (both lock it FOR UPDATE) waits for the sheets being
+    written and they wait for it, while the sheets of different assignments are written side by side.
+
+    Returns the locked assignment (round, competition and entry loaded) and its sheet or None. The round's state,
+    the conflicts and the sheet are read once the locks are held, so what a transaction we waited for committed is
+    seen."""
+    locked = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("round__competition", "entry")
+        .get(pk=assignment.pk)
+    )
     if locked.judge_id != judge.pk:
         raise JudgingError(_("Proposal ini tidak ditugaskan kepada Anda."))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT state FROM {Round._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608 - table from model meta
+            [locked.round_id],
+        )
+        locked.round.state = cursor.fetchone()[0]
     if locked.round.state != RoundState.OPEN:
         raise JudgingError(_("Babak ini tidak sedang dibuka; nilai tidak dapat disimpan atau dikirim."))
-    if conflicted(round_=locked.round, judge_id=judge.pk, entry_id=locked.entry_id):
-        raise JudgingError(_("Anda memiliki konflik kepentingan dengan proposal ini; Anda tidak dapat menilainya."))
-    return locked
+    current = (
+        Assignment.objects.filter(pk=locked.pk)
+        .annotate(conflicted=Exists(_conflicts(locked.round, judge.pk, locked.entry_id)))
+        .select_related("sheet")
+        .get()
+    )
+    if current.conflicted:
+        raise ConflictOfInterestError(
+            _("Anda memiliki konflik kepentingan dengan proposal ini; Anda tidak dapat menilainya.")
+        )
+    locked.judge = judge  # the same row (checked above); the audit event names it
+    try:
+        sheet = current.sheet
+    except ScoreSheet.DoesNotExist:
+        return locked, None
+    sheet.assignment = locked
+    return locked, sheet
 
 
-def _write_scores(sheet, round_, values):
-    """values: {criterion_id: (value or None, comment)}. Validates every value against its criterion's scale."""
-    criteria = {c.pk: c for c in Criterion.objects.filter(round=round_)}
-    existing = {s.criterion_id: s for s in sheet.scores.all()}
-    to_create, to_update, to_delete = [], [], []
+def _checked_values(criteria, values):
+    """values: {criterion_id: (value or None, comment)} -> {criterion_id: (int or None, stripped comment)}.
+    Every value is checked against its criterion's scale."""
+    checked = {}
     for criterion_id, (value, comment) in values.items():
         criterion = criteria.get(int(criterion_id))
         if criterion is None:
             raise JudgingError(_("Kriteria tidak dikenal untuk babak ini."))
         comment = (comment or "").strip()
         if value in (None, ""):
-            if criterion.pk in existing:
-                to_delete.append(existing[criterion.pk].pk)
+            checked[criterion.pk] = (None, comment)
             continue
         try:
             value = int(value)
@@ -688,22 +724,36 @@ def _write_scores(sheet, round_, values):
                 _("Nilai %(criterion)s harus antara %(min)s dan %(max)s.")
                 % {"criterion": criterion.title, "min": criterion.scale_min, "max": criterion.scale_max}
             )
-        if criterion.pk in existing:
-            score = existing[criterion.pk]
-            if score.value != value or score.comment != comment:
-                score.value, score.comment = value, comment
-                to_update.append(score)
-        else:
-            to_create.append(Score(sheet=sheet, criterion=criterion, value=value, comment=comment))
-    Score.objects.filter(pk__in=to_delete).delete()
-    Score.objects.bulk_create(to_create)
-    Score.objects.bulk_update(to_update, ["value", "comment"])
-    return criteria
+        checked[criterion.pk] = (value, comment)
+    return checked
 
 
-def _save(assignment, judge, values, overall_comment, version):
-    locked = _locked_assignment(assignment, judge)
-    sheet = ScoreSheet.objects.filter(assignment=locked).first()
+def _write_scores(sheet, checked, existing):
+    """Bring the sheet's scores to `checked` (a criterion without a value loses its score); `existing` is
+    {criterion_id: Score} of the sheet before."""
+    to_create, to_update, to_delete = [], [], []
+    for criterion_id, (value, comment) in checked.items():
+        score = existing.get(criterion_id)
+        if value is None:
+            if score is not None:
+                to_delete.append(score.pk)
+        elif score is None:
+            to_create.append(Score(sheet=sheet, criterion_id=criterion_id, value=value, comment=comment))
+        elif score.value != value or score.comment != comment:
+            score.value, score.comment = value, comment
+            to_update.append(score)
+    if to_delete:
+        Score.objects.filter(pk__in=to_delete).delete()
+    if to_create:
+        Score.objects.bulk_create(to_create)
+    if to_update:
+        Score.objects.bulk_update(to_update, ["value", "comment"])
+
+
+def _save(assignment, judge, values, overall_comment, version, *, final):
+    """Save the sheet as a draft, or as final (every required criterion scored). One INSERT or UPDATE of the sheet,
+    and one statement per kind of score change."""
+    locked, sheet = _locked_assignment(assignment, judge)
     current = sheet.version if sheet else 0
     if sheet and sheet.state == SheetState.FINAL:
         raise StaleSheetError(_("Lembar nilai ini sudah dikirim final dan terkunci; perubahan tidak disimpan."))
@@ -714,37 +764,47 @@ def _save(assignment, judge, values, overall_comment, version):
                 "terbaru; perubahan Anda belum disimpan."
             )
         )
+    criteria = {c.pk: c for c in Criterion.objects.filter(round_id=locked.round_id)}
+    checked = _checked_values(criteria, values)
+    existing = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
+    scored = {pk for pk in existing if pk not in checked}
+    scored |= {pk for pk, (value, _comment) in checked.items() if value is not None}
+    if final:
+        missing = [c.title for c in criteria.values() if c.required and c.pk not in scored]
+        if missing:
+            raise JudgingError(
+                _("Belum dinilai: %(list)s. Simpan sebagai draf atau lengkapi nilainya.") % {"list": ", ".join(missing)}
+            )
+    state = SheetState.FINAL if final else SheetState.DRAFT
+    submitted_at = timezone.now() if final else None
     if sheet is None:
-        sheet = ScoreSheet.objects.create(assignment=locked, version=1, overall_comment=overall_comment or "")
+        sheet = ScoreSheet.objects.create(
+            assignment=locked,
+            version=1,
+            overall_comment=overall_comment or "",
+            state=state,
+            submitted_at=submitted_at,
+        )
     else:
         sheet.version += 1
         sheet.overall_comment = overall_comment or ""
-    criteria = _write_scores(sheet, locked.round, values)
-    return locked, sheet, criteria
+        sheet.state, sheet.submitted_at = state, submitted_at
+        sheet.save(update_fields=["version", "overall_comment", "state", "submitted_at", "updated_at"])
+    _write_scores(sheet, checked, existing)
+    return locked, sheet
 
 
 @transaction.atomic
 def save_sheet(*, assignment, judge, values, overall_comment="", version):
     """Save a draft (any time while the round is open). `version` is the sheet version the form was loaded with
     (0 for a sheet not started)."""
-    _locked, sheet, _criteria = _save(assignment, judge, values, overall_comment, version)
-    sheet.save()
-    return sheet
+    return _save(assignment, judge, values, overall_comment, version, final=False)[1]
 
 
 @transaction.atomic
 def submit_sheet(*, assignment, judge, values, overall_comment="", version):
     """Save and make final: every required criterion must have a value. Final locks the sheet."""
-    locked, sheet, criteria = _save(assignment, judge, values, overall_comment, version)
-    scored = set(sheet.scores.values_list("criterion_id", flat=True))
-    missing = [c.title for c in criteria.values() if c.required and c.pk not in scored]
-    if missing:
-        raise JudgingError(
-            _("Belum dinilai: %(list)s. Simpan sebagai draf atau lengkapi nilainya.") % {"list": ", ".join(missing)}
-        )
-    sheet.state = SheetState.FINAL
-    sheet.submitted_at = timezone.now()
-    sheet.save()
+    locked, sheet = _save(assignment, judge, values, overall_comment, version, final=True)
     record_event(
         actor=judge,
         action="judging.sheet_submitted",

@@ -409,6 +409,55 @@ def _entry_display(entry):
 def sheet(request, pk):
     """The score form of one assignment, with the entry's proposal beside it. Judges score their own; organisers
     read any sheet (and may unlock a final one)."""
+    if request.method == "POST":
+        return _sheet_post(request, pk)
+    return _sheet_page(request, pk)
+
+
+def _sheet_post(request, pk):
+    """Save or submit. The assignee's valid form reads only what the service needs (the service locks, checks the
+    round, conflicts and version, and writes); everything else is answered by the full page: refusals, the form
+    with its errors, a refused save."""
+    assignment = get_object_or_404(Assignment.objects.only("id", "round_id", "judge_id"), pk=pk)
+    # conflicts of interest are checked by the service, under the assignment's lock (ConflictOfInterestError)
+    if assignment.judge_id != request.user.pk or not permissions.can_open_sheet(
+        request.user, assignment, conflicted=False
+    ):
+        return _sheet_page(request, pk, data=request.POST)
+    criteria = list(Criterion.objects.filter(round_id=assignment.round_id).order_by("order", "id"))
+    form = forms.ScoreSheetForm(request.POST, criteria=criteria)
+    if not form.is_valid():
+        return _sheet_page(request, pk, data=request.POST, error=_("Periksa isian: ada nilai yang tidak valid."))
+    service = services.submit_sheet if request.POST.get("action", "save") == "submit" else services.save_sheet
+    try:
+        saved = service(
+            assignment=assignment,
+            judge=request.user,
+            values=form.values(),
+            overall_comment=form.cleaned_data["overall_comment"],
+            version=form.cleaned_data["version"],
+        )
+    except services.ConflictOfInterestError:
+        return _refuse(request, _conflicted_sheet_text())
+    except services.StaleSheetError as error:
+        return _sheet_page(request, pk, data=request.POST, error=_error_text(error), status=409)
+    except services.JudgingError as error:
+        return _sheet_page(request, pk, data=request.POST, error=_error_text(error))
+    if saved.state == SheetState.FINAL:
+        messages.success(request, _("Nilai dikirim final. Terima kasih."))
+        round_ = saved.assignment.round
+        return redirect("judging:queue", competition=round_.competition.slug, round_slug=round_.slug)
+    messages.success(request, _("Draf tersimpan."))
+    return redirect("judging:sheet", pk=assignment.pk)
+
+
+def _conflicted_sheet_text():
+    return _("Anda memiliki konflik kepentingan dengan proposal ini; lembar nilainya tidak dapat dibuka.")
+
+
+def _sheet_page(request, pk, *, data=None, error=None, status=400):
+    """The page. With `data` (a POST that was not saved): the form as sent, with its errors and `error` as the
+    message, answered with `status`."""
     assignment = get_object_or_404(
         Assignment.objects.select_related("round__competition", "entry__agency__region", "entry__category", "judge"),
         pk=pk,
@@ -417,57 +466,31 @@ def sheet(request, pk):
     conflicted = services.conflicted(round_=round_, judge_id=assignment.judge_id, entry_id=assignment.entry_id)
     if not permissions.can_open_sheet(request.user, assignment, conflicted=conflicted):
         if permissions.is_judge(request.user) and assignment.judge_id == request.user.pk:
-            return _refuse(
-                request, _("Anda memiliki konflik kepentingan dengan proposal ini; lembar nilainya tidak dapat dibuka.")
-            )
+            return _refuse(request, _conflicted_sheet_text())
         return _refuse(
             request, _("Lembar nilai ini bukan milik Anda. Juri hanya dapat membuka lembar nilainya sendiri.")
         )
+    is_owner = assignment.judge_id == request.user.pk
+    if data is not None and not is_owner:
+        return _refuse(request, _("Hanya juri yang ditugaskan yang dapat mengisi lembar nilai ini."))
     sheet = ScoreSheet.objects.filter(assignment=assignment).prefetch_related("scores").first()
     criteria = list(
         Criterion.objects.filter(round=round_)
         .prefetch_related(Prefetch("bands", queryset=ScoreBand.objects.order_by("-min_value")))
         .order_by("order", "id")
     )
-    is_owner = assignment.judge_id == request.user.pk
     editable = (
         is_owner
         and permissions.can_score(request.user, assignment, conflicted=conflicted)
         and (sheet is None or sheet.state == SheetState.DRAFT)
     )
-    status = 200
-    if request.method == "POST":
-        if not is_owner:
-            return _refuse(request, _("Hanya juri yang ditugaskan yang dapat mengisi lembar nilai ini."))
-        form = forms.ScoreSheetForm(request.POST, criteria=criteria, sheet=sheet)
-        action = request.POST.get("action", "save")
-        if form.is_valid():
-            service = services.submit_sheet if action == "submit" else services.save_sheet
-            try:
-                saved = service(
-                    assignment=assignment,
-                    judge=request.user,
-                    values=form.values(),
-                    overall_comment=form.cleaned_data["overall_comment"],
-                    version=form.cleaned_data["version"],
-                )
-            except services.StaleSheetError as error:
-                messages.error(request, _error_text(error))
-                status = 409
-            except services.JudgingError as error:
-                messages.error(request, _error_text(error))
-                status = 400
-            else:
-                if saved.state == SheetState.FINAL:
-                    messages.success(request, _("Nilai dikirim final. Terima kasih."))
-                    return redirect("judging:queue", competition=round_.competition.slug, round_slug=round_.slug)
-                messages.success(request, _("Draf tersimpan."))
-                return redirect("judging:sheet", pk=assignment.pk)
-        else:
-            messages.error(request, _("Periksa isian: ada nilai yang tidak valid."))
-            status = 400
-    else:
+    if data is None:
         form = forms.ScoreSheetForm(criteria=criteria, sheet=sheet, disabled=not editable)
+        status = 200
+    else:
+        form = forms.ScoreSheetForm(data, criteria=criteria, sheet=sheet)
+        form.is_valid()  # the errors are shown beside the fields
+        messages.error(request, error or _("Periksa isian: ada nilai yang tidak valid."))
     context = {
         "assignment": assignment,
         "round": round_,

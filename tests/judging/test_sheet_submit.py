@@ -1,0 +1,112 @@
+"""Saving and submitting a score sheet through the page: the assignee's path, its refusals and its cost."""
+
+import pytest
+from django.urls import reverse
+
+from judging import services
+from judging.models import Conflict, ScoreSheet
+from kipp.models import AuditEvent
+from tests.factories import OrganiserFactory
+from tests.judging.helpers import add_entry, add_judge, make_round
+
+pytestmark = pytest.mark.django_db
+
+CRITERIA = [("a", 3, 1, 10), ("b", 1, 1, 5), ("c", 1, 1, 5, False)]
+
+
+@pytest.fixture
+def world():
+    round_ = make_round(CRITERIA)
+    entry = add_entry(round_, "E1")
+    judge = add_judge(round_, full_name="Juri Satu")
+    assignment = services.assign(round_=round_, entry=entry, judge=judge)
+    ids = {c.key: c.pk for c in round_.criteria.all()}
+    return round_, entry, judge, assignment, ids
+
+
+def post(client, assignment, scores, version=0, action="submit"):
+    data = {"version": version, "action": action, "overall_comment": ""}
+    data.update({f"score_{pk}": value for pk, value in scores.items()})
+    return client.post(reverse("judging:sheet", args=[assignment.pk]), data)
+
+
+def test_submit_stores_the_sheet_final_audits_it_and_sends_the_judge_to_the_queue(client, world):
+    round_, entry, judge, assignment, ids = world
+    client.force_login(judge)
+    response = post(client, assignment, {ids["a"]: 7, ids["b"]: 4})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("judging:queue", args=[round_.competition.slug, round_.slug])
+    sheet = ScoreSheet.objects.get(assignment=assignment)
+    assert (sheet.state, sheet.version) == ("final", 1) and sheet.submitted_at is not None
+    assert dict(sheet.scores.values_list("criterion__key", "value")) == {"a": 7, "b": 4}
+    event = AuditEvent.objects.get(action="judging.sheet_submitted")
+    assert event.details == {"round": round_.slug, "entry": "E1"}
+    assert "E1" in event.object_repr and "Juri Satu" in event.object_repr
+    assert "Nilai dikirim final" in client.get(response["Location"]).content.decode()
+
+
+def test_submit_after_a_draft_updates_deletes_and_adds_scores(client, world):
+    round_, entry, judge, assignment, ids = world
+    client.force_login(judge)
+    assert post(client, assignment, {ids["a"]: 7, ids["c"]: 2}, action="save").status_code == 302
+    response = post(client, assignment, {ids["a"]: 8, ids["b"]: 3, ids["c"]: ""}, version=1)
+    assert response.status_code == 302
+    sheet = ScoreSheet.objects.get(assignment=assignment)
+    assert (sheet.state, sheet.version) == ("final", 2)
+    assert dict(sheet.scores.values_list("criterion__key", "value")) == {"a": 8, "b": 3}
+
+
+def test_submit_refused_for_a_missing_required_score_keeps_the_draft(client, world):
+    round_, entry, judge, assignment, ids = world
+    client.force_login(judge)
+    post(client, assignment, {ids["a"]: 7, ids["b"]: 3}, action="save")
+    response = post(client, assignment, {ids["a"]: 7, ids["b"]: ""}, version=1)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Belum dinilai: B" in page and "Kirim final" in page
+    sheet = ScoreSheet.objects.get(assignment=assignment)
+    assert (sheet.state, sheet.version) == ("draft", 1)
+    assert dict(sheet.scores.values_list("criterion__key", "value")) == {"a": 7, "b": 3}
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_a_conflicted_judge_posting_gets_the_refusal_and_nothing_is_saved(client, world, valid):
+    round_, entry, judge, assignment, ids = world
+    Conflict.objects.create(
+        competition=round_.competition, judge=judge, entry=entry, source="organiser", reason="Kerabat"
+    )
+    client.force_login(judge)
+    response = post(client, assignment, {ids["a"]: 7 if valid else 99, ids["b"]: 4})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "konflik kepentingan" in page and entry.title not in page
+    assert not ScoreSheet.objects.exists()
+
+
+def test_an_organiser_posting_is_refused(client, world):
+    round_, entry, judge, assignment, ids = world
+    client.force_login(OrganiserFactory())
+    response = post(client, assignment, {ids["a"]: 7, ids["b"]: 4})
+    assert response.status_code == 403
+    assert "Hanya juri yang ditugaskan" in response.content.decode()
+    assert not ScoreSheet.objects.exists()
+
+
+def test_submit_in_a_closed_round_is_refused_with_the_page(client, world):
+    round_, entry, judge, assignment, ids = world
+    services.close_round(round_=round_, actor=OrganiserFactory())
+    client.force_login(judge)
+    response = post(client, assignment, {ids["a"]: 7, ids["b"]: 4})
+    assert response.status_code == 400
+    assert "tidak sedang dibuka" in response.content.decode()
+    assert not ScoreSheet.objects.exists()
+
+
+def test_a_submit_reads_only_what_it_needs(client, world, django_assert_max_num_queries):
+    """Session, user, assignment, criteria for the form; then in one transaction: the locks, the sheet and
+    conflicts, the criteria, the sheet, the scores, the audit event (the content type may be read once)."""
+    round_, entry, judge, assignment, ids = world
+    client.force_login(judge)
+    with django_assert_max_num_queries(14):
+        response = post(client, assignment, {ids["a"]: 7, ids["b"]: 4})
+    assert response.status_code == 302
