@@ -292,5 +292,22 @@ class RankingSnapshot(models.Model):
         return f"{self.round} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class ScoringChange(models.Model):
+    """One row per SQL statement that changed data a round's figures are computed from (scores, sheets,
+    assignments, conflicts, criteria, rounds, round entries and judges, entries, agencies, regions, judges' names).
+    Written only by database triggers (migration 0010), in the same transaction as the change: the number and the
+    newest id of the rows a reader sees say which committed state it is reading (judging/round_cache.py)."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=63)
+
+    class Meta:
+        verbose_name = _("perubahan data penilaian")
+        verbose_name_plural = _("perubahan data penilaian")
+
+    def __str__(self):
+        return f"{self.source} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+
 from judging.publication_models import *  # noqa: E402,F401,F403
 from judging.records_models import *  # noqa: E402,F401,F403

@@ -47,6 +47,8 @@ COUNTING_SHEETS = """
     SELECT s.id AS sheet_id, a.entry_id, a.judge_id
     FROM {sheet} s JOIN {assignment} a ON a.id = s.assignment_id
     WHERE a.round_id = %(round)s AND s.state = 'final'
+      -- the round's sheets through the assignment index (a bitmap scan), not a scan of every round's sheets
+      AND s.assignment_id = ANY(ARRAY(SELECT id FROM {assignment} WHERE round_id = %(round)s))
       AND NOT EXISTS (
         SELECT 1 FROM {conflict} c
         WHERE c.judge_id = a.judge_id AND c.entry_id = a.entry_id AND c.competition_id = %(competition)s
@@ -64,6 +66,7 @@ WITH crit AS (
 per_sheet AS MATERIALIZED (
     SELECT sc.sheet_id, SUM(c.w * 100.0 * (sc.value - c.lo) / c.span) / SUM(c.w) AS t{n_columns}
     FROM {score} sc JOIN crit c ON c.id = sc.criterion_id
+    WHERE sc.criterion_id = ANY(%(criterion_ids)s)
     GROUP BY sc.sheet_id
 ),
 totals AS MATERIALIZED (
@@ -72,7 +75,7 @@ totals AS MATERIALIZED (
 judge_stats AS (
     SELECT judge_id, COUNT(*) AS k, AVG(t) AS mean_p, STDDEV_POP(t) AS sd_p FROM totals GROUP BY judge_id
 ),
-all_stats AS (SELECT AVG(t) AS mean_all, COALESCE(STDDEV_POP(t), 0) AS sd_all FROM totals),
+all_stats AS MATERIALIZED (SELECT AVG(t) AS mean_all, COALESCE(STDDEV_POP(t), 0) AS sd_all FROM totals),
 adjusted AS (
     SELECT t.*,
            CASE WHEN %(method)s = 'normalised' AND js.k >= 3 AND js.sd_p > %(eps)s
@@ -96,7 +99,7 @@ JOIN {entry} e ON e.id = re.entry_id
 JOIN {agency} ag ON ag.id = e.agency_id
 JOIN {region} rg ON rg.id = ag.region_id
 LEFT JOIN entry_totals et ON et.entry_id = e.id
-WHERE re.round_id = %(round)s
+WHERE re.round_id = %(round)s AND e.id = ANY(ARRAY(SELECT entry_id FROM {round_entry} WHERE round_id = %(round)s))
 """
 
 
@@ -209,6 +212,8 @@ def round_ranking(round_, criteria=None):
         "outlier": OUTLIER_POINTS,
     }
     params.update({f"c{i}": c.pk for i, c in enumerate(criteria)})
+    # Only the round's scores (an index scan on criterion_id), not a scan of every round's scores in the database.
+    params["criterion_ids"] = [c.pk for c in criteria]
     keys = [c.key for c in criteria]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '64MB'")

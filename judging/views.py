@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from entries.models import Entry
-from judging import charts, forms, permissions, queries, services
+from judging import forms, permissions, queries, round_cache, services
 from judging.enums import RoundState, SheetState
 from judging.exports import CONTENT_TYPES, RESULT_FORMATS, SCORE_FORMATS, file_name, iter_scores, results_bytes
 from judging.models import Assignment, Conflict, Criterion, Round, RoundEntry, ScoreBand, ScoreSheet
@@ -32,13 +32,12 @@ def _round_for(request, competition, round_slug):
 
 
 # Organiser pages: 403 with a clear message for anyone else (one decorator, judging/permissions.py).
-_organiser_only = permissions.organiser_required
 
 
 # Organiser: rounds ------------------------------------------------------------------------------------------------
 
 
-@_organiser_only
+@permissions.organiser_required
 def round_index(request):
     competitions = Competition.objects.prefetch_related(
         Prefetch("rounds", queryset=Round.objects.order_by("order"))
@@ -46,7 +45,7 @@ def round_index(request):
     return render(request, "judging/round_index.html", {"competitions": competitions})
 
 
-@_organiser_only
+@permissions.organiser_required
 def round_create(request, competition):
     competition = get_object_or_404(Competition, slug=competition)
     form = forms.RoundCreateForm(request.POST or None)
@@ -87,7 +86,7 @@ def _setup_context(request, round_):
     }
 
 
-@_organiser_only
+@permissions.organiser_required
 def round_setup(request, competition, round_slug):
     round_ = _round_for(request, competition, round_slug)
     return render(request, "judging/round_setup.html", _setup_context(request, round_))
@@ -98,7 +97,7 @@ def _back_to_setup(round_):
 
 
 @require_POST
-@_organiser_only
+@permissions.organiser_required
 def round_action(request, competition, round_slug, action):
     """Every organiser write on a round's setup page: one service call each."""
     round_ = _round_for(request, competition, round_slug)
@@ -290,31 +289,26 @@ def _ranking_window(request, round_, ranking):
     }
 
 
-@_organiser_only
+@permissions.organiser_required
 def round_dashboard(request, competition, round_slug):
     round_ = _round_for(request, competition, round_slug)
     criteria = queries.round_criteria(round_)
-    ranking = queries.round_ranking(round_, criteria=criteria)
-    window = _ranking_window(request, round_, ranking)
-    judges = queries.judge_progress(round_)
-    names = {row["judge"].pk: row["judge"].full_name for row in judges}
-    for row in window["rows"]:
-        row["outlier_names"] = [names.get(pk, "?") for pk in row["outlier_judge_ids"]]
-        row["criteria_list"] = [row["criteria"].get(c.key) for c in criteria]
-    short = queries.entries_short_of_k(round_)
-    candidates = queries.replacement_candidates(round_, short) if short else {}
-    for item in short:
-        item.candidates = candidates.get(item.entry_id, [])
+    # Figures and the rendered ranking/judges/chart fragments come from the cache of the current scoring state
+    # (judging/round_cache.py); the short-of-judges list with its forms is rendered here on every request.
+    dashboard = round_cache.RoundDashboard(round_, criteria, lambda ranking: _ranking_window(request, round_, ranking))
+    window_id = _window_id(request)
+    fragments = dashboard.fragments(window_id)
     context = {
         "round": round_,
         "criteria": criteria,
-        "ranking": window["rows"],
-        "window": window,
-        "progress": queries.round_progress(round_),
-        "judges": judges,
-        "chart": charts.distribution_chart(queries.judge_distribution(round_), judges),
-        "short": short,
-        "snapshots": list(round_.snapshots.order_by("-created_at")[:10]),
+        "fragments": fragments,
+        "window": fragments["window"],
+        "progress": fragments["progress"],
+        "short": fragments["short"],
+        "candidates_shown": round_cache.CANDIDATES_SHOWN,
+        "snapshots": list(
+            round_.snapshots.only("id", "round_id", "created_at", "method", "reason").order_by("-created_at")[:10]
+        ),
         "score_formats": SCORE_FORMATS,
         "result_formats": RESULT_FORMATS,
         "reason_form": forms.ReasonForm(),
@@ -322,7 +316,17 @@ def round_dashboard(request, competition, round_slug):
     return render(request, "judging/round_dashboard.html", context)
 
 
-@_organiser_only
+def _window_id(request):
+    """The part of the query string that selects the dashboard's ranking window (the fragments' cache key)."""
+    if request.GET.get("semua") == "1":
+        return "all"
+    page = request.GET.get("halaman", "")
+    if page.isdigit() and int(page) >= 1:
+        return f"page{int(page)}"
+    return "head"
+
+
+@permissions.organiser_required
 def round_download(request, competition, round_slug, kind, fmt):
     round_ = _round_for(request, competition, round_slug)
     if kind == "nilai" and fmt in SCORE_FORMATS:
@@ -340,7 +344,7 @@ def round_download(request, competition, round_slug, kind, fmt):
     return response
 
 
-@_organiser_only
+@permissions.organiser_required
 def snapshot_detail(request, competition, round_slug, pk):
     round_ = _round_for(request, competition, round_slug)
     snapshot = get_object_or_404(round_.snapshots, pk=pk)
@@ -350,7 +354,7 @@ def snapshot_detail(request, competition, round_slug, pk):
 
 
 @require_POST
-@_organiser_only
+@permissions.organiser_required
 def sheet_unlock(request, pk):
     sheet = get_object_or_404(ScoreSheet.objects.select_related("assignment__round__competition"), pk=pk)
     form = forms.ReasonForm(request.POST)
