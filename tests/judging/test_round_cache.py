@@ -157,3 +157,35 @@ def _head(rows):
         "partial": False,
         "page_size": 250,
     }
+
+
+def test_distribution_counts_only_the_rounds_final_unrecused_sheets():
+    round_ = make_round(CRITERIA, k=2)
+    other_round = make_round(CRITERIA, competition=round_.competition, slug="presentasi", order=2)
+    judges = [add_judge(round_, full_name=f"Juri {i}") for i in range(3)]
+    expected = {judge.pk: [] for judge in judges}
+    for i in range(12):
+        entry = add_entry(round_, f"D{i:02d}")
+        other_round.round_entries.create(entry=entry, source="previous_round")
+        for j, judge in enumerate(judges):
+            a, b = 1 + (i * 3 + j) % 10, 1 + (i + j) % 5
+            state = "draft" if (i + j) % 7 == 0 else "final"
+            add_sheet(round_, entry, judge, {"a": a, "b": b}, state=state)
+            add_sheet(other_round, entry, judge, {"a": 10, "b": 5})  # another round's sheets never count here
+            recused = (i, j) == (4, 1)
+            if recused:
+                Conflict.objects.create(
+                    competition=round_.competition, judge=judge, entry=entry, reason="x", source="declared"
+                )
+            if state == "final" and not recused:
+                expected[judge.pk].append((3 * 100 * (a - 1) / 9 + 100 * (b - 1) / 4) / 4)
+    from judging.queries import judge_distribution
+
+    got = judge_distribution(round_)
+    for judge_id, totals in expected.items():
+        bins = [0] * 10
+        for t in totals:
+            bins[min(int(t // 10), 9)] += 1
+        assert got[judge_id]["bins"] == bins
+        assert got[judge_id]["n"] == len(totals)
+        assert got[judge_id]["mean"] == pytest.approx(sum(totals) / len(totals))
