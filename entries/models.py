@@ -157,14 +157,12 @@ def attachment_upload_to(instance, filename):
     return f"entries/{instance.entry.competition_id}/{instance.entry_id}/{filename}"
 
 
-class Attachment(models.Model):
-    """Evidence of an entry. The stored file is re-encoded (images) or checked (PDF) by entries.uploads."""
+class StoredFile(models.Model):
+    """What every uploaded file keeps beside the file itself (entries.uploads fills it in): the name shown, size,
+    checked content type, SHA-256, pixel size of images, who uploaded it and when. The concrete models add `file`
+    and `thumbnail` with their own upload_to."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")
-    kind = models.CharField(_("jenis"), max_length=10, choices=AttachmentKind.choices)
-    file = models.FileField(_("berkas"), upload_to=attachment_upload_to, max_length=300)
-    thumbnail = models.FileField(_("gambar kecil"), upload_to=attachment_upload_to, max_length=300, blank=True)
-    original_name = models.CharField(_("nama berkas"), max_length=150, help_text=_("Hanya untuk tampilan."))
+    original_name = models.CharField(_("nama berkas"), max_length=150)
     size = models.PositiveBigIntegerField(_("ukuran (byte)"))
     content_type = models.CharField(_("jenis isi"), max_length=40)
     sha256 = models.CharField(max_length=64)
@@ -172,6 +170,22 @@ class Attachment(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+
+class Attachment(StoredFile):
+    """Evidence of an entry. The stored file is re-encoded (images) or checked (PDF) by entries.uploads."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("jenis"), max_length=10, choices=AttachmentKind.choices)
+    file = models.FileField(_("berkas"), upload_to=attachment_upload_to, max_length=300)
+    thumbnail = models.FileField(_("gambar kecil"), upload_to=attachment_upload_to, max_length=300, blank=True)
+    original_name = models.CharField(_("nama berkas"), max_length=150, help_text=_("Hanya untuk tampilan."))
 
     class Meta:
         ordering = ["entry", "kind", "created_at", "id"]
@@ -194,9 +208,6 @@ class Attachment(models.Model):
                 name="attachment_document_is_pdf",
             ),
         ]
-
-    def __str__(self):
-        return self.original_name
 
     @property
     def is_image(self):

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from entries.enums import IndicatorDirection, InnovationStage
-from entries.models import Entry
+from entries.models import Entry, StoredFile
 from judging.records_enums import OPEN_REPLICATION_STATES, RecordOutcome, ReplicationState
 from kipp.models import Agency, Competition, Region
 
@@ -167,22 +167,14 @@ class IndicatorValue(models.Model):
         return f"{self.name} {self.measured_on}: {self.value}"
 
 
-class RecordPhoto(models.Model):
+class RecordPhoto(StoredFile):
     """A photo added to a record after the competition (re-encoded by entries.uploads.clean_image)."""
 
     record = models.ForeignKey(InnovationRecord, on_delete=models.CASCADE, related_name="photos")
     update = models.ForeignKey(RecordUpdate, on_delete=models.SET_NULL, related_name="photos", null=True, blank=True)
     file = models.FileField(_("berkas"), upload_to=record_photo_upload_to, max_length=300)
     thumbnail = models.FileField(_("gambar kecil"), upload_to=record_photo_upload_to, max_length=300, blank=True)
-    original_name = models.CharField(_("nama berkas"), max_length=150)
     caption = models.CharField(_("keterangan"), max_length=200, blank=True)
-    size = models.PositiveBigIntegerField(_("ukuran (byte)"))
-    content_type = models.CharField(_("jenis isi"), max_length=40)
-    sha256 = models.CharField(max_length=64)
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["record", "created_at", "id"]
@@ -195,9 +187,6 @@ class RecordPhoto(models.Model):
             ),
             models.CheckConstraint(condition=Q(size__gt=0), name="record_photo_size_positive"),
         ]
-
-    def __str__(self):
-        return self.original_name
 
 
 class ReplicationRequest(models.Model):

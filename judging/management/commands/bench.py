@@ -141,9 +141,12 @@ class Command(BaseCommand):
             say("Measuring exports at L ...")
             rows += measure.measure_exports(datasets["L"])
         elapsed = time.monotonic() - t0
+        load_end = os.getloadavg()[0]
+        busy = max(load_start, load_end) > os.cpu_count()
         notes.append(
             f"Load average (1 min) on this machine's {os.cpu_count()} CPUs: {load_start:.1f} at the start of the run, "
-            f"{os.getloadavg()[0]:.1f} at the end (above {os.cpu_count()}, other work competed for the CPUs)."
+            f"{load_end:.1f} at the end"
+            + (f" (above {os.cpu_count()}: other work competed for the CPUs)." if busy else " (no other load).")
         )
         self.stdout.write("")
         self.stdout.write(report.table(rows))
