@@ -4,6 +4,7 @@ Every function validates, writes inside one transaction, records an audit event.
 with a message meant for the user, and nothing is changed.
 """
 
+import logging
 from collections import defaultdict
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +39,11 @@ from judging.models import (
     ScoreSheet,
 )
 from judging.rubrics import default_bands, default_rubric
+from kipp.mail import absolute_url, send_templated_mail
+from kipp.models import User
 from kipp.services import record_event
+
+logger = logging.getLogger(__name__)
 
 RESERVED_KEYS = {"rank", "entry_code", "title", "agency", "region", "total", "judges", "spread", "outcome"}
 
@@ -474,7 +480,33 @@ def declare_conflict(*, assignment, judge, reason):
         obj=conflict,
         details={"round": round_.slug, "entry": assignment.entry.code, "recusal": has_sheet, "reason": reason},
     )
+    transaction.on_commit(lambda: _notify_conflict(conflict, round_, assignment.entry, recusal=has_sheet))
     return conflict
+
+
+def _notify_conflict(conflict, round_, entry, *, recusal):
+    """Tell the organisers (each in their language) that an entry lost a judge: the dashboard offers a replacement.
+    After the commit; a mail failure is logged, never undoes the declaration."""
+    context = {
+        "judge": conflict.judge.full_name,
+        "entry": entry,
+        "round": round_,
+        "reason": conflict.reason,
+        "recusal": recusal,
+        "url": absolute_url(
+            reverse("judging:round_dashboard", args=[round_.competition.slug, round_.slug]) + "#short-h"
+        ),
+    }
+    for organiser in User.objects.filter(role="organiser", is_active=True).order_by("email"):
+        try:
+            send_templated_mail(
+                to=organiser.email,
+                template="judging/email/conflict_declared",
+                context=context,
+                language=organiser.language,
+            )
+        except Exception:  # noqa: BLE001 - the conflict stands; the organiser still sees it on the dashboard
+            logger.exception("conflict notification to %s failed", organiser.email)
 
 
 @transaction.atomic
