@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ from judging.models import (
 )
 from judging.rubrics import default_bands, default_rubric
 from kipp.mail import absolute_url, send_templated_mail
-from kipp.models import User
+from kipp.models import Competition, User
 from kipp.services import record_event
 
 logger = logging.getLogger(__name__)
@@ -691,45 +691,57 @@ class ConflictOfInterestError(JudgingError):
     """The judge has a conflict of interest with the entry of the assignment."""
 
 
-def _locked_assignment(assignment, judge):
-    """Lock the assignment row: creating, saving and submitting its sheet are serialised on it. The round's row is
-    locked FOR SHARE: closing the round or changing its rubric (both lock it FOR UPDATE) waits for the sheets being
-    written and they wait for it, while the sheets of different assignments are written side by side.
+def _lock_sql():
+    tables = {model.__name__: model._meta.db_table for model in (Assignment, Round, Competition, Entry)}
+    return f"""
+        SELECT a.judge_id, a.entry_id, r.id, r.competition_id, r.slug, r.name, r.state, c.slug, e.code
+          FROM {tables["Assignment"]} a
+          JOIN {tables["Round"]} r ON r.id = a.round_id
+          JOIN {tables["Competition"]} c ON c.id = r.competition_id
+          JOIN {tables["Entry"]} e ON e.id = a.entry_id
+         WHERE a.id = %s
+           FOR UPDATE OF a FOR SHARE OF r
+    """  # noqa: S608 - table names from model meta, the id is a parameter
 
-    Returns the locked assignment (round, competition and entry loaded) and its sheet or None. The round's state,
-    the conflicts and the sheet are read once the locks are held, so what a transaction we waited for committed is
-    seen."""
-    locked = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("round__competition", "entry")
-        .get(pk=assignment.pk)
-    )
-    if locked.judge_id != judge.pk:
-        raise JudgingError(_("Proposal ini tidak ditugaskan kepada Anda."))
+
+def _locked_assignment(assignment, judge):
+    """Lock the assignment row FOR UPDATE: creating, saving and submitting its sheet are serialised on it. Lock the
+    round's row FOR SHARE (the ORM cannot mix the two in one statement, hence the SQL): closing the round or changing
+    its rubric (both lock it FOR UPDATE) waits for the sheets being written and they wait for it, while the sheets of
+    different assignments are written side by side. Locked rows are read in their latest committed version.
+
+    Returns the locked assignment (with the round's state and the names the audit event shows) and its sheet or
+    None. The conflicts and the sheet are read after the locks are held: what a transaction we waited for committed
+    is seen."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT state FROM {Round._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608 - table from model meta
-            [locked.round_id],
-        )
-        locked.round.state = cursor.fetchone()[0]
-    if locked.round.state != RoundState.OPEN:
+        cursor.execute(_lock_sql(), [assignment.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise JudgingError(_("Proposal ini tidak ditugaskan kepada Anda."))
+    judge_id, entry_id, round_id, competition_id, round_slug, round_name, round_state, competition_slug, code = row
+    if judge_id != judge.pk:
+        raise JudgingError(_("Proposal ini tidak ditugaskan kepada Anda."))
+    if round_state != RoundState.OPEN:
         raise JudgingError(_("Babak ini tidak sedang dibuka; nilai tidak dapat disimpan atau dikirim."))
-    current = (
-        Assignment.objects.filter(pk=locked.pk)
-        .annotate(conflicted=Exists(_conflicts(locked.round, judge.pk, locked.entry_id)))
-        .select_related("sheet")
-        .get()
+    db = connection.alias  # instances holding just these fields (the others deferred, as with .only())
+    locked = Assignment.from_db(
+        db, ["id", "round_id", "entry_id", "judge_id"], [assignment.pk, round_id, entry_id, judge_id]
     )
-    if current.conflicted:
+    locked.round = Round.from_db(
+        db,
+        ["id", "competition_id", "slug", "name", "state"],
+        [round_id, competition_id, round_slug, round_name, round_state],
+    )
+    locked.round.competition = Competition.from_db(db, ["id", "slug"], [competition_id, competition_slug])
+    locked.entry = Entry.from_db(db, ["id", "code"], [entry_id, code])
+    locked.judge = judge  # the same row (checked above)
+    if _conflicts(locked.round, judge.pk, entry_id).exists():
         raise ConflictOfInterestError(
             _("Anda memiliki konflik kepentingan dengan proposal ini; Anda tidak dapat menilainya.")
         )
-    locked.judge = judge  # the same row (checked above); the audit event names it
-    try:
-        sheet = current.sheet
-    except ScoreSheet.DoesNotExist:
-        return locked, None
-    sheet.assignment = locked
+    sheet = next(iter(ScoreSheet.objects.filter(assignment_id=assignment.pk)), None)
+    if sheet is not None:
+        sheet.assignment = locked
     return locked, sheet
 
 
@@ -796,7 +808,7 @@ def _save(assignment, judge, values, overall_comment, version, *, final):
                 "terbaru; perubahan Anda belum disimpan."
             )
         )
-    criteria = {c.pk: c for c in Criterion.objects.filter(round_id=locked.round_id)}
+    criteria = {c.pk: c for c in Criterion.objects.filter(round_id=locked.round_id).order_by("order", "id")}
     checked = _checked_values(criteria, values)
     existing = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
     scored = {pk for pk in existing if pk not in checked}
