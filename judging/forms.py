@@ -1,3 +1,6 @@
+import re
+from typing import NamedTuple
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -117,11 +120,130 @@ class RoundSettingsForm(forms.ModelForm):
         return data
 
 
+class Band(NamedTuple):
+    """One parsed line of the score band textarea."""
+
+    line: int
+    low: int
+    high: int
+    text: str
+
+    def label(self):
+        return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
+
+
+BAND_LINE = re.compile(r"^(?P<low>-?\d+)\s*(?:[-–]\s*(?P<high>-?\d+))?\s*:(?P<text>.*)$")
+
+
+def format_bands(bands):
+    """The textarea text for stored bands: one `min-max: text` (or `n: text`) a line, in the stored order."""
+    lines = []
+    for band in bands:
+        head = str(band.min_value) if band.min_value == band.max_value else f"{band.min_value}-{band.max_value}"
+        lines.append(f"{head}: {' '.join(band.text.split())}")
+    return "\n".join(lines)
+
+
+class ScoreBandsField(forms.CharField):
+    """Score bands typed one a line (`9-10: Sangat baik`, `5: Cukup`); cleans to a list of Band.
+
+    Checks each line on its own and the lines against each other (no overlap); the check against the criterion's
+    scale needs the posted scale and is done by the form (CriterionForm.clean)."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 10000)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        bands, errors = [], []  # errors: (line number, message), reported in line order
+        for number, raw in enumerate(super().to_python(value).splitlines(), start=1):
+            if raw.strip():
+                try:
+                    bands.append(self.parse_line(number, raw.strip()))
+                except forms.ValidationError as error:
+                    errors.append((number, error.messages[0]))
+        for index, band in enumerate(bands):
+            earlier = next((b for b in bands[:index] if band.low <= b.high and b.low <= band.high), None)
+            if earlier is not None:
+                message = _("Baris %(line)s: rentang %(range)s bertumpuk dengan baris %(other)s (%(other_range)s).")
+                params = {"line": band.line, "range": band.label(), "other": earlier.line}
+                errors.append((band.line, message % {**params, "other_range": earlier.label()}))
+        errors = [message for _number, message in sorted(errors, key=lambda item: item[0])]
+        if errors:
+            raise forms.ValidationError(errors)
+        return bands
+
+    @staticmethod
+    def parse_line(number, line):
+        match = BAND_LINE.match(line)
+        if match is None:
+            raise forms.ValidationError(
+                _("Baris %(line)s: tulis “min-maks: deskripsi” atau “nilai: deskripsi”, misalnya “9-10: Sangat baik”.")
+                % {"line": number}
+            )
+        low = int(match["low"])
+        high = int(match["high"]) if match["high"] is not None else low
+        band = Band(number, low, high, match["text"].strip())
+        if low > high:
+            raise forms.ValidationError(
+                _("Baris %(line)s: nilai awal %(low)s lebih besar dari nilai akhir %(high)s.")
+                % {"line": number, "low": low, "high": high}
+            )
+        if not band.text:
+            raise forms.ValidationError(
+                _("Baris %(line)s: deskripsi untuk %(range)s kosong.") % {"line": number, "range": band.label()}
+            )
+        return band
+
+
 class CriterionForm(forms.ModelForm):
+    """A criterion with its score bands. `bands` cleans to a list of (min, max, text), or None for "leave the bands
+    as they are" (the field was not posted) and, for a new criterion, "the default bands" (nothing typed)."""
+
+    bands = ScoreBandsField(
+        label=_("Deskriptor nilai"),
+        help_text=_(
+            "Satu rentang per baris: “min-maks: deskripsi” atau “nilai: deskripsi”, misalnya “9-10: Sangat baik”. "
+            "Kosongkan pada kriteria baru untuk memakai deskriptor bawaan."
+        ),
+    )
+
     class Meta:
         model = Criterion
         fields = ["key", "title", "guidance", "weight", "scale_min", "scale_max", "required", "order"]
         widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            # Unlocalised, without trailing zeros: the value posts back as it was shown ("3.5", not "3,500").
+            self.initial["weight"] = f"{self.instance.weight.normalize():f}"
+            self.initial["bands"] = format_bands(self.instance.bands.all())
+
+    def clean(self):
+        data = super().clean()
+        bands = data.get("bands")
+        if bands is None:
+            return data
+        if self.add_prefix("bands") not in self.data or (not bands and not self.instance.pk):
+            data["bands"] = None
+            return data
+        low, high = data.get("scale_min"), data.get("scale_max")
+        if low is not None and high is not None:
+            errors = [
+                _("Baris %(line)s: rentang %(range)s berada di luar skala %(min)s–%(max)s.")
+                % {"line": band.line, "range": band.label(), "min": low, "max": high}
+                for band in bands
+                if band.low < low or band.high > high
+            ]
+            if errors:
+                self.add_error("bands", errors)
+                return data
+        data["bands"] = [(band.low, band.high, band.text) for band in bands]
+        return data
 
 
 class JudgesForm(forms.Form):

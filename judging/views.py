@@ -60,15 +60,35 @@ def round_create(request, competition):
     return render(request, "judging/round_create.html", {"competition": competition, "form": form})
 
 
-def _setup_context(request, round_):
+# Where a rejected form sits on the setup page (the heading ids of templates/judging/round_setup.html).
+REJECTED_SECTIONS = {
+    "settings_form": "settings-h",
+    "criterion_form": "criteria-h",
+    "criterion_edit": "criteria-h",
+    "judges_form": "judges-h",
+    "assign_form": "assign-h",
+    "entry_form": "entries-h",
+    "conflict_form": "conflicts-h",
+}
+
+
+def _setup_context(request, round_, rejected=None):
+    """The setup page's context; `rejected` (a _Rejected) puts its bound form, with the errors, in its place."""
     criteria = list(round_.criteria.prefetch_related("bands").order_by("order", "id"))
+    edited = rejected.form if rejected is not None and rejected.name == "criterion_edit" else None
+    for criterion in criteria:
+        # The hand-written edit form of each criterion reads its values (and, when rejected, errors) from here.
+        if edited is not None and edited.instance.pk == criterion.pk:
+            criterion.edit_form = edited
+        else:
+            criterion.edit_form = forms.CriterionForm(instance=criterion)
     judges = queries.judge_progress(round_)
     conflict_list = list(
         Conflict.objects.filter(Q(round__isnull=True) | Q(round=round_), competition_id=round_.competition_id)
         .select_related("judge", "entry")
         .order_by("entry__code", "judge__full_name")
     )
-    return {
+    context = {
         "round": round_,
         "criteria": criteria,
         "judges": judges,
@@ -84,6 +104,11 @@ def _setup_context(request, round_):
         "entry_form": forms.AddEntryForm(),
         "reason_form": forms.ReasonForm(),
     }
+    if rejected is not None:
+        if rejected.name in context:
+            context[rejected.name] = rejected.form
+        context["rejected_section"] = REJECTED_SECTIONS.get(rejected.name, "")
+    return context
 
 
 @permissions.organiser_required
@@ -96,10 +121,34 @@ def _back_to_setup(round_):
     return redirect("judging:round_setup", competition=round_.competition.slug, round_slug=round_.slug)
 
 
+class _Rejected(Exception):
+    """A setup-page form refused its input: the page is shown again (400) with that form bound to what was typed
+    and its errors next to the fields. `name` is the form's context name ("criterion_edit": a criterion's inline
+    edit form)."""
+
+    def __init__(self, name, form):
+        super().__init__(name)
+        self.name = name
+        self.form = form
+
+
+def _validate(name, form):
+    if not form.is_valid():
+        raise _Rejected(name, form)
+
+
+def _refused_input(name, form, error):
+    """A service refused what the form carried: show its message with the form, as typed."""
+    form.add_error(None, error.messages)
+    return _Rejected(name, form)
+
+
 @require_POST
 @permissions.organiser_required
 def round_action(request, competition, round_slug, action):
-    """Every organiser write on a round's setup page: one service call each."""
+    """Every organiser write on a round's setup page: one service call each. A success redirects with a message
+    (POST/redirect/GET); rejected input renders the setup page again with the form as typed (400); a refusal that
+    does not concern the input (the round's state) redirects with the message."""
     round_ = _round_for(request, competition, round_slug)
     handlers = {
         "settings": _action_settings,
@@ -119,30 +168,40 @@ def round_action(request, competition, round_slug, action):
     handler = handlers.get(action)
     if handler is None:
         raise Http404
+    to_dashboard = request.POST.get("next") == "dashboard"
     try:
         result = handler(request, round_)
+    except _Rejected as rejected:
+        if not to_dashboard:
+            round_.refresh_from_db()  # a bound ModelForm has copied the rejected values onto its instance
+            context = _setup_context(request, round_, rejected)
+            return render(request, "judging/round_setup.html", context, status=400)
+        messages.error(request, _form_errors_text(rejected.form))
+        result = None
     except services.JudgingError as error:
         messages.error(request, _error_text(error))
         result = None
     if result is not None:
         messages.success(request, result)
-    target = request.POST.get("next")
-    if target == "dashboard":
+    if to_dashboard:
         return redirect("judging:round_dashboard", competition=round_.competition.slug, round_slug=round_.slug)
     return _back_to_setup(round_)
 
 
-def _invalid(form):
+def _form_errors_text(form):
     errors = [str(e) for errs in form.errors.values() for e in errs]
-    raise services.JudgingError(" ".join(errors) or _("Periksa isian formulir."))
+    return " ".join(errors) or _("Periksa isian formulir.")
+
+
+def _invalid(form):
+    raise services.JudgingError(_form_errors_text(form))
 
 
 def _action_settings(request, round_):
     if round_.state != RoundState.SETUP:
         raise services.JudgingError(_("Pengaturan babak hanya dapat diubah sebelum penilaian dibuka."))
     form = forms.RoundSettingsForm(request.POST, instance=round_)
-    if not form.is_valid():
-        _invalid(form)
+    _validate("settings_form", form)
     round_ = form.save(commit=False)
     round_.tie_break = form.cleaned_data["tie_break"]
     round_.save()
@@ -155,17 +214,31 @@ def _action_settings(request, round_):
 def _action_criterion(request, round_):
     pk = request.POST.get("criterion")
     criterion = get_object_or_404(Criterion, pk=pk, round=round_) if pk else None
+    if not services.rubric_editable(round_):
+        # Locked: a refusal of the page whatever was typed (the setup page shows no rubric forms then).
+        raise services.JudgingError(
+            _(
+                "Rubrik terkunci karena sudah ada lembar nilai final. "
+                "Buka kembali babak (dengan alasan) untuk mengubahnya."
+            )
+        )
+    form_name = "criterion_edit" if criterion else "criterion_form"
     form = forms.CriterionForm(
         request.POST, prefix=None if criterion else "new", instance=criterion or Criterion(round=round_)
     )
-    if not form.is_valid():
-        _invalid(form)
-    services.save_criterion(
-        round_=round_,
-        actor=request.user,
-        criterion=criterion,
-        **{name: form.cleaned_data[name] for name in form.Meta.fields},
-    )
+    _validate(form_name, form)
+    try:
+        services.save_criterion(
+            round_=round_,
+            actor=request.user,
+            criterion=criterion,
+            bands=form.cleaned_data["bands"],
+            **{name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
+    except services.JudgingError as error:
+        if not services.rubric_editable(round_):
+            raise  # locked meanwhile (a sheet was submitted): a refusal of the page
+        raise _refused_input(form_name, form, error) from error
     return _("Kriteria disimpan; total dihitung ulang.")
 
 
@@ -177,20 +250,24 @@ def _action_criterion_delete(request, round_):
 
 def _action_judges(request, round_):
     form = forms.JudgesForm(request.POST, round_=round_)
-    if not form.is_valid():
-        _invalid(form)
-    count = services.add_judges(round_=round_, judges=form.cleaned_data["judges"], actor=request.user)
+    _validate("judges_form", form)
+    try:
+        count = services.add_judges(round_=round_, judges=form.cleaned_data["judges"], actor=request.user)
+    except services.JudgingError as error:
+        raise _refused_input("judges_form", form, error) from error
     return _("%(n)s juri ditambahkan.") % {"n": count}
 
 
 def _action_assign(request, round_):
     form = forms.AssignForm(request.POST, round_=round_)
-    if not form.is_valid():
-        _invalid(form)
+    _validate("assign_form", form)
     entry = form.cleaned_data["entry"]
-    count = services.bulk_assign(
-        round_=round_, pairs=[(entry.pk, j.pk) for j in form.cleaned_data["judges"]], actor=request.user
-    )
+    try:
+        count = services.bulk_assign(
+            round_=round_, pairs=[(entry.pk, j.pk) for j in form.cleaned_data["judges"]], actor=request.user
+        )
+    except services.JudgingError as error:
+        raise _refused_input("assign_form", form, error) from error
     return _("%(n)s penugasan dibuat.") % {"n": count}
 
 
@@ -201,28 +278,33 @@ def _action_auto_assign(request, round_):
 
 def _action_conflict(request, round_):
     form = forms.ConflictForm(request.POST, round_=round_)
-    if not form.is_valid():
-        _invalid(form)
+    _validate("conflict_form", form)
     data = form.cleaned_data
-    services.record_conflict(
-        competition=round_.competition,
-        judge=data["judge"],
-        entry=data["entry"],
-        reason=data["reason"],
-        actor=request.user,
-        round_=None if data["whole_competition"] else round_,
-    )
+    try:
+        services.record_conflict(
+            competition=round_.competition,
+            judge=data["judge"],
+            entry=data["entry"],
+            reason=data["reason"],
+            actor=request.user,
+            round_=None if data["whole_competition"] else round_,
+        )
+    except services.JudgingError as error:
+        raise _refused_input("conflict_form", form, error) from error
     return _("Konflik kepentingan dicatat.")
 
 
 def _action_entry(request, round_):
     form = forms.AddEntryForm(request.POST)
-    if not form.is_valid():
-        _invalid(form)
+    _validate("entry_form", form)
     entry = Entry.objects.filter(competition=round_.competition, code=form.cleaned_data["code"].strip()).first()
     if entry is None:
-        raise services.JudgingError(_("Tidak ada proposal dengan kode itu di kompetisi ini."))
-    services.add_round_entry(round_=round_, entry=entry, reason=form.cleaned_data["reason"], actor=request.user)
+        form.add_error("code", _("Tidak ada proposal dengan kode itu di kompetisi ini."))
+        raise _Rejected("entry_form", form)
+    try:
+        services.add_round_entry(round_=round_, entry=entry, reason=form.cleaned_data["reason"], actor=request.user)
+    except services.JudgingError as error:
+        raise _refused_input("entry_form", form, error) from error
     return _("Proposal ditambahkan ke babak.")
 
 
@@ -247,6 +329,7 @@ def _action_publish(request, round_):
 
 
 def _action_replace(request, round_):
+    # The replacement form lives on the dashboard (a single select): a refusal goes back there as a message.
     form = forms.ReplacementForm(request.POST)
     if not form.is_valid():
         _invalid(form)
