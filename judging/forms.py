@@ -2,6 +2,7 @@ import re
 from typing import NamedTuple
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from judging.enums import AggregationMethod, TieBreak
@@ -9,6 +10,17 @@ from judging.models import Criterion, Round
 from kipp.models import User
 
 RADIO_MAX_CHOICES = 11  # scales up to 11 values are radio buttons (big touch targets); wider ones a number box
+
+
+class ScaleChoices(BaseChoiceIterator):
+    """The values of a scale as (value, label) choices. A choice iterator is taken as it is: Django does not normalise
+    it again for the field and for its widget, which for lists of pairs was most of the time a score form took."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def __iter__(self):
+        return ((value, str(value)) for value in self.values)
 
 
 class ScoreSheetForm(forms.Form):
@@ -38,7 +50,7 @@ class ScoreSheetForm(forms.Form):
             if len(values) <= RADIO_MAX_CHOICES:
                 field = forms.TypedChoiceField(
                     label=criterion.title,
-                    choices=[(v, str(v)) for v in values],
+                    choices=ScaleChoices(values),
                     coerce=int,
                     empty_value=None,
                     required=False,

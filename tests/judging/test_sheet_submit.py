@@ -1,9 +1,12 @@
 """Saving and submitting a score sheet through the page: the assignee's path, its refusals and its cost."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from judging import services
+from judging.forms import ScoreSheetForm
 from judging.models import Conflict, ScoreSheet
 from kipp.models import AuditEvent
 from tests.factories import OrganiserFactory
@@ -110,3 +113,21 @@ def test_a_submit_reads_only_what_it_needs(client, world, django_assert_max_num_
     with django_assert_max_num_queries(14):
         response = post(client, assignment, {ids["a"]: 7, ids["b"]: 4})
     assert response.status_code == 302
+
+
+def test_the_sheet_page_offers_each_value_of_a_small_scale_as_a_radio_button(client, world):
+    round_, entry, judge, assignment, ids = world
+    client.force_login(judge)
+    page = client.get(reverse("judging:sheet", args=[assignment.pk])).content.decode()
+    radios = re.findall(rf'type="radio" name="score_{ids["b"]}" value="(\d+)"', page)
+    assert radios == ["1", "2", "3", "4", "5"]
+
+
+@pytest.mark.parametrize(("value", "valid"), [("3", True), ("5", True), ("6", False), ("0", False), ("x", False)])
+def test_the_score_form_accepts_only_values_of_the_scale(world, value, valid):
+    round_, entry, judge, assignment, ids = world
+    criteria = list(round_.criteria.order_by("order", "id"))
+    form = ScoreSheetForm({"version": 0, f"score_{ids['b']}": value}, criteria=criteria)
+    assert form.is_valid() is valid
+    if valid:
+        assert form.values()[ids["b"]] == (int(value), "")
