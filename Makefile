@@ -31,7 +31,7 @@ run: install messages
 serve: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(VENV)/bin/gunicorn kipp.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(VENV)/bin/gunicorn kipp.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile -
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -377,23 +377,16 @@ def bench_env(**extra):
 
 
 @contextmanager
-def gunicorn(workers=2):
+def gunicorn(workers=None):
+    """gunicorn as `make serve` starts it: the settings of gunicorn.conf.py (worker class, workers, threads)."""
     env = bench_env()
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "kipp.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
+    gunicorn_bin = str(Path(sys.executable).with_name("gunicorn"))
+    args = [gunicorn_bin, "kipp.wsgi", "--config", str(BASE_DIR / "gunicorn.conf.py")]
+    args += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    if workers is not None:
+        args += ["--workers", str(workers)]
+    proc = subprocess.Popen(args, cwd=BASE_DIR, env=env)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -421,20 +414,6 @@ def http_get(port, path, cookies=None):
     body = response.read()
     conn.close()
     return response.status, body, response.headers.get_all("Set-Cookie") or []
-
-
-def http_post(port, path, data, cookies):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {
-        "Host": "127.0.0.1",
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
-    }
-    conn.request("POST", path, body=urlencode(data), headers=headers)
-    response = conn.getresponse()
-    response.read()
-    conn.close()
-    return response.status, response.getheader("Location", "")
 
 
 def parse_cookies(set_cookie_headers):
@@ -518,8 +497,25 @@ def session_cookie_for(user):
     return store.session_key
 
 
+def burst_request(port, path, data, cookies):
+    """The bytes of one judge's submit: the same request a browser sends (form body, session and CSRF cookies)."""
+    body = urlencode(data).encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{port}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        f"Cookie: {'; '.join(f'{k}={v}' for k, v in cookies.items())}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
 def measure_burst(port, comp):
-    """64 judges, each with a logged-in session and the sheet page loaded, submit at the same moment."""
+    """64 judges, each with a logged-in session and the sheet page loaded, submit at the same moment. Every judge's
+    connection is open and its request bytes are ready before the barrier; after it each thread only sends its
+    request and reads the answer, so the client's own work does not take the CPUs from the server. Latency: from
+    the moment a request is sent to the moment its whole response has arrived."""
     drain(port)  # nothing left queued from an earlier step
     round_ = reset_burst(comp)
     criteria = list(Criterion.objects.filter(round=round_).order_by("order", "id"))
@@ -538,17 +534,23 @@ def measure_burst(port, comp):
         sent[assignment.pk] = values
         data = {"csrfmiddlewaretoken": token, "version": "0", "overall_comment": "", "action": "submit"}
         data.update({f"score_{pk}": str(v) for pk, v in values.items()})
-        prepared.append((path, data, cookies))
+        prepared.append(burst_request(port, path, data, cookies))
     barrier = threading.Barrier(len(prepared))
     results = [None] * len(prepared)
 
-    def submit(i, path, data, cookies):
+    def submit(i, sock, request):
+        response = http.client.HTTPResponse(sock)
         barrier.wait()
         start = time.perf_counter()
-        status, location = http_post(port, path, data, cookies)
-        results[i] = (time.perf_counter() - start, status, location)
+        sock.sendall(request)
+        response.begin()
+        response.read()
+        results[i] = (time.perf_counter() - start, response.status, response.getheader("Location", ""))
+        response.close()
+        sock.close()
 
-    threads = [threading.Thread(target=submit, args=(i, *p)) for i, p in enumerate(prepared)]
+    sockets = [socket.create_connection(("127.0.0.1", port), timeout=60) for _ in prepared]
+    threads = [threading.Thread(target=submit, args=(i, sockets[i], r)) for i, r in enumerate(prepared)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,0 +1,20 @@
+"""gunicorn's settings for kipp. `make serve` and the benchmark (bench/measure.py, gunicorn()) both start gunicorn
+with this file, so the benchmark measures what production runs. Flags on the command line (the address, log
+options) override it; the environment changes the sizes without editing it.
+
+Sync workers, about one per CPU. The work of a request is almost all CPU (Python, and PostgreSQL on the same
+machine); its waits (the commit) are short. Measured with `make bench` (64 judges submitting at once, 2 CPUs):
+2 sync workers p95 ~230-290 ms; gthread with 2 workers x 2 threads ~280-350 ms, x 4 threads ~310-440 ms (the
+threads contend for the GIL and interleave the requests, so every request finishes later). Threads pay off when
+requests wait longer (a slow remote database): GUNICORN_THREADS > 1 switches gunicorn to its gthread worker. Each
+thread keeps its own database connection (CONN_MAX_AGE): size PostgreSQL's max_connections for
+servers x workers x threads.
+
+Behind a reverse proxy (README, Deploying) slow clients are buffered by the proxy, as sync workers need.
+"""
+
+import os
+
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
