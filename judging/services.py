@@ -741,8 +741,8 @@ def _locked_assignment(assignment, judge):
     different assignments are written side by side. Locked rows are read in their latest committed version.
 
     Returns the locked assignment (with the round's state and the names the audit event shows) and its sheet or
-    None. The conflicts and the sheet are read after the locks are held: what a transaction we waited for committed
-    is seen."""
+    None. The conflicts and the sheet are read by the next statement, once the locks are held: what a transaction we
+    waited for committed is seen."""
     with connection.cursor() as cursor:
         cursor.execute(_lock_sql(), [assignment.pk])
         row = cursor.fetchone()
@@ -765,14 +765,36 @@ def _locked_assignment(assignment, judge):
     locked.round.competition = Competition.from_db(db, ["id", "slug"], [competition_id, competition_slug])
     locked.entry = Entry.from_db(db, ["id", "code"], [entry_id, code])
     locked.judge = judge  # the same row (checked above)
-    if _conflicts(locked.round, judge.pk, entry_id).exists():
+    conflicted_, sheet = _conflict_and_sheet(locked)
+    if conflicted_:
         raise ConflictOfInterestError(
             _("Anda memiliki konflik kepentingan dengan proposal ini; Anda tidak dapat menilainya.")
         )
-    sheet = next(iter(ScoreSheet.objects.filter(assignment_id=assignment.pk)), None)
-    if sheet is not None:
-        sheet.assignment = locked
     return locked, sheet
+
+
+def _conflict_and_sheet(locked):
+    """(whether a conflict applies, the sheet or None) of a locked assignment, in one statement: the rule of
+    _conflicts() (the competition's conflicts of this judge and entry, for all rounds or for this one) in SQL."""
+    columns = [field.column for field in ScoreSheet._meta.concrete_fields]
+    sql = f"""
+        SELECT EXISTS (
+                   SELECT 1 FROM {Conflict._meta.db_table} c
+                    WHERE c.competition_id = %s AND c.judge_id = %s AND c.entry_id = %s
+                      AND (c.round_id IS NULL OR c.round_id = %s)
+               ), {", ".join(f"s.{column}" for column in columns)}
+          FROM (SELECT 1) AS one
+          LEFT JOIN {ScoreSheet._meta.db_table} s ON s.assignment_id = %s
+    """  # noqa: S608 - table and column names from model meta, values are parameters
+    params = [locked.round.competition_id, locked.judge_id, locked.entry_id, locked.round_id, locked.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        conflicted_, *values = cursor.fetchone()
+    if values[0] is None:
+        return conflicted_, None
+    sheet = ScoreSheet.from_db(connection.alias, [f.attname for f in ScoreSheet._meta.concrete_fields], values)
+    sheet.assignment = locked
+    return conflicted_, sheet
 
 
 def _checked_values(criteria, values):

@@ -131,3 +131,22 @@ def test_the_score_form_accepts_only_values_of_the_scale(world, value, valid):
     assert form.is_valid() is valid
     if valid:
         assert form.values()[ids["b"]] == (int(value), "")
+
+
+@pytest.mark.parametrize(("scope", "blocks"), [("competition", True), ("this round", True), ("another round", False)])
+def test_the_submit_applies_the_conflicts_of_the_competition_and_of_its_round_only(world, scope, blocks):
+    round_, entry, judge, assignment, ids = world
+    other_round = make_round(CRITERIA, competition=round_.competition, slug="presentasi", order=2)
+    conflict_round = {"competition": None, "this round": round_, "another round": other_round}[scope]
+    Conflict.objects.create(
+        competition=round_.competition, round=conflict_round, judge=judge, entry=entry, source="organiser", reason="x"
+    )
+    assert services.conflicted(round_=round_, judge_id=judge.pk, entry_id=entry.pk) is blocks
+    values = {ids["a"]: (7, ""), ids["b"]: (4, "")}
+    if blocks:
+        with pytest.raises(services.ConflictOfInterestError):
+            services.submit_sheet(assignment=assignment, judge=judge, values=values, version=0)
+        assert not ScoreSheet.objects.exists()
+    else:
+        sheet = services.submit_sheet(assignment=assignment, judge=judge, values=values, version=0)
+        assert sheet.state == "final"
