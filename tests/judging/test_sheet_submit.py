@@ -1,8 +1,10 @@
 """Saving and submitting a score sheet through the page: the assignee's path, its refusals and its cost."""
 
 import re
+import threading
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 
 from judging import services
@@ -150,3 +152,56 @@ def test_the_submit_applies_the_conflicts_of_the_competition_and_of_its_round_on
     else:
         sheet = services.submit_sheet(assignment=assignment, judge=judge, values=values, version=0)
         assert sheet.state == "final"
+
+
+def _wait_until_blocked_on_a_lock(pid, attempts=500):
+    """Until the session `pid` waits for a lock (what the second submit does while the first holds the row)."""
+    for _attempt in range(attempts):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            row = cursor.fetchone()
+        if row and row[0] == "Lock":
+            return True
+        threading.Event().wait(0.01)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_submit_waiting_on_the_first_sees_its_sheet_and_is_refused_as_stale():
+    """Two tabs submit the same sheet. The second waits on the assignment's lock while the first writes; once the
+    first commits, the second reads the sheet the first wrote (a read after the lock, not before it) and is refused
+    as stale, instead of inserting a second sheet."""
+    round_ = make_round(CRITERIA)
+    entry = add_entry(round_, "E1")
+    judge = add_judge(round_)
+    assignment = services.assign(round_=round_, entry=entry, judge=judge)
+    ids = {c.key: c.pk for c in round_.criteria.all()}
+    second_pid, outcome = [], []
+
+    def second_tab():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                second_pid.append(cursor.fetchone()[0])
+            services.submit_sheet(
+                assignment=assignment, judge=judge, values={ids["a"]: (2, ""), ids["b"]: (2, "")}, version=0
+            )
+            outcome.append("stored")
+        except Exception as error:  # noqa: BLE001 - asserted below
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        services.submit_sheet(
+            assignment=assignment, judge=judge, values={ids["a"]: (7, ""), ids["b"]: (4, "")}, version=0
+        )
+        thread = threading.Thread(target=second_tab)
+        thread.start()
+        while not second_pid:
+            threading.Event().wait(0.01)
+        assert _wait_until_blocked_on_a_lock(second_pid[0])
+    thread.join()
+    assert len(outcome) == 1 and isinstance(outcome[0], services.StaleSheetError)
+    sheet = ScoreSheet.objects.get(assignment=assignment)
+    assert sheet.version == 1 and dict(sheet.scores.values_list("criterion__key", "value")) == {"a": 7, "b": 4}
