@@ -176,32 +176,73 @@ def test_a_second_submit_waiting_on_the_first_sees_its_sheet_and_is_refused_as_s
     judge = add_judge(round_)
     assignment = services.assign(round_=round_, entry=entry, judge=judge)
     ids = {c.key: c.pk for c in round_.criteria.all()}
-    second_pid, outcome = [], []
-
-    def second_tab():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                second_pid.append(cursor.fetchone()[0])
-            services.submit_sheet(
-                assignment=assignment, judge=judge, values={ids["a"]: (2, ""), ids["b"]: (2, "")}, version=0
-            )
-            outcome.append("stored")
-        except Exception as error:  # noqa: BLE001 - asserted below
-            outcome.append(error)
-        finally:
-            connection.close()
-
     with transaction.atomic():
         services.submit_sheet(
             assignment=assignment, judge=judge, values={ids["a"]: (7, ""), ids["b"]: (4, "")}, version=0
         )
-        thread = threading.Thread(target=second_tab)
-        thread.start()
-        while not second_pid:
-            threading.Event().wait(0.01)
-        assert _wait_until_blocked_on_a_lock(second_pid[0])
+        thread, outcome = _in_a_thread_blocked_by_this_transaction(
+            lambda: services.submit_sheet(
+                assignment=assignment, judge=judge, values={ids["a"]: (2, ""), ids["b"]: (2, "")}, version=0
+            )
+        )
     thread.join()
     assert len(outcome) == 1 and isinstance(outcome[0], services.StaleSheetError)
     sheet = ScoreSheet.objects.get(assignment=assignment)
     assert sheet.version == 1 and dict(sheet.scores.values_list("criterion__key", "value")) == {"a": 7, "b": 4}
+
+
+def _in_a_thread_blocked_by_this_transaction(action):
+    """Start `action` in its own thread (own connection), wait until it waits on a lock this transaction holds;
+    returns (thread, outcome list)."""
+    pid, outcome = [], []
+
+    def run():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pid.append(cursor.fetchone()[0])
+            outcome.append(action())
+        except Exception as error:  # noqa: BLE001 - asserted by the caller
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    while not pid and thread.is_alive():
+        threading.Event().wait(0.01)
+    assert pid and _wait_until_blocked_on_a_lock(pid[0])
+    return thread, outcome
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_the_round_and_a_submit_wait_for_each_other():
+    round_ = make_round(CRITERIA)
+    judges = [add_judge(round_) for _ in range(2)]
+    assignments = [
+        services.assign(round_=round_, entry=add_entry(round_, f"E{i}"), judge=j) for i, j in enumerate(judges)
+    ]
+    ids = {c.key: c.pk for c in round_.criteria.all()}
+    values = {ids["a"]: (7, ""), ids["b"]: (4, "")}
+    organiser = OrganiserFactory()
+
+    # a submit in progress (the round locked FOR SHARE): closing waits for it, then counts its sheet
+    with transaction.atomic():
+        services.submit_sheet(assignment=assignments[0], judge=judges[0], values=values, version=0)
+        thread, outcome = _in_a_thread_blocked_by_this_transaction(
+            lambda: services.close_round(round_=round_, actor=organiser)
+        )
+    thread.join()
+    assert outcome[0].state == "closed"
+    assert ScoreSheet.objects.get(assignment=assignments[0]).state == "final"
+
+    # closing in progress (the round locked FOR UPDATE): a submit waits for it, then finds the round closed
+    services.reopen_round(round_=round_, actor=organiser, reason="Satu juri belum mengirim")
+    with transaction.atomic():
+        services.close_round(round_=round_, actor=organiser)
+        thread, outcome = _in_a_thread_blocked_by_this_transaction(
+            lambda: services.submit_sheet(assignment=assignments[1], judge=judges[1], values=values, version=0)
+        )
+    thread.join()
+    assert isinstance(outcome[0], services.JudgingError) and "tidak sedang dibuka" in outcome[0].messages[0]
+    assert not ScoreSheet.objects.filter(assignment=assignments[1]).exists()
