@@ -860,7 +860,9 @@ def _save(assignment, judge, values, overall_comment, version, *, final):
                 "terbaru; perubahan Anda belum disimpan."
             )
         )
-    criteria = {c.pk: c for c in Criterion.objects.filter(round_id=locked.round_id).order_by("order", "id")}
+    from judging.queries import round_criteria
+
+    criteria = {c.pk: c for c in round_criteria(locked.round_id)}
     checked = _checked_values(criteria, values)
     existing = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
     scored = {pk for pk in existing if pk not in checked}

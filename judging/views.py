@@ -511,8 +511,7 @@ def _sheet_post(request, pk):
         request.user, assignment, conflicted=False
     ):
         return _sheet_page(request, pk, data=request.POST)
-    criteria = list(Criterion.objects.filter(round_id=assignment.round_id).order_by("order", "id"))
-    form = forms.ScoreSheetForm(request.POST, criteria=criteria)
+    form = forms.ScoreSheetForm(request.POST, criteria=queries.round_criteria(assignment.round_id))
     if not form.is_valid():
         return _sheet_page(request, pk, data=request.POST, error=_("Periksa isian: ada nilai yang tidak valid."))
     service = services.submit_sheet if request.POST.get("action", "save") == "submit" else services.save_sheet
