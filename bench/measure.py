@@ -520,7 +520,7 @@ def burst_request(port, path, data, cookies):
     return head.encode() + body
 
 
-def measure_burst(port, comp):
+def one_burst(port, comp):
     """64 judges, each with a logged-in session and the sheet page loaded, submit at the same moment. Every judge's
     connection is open and its request bytes are ready before the barrier; after it each thread only sends its
     request and reads the answer, so the client's own work does not take the CPUs from the server. Latency: from
@@ -570,21 +570,43 @@ def measure_burst(port, comp):
         sheet.assignment_id: {s.criterion_id: s.value for s in sheet.scores.all()}
         for sheet in ScoreSheet.objects.filter(assignment__round=round_, state="final").prefetch_related("scores")
     }
-    equal = stored == sent
+    return sent, stored, redirects, latencies
+
+
+def measure_burst(port, comp, bursts=3):
+    """The burst, once to warm the workers up and then `bursts` times (the round's sheets deleted before each):
+    every burst, the warm-up included, must store exactly what was sent; the latency target is on the median of the
+    timed bursts' p95 (one burst of 64 on 2 CPUs swings by +-20%), and every timed burst's figures are shown."""
+    warmup = one_burst(port, comp)  # the workers' first run of the submit path (imports, caches): not timed
+    runs = [one_burst(port, comp) for _ in range(bursts)]
+    equal = all(stored == sent and redirects == len(sent) for sent, stored, redirects, _lat in [warmup, *runs])
+    sent, stored, redirects, _lat = runs[-1]
+    p95s = [p95(latencies) for *_rest, latencies in runs]
+    per_burst = ", ".join(
+        f"{ms(median(latencies))} / {ms(p95(latencies))} / {ms(min(latencies))}" for *_rest, latencies in runs
+    )
     return [
         Row(
             "burst",
-            f"{len(prepared)} judges submit at once: sheets sent / stored final (equal values)",
-            f"{len(sent)} / {len(stored)} ({'equal' if equal else 'DIFFERENT'}; {redirects} redirects)",
+            f"{len(sent)} judges submit at once, {bursts} bursts: sheets sent / stored final (equal values)",
+            f"{len(sent)} / {len(stored)} ({'equal' if equal else 'DIFFERENT'}; {redirects} redirects)"
+            + ", every burst",
             "equal",
-            equal and redirects == len(prepared),
+            equal,
         ),
         Row(
             "burst",
-            "  submit latency median / p95 (fastest = service time without queueing)",
-            f"{ms(median(latencies))} / {ms(p95(latencies))} (fastest {ms(min(latencies))})",
+            "  submit latency per burst: median / p95 / fastest (fastest = service time without queueing)",
+            per_burst,
+            "",
+            None,
+        ),
+        Row(
+            "burst",
+            f"  submit latency p95, median of the {bursts} bursts",
+            ms(median(p95s)),
             "p95 <= 200 ms",
-            p95(latencies) <= 0.200,
+            median(p95s) <= 0.200,
         ),
     ]
 
