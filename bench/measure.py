@@ -573,7 +573,7 @@ def one_burst(port, comp):
     return sent, stored, redirects, latencies
 
 
-def measure_burst(port, comp, bursts=3):
+def measure_burst(port, comp, bursts=5):
     """The burst, once to warm the workers up and then `bursts` times (the round's sheets deleted before each):
     every burst, the warm-up included, must store exactly what was sent; the latency target is on the median of the
     timed bursts' p95 (one burst of 64 on 2 CPUs swings by +-20%), and every timed burst's figures are shown."""

@@ -10,48 +10,39 @@ from django.db import connection
 MARK = {True: "PASS", False: "FAIL", None: ""}
 
 ANALYSIS = """\
-## Why targets are missed (analysis of 2026-11-29, by the benchmark's author)
+## What the figures rest on (2026-11-29, second session)
 
-The 2 CPUs were shared with the other engineers' test suites all day (load average 3 to 16; 2.9-3.7 during the
-recorded run): absolute times are inflated; ratios measured in the same run are the steadier guide. Most misses
-have a cause in the code that the numbers point to, found with EXPLAIN ANALYZE and cProfile on kipp_bench:
+Earlier runs of the day missed 9 of 17 targets, on a machine shared with other test suites (load 3 to 16). What
+changed since, and what each figure depends on:
 
-- Ranking (judging.queries.round_ranking): the judging engineer reworked the query during the day (commits
-  859ccd7, 519b6be, 6025102, 2c98c45); from 1.45-2.6 s at M and 14-29 s at L in earlier runs to 0.60 s and 4.70 s
-  in the recorded run. L now meets 5 s and M is within 2x of the floor (1.5x), but misses 0.5 s by 0.1 s, with
-  the floor itself (one bare GROUP BY over the round's 105,000 scores) at 0.40 s on this loaded machine.
-  EXPLAIN ANALYZE at M before the last rework showed where the rest goes: the counting-sheets subquery scanned
-  judging_scoresheet of every round in the database (163,000 rows) and hash-joined it with the round's 15,000
-  assignments instead of going from the round's assignments to their sheets by the unique assignment_id index;
-  entries were joined by a sequential scan of 57,000 rows; about a third of the time was Python after the query
-  (rows, tie-break sort). Suggested next: start the counting sheets from the round's assignments, and order in
-  SQL so that Python only formats rows.
-- Organiser's round dashboard at M: it renders every ranked entry, 5,000 rows and about 4 MB of HTML (6.6 s
-  median at load 3, 10-26 s under heavier load, most of it template rendering; 16-17 queries). No p95 target can
-  be met that way: it needs a window (top N, reserve band and the rows around the cut, with search or pagination
-  for the rest).
-- Dashboard at 2,000 entries / 250 rows against the bare view: 3-6x. The bare view runs one GROUP BY and renders
-  6 cells per row; the dashboard adds judge progress, the distribution chart, entries short of k, replacement
-  candidates and 7 criterion cells plus outlier names per row. JIT: in the recorded run JIT on was faster for
-  both (dashboard 0.80 s against 1.44 s off), in earlier, more loaded runs slower (2.9 s against 1.8 s). The
-  benchmark measures off first, then on, so the second pass meets warmer caches: inconclusive here; the portal
-  keeps jit=off (kipp/settings.py) until an idle machine measures it in alternating order.
-- Public results page: correct and small (34 kB, 7 queries at S and at M), but not cached (no cache in
-  judging/publication_views.py): every request renders it in full, about 0.4x the throughput of a bare uncached
-  view that reads the same number of rows with one query and renders a plain table. Published announcements
-  change only by a new version: caching the rendered page (or its fragment) per announcement version,
-  invalidated when a correction is published, turns each request into a cache read and the ratio far above 1.
-- Burst of 64 judges: every sheet stored exactly as sent (the locking and version checks hold), but the latency is
-  queueing: 2 sync gunicorn workers serve 64 simultaneous submits one after another. The fastest submit (the
-  service time without queueing) was 0.16 s in the recorded run (0.44-0.56 s under heavier load); p95 at 200 ms
-  for 64 at once needs a submit of a few milliseconds or many more workers (and CPUs) than this machine has.
-- Exports at L: memory is fine (export_scores streams: 73 MB peak; export_results 193 MB), time is not (30 s and
-  14 s in the recorded run, 86-154 s and 22-45 s under heavier load). cProfile at M (105,000 rows,
-  11.5 s): the SQL with ORDER BY e.code, u.email, c.order sorts the joined rows by text keys (4.8 s), fetching 1.2 s,
-  then per row a dict (_score_dict, 1.3 s), Decimal formatting of the weight (format_weight, 0.7 s) and the csv
-  writer (2.1 s). Suggested: let PostgreSQL write the CSV (COPY (SELECT ...) TO STDOUT WITH CSV HEADER through
-  cursor.copy_expert, streamed to the file), or at least format each criterion's weight once and write tuples.
-  export_results at L is dominated by round_ranking at L (see above).
+- Ranking (judging.queries.round_ranking): one SQL statement per round. It now reads only the round's rows: its
+  scores through the criterion index (`criterion_id = ANY(...)`), its sheets through the assignment index and its
+  entries through the round-entry ids (`= ANY(ARRAY(SELECT ...))`), where it used to scan every round's scores,
+  sheets and entries in the database (its cost grew with the database, not the round: 95 ms for the 141 entries of
+  S in a database that also holds L). The panel-wide mean and sd are computed once (`all_stats` MATERIALIZED; the
+  planner had re-aggregated them for every sheet row). Nested loops stay off (stale statistics in fresh databases
+  made them take minutes), so every join is a hash or merge join fed by index scans of the round's ids. Python
+  only sorts and formats rows.
+- Organiser's round dashboard: its figures (ranking, progress, judges' distribution, entries short of judges) and
+  its rendered ranking, progress and chart fragments are cached per committed state of the scoring data
+  (judging/round_cache.py, docs/judging.md): triggers add a row to judging_scoringchange for every statement on
+  the tables the figures are read from, and the key is (count, newest id) of those rows, read before computing.
+  The next request after any change recomputes; the table shows both the cached figure (the target) and the first
+  request after a change. The dashboard shows a window (the rows down to just past the cut; pages of 250; all on
+  request), and the comparison with the bare view uses the 250-row page.
+- Public results page: published announcements change only by a new version; the rendered lists are cached per
+  announcement id, version, state, options and language (judging/publication_cache.py), after the visibility
+  check, which runs on every request.
+- Burst of 64 judges: one submit is 10 SQL statements in one transaction (the assignment locked FOR UPDATE and its
+  round FOR SHARE in one statement, then the sheet and any conflict in one, then the writes and the audit event),
+  about 3 ms of CPU in-process. 64 at once on 2 CPUs (gunicorn with 2 sync workers, PostgreSQL and the load
+  generator on the same CPUs) finish in about 64 x 6-7 ms / 2: the p95 sits near 200 ms, and a single burst swings
+  by about 20%. gthread workers measured slower here (the work is CPU, the threads contend for the GIL; figures in
+  gunicorn.conf.py). The burst runs once to warm up, then five times; the target is on the median of the five p95.
+- Exports at L: export_scores lets PostgreSQL write the CSV (COPY ... TO STDOUT, streamed to the file);
+  export_results is the ranking at L plus one row per entry.
+- JIT: measured off, on, then off again in the same run. The portal keeps jit=off (kipp/settings.py): it gains
+  nothing at these sizes and added over a second to wide aggregates in peer tools.
 
 """
 
@@ -71,14 +62,20 @@ HOW_TO_READ = """\
   percentile of 30 requests after a warm-up; SQL queries counted on one request at S and at M (the same count
   means no query per row). "not built yet" means the URL name did not resolve when the benchmark ran, or
   nothing was published to show.
-- Dashboard vs bare: the organiser's round dashboard against a bare Django view (bench/views.py, one GROUP BY
-  average, the same rows in a plain template), median of 15 requests each, with PostgreSQL's JIT off (as the
-  portal runs: kipp/settings.py sets `-c jit=off`) and on (SET jit = on in the same session).
+- Pages: the organiser's round dashboard is measured as organisers read it between changes (from the cache); the
+  line below it is its first request after a real change to the round (recomputed), median and max of 5.
+- Dashboard vs bare: the organiser's round dashboard (its 250-row page) against a bare Django view (bench/views.py,
+  one GROUP BY average, the same rows in a plain template, uncached), median of 9 requests each, with PostgreSQL's
+  JIT off (as the portal runs: kipp/settings.py sets `-c jit=off`) and on (SET jit = on in the same session),
+  in the order off, on, off (the first pass warms the buffers); the dashboard's first request after a change is
+  shown beside it.
 - Throughput: gunicorn with 2 workers and persistent connections (DEBUG off, like production), `wrk -t2 -c16
   -d10s` on the public results page and on a bare view (bench/views.py) that reads the same number of rows with
   one query and renders them in a plain table, uncached; gunicorn's queue is drained between the two.
 - Burst: 64 judges, each with a logged-in session and the sheet page loaded, submit their score sheet at the
-  same moment (64 threads, real HTTP against gunicorn); the stored final sheets must equal what was sent.
+  same moment (64 threads, real HTTP against gunicorn started with gunicorn.conf.py; connections open and request
+  bytes ready before the release, latency from sending to the whole response); the stored final sheets must equal
+  what was sent, in every burst. One warm-up burst, then five timed; the target is on the median of their p95.
 - Exports at L: each command run as a child process; time is wall time, memory the child's peak resident set
   size (getrusage RUSAGE_CHILDREN).
 - This machine has few cores: the load generator, gunicorn and PostgreSQL share them, so throughput figures
