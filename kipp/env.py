@@ -56,7 +56,7 @@ def cache_settings(url):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kipp"}
     scheme = urlparse(url).scheme
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "kipp.cache_backends.ResilientRedisCache", "LOCATION": url}
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kipp"}
     if scheme == "dummy":
