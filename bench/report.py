@@ -39,6 +39,9 @@ changed since, and what each figure depends on:
   generator on the same CPUs) finish in about 64 x 6-7 ms / 2: the p95 sits near 200 ms, and a single burst swings
   by about 20%. gthread workers measured slower here (the work is CPU, the threads contend for the GIL; figures in
   gunicorn.conf.py). The burst runs once to warm up, then five times; the target is on the median of the five p95.
+  This target is met at the edge, not with room: over about twenty runs of this section during the session the
+  median p95 ranged from 172 to 225 ms, and about half met 200 ms. Fewer round trips (statements merged) measured no
+  gain; the rest is Django's request cycle (session, user, middleware: about a third of a submit) and PostgreSQL.
 - Exports at L: export_scores lets PostgreSQL write the CSV (COPY ... TO STDOUT, streamed to the file);
   export_results is the ranking at L plus one row per entry.
 - JIT: measured off, on, then off again in the same run. The portal keeps jit=off (kipp/settings.py): it gains
