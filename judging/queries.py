@@ -16,8 +16,7 @@ from datetime import UTC
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 
 from entries.models import Entry
 from judging.enums import Outcome, QueueStatus, SheetState, TieBreak
@@ -288,79 +287,85 @@ def recused_q(prefix=""):
     )
 
 
+# The round's assignments with their sheet's state and whether a conflict covers them: the base of the progress
+# figures. Hash joins fed by the round's ids (as in the ranking), so the cost follows the round, not the database.
+ROUND_ASSIGNMENTS = """
+    SELECT a.id, a.entry_id, a.judge_id, s.state,
+           EXISTS (SELECT 1 FROM {conflict} c
+                    WHERE c.competition_id = %(competition)s AND c.judge_id = a.judge_id AND c.entry_id = a.entry_id
+                      AND (c.round_id IS NULL OR c.round_id = %(round)s)) AS recused
+    FROM {assignment} a
+    LEFT JOIN {sheet} s ON s.assignment_id = a.id
+         AND s.assignment_id = ANY(ARRAY(SELECT id FROM {assignment} WHERE round_id = %(round)s))
+    WHERE a.round_id = %(round)s
+""".format(**T)  # noqa: S608 - table names from model meta
+
+
+def _fetch(sql, round_, **params):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_nestloop = off")  # hash joins at every size (see round_ranking)
+        cursor.execute(sql, {"round": round_.pk, "competition": round_.competition_id, **params})
+        return cursor.fetchall()
+
+
 def judge_progress(round_):
-    """Per judge of the round: assigned, final, draft, and percent final. One query."""
-    mine = Q(judge__assignments__round=round_)
-    rows = (
-        RoundJudge.objects.filter(round=round_)
-        .select_related("judge")
-        .annotate(
-            assigned=Count("judge__assignments", filter=mine, distinct=True),
-            final=Count(
-                "judge__assignments",
-                filter=mine & Q(judge__assignments__sheet__state=SheetState.FINAL),
-                distinct=True,
-            ),
-            draft=Count(
-                "judge__assignments",
-                filter=mine & Q(judge__assignments__sheet__state=SheetState.DRAFT),
-                distinct=True,
-            ),
+    """Per judge of the round: assigned, final, draft, and percent final. Two queries (the counts, the judges)."""
+    sql = f"""
+        SELECT ra.judge_id, COUNT(*), COUNT(*) FILTER (WHERE ra.state = 'final'),
+               COUNT(*) FILTER (WHERE ra.state = 'draft')
+        FROM ({ROUND_ASSIGNMENTS}) ra GROUP BY ra.judge_id
+    """  # noqa: S608
+    counts = {judge_id: (assigned, final, draft) for judge_id, assigned, final, draft in _fetch(sql, round_)}
+    rows = RoundJudge.objects.filter(round=round_).select_related("judge").order_by("judge__full_name")
+    progress = []
+    for rj in rows:
+        assigned, final, draft = counts.get(rj.judge_id, (0, 0, 0))
+        progress.append(
+            {
+                "judge": rj.judge,
+                "assigned": assigned,
+                "final": final,
+                "draft": draft,
+                "percent": round(100 * final / assigned) if assigned else 0,
+            }
         )
-        .order_by("judge__full_name")
-    )
-    return [
-        {
-            "judge": rj.judge,
-            "assigned": rj.assigned,
-            "final": rj.final,
-            "draft": rj.draft,
-            "percent": round(100 * rj.final / rj.assigned) if rj.assigned else 0,
-        }
-        for rj in rows
-    ]
+    return progress
 
 
 def round_progress(round_):
     """Final counting sheets / expected (assignments not recused). One query (grouped, at most six rows)."""
-    groups = (
-        Assignment.objects.filter(round=round_)
-        .annotate(recused=recused_q())
-        .values("recused", "sheet__state")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    sql = f"SELECT ra.recused, ra.state, COUNT(*) FROM ({ROUND_ASSIGNMENTS}) ra GROUP BY ra.recused, ra.state"  # noqa: S608
     counts = {"expected": 0, "final": 0, "draft": 0, "recused": 0}
-    for group in groups:
-        if group["recused"]:
-            counts["recused"] += group["n"]
+    for recused, state, n in _fetch(sql, round_):
+        if recused:
+            counts["recused"] += n
             continue
-        counts["expected"] += group["n"]
-        if group["sheet__state"] == SheetState.FINAL:
-            counts["final"] += group["n"]
-        elif group["sheet__state"] == SheetState.DRAFT:
-            counts["draft"] += group["n"]
+        counts["expected"] += n
+        if state == SheetState.FINAL:
+            counts["final"] += n
+        elif state == SheetState.DRAFT:
+            counts["draft"] += n
     counts["percent"] = round(100 * counts["final"] / counts["expected"]) if counts["expected"] else 0
     return counts
 
 
 def entries_short_of_k(round_):
-    """Entries of the round with fewer than k judges who are not recused, with the count (`active`). One query."""
-    active = (
-        Assignment.objects.filter(round_id=round_.pk, entry_id=OuterRef("entry_id"))
-        .annotate(recused=recused_q())
-        .filter(recused=False)
-        .values("entry_id")
-        .annotate(c=Count("id"))
-        .values("c")
-    )
-    return list(
-        RoundEntry.objects.filter(round=round_)
-        .select_related("entry")
-        .annotate(active=Coalesce(Subquery(active), 0))
-        .filter(active__lt=round_.judges_per_entry)
-        .order_by("entry__code")
-    )
+    """Entries of the round with fewer than k judges who are not recused, with the count (`active`), by code.
+    Two queries (the short entries' ids and counts, then those entries)."""
+    sql = f"""
+        SELECT re.id, COALESCE(active.n, 0)
+        FROM {T["round_entry"]} re
+        LEFT JOIN (SELECT ra.entry_id, COUNT(*) AS n FROM ({ROUND_ASSIGNMENTS}) ra WHERE NOT ra.recused
+                   GROUP BY ra.entry_id) active ON active.entry_id = re.entry_id
+        WHERE re.round_id = %(round)s AND COALESCE(active.n, 0) < %(k)s
+    """  # noqa: S608
+    active = dict(_fetch(sql, round_, k=round_.judges_per_entry))
+    if not active:
+        return []
+    short = list(RoundEntry.objects.filter(pk__in=active).select_related("entry").order_by("entry__code"))
+    for item in short:
+        item.active = active[item.pk]
+    return short
 
 
 def replacement_candidates(round_, entries):
