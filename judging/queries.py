@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from entries.models import Entry
 from judging.enums import Outcome, QueueStatus, SheetState, TieBreak
 from judging.models import Assignment, Conflict, Criterion, Round, RoundEntry, RoundJudge, Score, ScoreSheet
+from kipp.db import execute_prepared
 from kipp.models import Agency, Region, User
 
 OUTLIER_POINTS = 20.0
@@ -126,7 +127,7 @@ def round_criteria(round_):
     table = quote(Criterion._meta.db_table)
     sql = f"SELECT {columns} FROM {table} WHERE round_id = %s ORDER BY {quote('order')}, id"  # noqa: S608 - names from model meta
     with connection.cursor() as cursor:
-        cursor.execute(sql, [getattr(round_, "pk", round_)])
+        execute_prepared(connection, cursor, sql, [getattr(round_, "pk", round_)])
         rows = cursor.fetchall()
     names = [f.attname for f in fields]
     return [Criterion.from_db(connection.alias, names, row) for row in rows]

@@ -39,6 +39,7 @@ from judging.models import (
     ScoreSheet,
 )
 from judging.rubrics import default_bands, default_rubric
+from kipp.db import execute_prepared
 from kipp.mail import absolute_url, send_templated_mail
 from kipp.models import Competition, User
 from kipp.services import record_event
@@ -744,7 +745,7 @@ def _locked_assignment(assignment, judge):
     None. The conflicts and the sheet are read by the next statement, once the locks are held: what a transaction we
     waited for committed is seen."""
     with connection.cursor() as cursor:
-        cursor.execute(_lock_sql(), [assignment.pk])
+        execute_prepared(connection, cursor, _lock_sql(), [assignment.pk])
         row = cursor.fetchone()
     if row is None:
         raise JudgingError(_("Proposal ini tidak ditugaskan kepada Anda."))
@@ -788,7 +789,7 @@ def _conflict_and_sheet(locked):
     """  # noqa: S608 - table and column names from model meta, values are parameters
     params = [locked.round.competition_id, locked.judge_id, locked.entry_id, locked.round_id, locked.pk]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(connection, cursor, sql, params)
         conflicted_, *values = cursor.fetchone()
     if values[0] is None:
         return conflicted_, None

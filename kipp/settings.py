@@ -107,6 +107,9 @@ else:
     DATABASES = {"default": embedded_db.database_settings(BASE_DIR)}
     DATABASES["default"]["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The hot lookups of a judge's submit run as server-side prepared statements (kipp/db.py). Switch off behind a
+# connection pooler in transaction mode, where a transaction may land on another server session.
+DB_PREPARED_STATEMENTS = envbool("DB_PREPARED_STATEMENTS", True)
 # The JIT adds long planning time to wide aggregate queries and gains nothing at this size.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # Parallel test runs (several developers or xdist workers) use their own test database name.
