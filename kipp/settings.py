@@ -168,7 +168,7 @@ UPLOAD_MAX_ENTRY_BYTES = envint("UPLOAD_MAX_ENTRY_BYTES", 60 * 1024 * 1024)
 UPLOAD_MAX_IMAGE_PIXELS = envint("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
 
 CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", ""))}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "kipp.sessions"  # Django's database sessions, the per-request lookup prepared (kipp/db.py)
 
 # Email: console in development, SMTP in production (EMAIL_URL).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KIPP <no-reply@kipp.local>")
