@@ -34,14 +34,19 @@ changed since, and what each figure depends on:
   announcement id, version, state, options and language (judging/publication_cache.py), after the visibility
   check, which runs on every request.
 - Burst of 64 judges: one submit is 10 SQL statements in one transaction (the assignment locked FOR UPDATE and its
-  round FOR SHARE in one statement, then the sheet and any conflict in one, then the writes and the audit event),
-  about 3 ms of CPU in-process. 64 at once on 2 CPUs (gunicorn with 2 sync workers, PostgreSQL and the load
-  generator on the same CPUs) finish in about 64 x 6-7 ms / 2: the p95 sits near 200 ms, and a single burst swings
-  by about 20%. gthread workers measured slower here (the work is CPU, the threads contend for the GIL; figures in
-  gunicorn.conf.py). The burst runs once to warm up, then five times; the target is on the median of the five p95.
-  This target is met at the edge, not with room: over about twenty runs of this section during the session the
-  median p95 ranged from 172 to 225 ms, and about half met 200 ms. Fewer round trips (statements merged) measured no
-  gain; the rest is Django's request cycle (session, user, middleware: about a third of a submit) and PostgreSQL.
+  round FOR SHARE in one statement, then the sheet, any conflict and the criteria in one, then the writes and the
+  audit event). PostgreSQL spent more time planning the submit's short lookups than running them (0.33-0.36 ms
+  planning against 0.03-0.10 ms execution): the lock, the conflict-and-sheet read, the criteria and the session and
+  user lookups of every signed-in request now run as server-side prepared statements (kipp/db.py; switch off with
+  DB_PREPARED_STATEMENTS=0 behind a transaction-mode pooler). In-process a submit now costs about 2.5 ms of
+  Python and 0.8-0.9 ms of PostgreSQL (3.7 ms wall). 64 at once on 2 CPUs (gunicorn with 2 sync workers,
+  PostgreSQL and the load generator on the same CPUs) finish in about 64 x 5 ms / 2; a single burst swings by
+  about 20%, so the burst runs once to warm up, then five times, and the target is on the median of the five p95.
+  gthread workers measured slower here (the work is CPU, the threads contend for the GIL; figures in
+  gunicorn.conf.py). Before the prepared statements the median p95 ranged 172-225 ms over about twenty runs
+  (about half met 200 ms); after them 151-178 ms in runs of this section alone, and in full runs 195, 204 and 208
+  ms until the load generator stopped collecting garbage during the burst (it is the benchmark process, holding the
+  large datasets) and throughput and burst got a gunicorn each: then 159 and 165 ms.
 - Exports at L: export_scores lets PostgreSQL write the CSV (COPY ... TO STDOUT, streamed to the file);
   export_results is the ranking at L plus one row per entry.
 - JIT: measured off, on, then off again in the same run. The portal keeps jit=off (kipp/settings.py): it gains
@@ -79,6 +84,7 @@ HOW_TO_READ = """\
   same moment (64 threads, real HTTP against gunicorn started with gunicorn.conf.py; connections open and request
   bytes ready before the release, latency from sending to the whole response); the stored final sheets must equal
   what was sent, in every burst. One warm-up burst, then five timed; the target is on the median of their p95.
+  Throughput and burst each start a gunicorn of their own.
 - Exports at L: each command run as a child process; time is wall time, memory the child's peak resident set
   size (getrusage RUSAGE_CHILDREN).
 - This machine has few cores: the load generator, gunicorn and PostgreSQL share them, so throughput figures
