@@ -252,21 +252,6 @@ def announcement_results(request, pk):
 
 # Records -----------------------------------------------------------------------------------------------------
 
-RECORD_COLUMNS = [
-    "slug",
-    "title",
-    "agency",
-    "region",
-    "category",
-    "stage",
-    "digital",
-    "first_year",
-    "year",
-    "outcome",
-    "running",
-    "last_updated",
-]
-
 
 def _record(r):
     return {
@@ -292,23 +277,6 @@ def _record(r):
     }
 
 
-def _record_csv(r):
-    return [
-        r.slug,
-        r.title,
-        r.agency.name,
-        str(r.region),
-        r.category_name,
-        r.stage,
-        int(r.is_digital),
-        r.first_year,
-        r.year,
-        r.outcome,
-        int(r.is_running),
-        r.last_updated_at.isoformat(),
-    ]
-
-
 @api_view
 def records(request):
     """Public innovation records; the catalogue's filters (q, region, agency, category, stage, year, outcome,
@@ -318,7 +286,9 @@ def records(request):
     except FilterError as error:
         raise BadRequest(str(error)) from error
     items = records_queries.catalogue(filters)
-    return paginate(request, items, _record, RECORD_COLUMNS, _record_csv, "catatan-inovasi")
+    return paginate(
+        request, items, _record, records_queries.RECORD_CSV_COLUMNS, records_queries.record_csv_row, "catatan-inovasi"
+    )
 
 
 @api_view

@@ -327,3 +327,37 @@ def bench_catalogue_search(n=50_000, query="putus sekolah", runs=7):
         timings.append(time.perf_counter() - start)
     timings.sort()
     return timings[len(timings) // 2], matches
+
+
+# The catalogue as CSV: the same columns for the page's download (/inovasi/?format=csv) and the API's CSV.
+RECORD_CSV_COLUMNS = [
+    "slug",
+    "title",
+    "agency",
+    "region",
+    "category",
+    "stage",
+    "digital",
+    "first_year",
+    "year",
+    "outcome",
+    "running",
+    "last_updated",
+]
+
+
+def record_csv_row(record):
+    return [
+        record.slug,
+        record.title,
+        record.agency.name,
+        str(record.region),
+        record.category_name,
+        record.stage,
+        "1" if record.is_digital else "0",
+        record.first_year,
+        record.year,
+        record.outcome,
+        "1" if record.is_running else "0",
+        record.last_updated_at.isoformat(),
+    ]

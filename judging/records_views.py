@@ -35,21 +35,6 @@ from judging.records_permissions import (
 )
 from judging.services import JudgingError
 
-CSV_COLUMNS = [
-    "slug",
-    "title",
-    "agency",
-    "region",
-    "category",
-    "stage",
-    "digital",
-    "first_year",
-    "year",
-    "outcome",
-    "running",
-    "last_updated",
-]
-
 
 def _error_text(error):
     return str(error.messages[0]) if getattr(error, "messages", None) else str(error)
@@ -60,23 +45,6 @@ def _record_or_404(key):
     if record is None:
         raise Http404
     return record
-
-
-def record_csv_row(record):
-    return [
-        record.slug,
-        record.title,
-        record.agency.name,
-        str(record.region),
-        record.category_name,
-        record.stage,
-        "1" if record.is_digital else "0",
-        record.first_year,
-        record.year,
-        record.outcome,
-        "1" if record.is_running else "0",
-        record.last_updated_at.isoformat(),
-    ]
 
 
 def csv_response(name, columns, rows):
@@ -94,7 +62,7 @@ def catalogue(request):
     filters = catalogue_filters(request.GET)
     records = queries.catalogue(filters)
     if request.GET.get("format") == "csv":
-        return csv_response("katalog-inovasi", CSV_COLUMNS, (record_csv_row(r) for r in records))
+        return csv_response("katalog-inovasi", queries.RECORD_CSV_COLUMNS, (queries.record_csv_row(r) for r in records))
     page = Paginator(records, queries.PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: ("1" if v is True else "0" if v is False else v) for k, v in filters.items()})
     return render(
