@@ -346,20 +346,29 @@ DASHBOARD_PAGE_SIZE = 250
 DASHBOARD_PAST_CUT = 10
 
 
+def _window_choice(request):
+    """What the query string asks of the ranking: ("all", None), ("page", N) or ("head", None)."""
+    if request.GET.get("semua") == "1":
+        return "all", None
+    page = request.GET.get("halaman", "")
+    if page.isdigit() and int(page) >= 1:
+        return "page", int(page)
+    return "head", None
+
+
 def _ranking_window(request, round_, ranking):
     """Which ranked rows the dashboard renders: by default the rows down to top_n + reserve_n + a few past the
     cut; ?halaman=N shows page N of DASHBOARD_PAGE_SIZE rows, ?semua=1 every row."""
     total = len(ranking)
     pages = max(1, -(-total // DASHBOARD_PAGE_SIZE))
-    head = round_.top_n + round_.reserve_n + DASHBOARD_PAST_CUT
-    page = None
-    if request.GET.get("semua") == "1":
-        rows, mode = ranking, "all"
-    elif request.GET.get("halaman", "").isdigit() and int(request.GET["halaman"]) >= 1:
-        page = min(int(request.GET["halaman"]), pages)
-        rows, mode = ranking[(page - 1) * DASHBOARD_PAGE_SIZE : page * DASHBOARD_PAGE_SIZE], "page"
+    mode, page = _window_choice(request)
+    if mode == "all":
+        rows = ranking
+    elif mode == "page":
+        page = min(page, pages)
+        rows = ranking[(page - 1) * DASHBOARD_PAGE_SIZE : page * DASHBOARD_PAGE_SIZE]
     else:
-        rows, mode = ranking[:head], "head"
+        rows = ranking[: round_.top_n + round_.reserve_n + DASHBOARD_PAST_CUT]
     return {
         "rows": rows,
         "mode": mode,
@@ -401,12 +410,8 @@ def round_dashboard(request, competition, round_slug):
 
 def _window_id(request):
     """The part of the query string that selects the dashboard's ranking window (the fragments' cache key)."""
-    if request.GET.get("semua") == "1":
-        return "all"
-    page = request.GET.get("halaman", "")
-    if page.isdigit() and int(page) >= 1:
-        return f"page{int(page)}"
-    return "head"
+    mode, page = _window_choice(request)
+    return f"page{page}" if mode == "page" else mode
 
 
 @permissions.organiser_required
