@@ -1,6 +1,7 @@
 """The edit page as a browser uses it: what the page shows is posted back as it is ("save, reload, save"), uploads
 and removals go through the same form, the checklist of what is missing, indicator values that cannot be."""
 
+import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -252,3 +253,20 @@ def test_edit_page_says_what_is_required_and_what_is_missing(client, filled, med
     make_complete(filled, media_root)
     page = client.get(reverse("entries:edit", args=[filled.pk])).content.decode()
     assert "Unggah SK inovator." not in page and "Lengkap: proposal siap diajukan." in page
+
+
+# 12. the entry header: no separator without something on both sides --------------------------------
+
+
+def _header_text(client, entry):
+    page = client.get(reverse("entries:detail", args=[entry.pk])).content.decode()
+    header = re.search(r'<p id="entry-header">(.*?)</p>', page, re.S)
+    assert header, "the entry page has its header line"
+    return " ".join(re.sub(r"<[^>]+>", " ", header.group(1)).split())
+
+
+def test_entry_header_has_no_stray_separator(client, entry, innovator):
+    client.force_login(innovator)
+    text = _header_text(client, entry)
+    assert text == f"Draf {entry.code} · {entry.competition}"
+    assert not re.search(r"(^|·)\s*(·|$)", text) and not re.search(r"(Draf)\s*·", text)
