@@ -270,3 +270,18 @@ def test_entry_header_has_no_stray_separator(client, entry, innovator):
     text = _header_text(client, entry)
     assert text == f"Draf {entry.code} · {entry.competition}"
     assert not re.search(r"(^|·)\s*(·|$)", text) and not re.search(r"(Draf)\s*·", text)
+
+
+def test_migration_maps_free_text_units_where_the_values_fit():
+    import importlib
+
+    migration = importlib.import_module("entries.migrations.0005_indicator_kind")
+    d = Decimal
+    assert migration._kind("%", [d("7.8"), d("1.2")]) == "percent"
+    assert migration._kind("persen", [d("0"), d("100")]) == "percent"
+    assert migration._kind("%", [d("80"), d("111.54")]) == "measure"  # impossible as a share: left as it was
+    assert migration._kind("orang", [d("0"), d("23")]) == "count"
+    assert migration._kind("kasus/tahun", [d("41"), d("17")]) == "count"
+    assert migration._kind("orang", [d("20"), d("23.69")]) == "measure"
+    assert migration._kind("menit", [d("180"), d("35")]) == "measure"
+    assert migration._kind("", [d("1"), d("2")]) == "measure"
