@@ -285,3 +285,16 @@ def test_migration_maps_free_text_units_where_the_values_fit():
     assert migration._kind("orang", [d("20"), d("23.69")]) == "measure"
     assert migration._kind("menit", [d("180"), d("35")]) == "measure"
     assert migration._kind("", [d("1"), d("2")]) == "measure"
+
+
+def test_upload_with_a_stale_version_saves_nothing_and_keeps_the_typed_text(client, filled, media_root):
+    section = filled.competition.sections.first()
+    data = page_fields(client, filled)
+    services.save_draft(entry=filled, user=filled.created_by, version=int(data["version"]))  # someone else saved
+    data[f"answers-section_{section.pk}"] = "Teks yang baru diketik."
+    data.update({"kind": "photo", "file": upload("foto.png", png_bytes()), "upload": ""})
+    response = client.post(reverse("entries:edit", args=[filled.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Orang lain telah menyimpan" in page and "Teks yang baru diketik." in page
+    assert not Attachment.objects.filter(entry=filled).exists()
+    assert not ProposalAnswer.objects.filter(entry=filled, text="Teks yang baru diketik.").exists()
