@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
 
-from entries.enums import AttachmentKind, DecisionReason, EntryStatus
+from entries.enums import AttachmentKind, DecisionReason, EntryStatus, IndicatorKind
 from entries.models import (
     Attachment,
     Entry,
@@ -319,9 +319,15 @@ def _indicators(plan, rng):
             _indicator("Kecelakaan angkutan umum", "kasus/tahun", "lower", "41", "17", 2020, 2022, "Satlantas Polres"),
         ]
     _, _, name, unit, direction = plan["topic"]
+    kind = _unit_kind(unit)
     base = Decimal(rng.randrange(20, 400)) / 4
     change = Decimal(rng.randrange(10, 60)) / 100
-    latest = base * (1 - change) if direction == "lower" else base * (1 + change)
+    if kind == IndicatorKind.PERCENT:  # a share stays within 0..100: close part of the gap to 100 or to 0
+        latest = base * (1 - change) if direction == "lower" else base + (100 - base) * change
+    else:
+        latest = base * (1 - change) if direction == "lower" else base * (1 + change)
+    if kind == IndicatorKind.COUNT:  # people and cases are whole numbers
+        base, latest = base.quantize(Decimal(1)), latest.quantize(Decimal(1))
     start = plan["started_on"].year
     return [
         _indicator(
@@ -330,9 +336,19 @@ def _indicators(plan, rng):
     ]
 
 
+COUNT_UNITS = {"orang", "kasus", "kasus/tahun", "layanan", "dokumen"}
+
+
+def _unit_kind(unit):
+    if unit == "%":
+        return IndicatorKind.PERCENT
+    return IndicatorKind.COUNT if unit in COUNT_UNITS else IndicatorKind.MEASURE
+
+
 def _indicator(name, unit, direction, base, latest, year0, year1, source):
     return {
         "name": name,
+        "kind": _unit_kind(unit),
         "unit": unit,
         "direction": direction,
         "baseline_value": Decimal(base),

@@ -23,6 +23,14 @@ class IndicatorDirection(models.TextChoices):
     LOWER_IS_BETTER = "lower", _("Makin rendah makin baik")
 
 
+class IndicatorKind(models.TextChoices):
+    """What an indicator's values are: the kind decides which values are possible (see ImpactIndicator)."""
+
+    COUNT = "count", _("Jumlah (bilangan bulat: orang, kasus, dokumen, ...)")
+    PERCENT = "percent", _("Persentase (0–100 %)")
+    MEASURE = "measure", _("Besaran lain (menit, hari, rupiah, rata-rata, ...)")
+
+
 class AttachmentKind(models.TextChoices):
     PHOTO = "photo", _("Foto")
     DOCUMENT = "document", _("Dokumen pendukung (PDF)")

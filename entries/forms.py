@@ -1,10 +1,14 @@
+from decimal import Decimal
+
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from entries.enums import AttachmentKind, DecisionReason, EntryStatus, IndicatorDirection
-from entries.models import Entry
+from entries.enums import AttachmentKind, DecisionReason, EntryStatus, IndicatorDirection, IndicatorKind
+from entries.models import Entry, indicator_value_problems
 from kipp.enums import EntryGroup
 from kipp.models import Category, Competition, Region
 from kipp.text import count_words
@@ -110,30 +114,69 @@ class TeamMemberForm(forms.Form):
     contact = forms.CharField(label=gettext_lazy("Kontak (email/telepon)"), max_length=150, required=False)
 
 
+def _value_field(label):
+    """A decimal shown and read in the user's locale (34,5 in Indonesian, 34.5 in English; a dot is accepted too)."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=16,
+        decimal_places=4,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+def plain_decimal(value):
+    """34.5000 -> 34.5 and 12.0000 -> 12 (never 1.2E+1), for showing a stored value in a form."""
+    if not isinstance(value, Decimal):
+        return value
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Indikator"), max_length=200)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Jenis nilai"),
+        choices=IndicatorKind.choices,
+        initial=IndicatorKind.MEASURE,
+        required=False,
+        help_text=gettext_lazy("Jumlah: bilangan bulat. Persentase: 0 sampai 100."),
+    )
     unit = forms.CharField(label=gettext_lazy("Satuan"), max_length=40, required=False)
     direction = forms.ChoiceField(
         label=gettext_lazy("Arah"), choices=IndicatorDirection.choices, initial=IndicatorDirection.HIGHER_IS_BETTER
     )
-    baseline_value = forms.DecimalField(label=gettext_lazy("Nilai awal"), max_digits=16, decimal_places=4)
+    baseline_value = _value_field(gettext_lazy("Nilai awal"))
     baseline_on = forms.DateField(
         label=gettext_lazy("Tanggal nilai awal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    latest_value = forms.DecimalField(label=gettext_lazy("Nilai terkini"), max_digits=16, decimal_places=4)
+    latest_value = _value_field(gettext_lazy("Nilai terkini"))
     latest_on = forms.DateField(
         label=gettext_lazy("Tanggal nilai terkini"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     source = forms.CharField(label=gettext_lazy("Sumber data"), max_length=250, required=False)
 
+    def __init__(self, *args, initial=None, **kwargs):
+        if initial:
+            initial = {name: plain_decimal(value) for name, value in initial.items()}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or IndicatorKind.MEASURE
+
     def has_changed(self):
-        """A row where only the direction select has a value is an empty row (a <select> always posts)."""
-        return any(name not in ("direction", "DELETE") for name in self.changed_data)
+        """A row where only the selects have a value is an empty row (a <select> always posts)."""
+        return any(name not in ("direction", "kind", "DELETE") for name in self.changed_data)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("baseline_on") and cleaned.get("latest_on") and cleaned["latest_on"] < cleaned["baseline_on"]:
             self.add_error("latest_on", _("Tanggal nilai terkini tidak boleh sebelum tanggal nilai awal."))
+        for field, message in indicator_value_problems(
+            cleaned.get("kind"), {f: cleaned.get(f) for f in ("baseline_value", "latest_value")}
+        ).items():
+            self.add_error(field, message)
         return cleaned
 
 
@@ -142,13 +185,27 @@ IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=1, can_delete=True
 
 
 def formset_rows(formset, fields):
-    """The filled, not deleted rows of a valid formset as dicts for the service."""
+    """The rows of a valid formset as dicts for the service: every saved row (changed or not) unless its
+    "Hapus" box is ticked, and the new rows that were filled in. A saved row is removed only on request."""
     rows = []
-    for form in formset.forms:
-        if not form.has_changed() or form.cleaned_data.get("DELETE"):
+    for index, form in enumerate(formset.forms):
+        is_new = index >= formset.initial_form_count()
+        if (is_new and not form.has_changed()) or form.cleaned_data.get("DELETE"):
             continue
         rows.append({name: form.cleaned_data.get(name) for name in fields})
     return rows
+
+
+def upload_requirements():
+    """What the upload form says about the files (the same rules entries.uploads and submission_problems apply)."""
+    return _(
+        "Wajib untuk pengajuan: minimal satu foto kegiatan dan SK inovator. Foto: JPEG, PNG atau WebP. Dokumen "
+        "pendukung: PDF. SK inovator: PDF atau foto. Paling besar %(file)s per berkas, %(entry)s untuk semua "
+        "lampiran proposal."
+    ) % {
+        "file": filesizeformat(settings.UPLOAD_MAX_FILE_BYTES),
+        "entry": filesizeformat(settings.UPLOAD_MAX_ENTRY_BYTES),
+    }
 
 
 class AttachmentForm(forms.Form):
@@ -156,8 +213,11 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Berkas"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
-        help_text=gettext_lazy("Foto: JPEG, PNG atau WebP. Dokumen dan SK: PDF (SK boleh berupa foto)."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = upload_requirements()
 
 
 class ReturnForm(forms.Form):

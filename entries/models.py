@@ -1,13 +1,21 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GistIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models.functions import Floor, Length
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from entries.enums import AttachmentKind, DecisionReason, EntryStatus, IndicatorDirection, InnovationStage
+from entries.enums import (
+    AttachmentKind,
+    DecisionReason,
+    EntryStatus,
+    IndicatorDirection,
+    IndicatorKind,
+    InnovationStage,
+)
 from kipp.enums import EntryGroup
 from kipp.models import Agency, Category, Competition, ProposalSection
 
@@ -122,11 +130,37 @@ class TeamMember(models.Model):
         return self.name
 
 
+INDICATOR_VALUE_FIELDS = ("baseline_value", "latest_value")
+
+
+def indicator_value_problems(kind, values):
+    """{field: message} for the values that the indicator's kind makes impossible (empty: all possible).
+    The same rule as ImpactIndicator's check constraints; used by the form, the model's clean and the service."""
+    problems = {}
+    for field, value in values.items():
+        if value is None:
+            continue
+        if kind == IndicatorKind.COUNT and (value < 0 or value != value.to_integral_value()):
+            problems[field] = _("Jumlah harus bilangan bulat tidak negatif (misalnya 24 orang, bukan 23,69).")
+        elif kind == IndicatorKind.PERCENT and not 0 <= value <= 100:
+            problems[field] = _("Persentase harus antara 0 dan 100.")
+    return problems
+
+
+def _kind_condition(kind, field):
+    if kind == IndicatorKind.COUNT:
+        return Q(**{f"{field}__gte": 0}) & Q(**{field: Floor(field)})
+    return Q(**{f"{field}__gte": 0, f"{field}__lte": 100})
+
+
 class ImpactIndicator(models.Model):
     """A measured result of the innovation: a baseline and the latest value of one indicator."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("indikator"), max_length=200)
+    kind = models.CharField(
+        _("jenis nilai"), max_length=8, choices=IndicatorKind.choices, default=IndicatorKind.MEASURE
+    )
     unit = models.CharField(_("satuan"), max_length=40, blank=True)
     direction = models.CharField(
         _("arah"), max_length=8, choices=IndicatorDirection.choices, default=IndicatorDirection.HIGHER_IS_BETTER
@@ -146,10 +180,32 @@ class ImpactIndicator(models.Model):
             models.CheckConstraint(condition=~Q(name=""), name="indicator_has_name"),
             models.CheckConstraint(condition=Q(direction__in=IndicatorDirection.values), name="indicator_direction"),
             models.CheckConstraint(condition=Q(latest_on__gte=F("baseline_on")), name="indicator_dates_order"),
+            models.CheckConstraint(condition=Q(kind__in=IndicatorKind.values), name="indicator_kind"),
+            models.CheckConstraint(
+                condition=~Q(kind=IndicatorKind.COUNT)
+                | (
+                    _kind_condition(IndicatorKind.COUNT, "baseline_value")
+                    & _kind_condition(IndicatorKind.COUNT, "latest_value")
+                ),
+                name="indicator_count_whole",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=IndicatorKind.PERCENT)
+                | (
+                    _kind_condition(IndicatorKind.PERCENT, "baseline_value")
+                    & _kind_condition(IndicatorKind.PERCENT, "latest_value")
+                ),
+                name="indicator_percent_range",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        problems = indicator_value_problems(self.kind, {f: getattr(self, f) for f in INDICATOR_VALUE_FIELDS})
+        if problems:
+            raise ValidationError(problems)
 
 
 def attachment_upload_to(instance, filename):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from entries import permissions
 from entries.enums import QUOTA_STATUSES, AttachmentKind, DecisionReason, EntryStatus
 from entries.models import (
+    INDICATOR_VALUE_FIELDS,
     Attachment,
     DeadlineExtension,
     Entry,
@@ -25,6 +26,7 @@ from entries.models import (
     ProposalAnswer,
     StatusChange,
     TeamMember,
+    indicator_value_problems,
 )
 from entries.notifications import format_wita, notify
 from entries.queries import entry_deadline, submission_problems
@@ -49,6 +51,7 @@ PROFILE_FIELDS = (
 TEAM_FIELDS = ("name", "position", "contact")
 INDICATOR_FIELDS = (
     "name",
+    "kind",
     "unit",
     "direction",
     "baseline_value",
@@ -165,6 +168,15 @@ def save_draft(*, entry, user, version, profile=None, answers=None, team=None, i
             problems.append(_("Kategori tidak termasuk kompetisi ini."))
         if "title" in profile and not (profile["title"] or "").strip():
             problems.append(_("Judul inovasi wajib diisi."))
+        new_indicators = [
+            ImpactIndicator(entry=entry, order=i, **{f: row.get(f) for f in INDICATOR_FIELDS if f in row})
+            for i, row in enumerate(indicators or [])
+        ]
+        for indicator in new_indicators:
+            for message in indicator_value_problems(
+                indicator.kind, {f: getattr(indicator, f) for f in INDICATOR_VALUE_FIELDS}
+            ).values():
+                problems.append(f"{indicator.name}: {message}")
         if problems:
             raise ValidationError(problems)
         for field in PROFILE_FIELDS:
@@ -182,13 +194,24 @@ def save_draft(*, entry, user, version, profile=None, answers=None, team=None, i
             )
         if indicators is not None:
             entry.indicators.all().delete()
-            ImpactIndicator.objects.bulk_create(
-                ImpactIndicator(entry=entry, order=i, **{f: row.get(f) for f in INDICATOR_FIELDS})
-                for i, row in enumerate(indicators)
-            )
+            ImpactIndicator.objects.bulk_create(new_indicators)
         record_event(
             actor=user, action="entries.save_draft", obj=entry, details={"version": entry.version}, request=request
         )
+    return entry
+
+
+def save_draft_with_attachment(*, entry, user, version, kind=None, uploaded=None, remove=None, request=None, **draft):
+    """Save the draft and, with it, add one attachment (kind, uploaded) or remove one (remove=Attachment): the
+    edit page's "Unggah" and "Hapus". Both or neither, so a failed upload leaves the entry as it was, and an
+    upload never discards what was typed beside it. `draft` takes save_draft's profile / answers / team /
+    indicators."""
+    with transaction.atomic():
+        entry = save_draft(entry=entry, user=user, version=version, request=request, **draft)
+        if uploaded is not None:
+            add_attachment(entry=entry, user=user, kind=kind, uploaded=uploaded, request=request)
+        if remove is not None:
+            remove_attachment(attachment=remove, user=user, request=request)
     return entry
 
 

@@ -118,6 +118,40 @@ def _edit_forms(entry, data=None):
     }
 
 
+def _draft(forms):
+    """save_draft's keyword arguments from the valid edit forms (every saved row kept unless ticked "Hapus")."""
+    return {
+        "profile": forms["profile_form"].profile(),
+        "answers": forms["sections_form"].answers(),
+        "team": formset_rows(forms["team_formset"], TEAM_FIELDS),
+        "indicators": formset_rows(forms["indicator_formset"], INDICATOR_FIELDS),
+    }
+
+
+def _save_edit(request, entry, forms, version, attachment_form):
+    """The edit page's one form: save the draft, with the chosen file or the attachment to remove. Returns the
+    success message, or raises ValidationError / PermissionDenied with nothing written."""
+    draft = {"entry": entry, "user": request.user, "version": version, "request": request, **_draft(forms)}
+    if attachment_form is not None:
+        data = attachment_form.cleaned_data
+        services.save_draft_with_attachment(kind=data["kind"], uploaded=data["file"], **draft)
+        return _("Draf tersimpan. Lampiran diunggah.")
+    remove = request.POST.get("remove_attachment", "")
+    if remove.isdigit():
+        attachment = get_object_or_404(Attachment, pk=int(remove), entry=entry)
+        services.save_draft_with_attachment(remove=attachment, **draft)
+        return _("Draf tersimpan. Lampiran dihapus.")
+    services.save_draft(**draft)
+    return _("Draf tersimpan.")
+
+
+def _attachment_form(request):
+    """The upload part of the edit form: bound when "Unggah" was pressed or a file was chosen, else None."""
+    if "upload" not in request.POST and not request.FILES.get("file"):
+        return None
+    return AttachmentForm(request.POST, request.FILES)
+
+
 @login_required
 def entry_edit(request, pk):
     entry = _entry_for(request, pk)
@@ -126,27 +160,23 @@ def entry_edit(request, pk):
         return redirect("entries:detail", entry.pk)
     forms = _edit_forms(entry, request.POST if request.method == "POST" else None)
     version = entry.version
+    attachment_form = AttachmentForm()
     if request.method == "POST":
         version = request.POST.get("version", "")
-        if all(f.is_valid() for f in forms.values()) and version.isdigit():
+        upload = _attachment_form(request)
+        if upload is not None:
+            attachment_form = upload
+        if all(f.is_valid() for f in forms.values()) and version.isdigit() and (upload is None or upload.is_valid()):
             try:
-                services.save_draft(
-                    entry=entry,
-                    user=request.user,
-                    version=int(version),
-                    profile=forms["profile_form"].profile(),
-                    answers=forms["sections_form"].answers(),
-                    team=formset_rows(forms["team_formset"], TEAM_FIELDS),
-                    indicators=formset_rows(forms["indicator_formset"], INDICATOR_FIELDS),
-                    request=request,
-                )
+                success = _save_edit(request, entry, forms, int(version), upload)
             except services.StaleEntryError as error:
                 _error_messages(request, error)
                 version = Entry.objects.values_list("version", flat=True).get(pk=entry.pk)
-            except ValidationError as error:
+            except (ValidationError, PermissionDenied) as error:
                 _error_messages(request, error)
+                messages.error(request, _("Belum ada yang tersimpan; isian Anda masih ada di formulir."))
             else:
-                messages.success(request, _("Draf tersimpan."))
+                messages.success(request, success)
                 if "submit" in request.POST:
                     return redirect("entries:submit", entry.pk)
                 return redirect("entries:edit", entry.pk)
@@ -155,8 +185,9 @@ def entry_edit(request, pk):
     context = {
         "entry": entry,
         "version": version,
-        "attachment_form": AttachmentForm(),
+        "attachment_form": attachment_form,
         "attachments": list(entry.attachments.all()),
+        "missing": submission_problems(entry),
         "deadline": entry_deadline(entry),
         "last_return": entry.status_changes.filter(to_status=EntryStatus.RETURNED).order_by("-created_at").first(),
         **forms,
