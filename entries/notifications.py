@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
+from kipp.mail import absolute_url
 from kipp.models import User
 
 SUBJECTS = {
@@ -38,7 +39,7 @@ def _recipients(entry, *, agency=True, verifiers=False):
 
 def notify(entry, event, *, agency=True, verifiers=False, note="", deadline=None):
     """One plain-text email per person (no addresses shared), in the person's language."""
-    url = settings.SITE_URL + reverse("entries:detail", args=[entry.pk])
+    url = absolute_url(reverse("entries:detail", args=[entry.pk]))
     messages = []
     for person in _recipients(entry, agency=agency, verifiers=verifiers):
         with translation.override(person.language or settings.LANGUAGE_CODE):

@@ -96,6 +96,30 @@ def public_rows(announcement):
     )
 
 
+RESULT_COLUMNS = ["position", "rank", "entry_code", "title", "agency", "region", "category", "total", "outcome"]
+
+
+def result_rows(announcement):
+    """The public result rows of an announcement, as its page, its downloads and the API show them: selected then
+    reserve in the announcement's order, numbered from 1; rank and total (to 4 places) None where the announcement
+    does not show them. Keys: RESULT_COLUMNS."""
+    selected, reserve = public_rows(announcement)
+    return [
+        {
+            "position": position,
+            "rank": row.rank if announcement.show_ranks else None,
+            "entry_code": row.entry_code,
+            "title": row.title,
+            "agency": row.agency,
+            "region": row.region,
+            "category": row.category,
+            "total": round(row.total, 4) if announcement.show_totals and row.total is not None else None,
+            "outcome": row.outcome,
+        }
+        for position, row in enumerate(selected + reserve, start=1)
+    ]
+
+
 def counts(rows, field):
     """[(label, n)] of the selected rows by region or category, largest first."""
     counter = Counter(getattr(row, field) or "-" for row in rows)

@@ -40,6 +40,7 @@ from judging.publication_queries import (
 from judging.publication_ratelimit import objection_limit, take_objection_allowance
 from judging.queries import recused_q
 from judging.services import JudgingError, publish_round
+from kipp.mail import absolute_url
 from kipp.models import User
 from kipp.services import record_event
 
@@ -565,7 +566,7 @@ def answer_objection(*, objection, actor, answer, now=None):
 
 
 def _public_url(announcement):
-    return settings.SITE_URL + reverse("judging:public_announcement", args=[announcement.pk])
+    return absolute_url(reverse("judging:public_announcement", args=[announcement.pk]))
 
 
 def _send(recipients, subject, template, context, language=None):
@@ -597,7 +598,7 @@ def notify_outcomes(*, announcement, now=None):
     url = _public_url(locked)
     messages = []
     for row in rows:
-        entry_url = settings.SITE_URL + reverse("entries:detail", args=[row.entry_id])
+        entry_url = absolute_url(reverse("entries:detail", args=[row.entry_id]))
         for person in people.get(row.entry.agency_id, []):
             with translation.override(person.language or settings.LANGUAGE_CODE):
                 context = {"person": person, "row": row, "announcement": locked, "url": url, "entry_url": entry_url}

@@ -29,9 +29,11 @@ from judging.permissions import organiser_required
 from judging.publication_cache import results_fragments, results_key
 from judging.publication_enums import AnnouncementKind, AnnouncementState
 from judging.publication_queries import (
+    RESULT_COLUMNS,
     objection_window,
     objection_window_open,
     public_rows,
+    result_rows,
     version_chain,
     visible_announcements,
 )
@@ -351,19 +353,8 @@ EXPORT_COLUMNS = ["no", "rank", "entry_code", "title", "agency", "region", "cate
 
 
 def _export_rows(announcement):
-    selected, reserve = public_rows(announcement)
-    for index, row in enumerate(selected + reserve, start=1):
-        yield [
-            index,
-            row.rank if announcement.show_ranks else "",
-            row.entry_code,
-            row.title,
-            row.agency,
-            row.region,
-            row.category,
-            round(row.total, 4) if announcement.show_totals and row.total is not None else "",
-            row.outcome,
-        ]
+    for row in result_rows(announcement):
+        yield ["" if row[column] is None else row[column] for column in RESULT_COLUMNS]
 
 
 def public_download(request, pk, fmt):

@@ -4,7 +4,6 @@ replication requests (requested -> agreed -> implemented, or declined). Every wr
 
 Nothing here writes an entry, an announcement or its frozen rows: what an announcement said never changes."""
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -36,6 +35,7 @@ from judging.records_permissions import (
     can_update_record,
 )
 from judging.services import JudgingError
+from kipp.mail import absolute_url
 from kipp.models import User
 from kipp.services import record_event
 
@@ -353,7 +353,7 @@ def add_record_photo(*, record, update, clean, actor, caption=""):
 
 
 def _record_url(record):
-    return settings.SITE_URL + reverse("records:detail", args=[record.slug])
+    return absolute_url(reverse("records:detail", args=[record.slug]))
 
 
 def _owner_emails(record):

@@ -7,7 +7,6 @@ with a message meant for the user, and nothing is changed.
 import logging
 from collections import defaultdict
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -234,7 +233,7 @@ def _notify_judges(round_):
                 "name": row["judge__full_name"],
                 "round": round_.name,
                 "n": row["n"],
-                "url": settings.SITE_URL + "/penilaian/saya/",
+                "url": absolute_url("/penilaian/saya/"),
             },
             None,
             [row["judge__email"]],

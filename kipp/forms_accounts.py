@@ -273,7 +273,8 @@ class KippPasswordChangeForm(PasswordChangeForm):
 
 
 class AuditedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, with every reset email recorded in the audit log and links built from SITE_URL."""
+    """Django's reset form, with every reset email recorded in the audit log and links built from the request
+    (kipp.mail.site_url, through the view's extra_email_context)."""
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         record_event(actor=None, action="account.password_reset_requested", obj=context["user"])

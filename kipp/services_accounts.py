@@ -63,21 +63,22 @@ def register_innovator(*, email, full_name, password, agency, position="", phone
             )
     except IntegrityError:  # a second sign-up with the same address won the race
         raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email") from None
-    send_verification_email(user)
+    send_verification_email(user, request=request)
     return user
 
 
-def send_verification_email(user):
+def send_verification_email(user, request=None):
     path = reverse("kipp:verify_email", kwargs={"token": make_email_verification_token(user)})
     send_templated_mail(
         to=user.email,
         template="kipp/email/verify_email",
         context={
             "user": user,
-            "link": absolute_url(path),
+            "link": absolute_url(path, request),
             "valid_days": max(1, settings.EMAIL_VERIFICATION_MAX_AGE // 86400),
         },
         language=user.language,
+        request=request,
     )
 
 
@@ -108,7 +109,7 @@ def resend_verification(*, email, request=None):
     if not cache.add(f"kipp:resend-verification:{user.pk}", 1, RESEND_INTERVAL_SECONDS):
         return False
     record_event(actor=None, action="account.verification_resent", obj=user, request=request)
-    send_verification_email(user)
+    send_verification_email(user, request=request)
     return True
 
 
@@ -173,11 +174,12 @@ def invite_user(
         context={
             "user": user,
             "invited_by": invited_by,
-            "link": absolute_url(invitation_path(user)),
+            "link": absolute_url(invitation_path(user), request),
             "role": user.get_role_display(),
             "valid_days": _invitation_days(),
         },
         language=user.language,
+        request=request,
     )
     return user, resent
 

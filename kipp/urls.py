@@ -16,7 +16,7 @@ urlpatterns = [
     path("proposal/", include("entries.urls")),
     path("penilaian/", include("judging.urls")),
     path("inovasi/", include("judging.records_urls")),
-    path("api/v1/", include("judging.api")),
+    path("api/v1/", include("judging.api.urls")),
     path("i18n/setlang/", views_accounts.set_language, name="set_language"),  # also saves a signed-in user's choice
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kipp import forms_accounts, services_accounts
 from kipp.enums import Role
+from kipp.mail import site_url
 from kipp.models import User
 from kipp.permissions import can_invite
 from kipp.services import record_event
@@ -66,7 +67,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     @property
     def extra_email_context(self):
-        return {"site_url": settings.SITE_URL}
+        return {"site_url": site_url(self.request)}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -56,6 +56,10 @@ EXPECTED = {
         "ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "405      405      405      405      405      405      405      405      405",
     ),
+    "api:index": (
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405",
+    ),
     "api:openapi": (
         "ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "405      405      405      405      405      405      405      405      405",

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from judging import publication_services as pub
-from judging.api import MAX_PAGE_SIZE
+from judging.api.schemas import MAX_PAGE_SIZE
 from judging.publication_queries import public_rows
 from tests.factories import AgencyFactory, InnovatorFactory, JudgeFactory, OrganiserFactory, VerifierFactory, region
 from tests.judging.publication_helpers import text_fields
@@ -122,3 +122,38 @@ def test_only_get_and_the_openapi_document(client):
     assert client.post(reverse("api:records")).status_code == 405
     response, doc = _get(client, "openapi")
     assert doc["openapi"].startswith("3.") and "/records/" in doc["paths"]
+
+
+def test_the_api_index_lists_its_resources_and_links_to_the_description(client):
+    response, index = _get(client, "index")
+    assert response.status_code == 200 and response["ETag"].startswith('"')
+    assert index["openapi"] == "http://testserver/api/v1/openapi.json"
+    assert {r["name"]: r["url"] for r in index["resources"]} == {
+        "announcements": "http://testserver/api/v1/announcements/",
+        "records": "http://testserver/api/v1/records/",
+    }
+    assert client.get(index["openapi"]).status_code == 200
+    assert client.post(reverse("api:index")).status_code == 405
+
+
+def test_the_api_links_point_to_the_address_it_was_reached_at(client, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    world = published_world()
+    host = {"HTTP_HOST": "localhost:8123"}
+    announcement = client.get(reverse("api:announcement_detail", args=[world["announcement"].pk]), **host).json()
+    assert announcement["url"].startswith("http://localhost:8123/")
+    assert announcement["results"].startswith("http://localhost:8123/api/v1/announcements/")
+    record = client.get(reverse("api:records"), **host).json()["results"][0]
+    assert record["url"].startswith("http://localhost:8123/") and record["api"].startswith("http://localhost:8123/")
+    doc = client.get(reverse("api:openapi"), **host).json()
+    assert doc["servers"] == [{"url": "http://localhost:8123/api/v1"}]
+
+
+def test_head_is_answered_like_get_and_a_malformed_id_is_not_found(client):
+    world = published_world()
+    head = client.head(reverse("api:records"))
+    assert head.status_code == 200 and head["ETag"] == client.get(reverse("api:records"))["ETag"]
+    assert client.get("/api/v1/announcements/abc/").status_code == 404
+    assert client.get(f"/api/v1/announcements/{world['announcement'].pk}/x/results/").json() == {"error": "not found"}
+    not_allowed = client.delete(reverse("api:records"))
+    assert not_allowed.status_code == 405 and not_allowed.json() == {"error": "method not allowed"}

@@ -49,7 +49,10 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_organiser_invites_a_verifier_who_sets_a_password_and_logs_in(client, settings):
-    settings.SITE_URL = "https://kipp.example.org"
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "kipp.example.org"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client.defaults.update({"HTTP_HOST": "kipp.example.org", "HTTP_X_FORWARDED_PROTO": "https"})  # links: the request's
     organiser = OrganiserFactory(full_name="Ibu Organiser")
     client.force_login(organiser)
     response = _invite(client, region=region("73.04").pk, position="Kepala Bagian Organisasi")
