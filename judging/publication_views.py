@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from entries.models import Entry
+from judging import permissions
 from judging import publication_forms as forms
 from judging import publication_services as services
 from judging.enums import RoundState
@@ -130,6 +131,7 @@ def _manage_context(announcement, user):
         "reason_form": forms.ReasonForm(),
         "correction_form": forms.CorrectionForm(),
         "two_person_refusal": services.two_person_refusal(announcement, user),
+        "can_approve": permissions.can_approve_announcement(user, announcement),
         "visible": visible_announcements().filter(pk=announcement.pk).exists(),
         "window": objection_window(announcement),
         "corrections": list(announcement.corrections.all()),

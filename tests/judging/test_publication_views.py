@@ -155,6 +155,20 @@ def test_csv_and_xlsx_hide_totals_and_list_only_selected_and_reserve(client, sce
     assert [row[2] for row in workbook.active.iter_rows(min_row=2, values_only=True)] == ["E1", "E2", "E3"]
 
 
+def test_the_approve_button_is_shown_to_another_organiser_only(client, scene):
+    round_, entries, a, b, users = scene
+    announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields())
+    pub.submit_for_approval(announcement=announcement, actor=a)
+    url = reverse("judging:announcement_manage", args=[announcement.pk])
+    client.force_login(a)
+    page = client.get(url).content.decode()
+    assert 'id="approve"' not in page and "Setujui dan terbitkan" not in page
+    assert 'id="two-person-note"' in page and "penyelenggara lain" in page
+    client.force_login(b)
+    page = client.get(url).content.decode()
+    assert 'id="approve"' in page and 'id="two-person-note"' not in page
+
+
 def test_approval_by_the_preparer_is_refused_on_the_page(client, scene):
     round_, entries, a, b, users = scene
     announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields())
