@@ -382,3 +382,40 @@ def test_organiser_list_pages_query_count_is_constant(client):
         RoundEntry.objects.create(round=next_round, entry=entry, source="organiser", reason="uji")
     generate_schedule(round_=next_round, actor=a, days=[datetime.date(2023, 3, 6)], room="R")
     assert [_count(client, index), _count(client, schedule_url), _count(client, printable)] == counts
+
+
+def _prepare_form(client, round_):
+    url = reverse("judging:announcement_prepare", args=[round_.competition.slug, round_.slug])
+    return client.get(url).context["form"].initial
+
+
+def test_a_new_announcement_takes_letterhead_and_signatory_from_the_competition(client, scene):
+    round_, entries, a, b, users = scene
+    round_.competition.organiser_name = "Bagian Organisasi Setda Kabupaten Jeneponto"
+    round_.competition.save(update_fields=["organiser_name"])
+    client.force_login(a)
+    initial = _prepare_form(client, round_)
+    assert initial["letterhead"] == "BAGIAN ORGANISASI SETDA KABUPATEN JENEPONTO"
+    assert initial["signatory_title"] == "Kepala Bagian Organisasi Setda Kabupaten Jeneponto"
+    assert "SULAWESI SELATAN" not in initial["letterhead"]
+
+
+def test_a_new_announcement_takes_letterhead_and_signatory_from_the_organisers_last_one(client, scene):
+    round_, entries, a, b, users = scene
+    published(
+        round_,
+        a,
+        b,
+        letterhead="PEMERINTAH KABUPATEN JENEPONTO\nSEKRETARIAT DAERAH",
+        place="Bontosunggu",
+        signatory_name="Andi Rahmat Hidayat, S.STP., M.Si.",
+        signatory_title="Kepala Bagian Organisasi",
+    )
+    client.force_login(a)
+    initial = _prepare_form(client, round_)
+    assert initial["letterhead"] == "PEMERINTAH KABUPATEN JENEPONTO\nSEKRETARIAT DAERAH"
+    assert (initial["place"], initial["signatory_name"], initial["signatory_title"]) == (
+        "Bontosunggu",
+        "Andi Rahmat Hidayat, S.STP., M.Si.",
+        "Kepala Bagian Organisasi",
+    )
