@@ -39,6 +39,17 @@ def can_manage_round(user, round_):
     return is_organiser(user)
 
 
+def can_approve_announcement(user, announcement):
+    """Approve and publish an announcement awaiting approval: an organiser other than the one who prepared it (the
+    two-person rule; the service enforces it, the database too, and the page shows the button only when true)."""
+    return bool(
+        is_organiser(user)
+        and announcement.state == "awaiting"
+        and announcement.prepared_by_id is not None
+        and announcement.prepared_by_id != user.pk
+    )
+
+
 def can_view_round_dashboard(user, round_):
     """The ranking with totals, spread and outlier flags, and per-judge progress: organisers only."""
     return is_organiser(user)

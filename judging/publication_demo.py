@@ -43,7 +43,8 @@ JENEPONTO_TITLES = ("Sapa Masyarakat Sekitar (SMS)", "Transportation Smart")
 LETTERHEAD = (
     "PEMERINTAH PROVINSI SULAWESI SELATAN\nSEKRETARIAT DAERAH\nBIRO ORGANISASI\nJl. Urip Sumoharjo No. 269, Makassar"
 )
-SIGNATORY = ("Kepala Biro Organisasi Setda Provinsi Sulawesi Selatan", "Kepala Biro Organisasi")
+# (name, title) of the signatory; the name is the demo's own (a person's name, not a position).
+SIGNATORY = ("Andi Rahmat Hidayat, S.STP., M.Si.", "Kepala Biro Organisasi Setda Provinsi Sulawesi Selatan")
 VENUE = "Four Points by Sheraton Makassar"
 
 

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from entries.models import Entry
+from judging import permissions
 from judging import publication_forms as forms
 from judging import publication_services as services
 from judging.enums import RoundState
@@ -41,10 +42,6 @@ from judging.publication_ratelimit import WINDOW_SECONDS
 from judging.services import JudgingError
 from kipp.middleware import client_ip
 from kipp.models import Competition
-
-DEFAULT_LETTERHEAD = (
-    "PEMERINTAH PROVINSI SULAWESI SELATAN\nSEKRETARIAT DAERAH\nBIRO ORGANISASI\nJl. Urip Sumoharjo No. 269, Makassar"
-)
 
 
 def _refuse(request, message, status=403):
@@ -75,6 +72,25 @@ def announcement_index(request):
     )
 
 
+def _letter_defaults(competition):
+    """Letterhead, place and signatory of a new announcement: those of the organiser's latest announcement (this
+    competition first, then another of the same organiser), else drawn from the competition (its organiser heads
+    the letter and its head signs); never a fixed organisation."""
+    previous = (
+        Announcement.objects.filter(round__competition__organiser_name=competition.organiser_name)
+        .order_by(Case(When(round__competition=competition, then=0), default=1), "-date", "-id")
+        .only("letterhead", "place", "signatory_name", "signatory_title")
+        .first()
+    )
+    if previous is not None:
+        fields = ("letterhead", "place", "signatory_name", "signatory_title")
+        return {name: getattr(previous, name) for name in fields}
+    return {
+        "letterhead": competition.organiser_name.upper(),
+        "signatory_title": _("Kepala %(organiser)s") % {"organiser": competition.organiser_name},
+    }
+
+
 def _defaults(round_, kind, user):
     competition = round_.competition
     label = _("Top %(n)s") % {"n": round_.top_n}
@@ -82,9 +98,7 @@ def _defaults(round_, kind, user):
         "title": _("Hasil %(round)s %(competition)s: %(label)s")
         % {"round": round_.name, "competition": competition.name, "label": label},
         "date": timezone.localdate(),
-        "place": "Makassar",
-        "signatory_title": _("Kepala Biro Organisasi Setda Provinsi Sulawesi Selatan"),
-        "letterhead": DEFAULT_LETTERHEAD,
+        **_letter_defaults(competition),
         "body": _(
             "Berdasarkan hasil %(round)s %(competition)s, dengan ini diumumkan daftar inovasi yang terpilih "
             "(%(label)s) sebagai berikut. Sanggahan dapat diajukan melalui portal selama masa sanggah."
@@ -132,6 +146,7 @@ def _manage_context(announcement, user):
         "reason_form": forms.ReasonForm(),
         "correction_form": forms.CorrectionForm(),
         "two_person_refusal": services.two_person_refusal(announcement, user),
+        "can_approve": permissions.can_approve_announcement(user, announcement),
         "visible": visible_announcements().filter(pk=announcement.pk).exists(),
         "window": objection_window(announcement),
         "corrections": list(announcement.corrections.all()),

@@ -119,7 +119,7 @@ def _seed_2022(ctx, rng):
         title="Top 3 KIPP Sulawesi Selatan 2022 (data contoh)",
         date=approved.date(),
         place="Makassar",
-        signatory_name="Kepala Biro Organisasi",
+        signatory_name="Andi Rahmat Hidayat, S.STP., M.Si.",
         signatory_title="Kepala Biro Organisasi Setda Provinsi Sulawesi Selatan",
         letterhead="PEMERINTAH PROVINSI SULAWESI SELATAN\nSEKRETARIAT DAERAH\nBIRO ORGANISASI",
         body="Berdasarkan hasil penilaian proposal, dengan ini diumumkan inovasi yang terpilih.",

@@ -46,6 +46,4 @@ def register():
     hooks.register("dashboard_sections", dashboard_sections)
     hooks.register("entry_sections", entry_sections)
     hooks.register_seeder("records", seed_records, 400)
-    navigation.register(
-        _("Katalog inovasi"), "records:catalogue", ["innovator", "verifier", "organiser", "judge"], order=60
-    )
+    navigation.register(_("Katalog inovasi"), "records:catalogue", [navigation.PUBLIC], order=60)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +14,18 @@ class RegionKind(models.TextChoices):
     PROVINCE = "provinsi", _("Provinsi")
     REGENCY = "kabupaten", _("Kabupaten")
     CITY = "kota", _("Kota")
+
+
+def region_label(kind, name):
+    """A region's name with its kind in the active language's order: "Kabupaten Jeneponto", "Jeneponto Regency";
+    "Kota Makassar", "Makassar City"."""
+    patterns = {
+        RegionKind.PROVINCE: gettext("Provinsi %(name)s"),
+        RegionKind.REGENCY: gettext("Kabupaten %(name)s"),
+        RegionKind.CITY: gettext("Kota %(name)s"),
+    }
+    pattern = patterns.get(kind)
+    return pattern % {"name": name} if pattern else name
 
 
 class AgencyKind(models.TextChoices):

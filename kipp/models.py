@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kipp.enums import AgencyKind, EntryGroup, RegionKind, Role
+from kipp.enums import AgencyKind, EntryGroup, RegionKind, Role, region_label
 from kipp.managers import UserManager
 
 
@@ -45,7 +45,7 @@ class Region(models.Model):
 
     @property
     def full_name(self):
-        return f"{self.get_kind_display()} {self.name}"
+        return region_label(self.kind, self.name)
 
 
 class Agency(models.Model):

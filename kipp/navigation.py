@@ -15,6 +15,8 @@ class NavItem:
 
 _items: list[NavItem] = []
 
+PUBLIC = "public"  # an item registered for this role is shown to everyone, anonymous visitors included
+
 
 def register(label, url_name, roles, order=100):
     item = NavItem(label=label, url_name=url_name, roles=tuple(roles), order=order)
@@ -22,12 +24,18 @@ def register(label, url_name, roles, order=100):
         _items.append(item)
 
 
-def items_for(user):
+def _shown(item, user):
+    if PUBLIC in item.roles:
+        return True
     if not user.is_authenticated:
-        return []
+        return False
+    return user.role in item.roles or (user.is_superuser and "organiser" in item.roles)
+
+
+def items_for(user):
     result = []
     for item in sorted(_items, key=lambda i: i.order):
-        if user.role in item.roles or (user.is_superuser and "organiser" in item.roles):
+        if _shown(item, user):
             try:
                 result.append({"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name})
             except NoReverseMatch:

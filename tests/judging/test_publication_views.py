@@ -155,6 +155,20 @@ def test_csv_and_xlsx_hide_totals_and_list_only_selected_and_reserve(client, sce
     assert [row[2] for row in workbook.active.iter_rows(min_row=2, values_only=True)] == ["E1", "E2", "E3"]
 
 
+def test_the_approve_button_is_shown_to_another_organiser_only(client, scene):
+    round_, entries, a, b, users = scene
+    announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields())
+    pub.submit_for_approval(announcement=announcement, actor=a)
+    url = reverse("judging:announcement_manage", args=[announcement.pk])
+    client.force_login(a)
+    page = client.get(url).content.decode()
+    assert 'id="approve"' not in page and "Setujui dan terbitkan" not in page
+    assert 'id="two-person-note"' in page and "penyelenggara lain" in page
+    client.force_login(b)
+    page = client.get(url).content.decode()
+    assert 'id="approve"' in page and 'id="two-person-note"' not in page
+
+
 def test_approval_by_the_preparer_is_refused_on_the_page(client, scene):
     round_, entries, a, b, users = scene
     announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields())
@@ -368,3 +382,40 @@ def test_organiser_list_pages_query_count_is_constant(client):
         RoundEntry.objects.create(round=next_round, entry=entry, source="organiser", reason="uji")
     generate_schedule(round_=next_round, actor=a, days=[datetime.date(2023, 3, 6)], room="R")
     assert [_count(client, index), _count(client, schedule_url), _count(client, printable)] == counts
+
+
+def _prepare_form(client, round_):
+    url = reverse("judging:announcement_prepare", args=[round_.competition.slug, round_.slug])
+    return client.get(url).context["form"].initial
+
+
+def test_a_new_announcement_takes_letterhead_and_signatory_from_the_competition(client, scene):
+    round_, entries, a, b, users = scene
+    round_.competition.organiser_name = "Bagian Organisasi Setda Kabupaten Jeneponto"
+    round_.competition.save(update_fields=["organiser_name"])
+    client.force_login(a)
+    initial = _prepare_form(client, round_)
+    assert initial["letterhead"] == "BAGIAN ORGANISASI SETDA KABUPATEN JENEPONTO"
+    assert initial["signatory_title"] == "Kepala Bagian Organisasi Setda Kabupaten Jeneponto"
+    assert "SULAWESI SELATAN" not in initial["letterhead"]
+
+
+def test_a_new_announcement_takes_letterhead_and_signatory_from_the_organisers_last_one(client, scene):
+    round_, entries, a, b, users = scene
+    published(
+        round_,
+        a,
+        b,
+        letterhead="PEMERINTAH KABUPATEN JENEPONTO\nSEKRETARIAT DAERAH",
+        place="Bontosunggu",
+        signatory_name="Andi Rahmat Hidayat, S.STP., M.Si.",
+        signatory_title="Kepala Bagian Organisasi",
+    )
+    client.force_login(a)
+    initial = _prepare_form(client, round_)
+    assert initial["letterhead"] == "PEMERINTAH KABUPATEN JENEPONTO\nSEKRETARIAT DAERAH"
+    assert (initial["place"], initial["signatory_name"], initial["signatory_title"]) == (
+        "Bontosunggu",
+        "Andi Rahmat Hidayat, S.STP., M.Si.",
+        "Kepala Bagian Organisasi",
+    )
