@@ -169,4 +169,8 @@ class RoundDashboard:
             "window": {key: value for key, value in window.items() if key != "rows"},
             "progress": figures["progress"],
             "short": [{**item, "candidates": item["candidates"][:CANDIDATES_SHOWN]} for item in figures["short"]],
+            "few_judges": [
+                {"code": row["entry_code"], "title": row["title"], "judges": row["judges"], "outcome": row["outcome"]}
+                for row in queries.rows_short_of_k(figures["ranking"], self.round.judges_per_entry)
+            ],
         }
