@@ -166,7 +166,7 @@ def rounds_of(announcement):
 
 
 def method_note(announcement):
-    """What the public page says about how the list was made. Three queries."""
+    """What the public page says about how the list was made. Four queries."""
     rounds = rounds_of(announcement)
     criteria = defaultdict(list)
     for criterion in Criterion.objects.filter(round__in=rounds).order_by("round__order", "order", "id"):
@@ -174,6 +174,8 @@ def method_note(announcement):
     changes = list(
         SelectionChange.objects.filter(announcement=announcement).select_related("entry").order_by("created_at", "id")
     )
+    k = announcement.round.judges_per_entry
+    few_judges = announcement.rows.filter(judges__lt=k).count()
     return {
         "final": announcement.kind == AnnouncementKind.FINAL,
         "rounds": [
@@ -181,6 +183,7 @@ def method_note(announcement):
                 "round": r,
                 "criteria": criteria[r.pk],
                 "tie_break": [_tie_break_label(step) for step in r.tie_break],
+                "few_judges": few_judges if r.pk == announcement.round_id else 0,
             }
             for r in rounds
         ],

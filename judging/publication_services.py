@@ -38,7 +38,7 @@ from judging.publication_queries import (
     visible_announcements,
 )
 from judging.publication_ratelimit import objection_limit, take_objection_allowance
-from judging.queries import recused_q
+from judging.queries import recused_q, rows_short_of_k
 from judging.services import JudgingError, publish_round
 from kipp.mail import absolute_url
 from kipp.models import User
@@ -103,9 +103,13 @@ def _freeze_rows(announcement, rows):
 
 
 @transaction.atomic
-def prepare_announcement(*, round_, actor, kind=AnnouncementKind.ROUND, now=None, **fields):
+def prepare_announcement(
+    *, round_, actor, kind=AnnouncementKind.ROUND, now=None, acknowledge_few_judges=False, **fields
+):
     """A draft announcement of the round's results: the lists are frozen now from the ranking (round totals, or
-    for kind=final the weighted final across rounds). `fields`: the TEXT_FIELDS."""
+    for kind=final the weighted final across rounds). `fields`: the TEXT_FIELDS. Entries scored by fewer than the
+    round's k judges (final sheets without a conflict) are refused unless the organiser acknowledges them
+    (`acknowledge_few_judges`); the audit event names them."""
     _require_organiser(actor)
     now = now or timezone.now()
     round_ = Round.objects.select_for_update().select_related("competition").get(pk=round_.pk)
@@ -115,17 +119,32 @@ def prepare_announcement(*, round_, actor, kind=AnnouncementKind.ROUND, now=None
     if unknown:
         raise JudgingError(_("Isian tidak dikenal: %(names)s") % {"names": ", ".join(sorted(unknown))})
     fields.setdefault("embargo_until", now)
+    rows = ranking_rows(round_, kind)
+    few = few_judges_refusal(round_, rows, acknowledged=acknowledge_few_judges)
     announcement = Announcement(round=round_, kind=kind, prepared_by=actor, prepared_at=now, **fields)
     announcement.full_clean(exclude=["round", "prepared_by", "previous"])
     announcement.save()
-    _freeze_rows(announcement, ranking_rows(round_, kind))
-    record_event(
-        actor=actor,
-        action="publication.prepared",
-        obj=announcement,
-        details={"round": round_.slug, "kind": kind, "number": announcement.number},
-    )
+    _freeze_rows(announcement, rows)
+    details = {"round": round_.slug, "kind": kind, "number": announcement.number}
+    if few:
+        details["few_judges"] = {row["entry_code"]: row.get("judges") or 0 for row in few}
+    record_event(actor=actor, action="publication.prepared", obj=announcement, details=details)
     return announcement
+
+
+def few_judges_refusal(round_, rows, *, acknowledged):
+    """The rows scored by fewer than the round's k judges; refused (JudgingError naming them) unless
+    acknowledged."""
+    few = rows_short_of_k(rows, round_.judges_per_entry)
+    if few and not acknowledged:
+        raise JudgingError(
+            _(
+                "%(n)s proposal dinilai oleh kurang dari %(k)s juri (%(codes)s). Periksa daftarnya dan nyatakan "
+                "bahwa Anda mengetahuinya sebelum menyiapkan pengumuman."
+            )
+            % {"n": len(few), "k": round_.judges_per_entry, "codes": ", ".join(row["entry_code"] for row in few)}
+        )
+    return few
 
 
 def _editable(announcement):
@@ -380,6 +399,21 @@ def next_round(round_):
     return Round.objects.filter(competition_id=round_.competition_id, order__gt=round_.order).order_by("order").first()
 
 
+def advance_refusal(announcement):
+    """The message for the organiser when the next round is already closed or published, so that approving this
+    announcement does not change its entries; else None."""
+    target = next_round(announcement.round)
+    if announcement.kind != AnnouncementKind.ROUND or target is None:
+        return None
+    if target.state not in (RoundState.CLOSED, RoundState.PUBLISHED):
+        return None
+    return _(
+        "Babak berikutnya, %(round)s, sudah %(state)s: proposal terpilih pengumuman ini tidak ditambahkan ke babak "
+        "itu dan tidak ada proposal yang dikeluarkan darinya. Buka kembali babak itu (dengan alasan) lalu tambahkan "
+        "proposal di pengaturannya bila perlu."
+    ) % {"round": target.name, "state": target.get_state_display().lower()}
+
+
 @transaction.atomic
 def advance_selected(*, announcement, actor):
     """The selected entries of a published announcement of a round enter the next round (source previous round),
@@ -389,6 +423,15 @@ def advance_selected(*, announcement, actor):
         return 0, 0
     target = next_round(announcement.round)
     if target is None:
+        return 0, 0
+    if target.state in (RoundState.CLOSED, RoundState.PUBLISHED):
+        # Its scoring is over: nothing joins or leaves it silently (advance_refusal says so to the organiser).
+        record_event(
+            actor=actor,
+            action="publication.advance_skipped",
+            obj=target,
+            details={"announcement": announcement.pk, "state": target.state},
+        )
         return 0, 0
     selected = list(
         announcement.rows.filter(outcome=Outcome.SELECTED).order_by("rank").values_list("entry_id", flat=True)

@@ -31,14 +31,17 @@ from judging.publication_cache import results_fragments, results_key
 from judging.publication_enums import AnnouncementKind, AnnouncementState
 from judging.publication_queries import (
     RESULT_COLUMNS,
+    announcement_ready,
     objection_window,
     objection_window_open,
     public_rows,
+    ranking_rows,
     result_rows,
     version_chain,
     visible_announcements,
 )
 from judging.publication_ratelimit import WINDOW_SECONDS
+from judging.queries import rows_short_of_k
 from judging.services import JudgingError
 from kipp.middleware import client_ip
 from kipp.models import Competition
@@ -118,17 +121,30 @@ def announcement_prepare(request, competition, round_slug, kind="round"):
     if kind not in AnnouncementKind.values:
         raise Http404
     form = forms.AnnouncementForm(request.POST or None, initial=_defaults(round_, kind, request.user))
+    acknowledged = request.POST.get("acknowledge_few_judges") == "1"
     if request.method == "POST" and form.is_valid():
         try:
             announcement = services.prepare_announcement(
-                round_=round_, actor=request.user, kind=kind, **{f: form.cleaned_data[f] for f in form.Meta.fields}
+                round_=round_,
+                actor=request.user,
+                kind=kind,
+                acknowledge_few_judges=acknowledged,
+                **{f: form.cleaned_data[f] for f in form.Meta.fields},
             )
         except JudgingError as error:
             messages.error(request, _error_text(error))
         else:
             messages.success(request, _("Draf pengumuman disiapkan; daftar diambil dari peringkat babak."))
             return redirect("judging:announcement_manage", pk=announcement.pk)
-    return render(request, "judging/publication/prepare.html", {"round": round_, "form": form, "kind": kind})
+    rows = ranking_rows(round_, kind) if announcement_ready(round_) else []
+    context = {
+        "round": round_,
+        "form": form,
+        "kind": kind,
+        "few_judges": rows_short_of_k(rows, round_.judges_per_entry),
+        "acknowledged": acknowledged,
+    }
+    return render(request, "judging/publication/prepare.html", context)
 
 
 def _manage_context(announcement, user):
@@ -147,6 +163,10 @@ def _manage_context(announcement, user):
         "correction_form": forms.CorrectionForm(),
         "two_person_refusal": services.two_person_refusal(announcement, user),
         "can_approve": permissions.can_approve_announcement(user, announcement),
+        "few_judges": rows_short_of_k(rows, announcement.round.judges_per_entry),
+        "advance_refusal": services.advance_refusal(announcement)
+        if announcement.state in (AnnouncementState.DRAFT, AnnouncementState.AWAITING)
+        else None,
         "visible": visible_announcements().filter(pk=announcement.pk).exists(),
         "window": objection_window(announcement),
         "corrections": list(announcement.corrections.all()),
@@ -234,6 +254,9 @@ def _submit(request, announcement):
 
 def _approve(request, announcement):
     services.approve_announcement(announcement=announcement, actor=request.user)
+    refusal = services.advance_refusal(announcement)
+    if refusal:
+        messages.warning(request, refusal)
     return _("Pengumuman disetujui dan terbit (tampil setelah waktu embargo).")
 
 
@@ -274,6 +297,9 @@ def _feedback(request, announcement):
 def _advance(request, announcement):
     if announcement.state != AnnouncementState.PUBLISHED:
         raise JudgingError(_("Pengumuman belum terbit."))
+    refusal = services.advance_refusal(announcement)
+    if refusal:
+        raise JudgingError(refusal)
     added, removed = services.advance_selected(announcement=announcement, actor=request.user)
     return _("Babak berikutnya: %(added)s ditambahkan, %(removed)s dikeluarkan.") % {"added": added, "removed": removed}
 

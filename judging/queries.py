@@ -310,27 +310,53 @@ def _fetch(sql, round_, **params):
 
 
 def judge_progress(round_):
-    """Per judge of the round: assigned, final, draft, and percent final. Two queries (the counts, the judges)."""
+    """Per judge of the round: assigned, final, draft (counting assignments, i.e. not recused, as round_progress
+    counts them, so the rows add up to its figures), recused, and percent final. Two queries (the counts, the
+    judges)."""
     sql = f"""
-        SELECT ra.judge_id, COUNT(*), COUNT(*) FILTER (WHERE ra.state = 'final'),
-               COUNT(*) FILTER (WHERE ra.state = 'draft')
+        SELECT ra.judge_id, COUNT(*) FILTER (WHERE NOT ra.recused),
+               COUNT(*) FILTER (WHERE ra.state = 'final' AND NOT ra.recused),
+               COUNT(*) FILTER (WHERE ra.state = 'draft' AND NOT ra.recused), COUNT(*) FILTER (WHERE ra.recused)
         FROM ({ROUND_ASSIGNMENTS}) ra GROUP BY ra.judge_id
     """  # noqa: S608
-    counts = {judge_id: (assigned, final, draft) for judge_id, assigned, final, draft in _fetch(sql, round_)}
+    counts = {row[0]: row[1:] for row in _fetch(sql, round_)}
     rows = RoundJudge.objects.filter(round=round_).select_related("judge").order_by("judge__full_name")
     progress = []
     for rj in rows:
-        assigned, final, draft = counts.get(rj.judge_id, (0, 0, 0))
+        assigned, final, draft, recused = counts.get(rj.judge_id, (0, 0, 0, 0))
         progress.append(
             {
                 "judge": rj.judge,
                 "assigned": assigned,
                 "final": final,
                 "draft": draft,
+                "recused": recused,
                 "percent": round(100 * final / assigned) if assigned else 0,
             }
         )
     return progress
+
+
+def missing_sheets(round_):
+    """Entries of the round with assigned sheets (not recused) that are not final, by code: dicts with entry_id,
+    code, title, missing (sheets not final), final (final sheets). Two queries."""
+    sql = f"""
+        SELECT ra.entry_id, COUNT(*) FILTER (WHERE ra.state IS DISTINCT FROM 'final'),
+               COUNT(*) FILTER (WHERE ra.state = 'final')
+        FROM ({ROUND_ASSIGNMENTS}) ra WHERE NOT ra.recused GROUP BY ra.entry_id
+        HAVING COUNT(*) FILTER (WHERE ra.state IS DISTINCT FROM 'final') > 0
+    """  # noqa: S608
+    counts = {entry_id: (missing, final) for entry_id, missing, final in _fetch(sql, round_)}
+    entries = Entry.objects.filter(pk__in=counts).only("id", "code", "title").order_by("code")
+    return [
+        {"entry_id": e.pk, "code": e.code, "title": e.title, "missing": counts[e.pk][0], "final": counts[e.pk][1]}
+        for e in entries
+    ]
+
+
+def rows_short_of_k(rows, k):
+    """The ranking rows (or announcement rows) of entries with fewer than k final, unrecused sheets."""
+    return [row for row in rows if ((row.get("judges") if isinstance(row, dict) else row.judges) or 0) < k]
 
 
 def round_progress(round_):

@@ -115,6 +115,7 @@ def _seed_2022(ctx, rng):
         round_=round_,
         actor=a,
         now=prepared,
+        acknowledge_few_judges=True,  # the archived 2022 round had fewer judges than its k for some entries
         number=NUMBER_2022,
         title="Top 3 KIPP Sulawesi Selatan 2022 (data contoh)",
         date=approved.date(),

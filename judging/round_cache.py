@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from judging import charts, queries
+from judging.enums import RoundState
 
 TIMEOUT = 60 * 60
 SQUASH_AT = 10_000  # change rows kept before they are squashed into one marker
@@ -169,4 +170,10 @@ class RoundDashboard:
             "window": {key: value for key, value in window.items() if key != "rows"},
             "progress": figures["progress"],
             "short": [{**item, "candidates": item["candidates"][:CANDIDATES_SHOWN]} for item in figures["short"]],
+            "few_judges": [
+                {"code": row["entry_code"], "title": row["title"], "judges": row["judges"], "outcome": row["outcome"]}
+                for row in queries.rows_short_of_k(figures["ranking"], self.round.judges_per_entry)
+            ]
+            if self.round.state != RoundState.OPEN  # while scoring is open the table's flags say it per row
+            else [],
         }

@@ -242,12 +242,25 @@ def _notify_judges(round_):
 
 
 @transaction.atomic
-def close_round(*, round_, actor):
-    """Close scoring and store a snapshot of the ranking."""
+def close_round(*, round_, actor, reason=""):
+    """Close scoring and store a snapshot of the ranking. With assigned sheets (not recused) still not final, the
+    organiser must give a reason; the audit event keeps it with the entries and how many sheets each missed."""
+    from judging.queries import missing_sheets
+
     _require_organiser(actor)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.state != RoundState.OPEN:
         raise JudgingError(_("Hanya babak yang sedang dibuka yang dapat ditutup."))
+    missing = missing_sheets(round_)
+    reason = (reason or "").strip()
+    if missing and not reason:
+        raise JudgingError(
+            _(
+                "%(n)s lembar nilai belum final (%(codes)s). Tuliskan alasan menutup babak tanpa lembar itu; "
+                "lembar yang belum final tidak dihitung."
+            )
+            % {"n": sum(item["missing"] for item in missing), "codes": ", ".join(item["code"] for item in missing)}
+        )
     round_.state = RoundState.CLOSED
     round_.closes_at = timezone.now() if not round_.closes_at or round_.closes_at > timezone.now() else round_.closes_at
     if round_.opens_at and round_.closes_at <= round_.opens_at:
@@ -255,7 +268,14 @@ def close_round(*, round_, actor):
     round_.reopened_at = None
     round_.save(update_fields=["state", "closes_at", "reopened_at"])
     snapshot = store_snapshot(round_=round_, actor=actor, reason="close")
-    record_event(actor=actor, action="judging.round_closed", obj=round_, details={"snapshot": snapshot.pk})
+    details = {"snapshot": snapshot.pk}
+    if missing:
+        details.update(
+            reason=reason,
+            missing_sheets=sum(item["missing"] for item in missing),
+            missing={item["code"]: item["missing"] for item in missing},
+        )
+    record_event(actor=actor, action="judging.round_closed", obj=round_, details=details)
     return round_
 
 

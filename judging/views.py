@@ -181,6 +181,8 @@ def round_action(request, competition, round_slug, action):
     except services.JudgingError as error:
         messages.error(request, _error_text(error))
         result = None
+    if isinstance(result, HttpResponse):
+        return result  # a page of its own (the close confirmation)
     if result is not None:
         messages.success(request, result)
     if to_dashboard:
@@ -314,8 +316,28 @@ def _action_open(request, round_):
 
 
 def _action_close(request, round_):
-    services.close_round(round_=round_, actor=request.user)
+    """One click when every counting sheet is final; otherwise a confirmation page (no JavaScript needed) that
+    names the entries with sheets not final and asks for the reason, which the service requires and audits."""
+    reason = request.POST.get("reason", "").strip()
+    if round_.state == RoundState.OPEN and not reason:
+        missing = queries.missing_sheets(round_)
+        if missing:
+            return _close_confirmation(request, round_, missing, rejected="confirm" in request.POST)
+    services.close_round(round_=round_, actor=request.user, reason=reason)
     return _("Babak ditutup; potret peringkat disimpan.")
+
+
+def _close_confirmation(request, round_, missing, *, rejected):
+    k = round_.judges_per_entry
+    context = {
+        "round": round_,
+        "missing": missing,
+        "missing_total": sum(item["missing"] for item in missing),
+        "progress": queries.round_progress(round_),
+        "short": [item for item in missing if item["final"] < k],
+        "rejected": rejected,
+    }
+    return render(request, "judging/close_confirm.html", context, status=400 if rejected else 200)
 
 
 def _action_reopen(request, round_):
@@ -397,6 +419,7 @@ def round_dashboard(request, competition, round_slug):
         "window": fragments["window"],
         "progress": fragments["progress"],
         "short": fragments["short"],
+        "few_judges": fragments["few_judges"],
         "candidates_shown": round_cache.CANDIDATES_SHOWN,
         "snapshots": list(
             round_.snapshots.only("id", "round_id", "created_at", "method", "reason").order_by("-created_at")[:10]

@@ -219,6 +219,7 @@ def _published_announcement(world, judging_services, text):
     announcement = publication_services.prepare_announcement(
         round_=round_,
         actor=world.organiser,
+        acknowledge_few_judges=True,  # one judge of k
         number="065/134/II/B",
         title=text or "Pengumuman Top 50",
         date=now.date(),

@@ -62,7 +62,9 @@ def test_final_is_the_weighted_mean_over_the_rounds_taken_part_in(two_rounds):
 
 def test_the_final_announcement_uses_the_same_machinery(two_rounds, client):
     desk, second, entries, a, b = two_rounds
-    final = pub.prepare_announcement(round_=second, actor=a, kind="final", **text_fields(number="065/312/III/B"))
+    final = pub.prepare_announcement(
+        round_=second, actor=a, kind="final", acknowledge_few_judges=True, **text_fields(number="065/312/III/B")
+    )
     pub.submit_for_approval(announcement=final, actor=a)
     pub.approve_announcement(announcement=final, actor=b)
     body = client.get(reverse("judging:public_announcement", args=[final.pk])).content.decode()
@@ -73,7 +75,11 @@ def test_the_final_announcement_uses_the_same_machinery(two_rounds, client):
 def _final(two_rounds, **overrides):
     desk, second, entries, a, b = two_rounds
     final = pub.prepare_announcement(
-        round_=second, actor=a, kind="final", **text_fields(number="065/312/III/B", **overrides)
+        round_=second,
+        actor=a,
+        kind="final",
+        acknowledge_few_judges=True,  # two judges of the second round's k=3
+        **text_fields(number="065/312/III/B", **overrides),
     )
     pub.submit_for_approval(announcement=final, actor=a)
     return pub.approve_announcement(announcement=final, actor=b), entries

@@ -99,7 +99,7 @@ def test_an_organiser_posting_is_refused(client, world):
 
 def test_submit_in_a_closed_round_is_refused_with_the_page(client, world):
     round_, entry, judge, assignment, ids = world
-    services.close_round(round_=round_, actor=OrganiserFactory())
+    services.close_round(round_=round_, actor=OrganiserFactory(), reason="Waktu habis")  # the sheet is not started
     client.force_login(judge)
     response = post(client, assignment, {ids["a"]: 7, ids["b"]: 4})
     assert response.status_code == 400
@@ -230,7 +230,7 @@ def test_closing_the_round_and_a_submit_wait_for_each_other():
     with transaction.atomic():
         services.submit_sheet(assignment=assignments[0], judge=judges[0], values=values, version=0)
         thread, outcome = _in_a_thread_blocked_by_this_transaction(
-            lambda: services.close_round(round_=round_, actor=organiser)
+            lambda: services.close_round(round_=round_, actor=organiser, reason="Satu juri tidak mengirim")
         )
     thread.join()
     assert outcome[0].state == "closed"
@@ -239,7 +239,7 @@ def test_closing_the_round_and_a_submit_wait_for_each_other():
     # closing in progress (the round locked FOR UPDATE): a submit waits for it, then finds the round closed
     services.reopen_round(round_=round_, actor=organiser, reason="Satu juri belum mengirim")
     with transaction.atomic():
-        services.close_round(round_=round_, actor=organiser)
+        services.close_round(round_=round_, actor=organiser, reason="Waktu habis")
         thread, outcome = _in_a_thread_blocked_by_this_transaction(
             lambda: services.submit_sheet(assignment=assignments[1], judge=judges[1], values=values, version=0)
         )

@@ -182,7 +182,10 @@ def test_organiser_round_actions(client, world):
     client.force_login(world["organiser"])
     round_ = world["round"]
     base = [round_.competition.slug, round_.slug]
+    # the world's sheets are not all final: closing asks for a reason first (a page of its own), then closes
     response = client.post(reverse("judging:round_action", args=[*base, "close"]))
+    assert response.status_code == 200 and 'id="close-reason"' in response.content.decode()
+    response = client.post(reverse("judging:round_action", args=[*base, "close"]), {"reason": "Juri berhalangan"})
     assert response.status_code == 302
     round_.refresh_from_db()
     assert round_.state == "closed" and round_.snapshots.count() == 1
