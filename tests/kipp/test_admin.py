@@ -1,7 +1,10 @@
 """The Django admin: for portal administrators (active superusers) only, view-only for the records that only the
 portal's services write, no account creation or password setting, and every change also in the audit log."""
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from judging.models import Conflict
@@ -204,3 +207,20 @@ def test_organisers_see_no_link_into_the_admin(client):
     assert "Ubah di admin" not in html
     html = client.get(reverse("kipp:dashboard")).content.decode()
     assert 'href="/admin/"' not in html
+
+
+def test_organisers_are_created_at_the_server_by_the_person_typing_their_own_password(client, monkeypatch):
+    monkeypatch.setenv("KIPP_ORGANISER_PASSWORD", NEW_PASSWORD)
+    call_command(
+        "create_organiser", "Penyelenggara@Example.org", "Penyelenggara Baru", "--noinput", stdout=io.StringIO()
+    )
+    user = User.objects.get(email="penyelenggara@example.org")
+    assert (user.role, user.is_superuser, user.is_staff) == ("organiser", False, False)
+    assert user.check_password(NEW_PASSWORD)
+    assert AuditEvent.objects.filter(action="account.created", object_id=str(user.pk)).exists()
+    with pytest.raises(CommandError):
+        call_command("create_organiser", "penyelenggara@example.org", "Lagi", "--noinput", stdout=io.StringIO())
+    monkeypatch.setenv("KIPP_ORGANISER_PASSWORD", "123")
+    with pytest.raises(CommandError):
+        call_command("create_organiser", "lain@example.org", "Lain", "--noinput", stdout=io.StringIO())
+    assert not User.objects.filter(email="lain@example.org").exists()
