@@ -8,10 +8,27 @@ PORT ?= 8000
 DEMO_PASSWORD ?= kipp-demo-2023
 PYTEST_ARGS ?=
 
-.PHONY: install run serve test lint format messages bench db-stop clean screenshots
+.PHONY: install run serve test lint format messages bench db-stop clean screenshots debian-run debian-test
+
+# Debian packages a fresh machine may lack, as "command:package" pairs: installed with apt-get when missing (as
+# root), otherwise make stops at once with the one command to run.
+DEBIAN_RUN := msgfmt:gettext
+DEBIAN_TEST := $(DEBIAN_RUN) $(if $(and $(KIPP_CHROMIUM),$(wildcard $(KIPP_CHROMIUM))),,chromium:chromium)
+define debian_packages
+	@missing=""; for pair in $(1); do command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq $$missing >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $$missing; }; \
+	  else \
+	    echo "Missing Debian packages:$$missing. Install them with:"; echo "  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+endef
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found):"; echo "  sudo apt-get install -y python3.11 python3.11-venv"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --disable-pip-version-check --upgrade pip
 	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -19,16 +36,22 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-messages: install
+debian-run:
+	$(call debian_packages,$(DEBIAN_RUN))
+
+debian-test:
+	$(call debian_packages,$(DEBIAN_TEST))
+
+messages: debian-run install
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
 
-run: install messages
+run: debian-run install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-like: gunicorn with persistent connections and collected static files.
-serve: install messages
+serve: debian-run install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/gunicorn kipp.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile -
@@ -41,7 +64,7 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install messages lint
+test: debian-test install messages lint
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Seeds kipp_bench (never the demo database) and writes docs/benchmarks.md. Needs wrk (Debian package) for throughput.
@@ -49,7 +72,7 @@ bench: install messages
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (Debian package)"; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
 	$(PY) manage.py bench
 
-screenshots: install messages
+screenshots: debian-test install messages
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e/test_screenshots.py -m screenshots -p no:randomly
 
 db-stop:

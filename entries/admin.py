@@ -9,7 +9,7 @@ from entries.models import (
     StatusChange,
     TeamMember,
 )
-from kipp.admin import OrganiserAdminMixin
+from kipp.admin import AuditedAdminMixin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -62,7 +62,7 @@ class ExtensionInline(ReadOnlyInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class EntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "agency", "status", "category", "group", "submitted_at"]
     list_filter = ["competition", "status", "group", "agency__region", "is_digital"]
     search_fields = ["code", "title", "short_name", "agency__name"]

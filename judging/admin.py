@@ -11,7 +11,7 @@ from judging.models import (
     ScoreBand,
     ScoreSheet,
 )
-from kipp.admin import OrganiserAdminMixin
+from kipp.admin import AuditedAdminMixin, ViewOnlyAdminMixin
 
 
 class CriterionInline(admin.TabularInline):
@@ -26,7 +26,7 @@ class ScoreBandInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class RoundAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read mostly: state changes and rubric edits go through the round pages (services, audited)."""
 
     list_display = ["name", "competition", "order", "kind", "state", "top_n", "reserve_n", "aggregation", "weight"]
@@ -34,22 +34,16 @@ class RoundAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     readonly_fields = ["state", "reopened_at"]
     inlines = [CriterionInline]
 
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
 
 @admin.register(Criterion)
-class CriterionAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class CriterionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["key", "title", "round", "weight", "scale_min", "scale_max", "required"]
     list_filter = ["round"]
     inlines = [ScoreBandInline]
 
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
 
 @admin.register(RoundEntry)
-class RoundEntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class RoundEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["round", "entry", "source", "position"]
     list_filter = ["round", "source"]
     raw_id_fields = ["entry", "added_by"]
@@ -57,25 +51,22 @@ class RoundEntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RoundJudge)
-class RoundJudgeAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class RoundJudgeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["round", "judge"]
     list_filter = ["round"]
     list_select_related = ["round", "judge"]
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class AssignmentAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["round", "entry", "judge", "source"]
     list_filter = ["round", "source"]
     list_select_related = ["round", "entry", "judge"]
     raw_id_fields = ["entry", "judge"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Conflict)
-class ConflictAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class ConflictAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["judge", "entry", "round", "source", "reason", "created_at"]
     list_filter = ["source", "competition"]
     list_select_related = ["judge", "entry", "round"]
@@ -83,27 +74,15 @@ class ConflictAdmin(OrganiserAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(OrganiserAdminMixin, admin.ModelAdmin):
-    """Sheets are read-only here: judges write them, organisers unlock them on the sheet page (audited)."""
+class ScoreSheetAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: judges write sheets, organisers unlock them on the sheet page (audited)."""
 
     list_display = ["assignment", "state", "version", "submitted_at"]
     list_filter = ["state", "assignment__round"]
     list_select_related = ["assignment__round", "assignment__entry", "assignment__judge"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RankingSnapshot)
-class RankingSnapshotAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class RankingSnapshotAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["round", "created_at", "method", "reason"]
     list_filter = ["round"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,52 +1,98 @@
+import json
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
-from kipp.enums import Role
 from kipp.models import Agency, AuditEvent, Category, Competition, ProposalSection, Province, Region, User
+from kipp.permissions import is_portal_administrator
 from kipp.services import apply_default_sections, record_event
 
-admin.site.site_header = _("Administrasi KIPP")
-admin.site.site_title = _("Administrasi KIPP")
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)  # permissions come from the role (kipp.permissions), never from groups
 
 
-class OrganiserAdminMixin:
-    """Organisers (role) manage the portal's data in the admin without being superusers."""
+def _plain(value):
+    """The admin's change message (lists of dicts with lazy labels) as plain JSON for the audit log."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
-    def _is_organiser(self, request):
-        return request.user.is_active and (request.user.is_superuser or request.user.role == "organiser")
+
+class AuditedAdminMixin:
+    """Every model admin: administrators only, and every add/change/delete also goes to the append-only audit log."""
 
     def has_module_permission(self, request):
-        return self._is_organiser(request)
+        return is_portal_administrator(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return self._is_organiser(request)
+        return is_portal_administrator(request.user)
 
     def has_add_permission(self, request):
-        return self._is_organiser(request)
+        return is_portal_administrator(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return self._is_organiser(request)
+        return is_portal_administrator(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_portal_administrator(request.user)
+
+    def _audit(self, request, action, obj, message=""):
+        record_event(
+            actor=request.user,
+            action=f"admin.{action}",
+            obj=obj,
+            details={"model": obj._meta.label, "message": _plain(message), "via": "admin"},
+            request=request,
+        )
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._audit(request, "added", obj, message)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._audit(request, "changed", obj, message)
+        return entry
+
+    def log_deletions(self, request, queryset):
+        objects = list(queryset)
+        entries = super().log_deletions(request, queryset)
+        for obj in objects:
+            self._audit(request, "deleted", obj)
+        return entries
+
+
+class ViewOnlyAdminMixin(AuditedAdminMixin):
+    """Records written only through the portal's services (audited): the admin shows them, nobody edits them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Province)
-class ProvinceAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class ProvinceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Region)
-class RegionAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "kind", "name", "province"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "region", "parent"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "short_name"]
@@ -55,7 +101,7 @@ class AgencyAdmin(OrganiserAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(OrganiserAdminMixin, DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     ordering = ["full_name"]
     list_display = ["email", "full_name", "role", "agency", "region", "is_active", "email_verified_at"]
     list_filter = ["role", "is_active", "region"]
@@ -70,17 +116,27 @@ class UserAdmin(OrganiserAdminMixin, DjangoUserAdmin):
         (_("Waktu"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "full_name", "role", "agency", "region", "password1", "password2"]})]
-    readonly_fields = ["last_login", "date_joined"]
+    # Nobody sets another person's password, email, role or rights here: people set their own password through
+    # the emailed links, verifiers and judges are invited by organisers (kipp:invite), organisers are created at the
+    # server (README, "Accounts"). Administrators correct profiles and (de)activate accounts, audited.
+    readonly_fields = [
+        "email",
+        "password",
+        "role",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "last_login",
+        "date_joined",
+    ]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            fields += ["is_superuser", "is_staff", "groups"]
-        return fields
+    def has_add_permission(self, request):
+        return False
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied
 
     def save_model(self, request, obj, form, change):
-        """Organisers work in the admin: the role decides staff access (superusers keep theirs)."""
-        obj.is_staff = obj.is_superuser or obj.role == Role.ORGANISER
         super().save_model(request, obj, form, change)
         record_event(
             actor=request.user,
@@ -106,7 +162,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Competition)
-class CompetitionAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class CompetitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "year", "opens_at", "closes_at", "requires_regional_verification", "is_public"]
     list_filter = ["year", "is_public"]
     search_fields = ["name", "slug"]
@@ -129,17 +185,8 @@ class CompetitionAdmin(OrganiserAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor_label", "action", "object_repr", "ip_address"]
     list_filter = ["action"]
     search_fields = ["actor_label", "action", "object_repr"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

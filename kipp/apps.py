@@ -17,4 +17,3 @@ class KippConfig(AppConfig):
         register(_("Dasbor"), "kipp:dashboard", ["innovator", "verifier", "organiser", "judge"], order=0)
         register(_("Kompetisi"), "kipp:competitions", ["organiser"], order=80)
         register(_("Undang pengguna"), "kipp:invite", ["organiser"], order=90)
-        register(_("Admin"), "admin:index", ["organiser"], order=99)

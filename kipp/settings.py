@@ -44,7 +44,7 @@ ANONYMOUS_OBJECTIONS_PER_HOUR = envint("ANONYMOUS_OBJECTIONS_PER_HOUR", 5)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kipp.admin_site.KippAdminConfig",  # django.contrib.admin, for portal administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

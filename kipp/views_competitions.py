@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kipp.forms import CompetitionForm
 from kipp.models import Competition
-from kipp.permissions import can_manage_competitions
+from kipp.permissions import can_manage_competitions, is_portal_administrator
 
 
 def _organiser_only(request):
@@ -24,7 +24,16 @@ def competition_list(request):
     competitions = Competition.objects.annotate(
         section_count=Count("sections", distinct=True), category_count=Count("categories", distinct=True)
     ).order_by("-year", "name")
-    return render(request, "kipp/competitions.html", {"competitions": competitions, "now": timezone.now()})
+    return render(
+        request,
+        "kipp/competitions.html",
+        {
+            "competitions": competitions,
+            "now": timezone.now(),
+            # the Django admin is for portal administrators only; organisers see no link into it
+            "can_edit_in_admin": is_portal_administrator(request.user),
+        },
+    )
 
 
 @login_required

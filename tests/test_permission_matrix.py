@@ -574,8 +574,8 @@ def test_every_url_pattern_has_an_expected_outcome_for_every_role(media_root):
 
 
 def test_admin_urls_are_for_staff_only():
-    """The admin as one group: anonymous people and non-staff roles never get an admin page; organisers (staff)
-    never hit an error."""
+    """The admin as one group: it is for portal administrators (superusers) only; anonymous people and every role,
+    organisers (staff) included, never get an admin page, and nobody hits an error."""
     from tests.factories import InnovatorFactory, JudgeFactory, OrganiserFactory
 
     admin_routes = [r for r in project_routes(include_admin=True) if r.route.startswith("admin/")]
@@ -589,7 +589,7 @@ def test_admin_urls_are_for_staff_only():
             assert response.status_code < 500, f"{route.url()} as {user}: {response.status_code}"
             if route.route == "admin/login/":
                 continue  # the admin's own login form is open to anyone
-            if user is None or not user.is_staff:
+            if user is None or not user.is_superuser:
                 final = client.get(route.url(), follow=True)
                 landed = final.request["PATH_INFO"]
                 assert final.status_code in (404, 405) or landed == "/admin/login/", (

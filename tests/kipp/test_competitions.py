@@ -123,7 +123,7 @@ def _admin_post(competition_id=None, **overrides):
 
 
 def test_admin_shows_the_window_message_and_saves_nothing(client):
-    client.force_login(OrganiserFactory())
+    client.force_login(OrganiserFactory(is_superuser=True))  # the admin is for portal administrators
     response = client.post(reverse("admin:kipp_competition_add"), _admin_post())
     assert response.status_code == 200
     assert WINDOW_MESSAGE in response.content.decode()
@@ -131,7 +131,7 @@ def test_admin_shows_the_window_message_and_saves_nothing(client):
 
 
 def test_admin_add_gives_the_default_sections(client):
-    client.force_login(OrganiserFactory())
+    client.force_login(OrganiserFactory(is_superuser=True))
     response = client.post(reverse("admin:kipp_competition_add"), _admin_post(closes_at_0="2030-06-01"))
     assert response.status_code == 302
     competition = Competition.objects.get(slug="kipp-admin")
@@ -139,10 +139,12 @@ def test_admin_add_gives_the_default_sections(client):
     assert AuditEvent.objects.filter(action="competition.created", object_id=str(competition.pk)).exists()
 
 
-def test_admin_is_for_organisers_only(client):
+def test_admin_is_for_portal_administrators_only(client):
     client.force_login(InnovatorFactory())
     response = client.get(reverse("admin:kipp_competition_changelist"))
     assert response.status_code == 302  # to the admin login: not staff
+    client.force_login(OrganiserFactory())
+    assert client.get(reverse("admin:kipp_competition_changelist")).status_code == 302  # organisers use /kompetisi/
 
 
 def _page_post(**overrides):

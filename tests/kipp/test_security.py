@@ -142,9 +142,11 @@ def test_record_event_keeps_actor_object_and_address(rf):
     )
 
 
-def test_audit_admin_is_read_only_for_organisers(client):
-    client.force_login(OrganiserFactory())
+def test_audit_admin_is_read_only_for_administrators_and_closed_to_organisers(client):
     event = record_event(actor=None, action="test.recorded")
+    client.force_login(OrganiserFactory())
+    assert client.get(reverse("admin:kipp_auditevent_changelist")).status_code == 302  # to the admin's login
+    client.force_login(OrganiserFactory(is_superuser=True))
     assert client.get(reverse("admin:kipp_auditevent_changelist")).status_code == 200
     assert client.get(reverse("admin:kipp_auditevent_add")).status_code == 403
     assert client.post(reverse("admin:kipp_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403

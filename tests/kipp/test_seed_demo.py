@@ -1,16 +1,25 @@
 """seed_demo: idempotent, deterministic, and every demo account can log in with the given password."""
 
 import io
+import os
 import re
+import subprocess
+import sys
+import uuid
 
+import psycopg2
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from psycopg2 import sql
 
 from kipp.defaults import DEFAULT_PROPOSAL_SECTIONS
 from kipp.demo import DemoContext
 from kipp.models import Agency, Category, Competition, ProposalSection, User
+from tests.faults.servers import database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +127,87 @@ def test_home_page_lists_the_open_2027_call_but_not_the_closed_2023_one(client):
     html = client.get("/").content.decode()
     assert "KIPP Sulawesi Selatan 2027" in html
     assert "KIPP Sulawesi Selatan 2023" not in html.split("Kompetisi dibuka")[1].split("</section>")[0]
+
+
+# As people run it (`make run`): migrate and seed_demo as separate processes, twice ---------------------------------
+
+
+def _admin_connection(dbname="postgres"):
+    s = connection.settings_dict
+    conn = psycopg2.connect(dbname=dbname, user=s["USER"], host=s["HOST"], port=s["PORT"] or None)
+    conn.autocommit = True
+    return conn
+
+
+def _manage(database, *args):
+    """One `manage.py` process with the user's environment, the scratch database and nothing of pytest's world
+    (no mail outbox, no settings overrides)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env["DATABASE_URL"] = database_url(database)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def _fingerprint(database):
+    """Every table's row count, largest id and a hash of its rows (audit log included)."""
+    conn = _admin_connection(database)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
+            )
+            tables = [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'id'"
+            )
+            with_id = {row[0] for row in cursor.fetchall()}
+            result = {}
+            for table in tables:
+                query = sql.SQL(
+                    "SELECT count(*), {max_id}, md5(coalesce(string_agg(md5(x::text), '' ORDER BY md5(x::text)), ''))"
+                    " FROM {table} x"
+                )
+                max_id = sql.SQL("max(x.id)" if table in with_id else "NULL")
+                cursor.execute(query.format(max_id=max_id, table=sql.Identifier(table)))
+                result[table] = cursor.fetchone()
+            return result
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_migrate_and_seed_demo_twice_as_processes_changes_nothing_the_second_time():
+    database = f"{connection.settings_dict['NAME']}_seed_{uuid.uuid4().hex[:8]}"
+    admin = _admin_connection()
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+        runs = []
+        for _ in range(2):
+            migrate = _manage(database, "migrate", "--noinput")
+            assert migrate.returncode == 0, migrate.stderr
+            seed = _manage(database, "seed_demo", "--password", DEMO_PASSWORD)
+            assert seed.returncode == 0, seed.stderr
+            runs.append((seed.stdout, _fingerprint(database)))
+        (first, before), (second, after) = runs
+        assert "Created:" in first
+        assert "Nothing to create: the demo data is already there." in second
+        assert "Created:" not in second
+        assert before["kipp_auditevent"][0] > 0 and before["judging_innovationrecord"][0] > 0
+        assert after["kipp_auditevent"] == before["kipp_auditevent"]
+        assert after == before
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [database],
+            )
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(database)))
+        admin.close()

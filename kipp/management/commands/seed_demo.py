@@ -22,19 +22,26 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
         # Seeders go through the real services, which send notifications: keep those emails in memory (demo
-        # addresses do not exist, and SMTP must not be used for them) and only say how many there were.
-        already = len(getattr(mail, "outbox", []))
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            for _name, func in seeders():
-                before = sum(ctx.created.values())
-                with transaction.atomic():
-                    func(ctx)
-                if sum(ctx.created.values()) != before:
-                    # Bulk-loaded tables need fresh planner statistics before the next layer queries them.
-                    with connection.cursor() as cursor:
-                        cursor.execute("ANALYZE")
-        held_back = len(mail.outbox) - already
-        del mail.outbox[already:]
+        # addresses do not exist, and SMTP must not be used for them) and only say how many there were. The
+        # in-memory outbox is our own, put back as it was afterwards (a process has none until a first email).
+        outer_outbox = getattr(mail, "outbox", None)
+        mail.outbox = []
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                for _name, func in seeders():
+                    before = sum(ctx.created.values())
+                    with transaction.atomic():
+                        func(ctx)
+                    if sum(ctx.created.values()) != before:
+                        # Bulk-loaded tables need fresh planner statistics before the next layer queries them.
+                        with connection.cursor() as cursor:
+                            cursor.execute("ANALYZE")
+            held_back = len(mail.outbox)
+        finally:
+            if outer_outbox is None:
+                del mail.outbox
+            else:
+                mail.outbox = outer_outbox
         if held_back:
             self.stdout.write(f"{held_back} notification emails of the demo data were not sent.")
         if ctx.created:
