@@ -193,7 +193,7 @@ def final_ranking(round_):
     for row in last_rows:
         entry_id = row["entry_id"]
         final = weighted[entry_id] / weights[entry_id] if weights.get(entry_id) and row["total"] is not None else None
-        result.append({**row, "round_total": row["total"], "total": final})
+        result.append({**row, "round_total": row["total"], "total": final, "tie": None})  # round ties: not the final's
     result.sort(
         key=lambda r: (
             r["total"] is None,
