@@ -235,9 +235,9 @@ def mark_ties(rows, tie_break, criteria):
     previous = None
     for row in rows:
         row["tie"] = None
-        if previous is not None and row["total"] is not None and previous["total"] is not None:
-            if round(previous["total"], TIE_DECIMALS) == round(row["total"], TIE_DECIMALS):
-                row["tie"] = _deciding_step(parts(previous), parts(row), previous, row, titles)
+        both = previous is not None and row["total"] is not None and previous["total"] is not None
+        if both and round(previous["total"], TIE_DECIMALS) == round(row["total"], TIE_DECIMALS):
+            row["tie"] = _deciding_step(parts(previous), parts(row), previous, row, titles)
         previous = row
     return rows
 

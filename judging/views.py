@@ -423,7 +423,8 @@ def round_download(request, competition, round_slug, kind, fmt):
         )
         name = file_name(round_, "scores", fmt)
     elif kind == "hasil" and fmt in RESULT_FORMATS:
-        response = HttpResponse(results_bytes(round_, fmt), content_type=CONTENT_TYPES[fmt])
+        # The XLSX is read by people (words in their language); CSV and JSON keep the contract's keys.
+        response = HttpResponse(results_bytes(round_, fmt, for_people=fmt == "xlsx"), content_type=CONTENT_TYPES[fmt])
         name = file_name(round_, "results", fmt)
     else:
         raise Http404

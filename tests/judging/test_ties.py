@@ -102,3 +102,23 @@ def test_round_settings_show_the_tie_break_in_words(client):
         " kecil → waktu pengajuan lebih awal → kode proposal (urutan abjad)." in page
     )
     assert "submitted_at" not in page
+
+
+def test_organisers_xlsx_download_speaks_words_and_csv_keeps_the_keys(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    round_ = tied_round()
+    client.force_login(OrganiserFactory())
+    args = [round_.competition.slug, round_.slug, "hasil"]
+    response = client.get(reverse("judging:round_download", args=[*args, "xlsx"]))
+    rows = list(load_workbook(io.BytesIO(response.content), read_only=True).active.iter_rows(values_only=True))
+    assert list(rows[0]) == [
+        "Peringkat", "Kode", "Judul", "Instansi", "Daerah", "Total", "Juri", "Sebaran",
+        "Latar_Belakang", "Sumber_Daya", "Hasil",
+    ]  # fmt: skip
+    assert [r[-1] for r in rows[1:]] == ["Terpilih", "Tidak terpilih", "Tidak terpilih"]
+    csv_text = client.get(reverse("judging:round_download", args=[*args, "csv"])).content.decode()
+    assert csv_text.splitlines()[0].split(",")[-3:] == ["latar_belakang", "sumber_daya", "outcome"]
+    assert csv_text.splitlines()[1].endswith(",selected")
