@@ -29,6 +29,7 @@ from judging.permissions import organiser_required
 from judging.publication_cache import results_fragments, results_key
 from judging.publication_enums import AnnouncementKind, AnnouncementState
 from judging.publication_queries import (
+    announcement_cut_tie,
     objection_window,
     objection_window_open,
     public_rows,
@@ -130,6 +131,7 @@ def _manage_context(announcement, user):
         "reason_form": forms.ReasonForm(),
         "correction_form": forms.CorrectionForm(),
         "two_person_refusal": services.two_person_refusal(announcement, user),
+        "cut_tie": announcement_cut_tie(announcement),
         "visible": visible_announcements().filter(pk=announcement.pk).exists(),
         "window": objection_window(announcement),
         "corrections": list(announcement.corrections.all()),

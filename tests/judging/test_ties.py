@@ -122,3 +122,26 @@ def test_organisers_xlsx_download_speaks_words_and_csv_keeps_the_keys(client):
     csv_text = client.get(reverse("judging:round_download", args=[*args, "csv"])).content.decode()
     assert csv_text.splitlines()[0].split(",")[-3:] == ["latar_belakang", "sumber_daya", "outcome"]
     assert csv_text.splitlines()[1].endswith(",selected")
+
+
+def test_announcement_review_and_public_method_note_say_the_tie_at_the_cut(client):
+    from judging import publication_services as pub
+    from tests.judging.publication_helpers import organisers, text_fields
+
+    round_ = tied_round()
+    round_.state = "closed"
+    round_.save(update_fields=["state"])
+    a, b = organisers()
+    announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields(title="Top 1"))
+    client.force_login(a)
+    page = html.unescape(client.get(reverse("judging:announcement_manage", args=[announcement.pk])).content.decode())
+    assert "X1 masuk Top 1 karena penentu seri: rata-rata lebih tinggi pada kriteria “Latar_Belakang” (60,00" in page
+    pub.submit_for_approval(announcement=announcement, actor=a)
+    pub.approve_announcement(announcement=announcement, actor=b)
+    client.logout()
+    page = html.unescape(client.get(reverse("judging:public_announcement", args=[announcement.pk])).content.decode())
+    note = page[page.index('id="method-cut-tie"') :]
+    note = " ".join(note[: note.index("</p>")].split())
+    assert "Seri di garis batas: peringkat 1 dan 2</strong> (X1, X2)" in note
+    assert "X1 masuk Top 1 karena penentu seri: rata-rata lebih tinggi pada kriteria “Latar_Belakang”." in note
+    assert "60" not in note  # totals are not public: the compared means are left out
