@@ -17,7 +17,7 @@ import numpy as np
 from django.db import connection
 
 from judging.enums import AggregationMethod
-from judging.queries import COUNTING_SHEETS, SD_EPSILON, T, round_ranking
+from judging.queries import COUNTING_SHEETS, SD_EPSILON, T, cut_tie, round_ranking
 
 RESAMPLES = 200
 SEED = 2023
@@ -97,6 +97,7 @@ class Row:
     judges: int
     share: float
     selected: bool
+    tie: dict | None = None  # queries.mark_ties: the tie-break step that put it below the row above
 
     @property
     def percent(self):
@@ -113,7 +114,7 @@ class Row:
 
 def cut_certainty(round_, resamples=RESAMPLES, seed=SEED, window=WINDOW):
     """{"rows": [Row near the cut], "undecided": int (entries anywhere whose share is between 5% and 95%),
-    "resamples", "top_n", "entries"}. Two queries (the ranking and the sheet values)."""
+    "resamples", "top_n", "entries", "cut_tie" (queries.cut_tie)}. Two queries (the ranking and the sheet values)."""
     ranking = round_ranking(round_)
     values_by_entry = sheet_values(round_)
     values = [values_by_entry.get(row["entry_id"], []) if row["total"] is not None else [] for row in ranking]
@@ -128,6 +129,7 @@ def cut_certainty(round_, resamples=RESAMPLES, seed=SEED, window=WINDOW):
             judges=row["judges"],
             share=float(shares[i]),
             selected=row["outcome"] == "selected",
+            tie=row["tie"],
         )
         for i, row in enumerate(ranking)
     ]
@@ -138,4 +140,5 @@ def cut_certainty(round_, resamples=RESAMPLES, seed=SEED, window=WINDOW):
         "resamples": resamples,
         "top_n": round_.top_n,
         "entries": len(rows),
+        "cut_tie": cut_tie(ranking, round_.top_n),
     }

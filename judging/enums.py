@@ -32,6 +32,13 @@ class TieBreak(models.TextChoices):
 DEFAULT_TIE_BREAK = [TieBreak.CRITERIA.value, TieBreak.SPREAD.value, TieBreak.SUBMITTED_AT.value]
 
 
+class SnapshotReason(models.TextChoices):
+    """Why a ranking snapshot was stored (RankingSnapshot.reason)."""
+
+    CLOSE = "close", _("saat babak ditutup")
+    PUBLISH = "publish", _("saat hasil babak diumumkan")
+
+
 class RoundEntrySource(models.TextChoices):
     ELIGIBLE = "eligible", _("Lolos seleksi administrasi")
     PREVIOUS_ROUND = "previous_round", _("Terpilih di babak sebelumnya")

@@ -11,7 +11,9 @@ import io
 import json
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
+from judging.enums import Outcome
 from judging.queries import SCORE_COLUMNS, SCORES_SQL, format_weight, iter_score_rows, round_criteria, round_ranking
 
 SCORE_FORMATS = ("csv", "json")
@@ -163,7 +165,18 @@ def result_rows(round_):
     return result_columns(criteria), out, criteria
 
 
-def results_bytes(round_, fmt="csv"):
+def people_headers(criteria):
+    """The result columns in people's words (the organiser's XLSX download), in the active language."""
+    return (
+        [_("Peringkat"), _("Kode"), _("Judul"), _("Instansi"), _("Daerah"), _("Total"), _("Juri"), _("Sebaran")]
+        + [c.title for c in criteria]
+        + [_("Hasil")]
+    )
+
+
+def results_bytes(round_, fmt="csv", *, for_people=False):
+    """The results file. CSV, JSON and the command's XLSX keep the contract's keys; for_people=True (the dashboard's
+    XLSX download) writes the header, criterion titles and outcomes in words of the active language."""
     columns, rows, criteria = result_rows(round_)
     numeric = {"total", "spread", *[c.key for c in criteria]}
     if fmt == "csv":
@@ -182,11 +195,13 @@ def results_bytes(round_, fmt="csv"):
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=round_.slug[:31])
-        sheet.append(columns)
+        sheet.append(people_headers(criteria) if for_people else columns)
         for row in rows:
             cells = []
             for c in columns:
                 value = _rounded(row[c]) if c in numeric else row[c]
+                if for_people and c == "outcome":
+                    value = str(Outcome(value).label)
                 cell = WriteOnlyCell(sheet, value=value)
                 if c in numeric and value is not None:
                     cell.number_format = "0.0000"

@@ -14,6 +14,7 @@ from judging.enums import (
     RoundKind,
     RoundState,
     SheetState,
+    SnapshotReason,
     TieBreak,
 )
 from kipp.models import Competition
@@ -74,6 +75,11 @@ class Round(models.Model):
 
     def __str__(self):
         return f"{self.competition.slug} / {self.name}"
+
+    @property
+    def tie_break_labels(self):
+        """The tie-break steps in words (TieBreak labels), in order."""
+        return [TieBreak(step).label if step in TieBreak.values else step for step in self.tie_break]
 
     @property
     def is_open(self):
@@ -290,6 +296,11 @@ class RankingSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.round} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def reason_label(self):
+        """The reason in words (SnapshotReason); a reason outside it as it is."""
+        return SnapshotReason(self.reason).label if self.reason in SnapshotReason.values else self.reason
 
 
 class ScoringChange(models.Model):

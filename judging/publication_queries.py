@@ -11,7 +11,7 @@ from django.utils import timezone
 from judging.enums import Outcome, RoundState
 from judging.models import Announcement, AnnouncementRow, Criterion, Round, ScheduleSlot, SelectionChange
 from judging.publication_enums import AnnouncementKind, AnnouncementState, ListOrder
-from judging.queries import assign_outcomes, round_ranking
+from judging.queries import assign_outcomes, cut_tie, round_ranking
 
 LISTED = (Outcome.SELECTED, Outcome.RESERVE)
 
@@ -189,7 +189,21 @@ def method_note(announcement):
         ],
         "weight_sum": sum(r.weight for r in rounds),
         "changes": changes,
+        "cut_tie": announcement_cut_tie(announcement, public=True),
     }
+
+
+def announcement_cut_tie(announcement, *, public=False):
+    """The tie at the round's Top N cut line (judging.queries.cut_tie) for a round announcement; None for a final
+    one (its order is the final result's). public=True leaves out the compared values unless totals are public."""
+    if announcement.kind == AnnouncementKind.FINAL:
+        return None
+    tie = cut_tie(round_ranking(announcement.round), announcement.round.top_n)
+    if tie and public and not announcement.show_totals:
+        tie = {**tie, "above": None, "below": None}
+        tie["above_row"] = {"rank": tie["above_row"]["rank"], "entry_code": tie["above_row"]["entry_code"]}
+        tie["below_row"] = {"rank": tie["below_row"]["rank"], "entry_code": tie["below_row"]["entry_code"]}
+    return tie
 
 
 def _tie_break_label(step):
@@ -220,7 +234,7 @@ def final_ranking(round_):
     for row in last_rows:
         entry_id = row["entry_id"]
         final = weighted[entry_id] / weights[entry_id] if weights.get(entry_id) and row["total"] is not None else None
-        result.append({**row, "round_total": row["total"], "total": final})
+        result.append({**row, "round_total": row["total"], "total": final, "tie": None})  # round ties: not the final's
     result.sort(
         key=lambda r: (
             r["total"] is None,

@@ -31,6 +31,7 @@ from judging.publication_cache import results_fragments, results_key
 from judging.publication_enums import AnnouncementKind, AnnouncementState
 from judging.publication_queries import (
     RESULT_COLUMNS,
+    announcement_cut_tie,
     announcement_ready,
     objection_window,
     objection_window_open,
@@ -167,6 +168,7 @@ def _manage_context(announcement, user):
         "advance_refusal": services.advance_refusal(announcement)
         if announcement.state in (AnnouncementState.DRAFT, AnnouncementState.AWAITING)
         else None,
+        "cut_tie": announcement_cut_tie(announcement),
         "visible": visible_announcements().filter(pk=announcement.pk).exists(),
         "window": objection_window(announcement),
         "corrections": list(announcement.corrections.all()),

@@ -155,27 +155,38 @@ STEP_CRITERIA, STEP_SPREAD, STEP_SUBMITTED_AT = (
 )
 
 
-def sort_key_factory(tie_break, criterion_keys_by_weight):
-    """The ranking order as a sort key: total desc, then the round's tie-break steps, then entry code."""
+def _key_steps(tie_break, criterion_keys_by_weight):
+    """The ranking order as labelled parts: [(step, criterion key or None, part of the sort key)], in order: the
+    total, each of the round's tie-break steps (one part per criterion for `criteria`), then the entry code."""
     steps = [str(step) for step in tie_break]
     keys = list(criterion_keys_by_weight)
     inf = float("inf")
 
-    def key(row):
+    def parts(row):
         total = row["total"]
-        parts = [0, -round(total, 9)] if total is not None else [1, 0.0]
+        labelled = [("total", None, (0, -round(total, 9)) if total is not None else (1, 0.0))]
         for step in steps:
             if step == STEP_CRITERIA:
                 crit = row["criteria"]
-                parts.extend([-round(crit[k], 9) if k in crit else inf for k in keys])
+                labelled.extend((step, k, (-round(crit[k], 9) if k in crit else inf,)) for k in keys)
             elif step == STEP_SPREAD:
                 spread = row["spread"]
-                parts.append(round(spread, 9) if spread is not None else inf)
+                labelled.append((step, None, (round(spread, 9) if spread is not None else inf,)))
             elif step == STEP_SUBMITTED_AT:
                 at = row["submitted_at"]
-                parts.extend((0, at.timestamp()) if at else (1, 0.0))
-        parts.append(row["entry_code"])
-        return tuple(parts)
+                labelled.append((step, None, (0, at.timestamp()) if at else (1, 0.0)))
+        labelled.append(("code", None, (row["entry_code"],)))
+        return labelled
+
+    return parts
+
+
+def sort_key_factory(tie_break, criterion_keys_by_weight):
+    """The ranking order as a sort key: total desc, then the round's tie-break steps, then entry code."""
+    parts = _key_steps(tie_break, criterion_keys_by_weight)
+
+    def key(row):
+        return tuple(value for _step, _criterion, part in parts(row) for value in part)
 
     return key
 
@@ -211,10 +222,54 @@ def assign_outcomes(rows, top_n, reserve_n):
     return rows
 
 
+TIE_DECIMALS = 2  # totals as the dashboard, the announcement and its PDF show them
+
+
+def mark_ties(rows, tie_break, criteria):
+    """For each row whose total equals the one above it (at TIE_DECIMALS, or exactly), row["tie"] says which step
+    of the same sort key separated them: {"step": total | criteria | spread | submitted_at | code, "criterion" and
+    "criterion_title" (step criteria), "above" and "below" (the two values compared, for total, criteria and
+    spread)}; None for every other row. Rows in rank order, as round_ranking returns them."""
+    titles = {c.key: c.title for c in criteria}
+    parts = _key_steps(tie_break, tie_break_criteria(criteria))
+    previous = None
+    for row in rows:
+        row["tie"] = None
+        both = previous is not None and row["total"] is not None and previous["total"] is not None
+        if both and round(previous["total"], TIE_DECIMALS) == round(row["total"], TIE_DECIMALS):
+            row["tie"] = _deciding_step(parts(previous), parts(row), previous, row, titles)
+        previous = row
+    return rows
+
+
+def _deciding_step(above_parts, below_parts, above, below, titles):
+    for (step, criterion, a), (_step, _criterion, b) in zip(above_parts, below_parts, strict=True):
+        if a == b:
+            continue
+        tie = {"step": step, "criterion": criterion, "criterion_title": titles.get(criterion, criterion)}
+        if step == "total":
+            tie.update(above=above["total"], below=below["total"])
+        elif step == STEP_CRITERIA:
+            tie.update(above=above["criteria"].get(criterion), below=below["criteria"].get(criterion))
+        elif step == STEP_SPREAD:
+            tie.update(above=above["spread"], below=below["spread"])
+        return tie
+    return {"step": "code", "criterion": None, "criterion_title": None}  # pragma: no cover - codes are unique
+
+
+def cut_tie(rows, top_n):
+    """The tie at the Top N cut line, or None: {"above": row at rank N, "below": row at rank N + 1, **its tie}."""
+    by_rank = {row["rank"]: row for row in rows if top_n <= row["rank"] <= top_n + 1}
+    below = by_rank.get(top_n + 1)
+    if below is None or not below.get("tie") or top_n not in by_rank:
+        return None
+    return {**below["tie"], "above_row": by_rank[top_n], "below_row": below}
+
+
 def round_ranking(round_, criteria=None):
     """Rows in rank order, each a dict: rank, entry_id, entry_code, title, agency, region, submitted_at, total,
-    judges, spread, outlier (bool), outlier_judge_ids, criteria {key: mean normalised score}, outcome, near_cut.
-    Values are unrounded floats."""
+    judges, spread, outlier (bool), outlier_judge_ids, criteria {key: mean normalised score}, outcome, near_cut,
+    tie (mark_ties: which tie-break step separated the row from the one above). Values are unrounded floats."""
     criteria = criteria if criteria is not None else round_criteria(round_)
     params = {
         "round": round_.pk,
@@ -254,7 +309,7 @@ def round_ranking(round_, criteria=None):
             }
         )
     rows = sort_rows(rows, round_.tie_break, tie_break_criteria(criteria))
-    return assign_outcomes(rows, round_.top_n, round_.reserve_n)
+    return mark_ties(assign_outcomes(rows, round_.top_n, round_.reserve_n), round_.tie_break, criteria)
 
 
 def final_results(rounds):

@@ -162,7 +162,14 @@ class RoundDashboard:
                 }
             )
         chart = charts.distribution_chart(figures["distribution"], judges)
-        context = {"round": self.round, "rows": rows, "keys": self.criteria, "judges": judges, "chart": chart}
+        context = {
+            "round": self.round,
+            "rows": rows,
+            "keys": self.criteria,
+            "judges": judges,
+            "chart": chart,
+            "cut_tie": queries.cut_tie(figures["ranking"], self.round.top_n),
+        }
         return {
             "ranking": render_to_string("judging/_ranking_table.html", context),
             "judges": render_to_string("judging/_dashboard_judges.html", context),

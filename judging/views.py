@@ -446,7 +446,8 @@ def round_download(request, competition, round_slug, kind, fmt):
         )
         name = file_name(round_, "scores", fmt)
     elif kind == "hasil" and fmt in RESULT_FORMATS:
-        response = HttpResponse(results_bytes(round_, fmt), content_type=CONTENT_TYPES[fmt])
+        # The XLSX is read by people (words in their language); CSV and JSON keep the contract's keys.
+        response = HttpResponse(results_bytes(round_, fmt, for_people=fmt == "xlsx"), content_type=CONTENT_TYPES[fmt])
         name = file_name(round_, "results", fmt)
     else:
         raise Http404
@@ -461,7 +462,14 @@ def snapshot_detail(request, competition, round_slug, pk):
     snapshot = get_object_or_404(round_.snapshots, pk=pk)
     keys = [c["key"] for c in snapshot.criteria]
     rows = [{**row, "criteria_list": [row["criteria"].get(k) for k in keys]} for row in snapshot.rows]
-    return render(request, "judging/snapshot.html", {"round": round_, "snapshot": snapshot, "rows": rows, "keys": keys})
+    context = {
+        "round": round_,
+        "snapshot": snapshot,
+        "rows": rows,
+        "keys": snapshot.criteria,
+        "cut_tie": queries.cut_tie(rows, round_.top_n),
+    }
+    return render(request, "judging/snapshot.html", context)
 
 
 @require_POST
@@ -499,12 +507,16 @@ def judge_queue(request, competition, round_slug):
     items = queries.judge_queue(round_, request.user)
     counted = [i for i in items if not i["recused"]]
     final = sum(1 for i in counted if i["status"] == "final")
+    # Open sheets first (in presentation order), finished and recused ones folded below them.
+    done = [i for i in items if i["recused"] or i["status"] == "final"]
     return render(
         request,
         "judging/queue.html",
         {
             "round": round_,
             "items": items,
+            "open_items": [i for i in items if not (i["recused"] or i["status"] == "final")],
+            "done_items": done,
             "final": final,
             "total": len(counted),
             "percent": round(100 * final / len(counted)) if counted else 0,

@@ -67,7 +67,9 @@ def test_panelist_scores_on_a_phone(phone_page, live_server):
     with page.expect_navigation():
         page.get_by_role("button", name="Kirim final").click()
     assert page.get_by_text("Nilai dikirim final.").is_visible()
-    assert "Final" in page.locator(".queue-item").nth(0).inner_text()
+    done = page.locator("#queue-done .queue-item")  # finished sheets are folded below the open ones
+    assert done.nth(0).get_attribute("data-entry") == "SUL-001" and "Final" in done.nth(0).text_content()
+    assert page.locator("#queue-open .queue-item").nth(0).get_attribute("data-entry") == "SUL-002"
     assert "1 dari 2 final" in page.locator("[data-queue-progress]").inner_text()
     sheet.refresh_from_db()
     assert sheet.state == "final"

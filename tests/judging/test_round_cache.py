@@ -70,7 +70,7 @@ def test_conflicts_names_and_round_settings_show_on_the_next_request(client, boa
     assert "Batas Top 2" in client.get(board["url"]).content.decode()
     Criterion.objects.filter(round=board["round"], key="b").update(weight=Decimal("9"))
     page = client.get(board["url"]).content.decode()
-    assert 'title="B">b</abbr>' in page
+    assert 'title="B (b)">B</span>' in page  # the criterion's title as the header (issue 11 item 10)
 
 
 def test_each_watched_table_notes_a_change_and_a_login_does_not(board):
