@@ -441,6 +441,7 @@ def ensure_published(comp):
     announcement = publication_services.prepare_announcement(
         round_=round_,
         actor=preparer,
+        acknowledge_few_judges=True,
         number="065/134/II/B",
         title=f"Pengumuman Top 50 {comp.name}",
         date=now.date(),

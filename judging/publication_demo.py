@@ -98,6 +98,7 @@ def _announce(ctx, round_, organiser, approver, *, kind, number, title, body, da
         body=body,
         show_ranks=kind == AnnouncementKind.FINAL,
         show_totals=False,
+        acknowledge_few_judges=True,  # the demo's desk round has entries with a recused judge, on purpose
         list_order="rank" if kind == AnnouncementKind.FINAL else "alphabetical",
         embargo_until=_at(day[0], day[1], 15),
         objection_days=5,
