@@ -1,7 +1,8 @@
 """The entries journey in the browser: an innovator signs up, verifies the email, drafts, uploads a photo and a
-PDF, is refused submission until the regional verifier confirms their membership of the agency, submits; the regional verifier returns it with a note; the innovator fixes and resubmits; the verifier
-forwards; the organiser marks it eligible; the innovator sees the decision. Once in Indonesian, once in English
-(English run: assertions on URLs, ids and data attributes only)."""
+PDF, is refused submission until the regional verifier confirms their membership of the agency, submits; the
+regional verifier returns it with a note; the innovator fixes and resubmits; the verifier forwards; the organiser
+marks it eligible; the innovator sees the decision. Once in Indonesian, once in English (English run: assertions
+on URLs, ids and data attributes only)."""
 
 import re
 
