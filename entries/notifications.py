@@ -31,7 +31,9 @@ def format_wita(value):
 def _recipients(entry, *, agency=True, verifiers=False):
     users = User.objects.none()
     if agency:
-        users = users | User.objects.filter(agency_id=entry.agency_id, role="innovator")
+        users = users | User.objects.filter(
+            agency_id=entry.agency_id, role="innovator", agency_confirmed_at__isnull=False
+        )
     if verifiers:
         users = users | User.objects.filter(region_id=entry.agency.region_id, role="verifier")
     return list(users.filter(is_active=True).exclude(email="").distinct())

@@ -5,6 +5,7 @@ func(user, entry) -> bool, e.g. a judge assigned to the entry. entries never imp
 """
 
 from entries.enums import EDITABLE_STATUSES, WITHDRAWABLE_STATUSES, EntryStatus
+from kipp.permissions import is_agency_innovator, is_innovator, is_pending_member
 
 _view_rules = []
 
@@ -23,19 +24,19 @@ def is_verifier_of_region(user, region_id):
 
 
 def is_member_of_agency(user, entry):
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role == "innovator"
-        and user.agency_id is not None
-        and user.agency_id == entry.agency_id
-    )
+    """A confirmed member of the entry's agency: speaks for it (submits, withdraws, edits any of its drafts)."""
+    return is_agency_innovator(user, entry.agency_id)
+
+
+def is_pending_author(user, entry):
+    """A member of the entry's agency whose membership is not confirmed yet, on an entry they started themself."""
+    return bool(is_pending_member(user) and user.agency_id == entry.agency_id and entry.created_by_id == user.pk)
 
 
 def can_view_entry(user, entry):
     if not user.is_authenticated or not user.is_active:
         return False
-    if is_organiser(user) or is_member_of_agency(user, entry):
+    if is_organiser(user) or is_member_of_agency(user, entry) or is_pending_author(user, entry):
         return True
     if entry.status != EntryStatus.DRAFT and is_verifier_of_region(user, entry.agency.region_id):
         return True
@@ -43,15 +44,17 @@ def can_view_entry(user, entry):
 
 
 def can_create_entry(user):
-    return bool(user.is_authenticated and user.is_active and user.role == "innovator" and user.agency_id)
+    """Any innovator, confirmed or pending: a draft of one's own speaks for nobody until it is submitted."""
+    return is_innovator(user)
 
 
 def can_edit_entry(user, entry):
-    return is_member_of_agency(user, entry) and entry.status in EDITABLE_STATUSES
+    return (is_member_of_agency(user, entry) or is_pending_author(user, entry)) and entry.status in EDITABLE_STATUSES
 
 
 def can_submit_entry(user, entry):
-    return can_edit_entry(user, entry)
+    """A submission speaks for the agency: confirmed members only."""
+    return is_member_of_agency(user, entry) and entry.status in EDITABLE_STATUSES
 
 
 def can_withdraw_entry(user, entry):

@@ -180,9 +180,12 @@ def agency_entries(user):
     """The innovator's entries (their agency's), each with its status history prefetched."""
     if not user.agency_id:
         return Entry.objects.none()
+    mine = Q(agency_id=user.agency_id)
+    if user.agency_confirmed_at is None:  # a pending member sees only the drafts they started
+        mine &= Q(created_by_id=user.pk)
     return (
         _list_base()
-        .filter(agency_id=user.agency_id)
+        .filter(mine)
         .prefetch_related(
             Prefetch(
                 "status_changes", queryset=StatusChange.objects.select_related("actor").order_by("created_at", "id")

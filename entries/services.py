@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entries import permissions
-from entries.enums import QUOTA_STATUSES, AttachmentKind, DecisionReason, EntryStatus
+from entries.enums import EDITABLE_STATUSES, QUOTA_STATUSES, AttachmentKind, DecisionReason, EntryStatus
 from entries.models import (
     INDICATOR_VALUE_FIELDS,
     Attachment,
@@ -33,6 +33,7 @@ from entries.queries import entry_deadline, submission_problems
 from entries.uploads import clean_upload
 from kipp.models import Competition
 from kipp.services import record_event
+from kipp.services_accounts import pending_membership_message
 from kipp.text import count_words
 
 PROFILE_FIELDS = (
@@ -233,7 +234,9 @@ def _save_answers(entry, answers):
 
 
 def edit_refusal(user, entry):
-    if not permissions.is_member_of_agency(user, entry):
+    if permissions.is_pending_author(user, entry) and entry.status in EDITABLE_STATUSES:
+        return pending_membership_message(user)
+    if not permissions.is_member_of_agency(user, entry) and not permissions.is_pending_author(user, entry):
         return _("Proposal ini milik instansi lain; Anda tidak dapat mengubahnya.")
     return _("Proposal berstatus “%(status)s” tidak dapat diubah sampai dikembalikan oleh verifikator.") % {
         "status": entry.get_status_display()
@@ -486,6 +489,8 @@ def withdraw_entry(*, entry, user, note="", request=None):
     with transaction.atomic():
         entry = _lock_entry(entry)
         if not permissions.can_withdraw_entry(user, entry):
+            if permissions.is_pending_member(user) and user.agency_id == entry.agency_id:
+                raise PermissionDenied(pending_membership_message(user))
             if not permissions.is_member_of_agency(user, entry):
                 raise PermissionDenied(_("Proposal ini milik instansi lain."))
             raise ValidationError(_("Proposal ini tidak dapat ditarik lagi."))

@@ -3,6 +3,7 @@ dashboard (outcomes and presentation slots) and the entry page ("entry_sections"
 for the `entry` of the entry page through the {% entry_publication %} tag). All go through visible_announcements."""
 
 from judging.publication_queries import current_public_announcements, entry_public_outcomes, entry_slots
+from kipp.permissions import has_confirmed_agency
 
 
 def home_sections(request):
@@ -14,7 +15,7 @@ def dashboard_sections(request):
     user = request.user
     if user.is_authenticated and user.role == "judge":
         return _judge_sections(user)
-    if not (user.is_authenticated and user.role == "innovator" and user.agency_id):
+    if not has_confirmed_agency(user):
         return []
     from entries.models import Entry
 

@@ -635,7 +635,10 @@ def notify_outcomes(*, announcement, now=None):
     rows = list(locked.rows.select_related("entry"))
     people = {}
     for user in User.objects.filter(
-        role="innovator", is_active=True, agency_id__in={r.entry.agency_id for r in rows}
+        role="innovator",
+        is_active=True,
+        agency_confirmed_at__isnull=False,
+        agency_id__in={r.entry.agency_id for r in rows},
     ).exclude(email=""):
         people.setdefault(user.agency_id, []).append(user)
     url = _public_url(locked)

@@ -20,6 +20,7 @@ from judging.enums import Outcome
 from judging.models import AnnouncementRow, PublicProfile, RecordEntry
 from judging.publication_enums import AnnouncementKind
 from judging.publication_queries import visible_announcements
+from kipp.permissions import is_agency_innovator
 from kipp.services import record_event
 
 
@@ -44,13 +45,7 @@ def profile_of(entry):
 
 
 def can_edit_profile(user, entry):
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role == "innovator"
-        and user.agency_id is not None
-        and user.agency_id == entry.agency_id
-    )
+    return is_agency_innovator(user, entry.agency_id)
 
 
 @transaction.atomic

@@ -11,7 +11,9 @@ def dashboard_sections(request):
     """The innovator's records (to keep current) and the replication requests waiting for their agency's answer,
     and those their agency sent. Three queries."""
     user = request.user
-    if not (user.is_authenticated and user.role == "innovator" and user.agency_id):
+    from kipp.permissions import has_confirmed_agency
+
+    if not has_confirmed_agency(user):
         return []
     from judging.models import ReplicationRequest
     from judging.records_queries import public_records

@@ -1,19 +1,19 @@
-"""Named predicates of innovation records, used by views, templates, services and tests alike."""
+"""Named predicates of innovation records, used by views, templates, services and tests alike.
+
+Acting for an agency (updating its records, answering or requesting replication) needs a confirmed membership
+(kipp.permissions.is_agency_innovator); a pending sign-up acts for nobody.
+"""
+
+from kipp.permissions import has_confirmed_agency, is_agency_innovator
 
 
 def _active_innovator(user):
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.role == "innovator"
-        and user.agency_id is not None
-    )
+    return has_confirmed_agency(user)
 
 
 def can_update_record(user, record):
     """The innovators of the owning agency keep its record current."""
-    return _active_innovator(user) and user.agency_id == record.agency_id
+    return is_agency_innovator(user, record.agency_id)
 
 
 def can_request_replication(user, record):
@@ -22,7 +22,7 @@ def can_request_replication(user, record):
 
 
 def can_answer_replication(user, replication):
-    return _active_innovator(user) and user.agency_id == replication.record.agency_id
+    return is_agency_innovator(user, replication.record.agency_id)
 
 
 def can_mark_implemented(user, replication):

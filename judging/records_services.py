@@ -37,7 +37,9 @@ from judging.records_permissions import (
 from judging.services import JudgingError
 from kipp.mail import absolute_url
 from kipp.models import User
+from kipp.permissions import is_pending_member
 from kipp.services import record_event
+from kipp.services_accounts import pending_membership_message
 
 SUMMARY_SECTION = "ringkasan"
 SUMMARY_MAX = 1500
@@ -266,6 +268,7 @@ def update_record(
     [(name, value, measured_on)], new photos (uploaded files, re-encoded by entries.uploads)."""
     now = now or timezone.now()
     if not can_update_record(actor, record):
+        _refuse_pending(actor)
         raise JudgingError(_("Hanya inovator dari instansi pemilik yang dapat memperbarui catatan ini."))
     record = InnovationRecord.objects.select_for_update().get(pk=record.pk)
     today = timezone.localdate(now)
@@ -358,7 +361,9 @@ def _record_url(record):
 
 def _owner_emails(record):
     return list(
-        User.objects.filter(agency_id=record.agency_id, role="innovator", is_active=True)
+        User.objects.filter(
+            agency_id=record.agency_id, role="innovator", is_active=True, agency_confirmed_at__isnull=False
+        )
         .order_by("email")
         .values_list("email", flat=True)
     )
@@ -367,9 +372,12 @@ def _owner_emails(record):
 def _requester_emails(replication):
     emails = {replication.contact_email}
     emails.update(
-        User.objects.filter(agency_id=replication.requester_agency_id, role="innovator", is_active=True).values_list(
-            "email", flat=True
-        )
+        User.objects.filter(
+            agency_id=replication.requester_agency_id,
+            role="innovator",
+            is_active=True,
+            agency_confirmed_at__isnull=False,
+        ).values_list("email", flat=True)
     )
     return sorted(e for e in emails if e)
 
@@ -386,6 +394,12 @@ def _notify(recipients, subject, template, replication):
 
 
 @transaction.atomic
+def _refuse_pending(actor):
+    """A sign-up whose membership nobody has confirmed yet is told who can confirm it."""
+    if is_pending_member(actor):
+        raise JudgingError(pending_membership_message(actor))
+
+
 def request_replication(
     *, record, actor, plan, contact_name="", contact_email="", contact_phone="", now=None, request=None, notify=True
 ):
@@ -396,6 +410,7 @@ def request_replication(
     if not public_records(now).filter(pk=record.pk).exists():
         raise JudgingError(_("Catatan inovasi ini belum tayang untuk publik."))
     if not can_request_replication(actor, record):
+        _refuse_pending(actor)
         raise JudgingError(_("Permintaan replikasi diajukan oleh inovator dari instansi lain yang sudah masuk."))
     plan = (plan or "").strip()
     if not plan:
@@ -451,6 +466,7 @@ def answer_replication(*, replication, actor, agree, note="", now=None, request=
     now = now or timezone.now()
     replication = ReplicationRequest.objects.select_for_update().select_related("record").get(pk=replication.pk)
     if not can_answer_replication(actor, replication):
+        _refuse_pending(actor)
         raise JudgingError(_("Hanya inovator dari instansi pemilik inovasi yang dapat menjawab permintaan ini."))
     to_state = ReplicationState.AGREED if agree else ReplicationState.DECLINED
     _step(replication, to_state)

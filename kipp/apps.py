@@ -15,5 +15,6 @@ class KippConfig(AppConfig):
         register_seeder("kipp", seed_core, 0)
 
         register(_("Dasbor"), "kipp:dashboard", ["innovator", "verifier", "organiser", "judge"], order=0)
+        register(_("Anggota baru"), "kipp:pending_members", ["innovator", "verifier", "organiser"], order=70)
         register(_("Kompetisi"), "kipp:competitions", ["organiser"], order=80)
         register(_("Undang pengguna"), "kipp:invite", ["organiser"], order=90)

@@ -98,6 +98,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("aktif"), default=True)
     is_staff = models.BooleanField(_("akses admin"), default=False)
     email_verified_at = models.DateTimeField(_("email diverifikasi"), null=True, blank=True)
+    # Membership of `agency`: a sign-up is pending (both empty) until a confirmed member of the agency, the region's
+    # verifier or an organiser confirms it (kipp.services_accounts). Accounts made by the portal's own code (demo,
+    # administrators) are confirmed when created.
+    agency_confirmed_at = models.DateTimeField(
+        _("keanggotaan instansi dikonfirmasi"), null=True, blank=True, default=timezone.now
+    )
+    agency_confirmed_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dikonfirmasi oleh"),
+    )
+    agency_declined_at = models.DateTimeField(_("keanggotaan instansi ditolak"), null=True, blank=True)
     date_joined = models.DateTimeField(_("terdaftar"), default=timezone.now)
 
     objects = UserManager()
@@ -119,6 +134,18 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=~Q(role=Role.VERIFIER) | Q(region__isnull=False), name="user_verifier_has_region"
             ),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(
+                condition=Q(agency_confirmed_by__isnull=True) | Q(agency_confirmed_at__isnull=False),
+                name="user_agency_confirmed_by_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(agency_confirmed_at__isnull=True) | Q(agency_declined_at__isnull=True),
+                name="user_agency_not_confirmed_and_declined",
+            ),
+            models.CheckConstraint(
+                condition=Q(agency_confirmed_by__isnull=True) | ~Q(agency_confirmed_by=models.F("id")),
+                name="user_agency_not_self_confirmed",
+            ),
         ]
 
     def __str__(self):
@@ -156,6 +183,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_judge(self):
         return self.role == Role.JUDGE
+
+    @property
+    def agency_pending(self):
+        """An innovator whose membership of their agency nobody has confirmed yet (or that was declined)."""
+        return self.role == Role.INNOVATOR and self.agency_id is not None and self.agency_confirmed_at is None
 
 
 class Competition(models.Model):

@@ -3,8 +3,60 @@
 from kipp.enums import Role
 
 
+def _active(user):
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
 def is_organiser(user):
-    return bool(user.is_authenticated and user.is_active and (user.role == Role.ORGANISER or user.is_superuser))
+    return bool(_active(user) and (user.role == Role.ORGANISER or user.is_superuser))
+
+
+def is_verifier_of_region(user, region_id):
+    return bool(_active(user) and user.role == Role.VERIFIER and region_id and user.region_id == region_id)
+
+
+def is_innovator(user):
+    """An active innovator with an agency, confirmed or not (may start drafts of their own)."""
+    return bool(_active(user) and user.role == Role.INNOVATOR and user.agency_id is not None)
+
+
+def has_confirmed_agency(user):
+    """An active innovator whose membership of their agency has been confirmed: they may speak for it."""
+    return bool(is_innovator(user) and user.agency_confirmed_at is not None)
+
+
+def is_agency_innovator(user, agency_id):
+    """A confirmed member of the agency `agency_id`: acts on its entries, innovation records and replication
+    requests. The base of every agency check in entries and judging."""
+    return bool(agency_id is not None and has_confirmed_agency(user) and user.agency_id == agency_id)
+
+
+def is_pending_member(user):
+    return bool(is_innovator(user) and user.agency_confirmed_at is None)
+
+
+def may_confirm_for_agency(user, agency):
+    """Who confirms a sign-up into `agency`: its confirmed members, the verifier of its region, an organiser."""
+    return bool(
+        is_organiser(user) or is_agency_innovator(user, agency.pk) or is_verifier_of_region(user, agency.region_id)
+    )
+
+
+def can_confirm_member(user, member):
+    """Confirm (or decline) `member`'s pending membership of their agency; nobody confirms themself."""
+    return bool(
+        member.role == Role.INNOVATOR
+        and member.agency_id is not None
+        and member.agency_confirmed_at is None
+        and member.agency_declined_at is None
+        and getattr(user, "pk", None) != member.pk
+        and may_confirm_for_agency(user, member.agency)
+    )
+
+
+def can_see_pending_members(user):
+    """The page of pending members: organisers, regional verifiers and confirmed innovators."""
+    return bool(is_organiser(user) or (_active(user) and user.role == Role.VERIFIER) or has_confirmed_agency(user))
 
 
 def is_portal_administrator(user):

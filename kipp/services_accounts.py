@@ -6,7 +6,7 @@ Every function records an audit event through kipp.services.record_event; emails
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
+from kipp import permissions
 from kipp.enums import Role
 from kipp.mail import absolute_url, send_templated_mail
 from kipp.services import record_event
@@ -53,6 +54,7 @@ def register_innovator(*, email, full_name, password, agency, position="", phone
                 role=Role.INNOVATOR,
                 language=language,
                 is_active=False,
+                agency_confirmed_at=None,  # pending until a member, the region's verifier or an organiser confirms
             )
             record_event(
                 actor=user,
@@ -207,3 +209,87 @@ def update_profile(*, user, full_name, position, phone, language, request=None):
             user.save(update_fields=list(changed))
             record_event(actor=user, action="account.profile_updated", obj=user, details=changed, request=request)
     return user
+
+
+# Membership of an agency ---------------------------------------------------------------------------------
+
+
+def pending_membership_message(user):
+    """What a pending member reads when they try to speak for their agency: who can confirm them."""
+    agency = user.agency
+    if user.agency_declined_at is not None:
+        return _(
+            "Keanggotaan Anda pada %(agency)s ditolak. Hubungi anggota instansi, verifikator daerah %(region)s "
+            "(Admin Lokal) atau penyelenggara bila ini keliru."
+        ) % {"agency": agency.name, "region": agency.region.full_name}
+    return _(
+        "Keanggotaan Anda pada %(agency)s belum dikonfirmasi. Pengajuan dan tindakan atas nama instansi menunggu "
+        "konfirmasi dari anggota instansi yang sudah terkonfirmasi, verifikator daerah %(region)s (Admin Lokal) "
+        "atau penyelenggara. Sementara itu Anda dapat menyusun draf sendiri."
+    ) % {"agency": agency.name, "region": agency.region.full_name}
+
+
+def pending_members(user):
+    """The pending sign-ups `user` may confirm: of their own agency (a confirmed member), of their region's agencies
+    (a verifier), all (an organiser). Verified email only: an unverified sign-up is nobody yet."""
+    rows = User.objects.filter(
+        role=Role.INNOVATOR,
+        agency__isnull=False,
+        agency_confirmed_at__isnull=True,
+        agency_declined_at__isnull=True,
+        is_active=True,
+        email_verified_at__isnull=False,
+    ).select_related("agency__region")
+    if permissions.is_organiser(user):
+        return rows.order_by("agency__region__code", "agency__name", "date_joined")
+    if user.is_authenticated and user.is_active and user.role == Role.VERIFIER and user.region_id:
+        return rows.filter(agency__region_id=user.region_id).order_by("agency__name", "date_joined")
+    if permissions.has_confirmed_agency(user):
+        return rows.filter(agency_id=user.agency_id).exclude(pk=user.pk).order_by("date_joined")
+    return rows.none()
+
+
+def _decide_membership(*, member, actor, confirm, request=None):
+    with transaction.atomic():
+        member = User.objects.select_for_update(of=("self",)).select_related("agency__region").get(pk=member.pk)
+        if not permissions.can_confirm_member(actor, member):
+            raise PermissionDenied(_("Anda tidak dapat mengonfirmasi keanggotaan ini."))
+        if confirm:
+            member.agency_confirmed_at = timezone.now()
+            member.agency_confirmed_by = actor
+        else:
+            member.agency_declined_at = timezone.now()
+        member.save(update_fields=["agency_confirmed_at", "agency_confirmed_by", "agency_declined_at"])
+        record_event(
+            actor=actor,
+            action="account.membership_confirmed" if confirm else "account.membership_declined",
+            obj=member,
+            details={"agency": member.agency_id, "agency_name": member.agency.name},
+            request=request,
+        )
+    _send_membership_mail(member, actor, confirm)
+    return member
+
+
+def _send_membership_mail(member, actor, confirmed):
+    send_templated_mail(
+        to=member.email,
+        template="kipp/email/membership_confirmed" if confirmed else "kipp/email/membership_declined",
+        context={
+            "user": member,
+            "agency": member.agency,
+            "by": actor,
+            "link": absolute_url(reverse("kipp:dashboard")),
+        },
+        language=member.language,
+    )
+
+
+def confirm_membership(*, member, actor, request=None):
+    """Confirm `member`'s sign-up into their agency: from now on they act for it. Tells them by email."""
+    return _decide_membership(member=member, actor=actor, confirm=True, request=request)
+
+
+def decline_membership(*, member, actor, request=None):
+    """Decline `member`'s sign-up into their agency: they keep their own drafts and act for nobody. Tells them."""
+    return _decide_membership(member=member, actor=actor, confirm=False, request=request)

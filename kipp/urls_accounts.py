@@ -13,6 +13,8 @@ urlpatterns = [
     path("profil/", views_accounts.profile, name="profile"),
     path("profil/kata-sandi/", views_accounts.PasswordChangeView.as_view(), name="password_change"),
     path("undang/", views_accounts.invite, name="invite"),
+    path("anggota-baru/", views_accounts.pending_members, name="pending_members"),
+    path("anggota-baru/<int:pk>/", views_accounts.decide_membership, name="decide_membership"),
     path("undangan/<uidb64>/<token>/", views_accounts.AcceptInvitationView.as_view(), name="accept_invitation"),
     path("lupa-sandi/", views_accounts.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -3,7 +3,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
+from kipp import services_accounts
 from kipp.hooks import collect_sections
+from kipp.permissions import can_see_pending_members, is_pending_member
 from kipp.queries import upcoming_or_open_competitions
 
 
@@ -23,7 +25,13 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "kipp/dashboard.html", {"sections": collect_sections("dashboard_sections", request)})
+    user = request.user
+    context = {"sections": collect_sections("dashboard_sections", request)}
+    if is_pending_member(user):
+        context["membership_notice"] = services_accounts.pending_membership_message(user)
+    elif can_see_pending_members(user):
+        context["pending_count"] = services_accounts.pending_members(user).count()
+    return render(request, "kipp/dashboard.html", context)
 
 
 @requires_csrf_token

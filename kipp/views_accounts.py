@@ -6,18 +6,18 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kipp import forms_accounts, services_accounts
 from kipp.enums import Role
 from kipp.mail import site_url
 from kipp.models import User
-from kipp.permissions import can_invite
+from kipp.permissions import can_confirm_member, can_invite, can_see_pending_members
 from kipp.services import record_event
 from kipp.tokens import VerificationLinkExpired, VerificationLinkInvalid, invitation_token_generator
 
@@ -240,3 +240,40 @@ def lockout(request, original_response=None, credentials=None):
         {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
         status=429,
     )
+
+
+@login_required
+@require_GET
+def pending_members(request):
+    """Sign-ups waiting for someone to confirm they belong to their agency: the agency's confirmed members, the
+    region's verifier and organisers see those they may confirm."""
+    if not can_see_pending_members(request.user):
+        raise PermissionDenied
+    members = list(services_accounts.pending_members(request.user))
+    return render(request, "kipp/accounts/pending_members.html", {"members": members})
+
+
+@login_required
+@require_POST
+def decide_membership(request, pk):
+    member = get_object_or_404(User.objects.select_related("agency__region"), pk=pk)
+    if not can_confirm_member(request.user, member):
+        raise PermissionDenied
+    decision = request.POST.get("decision")
+    if decision not in ("confirm", "decline"):
+        messages.error(request, _("Pilih Konfirmasi atau Tolak."))
+        members = list(services_accounts.pending_members(request.user))
+        return render(request, "kipp/accounts/pending_members.html", {"members": members}, status=400)
+    if decision == "decline":
+        services_accounts.decline_membership(member=member, actor=request.user, request=request)
+        messages.info(
+            request,
+            _("Keanggotaan %(name)s pada %(agency)s ditolak.") % {"name": member.full_name, "agency": member.agency},
+        )
+    else:
+        services_accounts.confirm_membership(member=member, actor=request.user, request=request)
+        messages.success(
+            request,
+            _("%(name)s kini anggota terkonfirmasi %(agency)s.") % {"name": member.full_name, "agency": member.agency},
+        )
+    return redirect("kipp:pending_members")

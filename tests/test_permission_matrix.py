@@ -3,7 +3,8 @@ as one group), requested as each kind of person, GET and POST, against the expec
 
 People: anonymous, owner (innovator of the entry's agency), other_innovator (another agency), verifier (the
 entry's region) and other_verifier (another region), judge (assigned to the entry), unassigned_judge (a judge of
-the round without this entry), conflicted_judge (assigned, with a declared conflict), organiser.
+the round without this entry), conflicted_judge (assigned, with a declared conflict), organiser, pending_member (signed
+up into the entry's agency, email verified, membership not confirmed by anyone yet: acts for nobody).
 
 Outcomes: ok (200), login (redirect to the login page), deny (403 or 404: refused or hidden), redirect (302
 elsewhere: done, or sent on with a message), invalid (400/409/422: taken in and refused with a message, e.g. an
@@ -37,356 +38,366 @@ ROLES = [
     "unassigned_judge",
     "conflicted_judge",
     "organiser",
+    "pending_member",
 ]
 
 
 # route name: (GET outcomes, POST outcomes), one column per person, in this order:
 #    anonymous owner other_innovator verifier other_verifier judge unassigned_judge conflicted_judge organiser
+#    pending_member
 EXPECTED = {
-    #    anonymou owner    other-in verifier other-ve judge    unassign conflict organise
+    #    anonymou owner    other-in verifier other-ve judge    unassign conflict organise pending
     "api:announcement_detail": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "api:announcement_results": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "api:announcements": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "api:index": (
         "ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "405      405      405      405      405      405      405      405      405",
     ),
     "api:openapi": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "api:record_detail": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "api:records": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "entries:attachment": (
-        "login    ok       deny     ok       deny     ok       deny     deny     ok",
-        "login    405      405      405      405      405      405      405      405",
+        "login    ok       deny     ok       deny     ok       deny     deny     ok       deny",
+        "login    405      405      405      405      405      405      405      405      405",
     ),
     "entries:attachment_add": (
-        "login    405      405      405      405      405      405      405      405",
-        "login    redirect deny     deny     deny     deny     deny     deny     redirect",
+        "login    405      405      405      405      405      405      405      405      405",
+        "login    redirect deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "entries:attachment_remove": (
-        "login    405      405      405      405      405      405      405      405",
-        "login    redirect deny     redirect deny     redirect deny     deny     redirect",
+        "login    405      405      405      405      405      405      405      405      405",
+        "login    redirect deny     redirect deny     redirect deny     deny     redirect deny",
     ),
     "entries:attachment_thumb": (
-        "login    ok       deny     ok       deny     ok       deny     deny     ok",
-        "login    405      405      405      405      405      405      405      405",
+        "login    ok       deny     ok       deny     ok       deny     deny     ok       deny",
+        "login    405      405      405      405      405      405      405      405      405",
     ),
     "entries:create": (
-        "login    ok       ok       deny     deny     deny     deny     deny     deny",
-        "login    ok       ok       deny     deny     deny     deny     deny     deny",
+        "login    ok       ok       deny     deny     deny     deny     deny     deny     ok",
+        "login    ok       ok       deny     deny     deny     deny     deny     deny     ok",
     ),
     "entries:decide": (
-        "login    405      405      405      405      405      405      405      405",
-        "login    deny     deny     deny     deny     deny     deny     deny     redirect",
+        "login    405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "entries:detail": (
-        "login    ok       deny     ok       deny     ok       deny     deny     ok",
-        "login    ok       deny     ok       deny     ok       deny     deny     ok",
+        "login    ok       deny     ok       deny     ok       deny     deny     ok       deny",
+        "login    ok       deny     ok       deny     ok       deny     deny     ok       deny",
     ),
     "entries:edit": (
-        "login    ok       deny     deny     deny     deny     deny     deny     redirect",
-        "login    ok       deny     deny     deny     deny     deny     deny     redirect",
+        "login    ok       deny     deny     deny     deny     deny     deny     redirect deny",
+        "login    ok       deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "entries:extend_deadline": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "entries:my": (
-        "login    ok       ok       deny     deny     deny     deny     deny     deny",
-        "login    ok       ok       deny     deny     deny     deny     deny     deny",
+        "login    ok       ok       deny     deny     deny     deny     deny     deny     ok",
+        "login    ok       ok       deny     deny     deny     deny     deny     deny     ok",
     ),
     "entries:organiser_list": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "entries:print": (
-        "login    ok       deny     ok       deny     ok       deny     deny     ok",
-        "login    ok       deny     ok       deny     ok       deny     deny     ok",
+        "login    ok       deny     ok       deny     ok       deny     deny     ok       deny",
+        "login    ok       deny     ok       deny     ok       deny     deny     ok       deny",
     ),
     "entries:selection": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "entries:submit": (
-        "login    ok       deny     deny     deny     deny     deny     deny     redirect",
-        "login    invalid  deny     deny     deny     deny     deny     deny     redirect",
+        "login    ok       deny     deny     deny     deny     deny     deny     redirect deny",
+        "login    invalid  deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "entries:verify": (
-        "login    405      405      405      405      405      405      405      405",
-        "login    redirect deny     redirect deny     redirect deny     deny     redirect",
+        "login    405      405      405      405      405      405      405      405      405",
+        "login    redirect deny     redirect deny     redirect deny     deny     redirect deny",
     ),
     "entries:verify_queue": (
-        "login    deny     deny     ok       ok       deny     deny     deny     deny",
-        "login    deny     deny     ok       ok       deny     deny     deny     deny",
+        "login    deny     deny     ok       ok       deny     deny     deny     deny     deny",
+        "login    deny     deny     ok       ok       deny     deny     deny     deny     deny",
     ),
     "entries:withdraw": (
-        "login    405      405      405      405      405      405      405      405",
-        "login    redirect deny     deny     deny     deny     deny     deny     redirect",
+        "login    405      405      405      405      405      405      405      405      405",
+        "login    redirect deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "judging:announcement_action": (
-        "405      405      405      405      405      405      405      405      405",
-        "login    deny     deny     deny     deny     deny     deny     deny     redirect",
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "judging:announcement_index": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:announcement_manage": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:announcement_prepare": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:announcement_prepare_final": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:declare_conflict": (
-        "login    deny     deny     deny     deny     ok       deny     ok       deny",
-        "login    deny     deny     deny     deny     ok       deny     ok       deny",
+        "login    deny     deny     deny     deny     ok       deny     ok       deny     deny",
+        "login    deny     deny     deny     deny     ok       deny     ok       deny     deny",
     ),
     "judging:field_entry": (
-        "login    deny     deny     deny     deny     ok       deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     deny",
+        "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
     ),
     "judging:field_index": (
-        "login    deny     deny     deny     deny     ok       ok       ok       ok",
-        "login    deny     deny     deny     deny     ok       ok       ok       ok",
+        "login    deny     deny     deny     deny     ok       ok       ok       ok       deny",
+        "login    deny     deny     deny     deny     ok       ok       ok       ok       deny",
     ),
     "judging:field_photo": (
-        "login    deny     deny     deny     deny     deny     deny     deny     deny",
-        "login    deny     deny     deny     deny     deny     deny     deny     deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
     ),
     "judging:my_rounds": (
-        "login    deny     deny     deny     deny     ok       ok       ok       deny",
-        "login    deny     deny     deny     deny     ok       ok       ok       deny",
+        "login    deny     deny     deny     deny     ok       ok       ok       deny     deny",
+        "login    deny     deny     deny     deny     ok       ok       ok       deny     deny",
     ),
     "judging:objection_answer": (
-        "405      405      405      405      405      405      405      405      405",
-        "login    deny     deny     deny     deny     deny     deny     deny     redirect",
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "judging:public_announcement": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "judging:public_download": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "judging:public_list": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "judging:public_objection": (
-        "405      405      405      405      405      405      405      405      405",
-        "redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+        "405      405      405      405      405      405      405      405      405      405",
+        "redirect redirect redirect redirect redirect redirect redirect redirect redirect redirect",
     ),
     "judging:public_pdf": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "judging:queue": (
-        "login    deny     deny     deny     deny     ok       ok       ok       deny",
-        "login    deny     deny     deny     deny     ok       ok       ok       deny",
+        "login    deny     deny     deny     deny     ok       ok       ok       deny     deny",
+        "login    deny     deny     deny     deny     ok       ok       ok       deny     deny",
     ),
     "judging:record": (
-        "deny     deny     deny     deny     deny     deny     deny     deny     deny",
-        "deny     deny     deny     deny     deny     deny     deny     deny     deny",
+        "deny     deny     deny     deny     deny     deny     deny     deny     deny     deny",
+        "deny     deny     deny     deny     deny     deny     deny     deny     deny     deny",
     ),
     "judging:record_photo": (
-        "deny     deny     deny     deny     deny     deny     deny     deny     deny",
-        "deny     deny     deny     deny     deny     deny     deny     deny     deny",
+        "deny     deny     deny     deny     deny     deny     deny     deny     deny     deny",
+        "deny     deny     deny     deny     deny     deny     deny     deny     deny     deny",
     ),
     "judging:record_settings": (
-        "405      405      405      405      405      405      405      405      405",
-        "login    deny     deny     deny     deny     deny     deny     deny     deny",
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    redirect deny     deny     deny     deny     deny     deny     deny     deny",
     ),
     "judging:records": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "judging:round_action": (
-        "405      405      405      405      405      405      405      405      405",
-        "login    deny     deny     deny     deny     deny     deny     deny     redirect",
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "judging:round_certainty": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:round_create": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:round_dashboard": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:round_download": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:round_index": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:round_setup": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:schedule": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:schedule_print": (
-        "login    deny     deny     deny     deny     ok       deny     deny     ok",
-        "login    deny     deny     deny     deny     ok       deny     deny     ok",
+        "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
     ),
     "judging:sheet": (
-        "login    deny     deny     deny     deny     ok       deny     deny     ok",
-        "login    deny     deny     deny     deny     invalid  deny     deny     deny",
+        "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     invalid  deny     deny     deny     deny",
     ),
     "judging:sheet_unlock": (
-        "405      405      405      405      405      405      405      405      405",
-        "login    deny     deny     deny     deny     deny     deny     deny     redirect",
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "judging:slot_action": (
-        "405      405      405      405      405      405      405      405      405",
-        "login    deny     deny     deny     deny     deny     deny     deny     redirect",
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "judging:snapshot": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "kipp:accept_invitation": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "kipp:competition_create": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "kipp:competitions": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+    ),
+    "kipp:decide_membership": (
+        "login    405      405      405      405      405      405      405      405      405",
+        "login    invalid  deny     invalid  deny     deny     deny     deny     invalid  deny",
+    ),
+    "kipp:pending_members": (
+        "login    ok       ok       ok       ok       deny     deny     deny     ok       deny",
+        "login    405      405      405      405      405      405      405      405      405",
     ),
     "kipp:dashboard": (
-        "login    ok       ok       ok       ok       ok       ok       ok       ok",
-        "login    ok       ok       ok       ok       ok       ok       ok       ok",
+        "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "kipp:home": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "kipp:invite": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "kipp:login": (
-        "ok       redirect redirect redirect redirect redirect redirect redirect redirect",
-        "ok       redirect redirect redirect redirect redirect redirect redirect redirect",
+        "ok       redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+        "ok       redirect redirect redirect redirect redirect redirect redirect redirect redirect",
     ),
     "kipp:logout": (
-        "405      405      405      405      405      405      405      405      405",
-        "redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+        "405      405      405      405      405      405      405      405      405      405",
+        "redirect redirect redirect redirect redirect redirect redirect redirect redirect redirect",
     ),
     "kipp:password_change": (
-        "login    ok       ok       ok       ok       ok       ok       ok       ok",
-        "login    ok       ok       ok       ok       ok       ok       ok       ok",
+        "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "kipp:password_reset": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "kipp:password_reset_complete": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "kipp:password_reset_confirm": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "kipp:password_reset_done": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "kipp:profile": (
-        "login    ok       ok       ok       ok       ok       ok       ok       ok",
-        "login    ok       ok       ok       ok       ok       ok       ok       ok",
+        "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "kipp:resend_verification": (
-        "405      405      405      405      405      405      405      405      405",
-        "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
+        "405      405      405      405      405      405      405      405      405      405",
+        "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
     ),
     "kipp:signup": (
-        "ok       redirect redirect redirect redirect redirect redirect redirect redirect",
-        "ok       redirect redirect redirect redirect redirect redirect redirect redirect",
+        "ok       redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+        "ok       redirect redirect redirect redirect redirect redirect redirect redirect redirect",
     ),
     "kipp:signup_done": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
     "kipp:verify_email": (
-        "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
-        "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
+        "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
+        "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
     ),
     "records:catalogue": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "records:detail": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "records:manage": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok",
-        "login    deny     deny     deny     deny     deny     deny     deny     redirect",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "records:photo": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "records:replication_answer": (
-        "login    405      405      405      405      405      405      405      405",
-        "login    redirect deny     deny     deny     deny     deny     deny     deny",
+        "login    405      405      405      405      405      405      405      405      405",
+        "login    redirect deny     deny     deny     deny     deny     deny     deny     deny",
     ),
     "records:replication_implemented": (
-        "login    405      405      405      405      405      405      405      405",
-        "login    redirect redirect deny     deny     deny     deny     deny     deny",
+        "login    405      405      405      405      405      405      405      405      405",
+        "login    redirect redirect deny     deny     deny     deny     deny     deny     deny",
     ),
     "records:replication_request": (
-        "login    405      405      405      405      405      405      405      405",
-        "login    deny     redirect deny     deny     deny     deny     deny     deny",
+        "login    405      405      405      405      405      405      405      405      405",
+        "login    deny     redirect deny     deny     deny     deny     deny     deny     deny",
     ),
     "records:statistics": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "records:update": (
-        "login    ok       deny     deny     deny     deny     deny     deny     deny",
-        "login    ok       deny     deny     deny     deny     deny     deny     deny",
+        "login    ok       deny     deny     deny     deny     deny     deny     deny     deny",
+        "login    ok       deny     deny     deny     deny     deny     deny     deny     deny",
     ),
     "set_language": (
-        "405      405      405      405      405      405      405      405      405",
-        "redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+        "405      405      405      405      405      405      405      405      405      405",
+        "redirect redirect redirect redirect redirect redirect redirect redirect redirect redirect",
     ),
 }
 
@@ -446,10 +457,11 @@ def args_for(name, w, role):
         "judging:field_index": {"round_slug": w.extra.get("field_round", "tidak-ada")},
         "judging:field_entry": {"round_slug": w.extra.get("field_round", "tidak-ada"), "pk": w.entry.pk},
         "judging:record": {"pk": w.extra.get("record", 999999)},
-        "judging:record_settings": {"pk": w.extra.get("record", 999999)},
+        "judging:record_settings": {"pk": w.entry.pk},  # an entry's public display (not a record's pk)
         "judging:record_photo": {"pk": w.extra.get("record", 999999), "attachment_pk": w.attachment.pk},
         "records:detail": {"key": w.extra.get("record_key", "tidak-ada")},
         "records:update": {"key": w.extra.get("record_key", "tidak-ada")},
+        "kipp:decide_membership": {"pk": w.pending_member.pk},
         "records:replication_request": {"key": w.extra.get("record_key", "tidak-ada")},
         "records:photo": {
             "key": w.extra.get("record_key", "tidak-ada"),

@@ -54,6 +54,7 @@ class World:
     other_assignment: object
     attachment: object
     announcement: object = None
+    pending_member: object = None  # signed up into the entry's agency, email verified, membership not confirmed
     extra: dict = field(default_factory=dict)
 
     def people(self):
@@ -67,6 +68,7 @@ class World:
             "unassigned_judge": self.unassigned_judge,
             "conflicted_judge": self.conflicted_judge,
             "organiser": self.organiser,
+            "pending_member": self.pending_member,
         }
 
 
@@ -196,6 +198,9 @@ def build_world(*, text=None):
         attachment=attachment,
     )
     world.announcement = _published_announcement(world, judging_services, text)
+    world.pending_member = InnovatorFactory(
+        agency=agency, full_name="Pendaftar Baru", email="baru@example.org", agency_confirmed_at=None
+    )
     return world
 
 

@@ -1,5 +1,7 @@
 from django import template
 
+from kipp.permissions import is_agency_innovator
+
 register = template.Library()
 
 
@@ -13,13 +15,7 @@ def entry_publication(context, entry):
     request = context.get("request")
     user = getattr(request, "user", None)
     outcomes = entry_public_outcomes([entry.pk]).get(entry.pk, [])
-    member = bool(
-        user is not None
-        and user.is_authenticated
-        and user.role == "innovator"
-        and user.agency_id is not None
-        and user.agency_id == entry.agency_id
-    )
+    member = is_agency_innovator(user, entry.agency_id)
     feedback = []
     if member:
         for row in outcomes:

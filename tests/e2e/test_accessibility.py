@@ -32,7 +32,12 @@ def main_pages(w):
             reverse("entries:edit", args=[w.draft.pk]),
             reverse("kipp:profile"),
         ],
-        w.verifier: [reverse("entries:verify_queue"), reverse("entries:detail", args=[w.entry.pk])],
+        w.verifier: [
+            reverse("entries:verify_queue"),
+            reverse("entries:detail", args=[w.entry.pk]),
+            reverse("kipp:pending_members"),
+        ],
+        w.pending_member: [reverse("kipp:dashboard")],
         w.organiser: [
             reverse("kipp:dashboard"),
             reverse("entries:organiser_list"),

@@ -1,7 +1,8 @@
 """The entries journey in the browser: an innovator signs up, verifies the email, drafts, uploads a photo and a
-PDF, submits; the regional verifier returns it with a note; the innovator fixes and resubmits; the verifier
-forwards; the organiser marks it eligible; the innovator sees the decision. Once in Indonesian, once in English
-(English run: assertions on URLs, ids and data attributes only)."""
+PDF, is refused submission until the regional verifier confirms their membership of the agency, submits; the
+regional verifier returns it with a note; the innovator fixes and resubmits; the verifier forwards; the organiser
+marks it eligible; the innovator sees the decision. Once in Indonesian, once in English (English run: assertions
+on URLs, ids and data attributes only)."""
 
 import re
 
@@ -109,6 +110,21 @@ def test_entry_journey(page, live_server, media_root, language):
             page.locator("#upload-attachment").click()
     assert page.locator("[data-attachment-kind=photo]").count() == 1
     assert page.locator("[data-attachment-kind=decree]").count() == 1
+
+    # Submitting speaks for the agency: refused until the membership is confirmed (issue 11 B).
+    page.goto(f"{live_server.url}/proposal/{entry.pk}/ajukan/")
+    assert page.locator("#confirm-submit").count() == 0
+    assert page.url.endswith(f"/proposal/{entry.pk}/")
+    if language == "id":
+        assert "belum dikonfirmasi" in page.locator("body").inner_text()
+    assert Entry.objects.get(pk=entry.pk).status == "draft"
+
+    # The region's verifier confirms the newcomer on the pending members page.
+    sign_in(page, live_server, language, verifier.email)
+    page.goto(live_server.url + "/akun/anggota-baru/")
+    with page.expect_navigation():
+        page.locator("#pending-members tr", has_text=email).locator("button[value=confirm]").click()
+    sign_in(page, live_server, language, email)
 
     # Submit.
     page.goto(f"{live_server.url}/proposal/{entry.pk}/ajukan/")
