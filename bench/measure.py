@@ -35,7 +35,7 @@ from bench.pages import PAGES
 from bench.progress import Progress, say
 from bench.seed import ROUND_SLUG, reset_burst
 from judging.models import Criterion, Round, Score, ScoreSheet
-from judging.queries import round_ranking
+from judging.scoring.queries import round_ranking
 from kipp.models import User
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -154,7 +154,7 @@ def _context(comp):
 def _announcement_for(round_):
     """The published announcement of the round, when the publishing part exists and one is published."""
     try:
-        from judging import publication_models
+        from judging.publication import models as publication_models
     except ImportError:
         return None
     model = getattr(publication_models, "Announcement", None)
@@ -668,7 +668,7 @@ def reset_query_log():
 def measure_catalogue_search(n=50_000):
     """Issue 7: a full-text catalogue search ("putus sekolah") over n innovation records, first page and count."""
     from bench.progress import say
-    from judging.records_queries import bench_catalogue_search
+    from bench.records import bench_catalogue_search
 
     say(f"Catalogue: making sure {n:,} records exist (first run seeds them) ...")
     median_s, matches = bench_catalogue_search(n)

@@ -15,7 +15,7 @@ ANALYSIS = """\
 Earlier runs of the day missed 9 of 17 targets, on a machine shared with other test suites (load 3 to 16). What
 changed since, and what each figure depends on:
 
-- Ranking (judging.queries.round_ranking): one SQL statement per round. It now reads only the round's rows: its
+- Ranking (judging.scoring.queries.round_ranking): one SQL statement per round. It now reads only the round's rows: its
   scores through the criterion index (`criterion_id = ANY(...)`), its sheets through the assignment index and its
   entries through the round-entry ids (`= ANY(ARRAY(SELECT ...))`), where it used to scan every round's scores,
   sheets and entries in the database (its cost grew with the database, not the round: 95 ms for the 141 entries of
@@ -25,13 +25,13 @@ changed since, and what each figure depends on:
   only sorts and formats rows.
 - Organiser's round dashboard: its figures (ranking, progress, judges' distribution, entries short of judges) and
   its rendered ranking, progress and chart fragments are cached per committed state of the scoring data
-  (judging/round_cache.py, docs/judging.md): triggers add a row to judging_scoringchange for every statement on
-  the tables the figures are read from, and the key is (count, newest id) of those rows, read before computing.
+  (judging/scoring/dashboard_cache.py, docs/judging.md): triggers add a row to judging_scoringchange for every statement
+  on the tables the figures are read from, and the key is (count, newest id) of those rows, read before computing.
   The next request after any change recomputes; the table shows both the cached figure (the target) and the first
   request after a change. The dashboard shows a window (the rows down to just past the cut; pages of 250; all on
   request), and the comparison with the bare view uses the 250-row page.
 - Public results page: published announcements change only by a new version; the rendered lists are cached per
-  announcement id, version, state, options and language (judging/publication_cache.py), after the visibility
+  announcement id, version, state, options and language (judging/publication/cache.py), after the visibility
   check, which runs on every request.
 - Burst of 64 judges: one submit is 10 SQL statements in one transaction (the assignment locked FOR UPDATE and its
   round FOR SHARE in one statement, then the sheet, any conflict and the criteria in one, then the writes and the
@@ -63,7 +63,7 @@ HOW_TO_READ = """\
   S = 141 entries, 9 judges; M = 5,000 entries, 60 judges; L = 50,000 entries, 500 judges; every entry
   scored by 3 judges on 7 criteria (about 2% of sheets left as drafts, 0.5% of assignments recused);
   D = a competition of 2,000 entries whose round ranks 250 of them (the dashboard comparison).
-- Ranking: the median time of `judging.queries.round_ranking(round)` (the product's ranking: method, tie-break,
+- Ranking: the median time of `judging.scoring.queries.round_ranking(round)` (the product's ranking: method, tie-break,
   spread, outliers, criterion means), against the floor: one bare SQL GROUP BY over the same score rows (sheet
   totals, then the mean per entry), timed in the same run. The ratio is ranking / floor.
 - Pages: requests through Django's test client in the benchmark process (no network), median and 95th

@@ -424,9 +424,9 @@ def ensure_published(comp):
     one organiser, approved by another, embargo passed), so that the public results page has something to show.
     Returns the announcement, or None when the publishing part is not there."""
     try:
-        from judging import publication_services
-        from judging.publication_models import Announcement
-        from judging.services import close_round
+        from judging.publication import services as publication_services
+        from judging.publication.models import Announcement
+        from judging.scoring.services import close_round
     except ImportError:
         return None
     round_ = Round.objects.get(competition=comp, slug=ROUND_SLUG)

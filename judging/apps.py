@@ -10,9 +10,9 @@ class JudgingConfig(AppConfig):
         from entries.permissions import register_view_rule
         from judging.demo import seed_judging
         from judging.hooks import dashboard_sections
-        from judging.permissions import judge_may_view_entry
-        from judging.publication_hooks import register as publication_ready
-        from judging.records_hooks import register as records_ready
+        from judging.publication.hooks import register as publication_ready
+        from judging.records.hooks import register as records_ready
+        from judging.scoring.permissions import judge_may_view_entry
         from kipp import hooks, navigation
 
         navigation.register(_("Penilaian saya"), "judging:my_rounds", ["judge"], order=30)

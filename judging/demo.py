@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from entries.enums import EntryStatus
 from entries.models import Entry
-from judging import services
-from judging.enums import AssignmentSource, ConflictSource, RoundState, SheetState
 from judging.models import Assignment, Conflict, Criterion, Round, Score, ScoreSheet
+from judging.scoring import services
+from judging.scoring.enums import AssignmentSource, ConflictSource, RoundState, SheetState
 from kipp.models import Competition, User
 
 WITA = ZoneInfo("Asia/Makassar")

@@ -1,324 +1,67 @@
-from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
-from django.db import models
-from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
+"""The judging app's models, defined in its feature packages and registered here by name, so that Django
+finds them under the app label `judging` (tables and migrations unchanged). Import models from here.
+"""
 
-from entries.models import Entry
-from judging.enums import (
-    DEFAULT_TIE_BREAK,
-    AggregationMethod,
-    AssignmentSource,
-    ConflictSource,
-    RoundEntrySource,
-    RoundKind,
-    RoundState,
-    SheetState,
-    SnapshotReason,
-    TieBreak,
+from judging.publication.models import (
+    Announcement,
+    AnnouncementRow,
+    FieldCheck,
+    Objection,
+    PublicProfile,
+    ScheduleSlot,
+    SelectionChange,
+    field_photo_upload_to,
 )
-from kipp.models import Competition
+from judging.records.models import (
+    IndicatorValue,
+    InnovationRecord,
+    RecordEntry,
+    RecordPhoto,
+    RecordUpdate,
+    ReplicationRequest,
+    record_photo_upload_to,
+)
+from judging.scoring.models import (
+    Assignment,
+    Conflict,
+    Criterion,
+    RankingSnapshot,
+    Round,
+    RoundEntry,
+    RoundJudge,
+    Score,
+    ScoreBand,
+    ScoreSheet,
+    ScoringChange,
+    default_tie_break,
+)
 
-
-def default_tie_break():
-    return list(DEFAULT_TIE_BREAK)
-
-
-class Round(models.Model):
-    """One evaluation round of a competition (desk, presentation and interview, field verification)."""
-
-    competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="rounds")
-    slug = models.SlugField(_("slug"), max_length=60)
-    name = models.CharField(_("nama babak"), max_length=200)
-    order = models.PositiveSmallIntegerField(_("urutan"))
-    kind = models.CharField(_("jenis"), max_length=16, choices=RoundKind.choices)
-    state = models.CharField(_("status"), max_length=12, choices=RoundState.choices, default=RoundState.SETUP)
-    top_n = models.PositiveIntegerField(_("jumlah terpilih (Top N)"), default=50)
-    reserve_n = models.PositiveIntegerField(_("jumlah cadangan"), default=0)
-    judges_per_entry = models.PositiveSmallIntegerField(_("juri per proposal (k)"), default=3)
-    aggregation = models.CharField(
-        _("metode agregasi"), max_length=12, choices=AggregationMethod.choices, default=AggregationMethod.MEAN
-    )
-    tie_break = ArrayField(
-        models.CharField(max_length=16, choices=TieBreak.choices),
-        verbose_name=_("urutan penentu peringkat seri"),
-        default=default_tie_break,
-        blank=True,
-    )
-    weight = models.DecimalField(_("bobot di hasil akhir"), max_digits=7, decimal_places=3, default=1)
-    opens_at = models.DateTimeField(_("dibuka"), null=True, blank=True)
-    closes_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
-    reopened_at = models.DateTimeField(
-        _("dibuka kembali"), null=True, blank=True, help_text=_("Diisi saat dibuka kembali; rubrik boleh diubah.")
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["competition", "order"]
-        verbose_name = _("babak penilaian")
-        verbose_name_plural = _("babak penilaian")
-        constraints = [
-            models.UniqueConstraint(fields=["competition", "slug"], name="round_slug_unique_in_competition"),
-            models.UniqueConstraint(fields=["competition", "order"], name="round_order_unique_in_competition"),
-            models.CheckConstraint(condition=Q(kind__in=RoundKind.values), name="round_kind_valid"),
-            models.CheckConstraint(condition=Q(state__in=RoundState.values), name="round_state_valid"),
-            models.CheckConstraint(condition=Q(aggregation__in=AggregationMethod.values), name="round_method_valid"),
-            models.CheckConstraint(condition=Q(tie_break__contained_by=TieBreak.values), name="round_tie_break_valid"),
-            models.CheckConstraint(condition=Q(top_n__gte=1), name="round_top_n_positive"),
-            models.CheckConstraint(condition=Q(judges_per_entry__gte=1), name="round_k_positive"),
-            models.CheckConstraint(condition=Q(weight__gte=0), name="round_weight_not_negative"),
-            models.CheckConstraint(
-                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=F("opens_at")),
-                name="round_window_order",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.competition.slug} / {self.name}"
-
-    @property
-    def tie_break_labels(self):
-        """The tie-break steps in words (TieBreak labels), in order."""
-        return [TieBreak(step).label if step in TieBreak.values else step for step in self.tie_break]
-
-    @property
-    def is_open(self):
-        return self.state == RoundState.OPEN
-
-
-class RoundEntry(models.Model):
-    """An entry taking part in a round, and why."""
-
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="round_entries")
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="round_entries")
-    source = models.CharField(_("asal"), max_length=16, choices=RoundEntrySource.choices)
-    reason = models.TextField(_("alasan"), blank=True)
-    position = models.PositiveIntegerField(_("urutan presentasi"), null=True, blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["round", "position", "entry__code"]
-        verbose_name = _("peserta babak")
-        verbose_name_plural = _("peserta babak")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "entry"], name="round_entry_unique"),
-            models.CheckConstraint(condition=Q(source__in=RoundEntrySource.values), name="round_entry_source_valid"),
-            models.CheckConstraint(
-                condition=~Q(source=RoundEntrySource.ORGANISER) | ~Q(reason=""), name="round_entry_organiser_reason"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.round} · {self.entry.code}"
-
-
-class Criterion(models.Model):
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria")
-    key = models.SlugField(_("kunci"), max_length=60)
-    title = models.CharField(_("judul"), max_length=200)
-    guidance = models.TextField(_("panduan"), blank=True)
-    weight = models.DecimalField(_("bobot"), max_digits=7, decimal_places=3)
-    scale_min = models.SmallIntegerField(_("nilai minimum"), default=1)
-    scale_max = models.SmallIntegerField(_("nilai maksimum"), default=10)
-    required = models.BooleanField(_("wajib"), default=True)
-    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
-
-    class Meta:
-        ordering = ["round", "order", "id"]
-        verbose_name = _("kriteria")
-        verbose_name_plural = _("kriteria")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "key"], name="criterion_key_unique_in_round"),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
-            models.CheckConstraint(condition=Q(scale_min__lt=F("scale_max")), name="criterion_scale_order"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-
-class ScoreBand(models.Model):
-    """A descriptor for a range of values of a criterion (e.g. 9-10: 'Sangat baik: ...')."""
-
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="bands")
-    min_value = models.SmallIntegerField(_("dari"))
-    max_value = models.SmallIntegerField(_("sampai"))
-    text = models.TextField(_("deskripsi"))
-
-    class Meta:
-        ordering = ["criterion", "-min_value"]
-        verbose_name = _("deskriptor nilai")
-        verbose_name_plural = _("deskriptor nilai")
-        constraints = [
-            models.CheckConstraint(condition=Q(min_value__lte=F("max_value")), name="band_range_order"),
-            models.UniqueConstraint(fields=["criterion", "min_value"], name="band_unique_start"),
-        ]
-
-    def __str__(self):
-        return f"{self.min_value}-{self.max_value}"
-
-
-class RoundJudge(models.Model):
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="round_judges")
-    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="judge_rounds")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["round", "judge__full_name"]
-        verbose_name = _("juri babak")
-        verbose_name_plural = _("juri babak")
-        constraints = [models.UniqueConstraint(fields=["round", "judge"], name="round_judge_unique")]
-
-    def __str__(self):
-        return f"{self.round} · {self.judge}"
-
-
-class Assignment(models.Model):
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments")
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="assignments")
-    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
-    source = models.CharField(_("asal"), max_length=12, choices=AssignmentSource.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["round", "entry__code", "judge__full_name"]
-        verbose_name = _("penugasan")
-        verbose_name_plural = _("penugasan")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "entry", "judge"], name="assignment_unique"),
-            models.CheckConstraint(condition=Q(source__in=AssignmentSource.values), name="assignment_source_valid"),
-        ]
-        indexes = [models.Index(fields=["judge", "round"]), models.Index(fields=["entry", "judge"])]
-
-    def __str__(self):
-        return f"{self.round} · {self.entry.code} · {self.judge}"
-
-
-class Conflict(models.Model):
-    """A conflict of interest between a judge and an entry, for one round or (round empty) the whole competition.
-
-    A declared conflict on an existing assignment is a recusal: that sheet no longer counts."""
-
-    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="conflicts")
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, null=True, blank=True, related_name="conflicts")
-    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts")
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="conflicts")
-    source = models.CharField(_("asal"), max_length=12, choices=ConflictSource.choices)
-    reason = models.TextField(_("alasan"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("konflik kepentingan")
-        verbose_name_plural = _("konflik kepentingan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["competition", "round", "judge", "entry"], name="conflict_unique", nulls_distinct=False
-            ),
-            models.CheckConstraint(condition=Q(source__in=ConflictSource.values), name="conflict_source_valid"),
-            models.CheckConstraint(condition=~Q(reason=""), name="conflict_has_reason"),
-        ]
-        indexes = [models.Index(fields=["judge", "entry"])]
-
-    def __str__(self):
-        return f"{self.judge} ≠ {self.entry.code}"
-
-
-class ScoreSheet(models.Model):
-    """A judge's scores for one assignment. One per assignment (DB-unique); `version` is an optimistic lock."""
-
-    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="sheet")
-    state = models.CharField(_("status"), max_length=8, choices=SheetState.choices, default=SheetState.DRAFT)
-    version = models.PositiveIntegerField(default=1)
-    overall_comment = models.TextField(_("catatan umum"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("lembar nilai")
-        verbose_name_plural = _("lembar nilai")
-        constraints = [
-            models.CheckConstraint(condition=Q(state__in=SheetState.values), name="sheet_state_valid"),
-            models.CheckConstraint(
-                condition=~Q(state=SheetState.FINAL) | Q(submitted_at__isnull=False), name="sheet_final_has_time"
-            ),
-            models.CheckConstraint(condition=Q(version__gte=1), name="sheet_version_positive"),
-        ]
-        indexes = [models.Index(fields=["state", "assignment"])]
-
-    def __str__(self):
-        return f"{self.assignment} ({self.state})"
-
-
-class Score(models.Model):
-    """One integer per criterion. A trigger (migration 0002) keeps the value inside the criterion's scale and the
-    criterion inside the sheet's round."""
-
-    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
-    value = models.SmallIntegerField(_("nilai"))
-    comment = models.TextField(_("catatan"), blank=True)
-
-    class Meta:
-        verbose_name = _("nilai")
-        verbose_name_plural = _("nilai")
-        constraints = [models.UniqueConstraint(fields=["sheet", "criterion"], name="score_unique_per_criterion")]
-
-    def __str__(self):
-        return f"{self.criterion.key}={self.value}"
-
-
-class RankingSnapshot(models.Model):
-    """The ranking of a round as computed at one moment (stored when the round closes): reproducible results."""
-
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="snapshots")
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    method = models.CharField(_("metode agregasi"), max_length=12, choices=AggregationMethod.choices)
-    reason = models.CharField(_("alasan"), max_length=40, default="close")
-    criteria = models.JSONField(_("kriteria"), default=list)
-    rows = models.JSONField(_("baris peringkat"), default=list)
-
-    class Meta:
-        ordering = ["round", "-created_at", "-id"]
-        verbose_name = _("potret peringkat")
-        verbose_name_plural = _("potret peringkat")
-        constraints = [models.CheckConstraint(condition=Q(method__in=AggregationMethod.values), name="snapshot_method")]
-
-    def __str__(self):
-        return f"{self.round} @ {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def reason_label(self):
-        """The reason in words (SnapshotReason); a reason outside it as it is."""
-        return SnapshotReason(self.reason).label if self.reason in SnapshotReason.values else self.reason
-
-
-class ScoringChange(models.Model):
-    """One row per SQL statement that changed data a round's figures are computed from (scores, sheets,
-    assignments, conflicts, criteria, rounds, round entries and judges, entries, agencies, regions, judges' names).
-    Written only by database triggers (migration 0010), in the same transaction as the change: the number and the
-    newest id of the rows a reader sees say which committed state it is reading (judging/round_cache.py)."""
-
-    at = models.DateTimeField(auto_now_add=True)
-    source = models.CharField(max_length=63)
-
-    class Meta:
-        verbose_name = _("perubahan data penilaian")
-        verbose_name_plural = _("perubahan data penilaian")
-
-    def __str__(self):
-        return f"{self.source} @ {self.at:%Y-%m-%d %H:%M:%S}"
-
-
-from judging.publication_models import *  # noqa: E402,F401,F403
-from judging.records_models import *  # noqa: E402,F401,F403
+__all__ = [
+    "Announcement",
+    "AnnouncementRow",
+    "Assignment",
+    "Conflict",
+    "Criterion",
+    "FieldCheck",
+    "IndicatorValue",
+    "InnovationRecord",
+    "Objection",
+    "PublicProfile",
+    "RankingSnapshot",
+    "RecordEntry",
+    "RecordPhoto",
+    "RecordUpdate",
+    "ReplicationRequest",
+    "Round",
+    "RoundEntry",
+    "RoundJudge",
+    "ScheduleSlot",
+    "Score",
+    "ScoreBand",
+    "ScoreSheet",
+    "ScoringChange",
+    "SelectionChange",
+    "default_tie_break",
+    "field_photo_upload_to",
+    "record_photo_upload_to",
+]

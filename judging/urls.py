@@ -1,7 +1,8 @@
 from django.urls import path
 
-from judging import field, records, schedule_views, views
-from judging import publication_views as publication
+from judging.publication import views as publication
+from judging.records import public_views as records
+from judging.scoring import field, schedule_views, views
 
 app_name = "judging"
 
@@ -24,7 +25,7 @@ urlpatterns = [
     path("lembar-nilai/<int:pk>/buka-kunci/", views.sheet_unlock, name="sheet_unlock"),
 ]
 
-# Publication (announcements, public results, objections): judging/publication_views.py
+# Publication (announcements, public results, objections): judging/publication/views.py
 urlpatterns += [
     path("pengumuman/", publication.public_list, name="public_list"),
     path("pengumuman/<int:pk>/", publication.public_announcement, name="public_announcement"),
@@ -48,21 +49,21 @@ urlpatterns += [
     path("publikasi/sanggahan/<int:pk>/jawab/", publication.objection_answer, name="objection_answer"),
 ]
 
-# Presentation schedules: judging/schedule_views.py
+# Presentation schedules: judging/scoring/schedule_views.py
 urlpatterns += [
     path("jadwal/<slug:competition>/<slug:round_slug>/", schedule_views.schedule_edit, name="schedule"),
     path("jadwal/<slug:competition>/<slug:round_slug>/cetak/", schedule_views.schedule_print, name="schedule_print"),
     path("jadwal/slot/<int:pk>/<slug:action>/", schedule_views.slot_action, name="slot_action"),
 ]
 
-# Innovation records (issue 7): the organiser's certainty-of-the-cut page. Public record pages: judging/records_urls.py
-from judging import records_views  # noqa: E402
+# Innovation records (issue 7): the organiser's certainty-of-the-cut page. Public record pages: judging/records/urls.py
+from judging.records import views as records_views  # noqa: E402
 
 urlpatterns += [
     path("babak/<slug:competition>/<slug:round_slug>/kepastian/", records_views.certainty, name="round_certainty"),
 ]
 
-# Public innovation records: judging/records.py
+# Public innovation records: judging/records/public_views.py
 urlpatterns += [
     path("inovasi/", records.records_index, name="records"),
     path("inovasi/<int:pk>/", records.record_detail, name="record"),
@@ -70,7 +71,7 @@ urlpatterns += [
     path("inovasi/<int:pk>/tampilan/", records.record_settings, name="record_settings"),
 ]
 
-# Field verification checklists: judging/field.py
+# Field verification checklists: judging/scoring/field.py
 urlpatterns += [
     path("lapangan/foto/<int:pk>/", field.field_photo, name="field_photo"),
     path("lapangan/<slug:competition>/<slug:round_slug>/", field.field_index, name="field_index"),

@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include((kipp_patterns, "kipp"))),
     path("proposal/", include("entries.urls")),
     path("penilaian/", include("judging.urls")),
-    path("inovasi/", include("judging.records_urls")),
+    path("inovasi/", include("judging.records.urls")),
     path("api/v1/", include("judging.api.urls")),
     path("i18n/setlang/", views_accounts.set_language, name="set_language"),  # also saves a signed-in user's choice
     path("i18n/", include("django.conf.urls.i18n")),

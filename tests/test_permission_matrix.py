@@ -493,8 +493,8 @@ def add_objects(w):
     if snapshot:
         w.extra["snapshot"] = snapshot.pk
     try:
-        from judging import publication_services
         from judging.models import ScheduleSlot
+        from judging.publication import services as publication_services
     except ImportError:
         return
     import datetime
@@ -522,7 +522,7 @@ def add_objects(w):
         )
         w.extra["objection"] = objection.pk
         try:
-            from judging import records_services
+            from judging.records import services as records_services
         except ImportError:
             return
         records = records_services.build_records(announcement=w.announcement)

@@ -25,7 +25,7 @@ def test_bar_chart_geometry_is_not_localised():
         "value_x": 310.5,
     }
     chart = {"bars": [bar], "width": 520.5, "height": 40.5, "label_x": 200.5, "label_width": 210.5, "bar_height": 18.5}
-    html = _render("judging/public/_bar_chart.html", {"chart": chart, "label": "x"})
+    html = _render("judging/publication/public/_bar_chart.html", {"chart": chart, "label": "x"})
     assert 'width="97.5"' in html
     assert not ATTRIBUTE_WITH_COMMA.search(html)
 
@@ -54,6 +54,6 @@ def test_distribution_chart_geometry_is_not_localised():
         "ticks": [{"x": 20.5, "label": "0"}],
         "rows": [row],
     }
-    html = _render("judging/_distribution_chart.html", {"chart": chart})
+    html = _render("judging/scoring/_distribution_chart.html", {"chart": chart})
     assert 'width="12.25"' in html
     assert not ATTRIBUTE_WITH_COMMA.search(html)

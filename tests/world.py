@@ -82,9 +82,9 @@ def build_world(*, text=None):
     """text: what goes into every free-text field (default: plausible Indonesian text). Needs MEDIA_ROOT set."""
     from entries import services as entry_services
     from entries.models import Entry, ImpactIndicator, ProposalAnswer, StatusChange, TeamMember
-    from judging import services as judging_services
     from judging.models import Conflict
-    from tests.judging.helpers import add_entry, add_judge, add_sheet, make_round
+    from judging.scoring import services as judging_services
+    from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
 
     label = text or "Sapa Masyarakat Sekitar"
     competition = CompetitionFactory(quota_per_region=None, quota_per_agency=None, requires_regional_verification=True)
@@ -207,10 +207,10 @@ def build_world(*, text=None):
 def _published_announcement(world, judging_services, text):
     """A published announcement of a second, closed round holding the entry (None without the publishing part)."""
     try:
-        from judging import publication_services
+        from judging.publication import services as publication_services
     except ImportError:
         return None
-    from tests.judging.helpers import add_sheet, make_round
+    from tests.judging.scoring.helpers import add_sheet, make_round
 
     round_ = make_round(
         [("kebaruan", 1, 1, 10)], competition=world.competition, slug="presentasi-wawancara", order=2, top_n=1

@@ -37,7 +37,7 @@ class AnnouncementQuery(PageQuery):
 
 
 class RecordQuery(PageQuery):
-    """The catalogue's filters (judging.records_filters, strict), as the page reads them."""
+    """The catalogue's filters (judging.records.filters, strict), as the page reads them."""
 
     q: str | None = Field(None, max_length=200, description="full-text search (title, summary, proposal text)")
     region: int | None = Field(None, ge=1)

@@ -21,11 +21,11 @@ from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
-from judging import records_queries
 from judging.api import schemas
 from judging.models import Announcement
-from judging.publication_queries import RESULT_COLUMNS, result_rows, visible_announcements, visible_at
-from judging.records_filters import FilterError, catalogue_filters
+from judging.publication.queries import RESULT_COLUMNS, result_rows, visible_announcements, visible_at
+from judging.records import queries as records_queries
+from judging.records.filters import FilterError, catalogue_filters
 from kipp.mail import absolute_url
 
 CACHE_SECONDS = 60

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations, models
 
-import judging.records_models
+import judging.records.models
 
 
 class Migration(migrations.Migration):
@@ -174,7 +174,7 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        max_length=300, upload_to=judging.records_models.record_photo_upload_to, verbose_name="berkas"
+                        max_length=300, upload_to=judging.records.models.record_photo_upload_to, verbose_name="berkas"
                     ),
                 ),
                 (
@@ -182,7 +182,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         blank=True,
                         max_length=300,
-                        upload_to=judging.records_models.record_photo_upload_to,
+                        upload_to=judging.records.models.record_photo_upload_to,
                         verbose_name="gambar kecil",
                     ),
                 ),

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 # Every statement that changes what a round's figures (ranking, progress, distribution, entries short of judges)
 # are computed from leaves one row in judging_scoringchange, in its own transaction. Readers key their cache by
-# (count, max id) of the rows they see: see judging/round_cache.py for why that names one committed state.
+# (count, max id) of the rows they see: see judging/scoring/dashboard_cache.py for why that names one committed state.
 # Statement-level triggers: one small insert per statement, none per row; inserts never wait on each other.
 
 WATCHED = [

@@ -9,8 +9,8 @@ register = template.Library()
 def entry_publication(context, entry):
     """For the entry page: the entry's outcomes in visible announcements, its presentation slots (shown only after the
     previous round's announcement is public) and, where released, anonymous feedback for the agency's innovators."""
-    from judging.publication_queries import entry_public_outcomes, entry_slots
-    from judging.publication_services import entry_feedback
+    from judging.publication.queries import entry_public_outcomes, entry_slots
+    from judging.publication.services import entry_feedback
 
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -22,7 +22,7 @@ def entry_publication(context, entry):
             announcement = row.announcement
             if announcement.feedback_released_at:
                 feedback.append({"announcement": announcement, "data": entry_feedback(entry, announcement.round)})
-    from judging.records import has_record, profile_of
+    from judging.records.public_views import has_record, profile_of
 
     return {
         "outcomes": outcomes,

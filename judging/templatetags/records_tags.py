@@ -6,7 +6,7 @@ register = template.Library()
 @register.simple_tag
 def entry_record(entry):
     """The public innovation record of an entry (records_queries.public_records), or None."""
-    from judging.records_queries import public_records
+    from judging.records.queries import public_records
 
     return (
         public_records()
@@ -19,7 +19,7 @@ def entry_record(entry):
 @register.simple_tag(takes_context=True)
 def may_update_record(context, record):
     """can_update_record for the signed-in person, for a template that has a record but no view flag."""
-    from judging.records_permissions import can_update_record
+    from judging.records.permissions import can_update_record
 
     request = context.get("request")
     return bool(request is not None and can_update_record(request.user, record))

@@ -11,7 +11,7 @@ from judging.models import Round
 from kipp.models import AuditEvent
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, OrganiserFactory
-from tests.judging.helpers import add_entry, add_judge, add_sheet, make_round
+from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

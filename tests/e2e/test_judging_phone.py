@@ -2,11 +2,11 @@
 
 import pytest
 
-from judging import services
 from judging.models import ScoreSheet
+from judging.scoring import services
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, CompetitionFactory, JudgeFactory, OrganiserFactory
-from tests.judging.helpers import add_entry
+from tests.judging.scoring.helpers import add_entry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

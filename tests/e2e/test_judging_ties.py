@@ -5,7 +5,7 @@ import pytest
 
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, JudgeFactory, OrganiserFactory
-from tests.judging.helpers import add_entry, add_sheet, make_round
+from tests.judging.scoring.helpers import add_entry, add_sheet, make_round
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,11 +10,11 @@ from django.core import mail
 
 from entries.enums import WITHDRAWABLE_STATUSES
 from entries.models import Entry
-from judging import records_services
 from judging.models import ReplicationRequest
+from judging.records import services as records_services
 from tests.e2e.conftest import _new_page, login
 from tests.factories import PASSWORD, AgencyFactory, InnovatorFactory, region
-from tests.judging.records_helpers import published_world
+from tests.judging.records.helpers import published_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from entries.models import Entry
-from tests.judging.publication_helpers import closed_round, organisers, published
+from tests.judging.publication.helpers import closed_round, organisers, published
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

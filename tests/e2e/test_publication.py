@@ -9,10 +9,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from entries.models import Entry
-from judging.schedule import generate_schedule
+from judging.scoring.schedule import generate_schedule
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, InnovatorFactory, OrganiserFactory
-from tests.judging.publication_helpers import closed_round
+from tests.judging.publication.helpers import closed_round
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +59,7 @@ def test_top50_prepared_by_one_organiser_approved_by_another_and_seen_by_the_inn
     manage_url = page.url
 
     # A may not approve their own announcement: no approve button, a line saying another organiser approves
-    # (the server refuses a forged POST: tests/judging/test_publication_views.py), nothing published.
+    # (the server refuses a forged POST: tests/judging/publication/test_views.py), nothing published.
     assert page.locator("#approve").count() == 0
     assert page.get_by_role("button", name="Setujui dan terbitkan").count() == 0
     assert "penyelenggara lain" in page.locator("#two-person-note").inner_text()

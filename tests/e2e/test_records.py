@@ -6,7 +6,7 @@ import pytest
 
 from tests.e2e.conftest import _new_page, login
 from tests.factories import PASSWORD, AgencyFactory, InnovatorFactory, region
-from tests.judging.records_helpers import published_world
+from tests.judging.records.helpers import published_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,7 @@ from django.db import connection
 
 from tests.factories import JudgeFactory
 from tests.faults.servers import BASE_DIR, child_env, database_url
-from tests.judging.helpers import add_entry, add_sheet, make_round
+from tests.judging.scoring.helpers import add_entry, add_sheet, make_round
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

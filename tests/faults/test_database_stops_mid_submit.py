@@ -14,7 +14,7 @@ from django.urls import reverse
 from judging.models import ScoreSheet
 from kipp.models import AuditEvent
 from tests.factories import JudgeFactory
-from tests.judging.helpers import add_entry, add_judge, add_sheet, make_round
+from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.db import transaction
 
 from judging.models import Assignment, Conflict, RankingSnapshot, Round, ScoreSheet
-from judging.queries import judge_distribution, round_ranking
+from judging.scoring.queries import judge_distribution, round_ranking
 from kipp.demo import DemoContext
 from kipp.hooks import seeders
-from tests.judging.reference import rank_key, recompute
+from tests.judging.scoring.reference import rank_key, recompute
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from judging.models import Objection
 from kipp.env import cache_settings
 from tests.factories import OrganiserFactory
-from tests.judging.helpers import add_entry, add_judge, add_sheet, make_round
-from tests.judging.publication_helpers import closed_round, organisers, published
+from tests.judging.publication.helpers import closed_round, organisers, published
+from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from entries import services as entry_services
 from entries.models import Entry
-from judging import records_services
 from judging.models import ReplicationRequest
-from judging.services import JudgingError
+from judging.records import services as records_services
+from judging.scoring.services import JudgingError
 from kipp import services_accounts
 from kipp.models import AuditEvent, User
 from kipp.permissions import can_confirm_member, is_agency_innovator
@@ -27,7 +27,7 @@ from tests.factories import (
     VerifierFactory,
     region,
 )
-from tests.judging.records_helpers import published_world
+from tests.judging.records.helpers import published_world
 
 pytestmark = pytest.mark.django_db
 

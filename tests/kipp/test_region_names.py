@@ -9,7 +9,7 @@ from django.utils import translation
 from kipp.enums import region_label
 from kipp.models import Region
 from tests.factories import EntryFactory
-from tests.judging.publication_helpers import closed_round, organisers, published
+from tests.judging.publication.helpers import closed_round, organisers, published
 
 pytestmark = pytest.mark.django_db
 

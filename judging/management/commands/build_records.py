@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from judging.records_services import build_all_records
+from judging.records.services import build_all_records
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from judging.exports import RESULT_FORMATS, results_bytes
 from judging.management.commands._round import get_round
+from judging.scoring.exports import RESULT_FORMATS, results_bytes
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from judging.exports import SCORE_FORMATS, copy_scores_csv, iter_scores
 from judging.management.commands._round import get_round
+from judging.scoring.exports import SCORE_FORMATS, copy_scores_csv, iter_scores
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand
 
-from judging.publication_services import send_due_notifications
+from judging.publication.services import send_due_notifications
 
 
 class Command(BaseCommand):

@@ -1,0 +1,287 @@
+"""Publication: announcements (Pengumuman) with two-person sign-off and versions, their frozen lists, reasoned
+changes, objections (uji publik), presentation schedules, field verification checklists and public profiles.
+
+Imported at the bottom of judging/models.py, so these are models of the judging app."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from entries.models import Entry
+from judging.publication.enums import AnnouncementKind, AnnouncementState, ListOrder, SlotKind
+from judging.scoring.enums import Outcome
+
+__all__ = [
+    "Announcement",
+    "AnnouncementRow",
+    "FieldCheck",
+    "Objection",
+    "PublicProfile",
+    "ScheduleSlot",
+    "SelectionChange",
+    "field_photo_upload_to",
+]
+
+
+def field_photo_upload_to(instance, filename):
+    return f"field/{instance.round_id}/{instance.entry_id}/{filename}"
+
+
+class Announcement(models.Model):
+    """One version of a numbered announcement of a round's results. A correction after publication is a new row
+    (version + 1, `previous` = the corrected version, a correction note); earlier versions stay readable."""
+
+    round = models.ForeignKey("judging.Round", on_delete=models.PROTECT, related_name="announcements")
+    kind = models.CharField(_("jenis"), max_length=8, choices=AnnouncementKind.choices, default=AnnouncementKind.ROUND)
+    number = models.CharField(_("nomor"), max_length=60, help_text=_("Contoh: 065/134/II/B"))
+    title = models.CharField(_("judul"), max_length=200)
+    date = models.DateField(_("tanggal"))
+    place = models.CharField(_("tempat"), max_length=100, default="Makassar")
+    signatory_name = models.CharField(_("nama penanda tangan"), max_length=150)
+    signatory_title = models.CharField(_("jabatan penanda tangan"), max_length=200)
+    letterhead = models.TextField(_("kop surat"), max_length=1000)
+    body = models.TextField(_("isi pengumuman"), max_length=10000)
+    show_ranks = models.BooleanField(_("tampilkan peringkat"), default=True)
+    show_totals = models.BooleanField(_("tampilkan nilai"), default=False)
+    list_order = models.CharField(_("urutan daftar"), max_length=12, choices=ListOrder.choices, default=ListOrder.RANK)
+    embargo_until = models.DateTimeField(_("tidak boleh tayang sebelum (WITA)"))
+    objection_days = models.PositiveSmallIntegerField(_("masa sanggah (hari)"), default=5)
+    state = models.CharField(
+        _("status"), max_length=10, choices=AnnouncementState.choices, default=AnnouncementState.DRAFT
+    )
+    version = models.PositiveSmallIntegerField(_("versi"), default=1)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("koreksi atas"),
+    )
+    correction_note = models.TextField(_("catatan koreksi"), blank=True, max_length=4000)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(_("disiapkan"))
+    submitted_at = models.DateTimeField(_("diajukan untuk persetujuan"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("disetujui dan diumumkan"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("alasan pembatalan"), blank=True, max_length=2000)
+    notified_at = models.DateTimeField(_("peserta diberi tahu"), null=True, blank=True)
+    feedback_released_at = models.DateTimeField(_("umpan balik dibuka"), null=True, blank=True)
+    feedback_released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("pengumuman")
+        verbose_name_plural = _("pengumuman")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("prepared_by")),
+                name="announcement_two_person_rule",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=AnnouncementState.PUBLISHED)
+                | Q(approved_by__isnull=False, published_at__isnull=False),
+                name="announcement_published_is_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(version=1, previous__isnull=True) | Q(version__gt=1, previous__isnull=False),
+                name="announcement_version_chain",
+            ),
+            models.CheckConstraint(
+                condition=Q(previous__isnull=True) | ~Q(correction_note=""), name="announcement_correction_has_note"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=AnnouncementState.WITHDRAWN) | ~Q(withdrawn_reason=""),
+                name="announcement_withdrawn_has_reason",
+            ),
+            models.CheckConstraint(condition=Q(state__in=AnnouncementState.values), name="announcement_state_valid"),
+            models.CheckConstraint(condition=Q(kind__in=AnnouncementKind.values), name="announcement_kind_valid"),
+            models.CheckConstraint(condition=Q(list_order__in=ListOrder.values), name="announcement_order_valid"),
+            models.CheckConstraint(condition=~Q(number=""), name="announcement_has_number"),
+            models.UniqueConstraint(
+                fields=["previous"],
+                condition=~Q(state=AnnouncementState.WITHDRAWN),
+                name="announcement_one_live_correction",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "embargo_until"])]
+
+    def __str__(self):
+        suffix = f" (v{self.version})" if self.version > 1 else ""
+        return f"Pengumuman {self.number}{suffix}"
+
+
+class AnnouncementRow(models.Model):
+    """One entry of an announcement's list, frozen at preparation (copied from the round's ranking), so that a
+    later score change never alters it. `ranked_outcome` is what the ranking said; `outcome` what is announced."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="rows")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="announcement_rows")
+    rank = models.PositiveIntegerField(_("peringkat"))
+    total = models.FloatField(_("nilai"), null=True, blank=True)
+    judges = models.PositiveSmallIntegerField(_("jumlah juri"), default=0)
+    ranked_outcome = models.CharField(_("hasil peringkat"), max_length=12, choices=Outcome.choices)
+    outcome = models.CharField(_("hasil diumumkan"), max_length=12, choices=Outcome.choices)
+    entry_code = models.CharField(_("kode"), max_length=40)
+    title = models.CharField(_("judul inovasi"), max_length=250)
+    agency = models.CharField(_("instansi"), max_length=200)
+    region = models.CharField(_("daerah"), max_length=140)
+    category = models.CharField(_("kategori"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["announcement", "rank"]
+        verbose_name = _("baris pengumuman")
+        verbose_name_plural = _("baris pengumuman")
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "entry"], name="announcement_row_entry_unique"),
+            models.UniqueConstraint(fields=["announcement", "rank"], name="announcement_row_rank_unique"),
+            models.CheckConstraint(condition=Q(outcome__in=Outcome.values), name="announcement_row_outcome_valid"),
+        ]
+        indexes = [models.Index(fields=["announcement", "outcome", "rank"])]
+
+    def __str__(self):
+        return f"{self.announcement} · {self.rank}. {self.entry_code}"
+
+
+class SelectionChange(models.Model):
+    """The organiser moved an entry in or out of the list, with a written reason (shown in the method note)."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="changes")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
+    from_outcome = models.CharField(_("dari"), max_length=12, choices=Outcome.choices)
+    to_outcome = models.CharField(_("menjadi"), max_length=12, choices=Outcome.choices)
+    reason = models.TextField(_("alasan"), max_length=2000)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["announcement", "created_at", "id"]
+        verbose_name = _("perubahan daftar")
+        verbose_name_plural = _("perubahan daftar")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="selection_change_has_reason"),
+            models.CheckConstraint(condition=~Q(from_outcome=F("to_outcome")), name="selection_change_changes"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.from_outcome} -> {self.to_outcome}"
+
+
+class Objection(models.Model):
+    """A sanggahan during the objection window (uji publik): by a signed-in person or by name and email."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.PROTECT, related_name="objections")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="objections")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="objections"
+    )
+    name = models.CharField(_("nama"), max_length=150)
+    email = models.EmailField(_("email"))
+    reason = models.TextField(_("alasan sanggahan"), max_length=4000)
+    created_at = models.DateTimeField(_("diajukan"))
+    answer = models.TextField(_("jawaban penyelenggara"), blank=True, max_length=4000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("dijawab"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["announcement", "created_at", "id"]
+        verbose_name = _("sanggahan")
+        verbose_name_plural = _("sanggahan")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="objection_has_reason"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | ~Q(answer=""), name="objection_answer_has_text"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.announcement} · {self.entry_id} · {self.name}"
+
+
+class ScheduleSlot(models.Model):
+    """One slot of a round's presentation schedule: an entry's presentation, or a break."""
+
+    round = models.ForeignKey("judging.Round", on_delete=models.CASCADE, related_name="schedule_slots")
+    kind = models.CharField(_("jenis"), max_length=12, choices=SlotKind.choices, default=SlotKind.PRESENTATION)
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, null=True, blank=True, related_name="schedule_slots")
+    date = models.DateField(_("tanggal"))
+    start = models.TimeField(_("mulai (WITA)"))
+    duration = models.PositiveSmallIntegerField(_("durasi (menit)"), default=25)
+    room = models.CharField(_("ruang"), max_length=120, blank=True)
+    panel = models.CharField(_("panel"), max_length=120, blank=True)
+    venue = models.CharField(_("tempat"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(_("urutan"))
+
+    class Meta:
+        ordering = ["round", "position"]
+        verbose_name = _("slot jadwal")
+        verbose_name_plural = _("slot jadwal")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "position"], name="slot_position_unique"),
+            models.UniqueConstraint(
+                fields=["round", "entry"], condition=Q(entry__isnull=False), name="slot_entry_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=SlotKind.PRESENTATION, entry__isnull=False)
+                | (~Q(kind=SlotKind.PRESENTATION) & Q(entry__isnull=True)),
+                name="slot_entry_iff_presentation",
+            ),
+            models.CheckConstraint(condition=Q(duration__gte=1), name="slot_duration_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.start:%H:%M} {self.entry_id or self.kind}"
+
+
+class FieldCheck(models.Model):
+    """One item verified on site for an entry in a field verification round."""
+
+    round = models.ForeignKey("judging.Round", on_delete=models.CASCADE, related_name="field_checks")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="field_checks")
+    item = models.CharField(_("hal yang diperiksa"), max_length=200)
+    verified = models.BooleanField(_("sesuai"), null=True)
+    note = models.TextField(_("catatan"), blank=True, max_length=2000)
+    photo = models.FileField(_("foto"), upload_to=field_photo_upload_to, blank=True, max_length=300)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("diperiksa"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "entry", "order", "id"]
+        verbose_name = _("butir verifikasi lapangan")
+        verbose_name_plural = _("butir verifikasi lapangan")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "entry", "item"], name="field_check_item_unique"),
+            models.CheckConstraint(condition=~Q(item=""), name="field_check_has_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id} · {self.item}"
+
+
+class PublicProfile(models.Model):
+    """What the innovators of an entry agree to show on its public innovation record."""
+
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="public_profile")
+    show_contacts = models.BooleanField(_("tampilkan kontak tim untuk replikasi"), default=False)
+    show_photos = models.BooleanField(_("tampilkan foto"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("profil publik")
+        verbose_name_plural = _("profil publik")
+
+    def __str__(self):
+        return f"{self.entry_id}"

@@ -1,0 +1,305 @@
+"""Reads of publication. `visible_announcements(now)` is the ONE rule of what the public may see: an announcement
+is visible only once it is approved (state published) AND its embargo time has passed. Every public page,
+download, hook and notification goes through it."""
+
+import datetime
+from collections import Counter, defaultdict
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from judging.models import Announcement, AnnouncementRow, Criterion, Round, ScheduleSlot, SelectionChange
+from judging.publication.enums import AnnouncementKind, AnnouncementState, ListOrder
+from judging.scoring.enums import Outcome, RoundState
+from judging.scoring.queries import assign_outcomes, cut_tie, round_ranking
+
+LISTED = (Outcome.SELECTED, Outcome.RESERVE)
+
+
+def visible_announcements(now=None):
+    now = now or timezone.now()
+    return Announcement.objects.filter(
+        state=AnnouncementState.PUBLISHED,
+        approved_by__isnull=False,
+        published_at__lte=now,
+        embargo_until__lte=now,
+    )
+
+
+def is_visible(announcement, now=None):
+    return visible_announcements(now).filter(pk=announcement.pk).exists()
+
+
+def current_public_announcements(now=None):
+    """Visible announcements that no visible correction replaces (the home page list)."""
+    now = now or timezone.now()
+    replaced = visible_announcements(now).filter(previous=OuterRef("pk"))
+    return (
+        visible_announcements(now)
+        .exclude(Exists(replaced))
+        .select_related("round__competition")
+        .order_by("-published_at", "-id")
+    )
+
+
+def visible_at(announcement):
+    """When the announcement becomes public: approval and embargo both passed."""
+    if announcement.published_at is None:
+        return None
+    return max(announcement.published_at, announcement.embargo_until)
+
+
+def objection_window(announcement):
+    """(opens, closes) of the objection window, or (None, None) before publication."""
+    opens = visible_at(announcement)
+    if opens is None:
+        return None, None
+    return opens, opens + datetime.timedelta(days=announcement.objection_days)
+
+
+def objection_window_open(announcement, now=None):
+    now = now or timezone.now()
+    opens, closes = objection_window(announcement)
+    return bool(opens and opens <= now < closes and is_visible(announcement, now))
+
+
+def version_chain(announcement):
+    """Every published version of the announcement's chain, oldest first (one query per step; chains are short)."""
+    chain = []
+    current = announcement
+    while current.previous_id:
+        current = current.previous
+        chain.append(current)
+    chain.reverse()
+    later = []
+    current = announcement
+    while True:
+        nxt = current.corrections.filter(state=AnnouncementState.PUBLISHED).first()
+        if nxt is None:
+            break
+        later.append(nxt)
+        current = nxt
+    return chain + [announcement] + later
+
+
+def public_rows(announcement):
+    """The listed rows (selected and reserve), in the announcement's chosen order. One query."""
+    rows = AnnouncementRow.objects.filter(announcement=announcement, outcome__in=LISTED)
+    if announcement.list_order == ListOrder.ALPHABETICAL:
+        rows = rows.order_by("title", "entry_code")
+    else:
+        rows = rows.order_by("rank")
+    rows = list(rows)
+    return (
+        [r for r in rows if r.outcome == Outcome.SELECTED],
+        [r for r in rows if r.outcome == Outcome.RESERVE],
+    )
+
+
+RESULT_COLUMNS = ["position", "rank", "entry_code", "title", "agency", "region", "category", "total", "outcome"]
+
+
+def result_rows(announcement):
+    """The public result rows of an announcement, as its page, its downloads and the API show them: selected then
+    reserve in the announcement's order, numbered from 1; rank and total (to 4 places) None where the announcement
+    does not show them. Keys: RESULT_COLUMNS."""
+    selected, reserve = public_rows(announcement)
+    return [
+        {
+            "position": position,
+            "rank": row.rank if announcement.show_ranks else None,
+            "entry_code": row.entry_code,
+            "title": row.title,
+            "agency": row.agency,
+            "region": row.region,
+            "category": row.category,
+            "total": round(row.total, 4) if announcement.show_totals and row.total is not None else None,
+            "outcome": row.outcome,
+        }
+        for position, row in enumerate(selected + reserve, start=1)
+    ]
+
+
+def counts(rows, field):
+    """[(label, n)] of the selected rows by region or category, largest first."""
+    counter = Counter(getattr(row, field) or "-" for row in rows)
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+
+
+def bar_chart(items, width=520, bar_height=18, label_width=210):
+    """Geometry for a server-rendered horizontal SVG bar chart of [(label, n)]."""
+    peak = max((n for _label, n in items), default=0) or 1
+    plot = width - label_width - 40
+    bars = []
+    for index, (label, n) in enumerate(items):
+        y = index * (bar_height + 6) + 4
+        bars.append(
+            {
+                "label": label if len(label) <= 32 else label[:31] + "…",
+                "full_label": label,
+                "n": n,
+                "y": y,
+                "text_y": y + bar_height - 5,
+                "w": round(plot * n / peak, 1),
+                "value_x": round(label_width + plot * n / peak + 4, 1),
+            }
+        )
+    return {
+        "bars": bars,
+        "width": width,
+        "height": len(items) * (bar_height + 6) + 8,
+        "label_width": label_width,
+        "label_x": label_width - 6,
+        "bar_height": bar_height,
+    }
+
+
+def rounds_of(announcement):
+    """The rounds the announcement's result rests on: its round, or (final) every round up to it."""
+    if announcement.kind == AnnouncementKind.FINAL:
+        return list(
+            Round.objects.filter(
+                competition_id=announcement.round.competition_id, order__lte=announcement.round.order
+            ).order_by("order")
+        )
+    return [announcement.round]
+
+
+def method_note(announcement):
+    """What the public page says about how the list was made. Four queries."""
+    rounds = rounds_of(announcement)
+    criteria = defaultdict(list)
+    for criterion in Criterion.objects.filter(round__in=rounds).order_by("round__order", "order", "id"):
+        criteria[criterion.round_id].append(criterion)
+    changes = list(
+        SelectionChange.objects.filter(announcement=announcement).select_related("entry").order_by("created_at", "id")
+    )
+    k = announcement.round.judges_per_entry
+    few_judges = announcement.rows.filter(judges__lt=k).count()
+    return {
+        "final": announcement.kind == AnnouncementKind.FINAL,
+        "rounds": [
+            {
+                "round": r,
+                "criteria": criteria[r.pk],
+                "tie_break": [_tie_break_label(step) for step in r.tie_break],
+                "few_judges": few_judges if r.pk == announcement.round_id else 0,
+            }
+            for r in rounds
+        ],
+        "weight_sum": sum(r.weight for r in rounds),
+        "changes": changes,
+        "cut_tie": announcement_cut_tie(announcement, public=True),
+    }
+
+
+def announcement_cut_tie(announcement, *, public=False):
+    """The tie at the round's Top N cut line (judging.scoring.queries.cut_tie) for a round announcement; None for a
+    final one (its order is the final result's). public=True leaves out the compared values unless totals are public."""
+    if announcement.kind == AnnouncementKind.FINAL:
+        return None
+    tie = cut_tie(round_ranking(announcement.round), announcement.round.top_n)
+    if tie and public and not announcement.show_totals:
+        tie = {**tie, "above": None, "below": None}
+        tie["above_row"] = {"rank": tie["above_row"]["rank"], "entry_code": tie["above_row"]["entry_code"]}
+        tie["below_row"] = {"rank": tie["below_row"]["rank"], "entry_code": tie["below_row"]["entry_code"]}
+    return tie
+
+
+def _tie_break_label(step):
+    from judging.scoring.enums import TieBreak
+
+    try:
+        return TieBreak(step).label
+    except ValueError:
+        return step
+
+
+def final_ranking(round_):
+    """The final result over the rounds up to `round_` (DESIGN.md: sum_r W_r * total_r / sum_r W_r), for the
+    entries taking part in `round_`. An entry's final uses only the rounds in which it has a total (rounds it
+    did not take part in are left out of both sums). Order: final total, then the total of `round_`, then code.
+    Outcomes by `round_`'s top_n and reserve_n. One ranking query per round."""
+    rounds = list(Round.objects.filter(competition_id=round_.competition_id, order__lte=round_.order).order_by("order"))
+    last_rows = round_ranking(round_)
+    weighted, weights = defaultdict(float), defaultdict(float)
+    for r in rounds:
+        rows = last_rows if r.pk == round_.pk else round_ranking(r)
+        w = float(r.weight)
+        for row in rows:
+            if row["total"] is not None and w > 0:
+                weighted[row["entry_id"]] += w * row["total"]
+                weights[row["entry_id"]] += w
+    result = []
+    for row in last_rows:
+        entry_id = row["entry_id"]
+        final = weighted[entry_id] / weights[entry_id] if weights.get(entry_id) and row["total"] is not None else None
+        result.append({**row, "round_total": row["total"], "total": final, "tie": None})  # round ties: not the final's
+    result.sort(
+        key=lambda r: (
+            r["total"] is None,
+            -round(r["total"] or 0.0, 9),
+            -round(r["round_total"] or 0.0, 9),
+            r["entry_code"],
+        )
+    )
+    return assign_outcomes(result, round_.top_n, round_.reserve_n)
+
+
+def ranking_rows(round_, kind):
+    return final_ranking(round_) if kind == AnnouncementKind.FINAL else round_ranking(round_)
+
+
+def announcement_ready(round_):
+    return round_.state in (RoundState.CLOSED, RoundState.PUBLISHED)
+
+
+def entry_public_outcomes(entry_ids, now=None):
+    """{entry_id: [row]} of visible announcements' rows for these entries, latest first. One query."""
+    visible = visible_announcements(now)
+    rows = (
+        AnnouncementRow.objects.filter(entry_id__in=entry_ids, announcement__in=visible)
+        .exclude(Exists(visible.filter(previous=OuterRef("announcement_id"))))
+        .select_related("announcement__round__competition")
+        .order_by("-announcement__published_at", "-announcement_id")
+    )
+    result = defaultdict(list)
+    for row in rows:
+        result[row.entry_id].append(row)
+    return result
+
+
+def entry_slots(entry_ids, now=None):
+    """{entry_id: [ScheduleSlot]}: only slots of rounds after a round with a visible announcement, so that a slot
+    never reveals a selection before it is public. One query."""
+    announced_before = visible_announcements(now).filter(
+        round__competition_id=OuterRef("round__competition_id"), round__order__lt=OuterRef("round__order")
+    )
+    slots = (
+        ScheduleSlot.objects.filter(entry_id__in=entry_ids)
+        .filter(Exists(announced_before))
+        .select_related("round__competition")
+        .order_by("date", "start")
+    )
+    result = defaultdict(list)
+    for slot in slots:
+        result[slot.entry_id].append(slot)
+    return result
+
+
+def schedule(round_):
+    """The round's slots in order, with entry and agency. One query."""
+    return list(
+        ScheduleSlot.objects.filter(round=round_).select_related("entry__agency").order_by("date", "start", "position")
+    )
+
+
+def schedule_days(slots):
+    days = defaultdict(list)
+    for slot in slots:
+        days[slot.date].append(slot)
+    return sorted(days.items())
+
+
+def pending_objections_q():
+    return Q(answered_at__isnull=True)

@@ -1,0 +1,304 @@
+"""Pages of innovation records: the public catalogue and record pages, photos, statistics; the innovator's update
+form; replication requests and answers; the organiser's certainty-of-the-cut page. Thin: reads come from
+records_queries (public_records: only what is published), writes from records_services."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from judging.models import RecordPhoto, ReplicationRequest, Round
+from judging.records import queries, services
+from judging.records.filters import catalogue_filters
+from judging.records.forms import (
+    IndicatorValueFormSet,
+    RecordUpdateForm,
+    ReplicationAnswerForm,
+    ReplicationImplementedForm,
+    ReplicationRequestForm,
+)
+from judging.records.permissions import (
+    can_answer_replication,
+    can_mark_implemented,
+    can_request_replication,
+    can_see_certainty,
+    can_update_record,
+)
+from judging.scoring.services import JudgingError
+
+
+def _error_text(error):
+    return str(error.messages[0]) if getattr(error, "messages", None) else str(error)
+
+
+def _record_or_404(key):
+    record = queries.public_record_or_none(key)
+    if record is None:
+        raise Http404
+    return record
+
+
+def csv_response(name, columns, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@require_GET
+def catalogue(request):
+    filters = catalogue_filters(request.GET)
+    records = queries.catalogue(filters)
+    if request.GET.get("format") == "csv":
+        return csv_response("katalog-inovasi", queries.RECORD_CSV_COLUMNS, (queries.record_csv_row(r) for r in records))
+    page = Paginator(records, queries.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({k: ("1" if v is True else "0" if v is False else v) for k, v in filters.items()})
+    return render(
+        request,
+        "judging/records/catalogue.html",
+        {
+            "page": page,
+            "records": list(page.object_list),
+            "filters": filters,
+            "query": query,
+            "choices": queries.filter_choices(),
+        },
+    )
+
+
+@require_GET
+def record_detail(request, key):
+    record = _record_or_404(key)
+    if key != record.slug:
+        return redirect("records:detail", record.slug, permanent=True)
+    profile = queries.public_profile(record.entry)
+    entry_photos, later_photos = queries.record_photos(record, profile["show_photos"])
+    user = request.user
+    replications = queries.record_replications(record, user)
+    context = {
+        "record": record,
+        "entry": record.entry,
+        "history": queries.record_history(record),
+        "series": queries.indicator_series(record),
+        "entry_photos": entry_photos,
+        "later_photos": later_photos,
+        "profile": profile,
+        "team": list(record.entry.team_members.all()),
+        "replicated_by": queries.replicated_by(record),
+        "replications": replications,
+        "updates": list(record.updates.select_related("author")[:10]),
+        "can_update": can_update_record(user, record),
+        "can_request": can_request_replication(user, record),
+        "answerable": [r for r in replications if r.state == "requested" and can_answer_replication(user, r)],
+        "implementable": [r for r in replications if r.state == "agreed" and can_mark_implemented(user, r)],
+    }
+    if context["can_request"]:
+        context["request_form"] = ReplicationRequestForm(
+            initial={"contact_name": user.full_name, "contact_email": user.email, "contact_phone": user.phone}
+        )
+    context["answer_form"] = ReplicationAnswerForm()
+    context["implemented_form"] = ReplicationImplementedForm()
+    return render(request, "judging/records/detail.html", context)
+
+
+def _photo_response(field, content_type):
+    if not field:
+        raise Http404
+    try:
+        handle = default_storage.open(field.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_GET
+def record_photo(request, key, source, pk, size):
+    """A photo of a public record: an entry's photo (only kind photo, only when the profile shows photos) or a
+    photo added later. Never a decree or a document."""
+    record = _record_or_404(key)
+    thumb = size == "kecil"
+    if source == "proposal":
+        entry_photos, _later = queries.record_photos(record, queries.public_profile(record.entry)["show_photos"])
+        photo = next((p for p in entry_photos if p.pk == pk), None)
+        if photo is None:
+            raise Http404
+        return _photo_response(photo.thumbnail if thumb else photo.file, "image/jpeg" if thumb else photo.content_type)
+    if source == "pembaruan":
+        photo = get_object_or_404(RecordPhoto, pk=pk, record=record)
+        return _photo_response(photo.thumbnail if thumb else photo.file, "image/jpeg" if thumb else photo.content_type)
+    raise Http404
+
+
+@login_required
+def record_update(request, key):
+    record = _record_or_404(key)
+    if not can_update_record(request.user, record):
+        raise Http404
+    names = list(services.indicator_names(record))
+    if request.method == "POST":
+        form = RecordUpdateForm(request.POST, request.FILES)
+        formset = IndicatorValueFormSet(request.POST, prefix="values", form_kwargs={"names": names})
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            values = [
+                (row["name"], row["value"], row["measured_on"]) for row in formset.cleaned_data if row and row["name"]
+            ]
+            try:
+                services.update_record(
+                    record=record,
+                    actor=request.user,
+                    is_running=data["is_running"],
+                    stopped_on=data.get("stopped_on"),
+                    stop_reason=data.get("stop_reason", ""),
+                    note=data.get("note", ""),
+                    values=values,
+                    photos=[data["photo"]] if data.get("photo") else [],
+                    request=request,
+                )
+            except Exception as error:  # JudgingError or an upload's ValidationError
+                if not hasattr(error, "messages"):
+                    raise
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(request, _("Catatan inovasi diperbarui."))
+                return redirect("records:detail", record.slug)
+    else:
+        form = RecordUpdateForm(
+            initial={
+                "is_running": "1" if record.is_running else "0",
+                "stopped_on": record.stopped_on,
+                "stop_reason": record.stop_reason,
+            }
+        )
+        formset = IndicatorValueFormSet(prefix="values", form_kwargs={"names": names})
+    return render(request, "judging/records/update.html", {"record": record, "form": form, "formset": formset})
+
+
+@login_required
+@require_POST
+def replication_request(request, key):
+    record = _record_or_404(key)
+    if not can_request_replication(request.user, record):
+        raise Http404
+    form = ReplicationRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Periksa isian permintaan replikasi: nama, email dan rencana wajib diisi."))
+        return redirect("records:detail", record.slug)
+    try:
+        services.request_replication(record=record, actor=request.user, request=request, **form.cleaned_data)
+    except JudgingError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Permintaan replikasi terkirim. Instansi pemilik diberi tahu lewat email."))
+    return redirect("records:detail", record.slug)
+
+
+def _replication_or_404(request, pk):
+    replication = get_object_or_404(ReplicationRequest.objects.select_related("record"), pk=pk)
+    if queries.public_records().filter(pk=replication.record_id).exists() is False:
+        raise Http404
+    return replication
+
+
+@login_required
+@require_POST
+def replication_answer(request, pk):
+    replication = _replication_or_404(request, pk)
+    if not can_answer_replication(request.user, replication):
+        raise Http404
+    form = ReplicationAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_replication(
+                replication=replication,
+                actor=request.user,
+                agree=form.cleaned_data["decision"] == "agree",
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except JudgingError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Jawaban tersimpan dan dikirim ke instansi peminta."))
+    else:
+        messages.error(request, _("Pilih setujui atau tolak."))
+    return redirect("records:detail", replication.record.slug)
+
+
+@login_required
+@require_POST
+def replication_implemented(request, pk):
+    replication = _replication_or_404(request, pk)
+    if not can_mark_implemented(request.user, replication):
+        raise Http404
+    form = ReplicationImplementedForm(request.POST)
+    form.is_valid()
+    try:
+        services.mark_replication_implemented(
+            replication=replication, actor=request.user, note=form.cleaned_data.get("note", ""), request=request
+        )
+    except JudgingError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Replikasi dicatat sudah diterapkan."))
+    return redirect("records:detail", replication.record.slug)
+
+
+@require_GET
+def statistics(request):
+    from judging.records.statistics import statistics_context
+
+    context = statistics_context()
+    if request.GET.get("format") == "csv":
+        stats = context["stats"]
+        rows = [[r["region"], *r["counts"], r["total"]] for r in stats["region_rows"]]
+        return csv_response("statistik-inovasi", ["region", *stats["years"], "total"], rows)
+    return render(request, "judging/records/statistics.html", context)
+
+
+@login_required
+def manage(request):
+    """Organisers: the visible announcements with their records, and a button to build what is missing (records are
+    also built by `manage.py build_records`, e.g. from cron after an embargo passes)."""
+    from judging.publication.queries import visible_announcements
+
+    if not can_see_certainty(request.user):
+        raise Http404
+    if request.method == "POST":
+        records = services.build_all_records(actor=request.user)
+        messages.success(request, _("Katalog diperbarui: %(n)s catatan inovasi.") % {"n": len(records)})
+        return redirect("records:manage")
+    from django.db.models import Count
+
+    announcements = list(visible_announcements().select_related("round__competition").order_by("-published_at", "-id"))
+    built = dict(queries.public_history().values_list("announcement_id").annotate(n=Count("id")).order_by())
+    rows = [{"announcement": a, "records": built.get(a.pk, 0)} for a in announcements]
+    return render(request, "judging/records/manage.html", {"rows": rows})
+
+
+@login_required
+def certainty(request, competition, round_slug):
+    from judging.scoring.certainty import cut_certainty
+
+    if not can_see_certainty(request.user):
+        raise Http404
+    round_ = get_object_or_404(
+        Round.objects.select_related("competition"), competition__slug=competition, slug=round_slug
+    )
+    result = cut_certainty(round_)
+    return render(request, "judging/records/certainty.html", {"round": round_, "result": result})

@@ -1,0 +1,144 @@
+"""How certain the cut is (issue 7, item 5): a bootstrap over the judges' sheets.
+
+For each resample, every entry's counting sheets (final, not recused) are drawn with replacement, as many as it
+has, and its total is recomputed with the round's method (mean or median of T_p; for "normalised", the mean of the
+normalised v_p values, which are resampled as they are). The entries are ranked by the resampled totals (equal
+totals keep the order of the real ranking) and the share of resamples in which an entry lands in the Top N is
+reported. An entry whose share is far from 0 and 1 owes its place to which judges happened to score it.
+
+The sheets come from ONE query (sheet totals and, for "normalised", v_p, computed in SQL exactly as the ranking
+does); the resampling is vectorised with numpy and seeded, so the same round gives the same shares every time.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+
+from judging.scoring.enums import AggregationMethod
+from judging.scoring.queries import COUNTING_SHEETS, SD_EPSILON, T, cut_tie, round_ranking
+
+RESAMPLES = 200
+SEED = 2023
+WINDOW = 10  # ranks shown either side of the cut line
+SURE = 0.95  # a share at or above this (or at or below 1 - SURE) is "decided"
+
+SHEET_VALUES_SQL = """
+WITH crit AS (
+    SELECT id, weight::float8 AS w, scale_min::float8 AS lo, (scale_max - scale_min)::float8 AS span
+    FROM {criterion} WHERE round_id = %(round)s
+),
+sheets AS ({counting}),
+totals AS (
+    SELECT sh.sheet_id, sh.entry_id, sh.judge_id, SUM(c.w * 100.0 * (sc.value - c.lo) / c.span) / SUM(c.w) AS t
+    FROM sheets sh JOIN {score} sc ON sc.sheet_id = sh.sheet_id JOIN crit c ON c.id = sc.criterion_id
+    GROUP BY sh.sheet_id, sh.entry_id, sh.judge_id
+),
+judge_stats AS (
+    SELECT judge_id, COUNT(*) AS k, AVG(t) AS mean_p, STDDEV_POP(t) AS sd_p FROM totals GROUP BY judge_id
+),
+all_stats AS (SELECT AVG(t) AS mean_all, COALESCE(STDDEV_POP(t), 0) AS sd_all FROM totals)
+SELECT t.entry_id,
+       CASE WHEN %(method)s = 'normalised' AND js.k >= 3 AND js.sd_p > %(eps)s
+            THEN a.mean_all + a.sd_all * (t.t - js.mean_p) / js.sd_p ELSE t.t END AS v
+FROM totals t JOIN judge_stats js ON js.judge_id = t.judge_id CROSS JOIN all_stats a
+ORDER BY t.entry_id, t.sheet_id
+""".format(counting=COUNTING_SHEETS, **T).format(**T)  # noqa: S608 - table names from model meta; values are parameters
+
+
+def sheet_values(round_):
+    """{entry_id: [value per counting sheet]}: T_p, or v_p for a normalised round. One query."""
+    params = {"round": round_.pk, "competition": round_.competition_id, "method": round_.aggregation, "eps": SD_EPSILON}
+    with connection.cursor() as cursor:
+        cursor.execute(SHEET_VALUES_SQL, params)
+        raw = cursor.fetchall()
+    values = defaultdict(list)
+    for entry_id, v in raw:
+        values[entry_id].append(v)
+    return values
+
+
+def resample_shares(values, top_n, method=AggregationMethod.MEAN, resamples=RESAMPLES, seed=SEED):
+    """values: a list (in the real ranking's order) of lists of sheet values per entry (empty: no total).
+    Returns a numpy array: for each entry, the share of resamples in which it is in the Top N."""
+    n = len(values)
+    if n == 0:
+        return np.zeros(0)
+    rng = np.random.default_rng(seed)
+    totals = np.full((resamples, n), -np.inf)
+    by_k = defaultdict(list)
+    for index, sheet in enumerate(values):
+        if sheet:
+            by_k[len(sheet)].append(index)
+    reduce = np.median if method == AggregationMethod.MEDIAN else np.mean
+    for k in sorted(by_k):
+        idx = np.array(by_k[k])
+        matrix = np.array([values[i] for i in idx], dtype=float)  # (n_k, k)
+        draws = rng.integers(0, k, size=(resamples, len(idx), k))
+        sample = matrix[np.arange(len(idx))[None, :, None], draws]  # (R, n_k, k)
+        totals[:, idx] = reduce(sample, axis=2)
+    # Rank each resample by total (desc; unrounded but free of float noise), equal totals in the real order.
+    order_keys = (np.broadcast_to(np.arange(n), (resamples, n)), -np.round(totals, 9))
+    order = np.lexsort(order_keys, axis=-1)
+    top = order[:, : min(top_n, n)]
+    in_top = np.isfinite(np.take_along_axis(totals, top, axis=1))
+    counts = np.bincount(top[in_top].ravel(), minlength=n)
+    return counts / resamples
+
+
+@dataclass
+class Row:
+    rank: int
+    entry_id: int
+    entry_code: str
+    title: str
+    total: float | None
+    judges: int
+    share: float
+    selected: bool
+    tie: dict | None = None  # queries.mark_ties: the tie-break step that put it below the row above
+
+    @property
+    def percent(self):
+        return round(100 * self.share)
+
+    @property
+    def verdict(self):
+        if self.share >= SURE:
+            return "in"
+        if self.share <= 1 - SURE:
+            return "out"
+        return "noise"
+
+
+def cut_certainty(round_, resamples=RESAMPLES, seed=SEED, window=WINDOW):
+    """{"rows": [Row near the cut], "undecided": int (entries anywhere whose share is between 5% and 95%),
+    "resamples", "top_n", "entries", "cut_tie" (queries.cut_tie)}. Two queries (the ranking and the sheet values)."""
+    ranking = round_ranking(round_)
+    values_by_entry = sheet_values(round_)
+    values = [values_by_entry.get(row["entry_id"], []) if row["total"] is not None else [] for row in ranking]
+    shares = resample_shares(values, round_.top_n, round_.aggregation, resamples, seed=[seed, round_.pk])
+    rows = [
+        Row(
+            rank=row["rank"],
+            entry_id=row["entry_id"],
+            entry_code=row["entry_code"],
+            title=row["title"],
+            total=row["total"],
+            judges=row["judges"],
+            share=float(shares[i]),
+            selected=row["outcome"] == "selected",
+            tie=row["tie"],
+        )
+        for i, row in enumerate(ranking)
+    ]
+    near = [r for r in rows if round_.top_n - window < r.rank <= round_.top_n + window]
+    return {
+        "rows": near,
+        "undecided": sum(1 for r in rows if r.verdict == "noise"),
+        "resamples": resamples,
+        "top_n": round_.top_n,
+        "entries": len(rows),
+        "cut_tie": cut_tie(ranking, round_.top_n),
+    }

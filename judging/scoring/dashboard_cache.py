@@ -1,0 +1,186 @@
+"""The organiser's figures of a round (ranking, progress, judges' distribution, entries short of judges), computed
+once per committed state of the scoring data and kept in Django's cache (settings.CACHES).
+
+Which state? Database triggers (migration 0010) add one row to judging_scoringchange for every statement that
+changes data these figures are read from, in the same transaction as the change. A reader first reads
+(count, newest id) of the rows it can see, then computes. Why that pair names one committed state:
+- rows are only added, except by `squash` below; the set of committed rows a reader sees only grows over time
+  (a transaction committed before a snapshot is visible to every later one), so two readers that see the same
+  number of rows see the same rows, and so the same committed data;
+- `squash` deletes the rows and adds a marker row in one transaction: every later reader sees the marker, whose
+  id is larger than any id seen before, so no state after a squash shares a key with one before it.
+The count is read BEFORE the figures are computed, so what is stored under a key is never older than the state the
+key names (at worst newer, for a reader that raced a commit, which the next reader's key then corrects).
+The key also holds the round's and its criteria's own settings as the caller read them, and the database name.
+
+Template fragments (ranking table, judges' progress, the distribution chart) are cached per window (head / page /
+all) and language under the same key; forms with a CSRF token are never inside a cached fragment. Each round has one
+cache entry per purpose holding (key, value): a new state replaces the old entry, so memory does not grow with the
+number of changes.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from judging.scoring import charts, queries
+from judging.scoring.enums import RoundState
+
+TIMEOUT = 60 * 60
+SQUASH_AT = 10_000  # change rows kept before they are squashed into one marker
+SQUASH_LOCK = 7_310_010  # advisory lock id: one squash at a time
+HTML_FRAGMENTS = ("ranking", "judges", "chart")
+CANDIDATES_SHOWN = 10  # replacement judges offered per entry (least loaded first); any judge: round setup
+
+
+def scoring_state():
+    """'count.newest' of the change rows this connection sees now."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), COALESCE(max(id), 0) FROM judging_scoringchange")
+        count, newest = cursor.fetchone()
+    if count > SQUASH_AT and squash():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*), COALESCE(max(id), 0) FROM judging_scoringchange")
+            count, newest = cursor.fetchone()
+    return f"{count}.{newest}"
+
+
+def squash():
+    """Replace the change rows by one marker row (one squash at a time; others skip). True when it ran."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SQUASH_LOCK])
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("DELETE FROM judging_scoringchange")
+        cursor.execute("INSERT INTO judging_scoringchange (at, source) VALUES (now(), 'squash')")
+    return True
+
+
+def round_key(round_, criteria, state=None):
+    state = state if state is not None else scoring_state()
+    settings_of_round = (
+        round_.pk,
+        round_.competition_id,
+        str(round_.aggregation),
+        [str(step) for step in round_.tie_break],
+        round_.top_n,
+        round_.reserve_n,
+        round_.judges_per_entry,
+        str(round_.state),
+    )
+    rubric = [(c.pk, c.key, c.title, str(c.weight), c.scale_min, c.scale_max, c.order, c.required) for c in criteria]
+    digest = hashlib.sha256(repr((settings_of_round, rubric)).encode()).hexdigest()[:24]
+    return f"judging:round:{connection.settings_dict['NAME']}:{round_.pk}:{state}:{digest}"
+
+
+def compute_figures(round_, criteria):
+    judges = queries.judge_progress(round_)
+    short = queries.entries_short_of_k(round_)
+    candidates = queries.replacement_candidates(round_, short) if short else {}
+    return {
+        "ranking": queries.round_ranking(round_, criteria=criteria),
+        "progress": queries.round_progress(round_),
+        "judges": judges,
+        "distribution": queries.judge_distribution(round_),
+        "short": [
+            {
+                "entry_id": item.entry_id,
+                "code": item.entry.code,
+                "title": item.entry.title,
+                "active": item.active,
+                "candidates": [
+                    {"judge_id": rj.judge_id, "name": rj.judge.full_name, "load": rj.load}
+                    for rj in candidates.get(item.entry_id, [])
+                ],
+            }
+            for item in short
+        ],
+    }
+
+
+def _slot(round_, name):
+    """One cache entry per round and purpose, holding (key, value): a new state replaces the old value instead of
+    adding another one beside it, so memory stays at one copy per round (the figures of a round of 50,000 entries
+    are about 13 MB)."""
+    return f"judging:round:{connection.settings_dict['NAME']}:{round_.pk}:{name}"
+
+
+def _cached(round_, name, key, compute):
+    held = cache.get(_slot(round_, name))
+    if held is not None and held[0] == key:
+        return held[1]
+    value = compute()
+    cache.set(_slot(round_, name), (key, value), TIMEOUT)
+    return value
+
+
+def round_figures(round_, criteria, key=None):
+    """(key, figures) of the round: from the cache, or computed and stored."""
+    key = key or round_key(round_, criteria)
+    return key, _cached(round_, "figures", key, lambda: compute_figures(round_, criteria))
+
+
+class RoundDashboard:
+    """What the dashboard shows, read lazily: the rendered fragments for a window come from the cache without
+    loading the figures; the figures are loaded (from the cache, or computed) only when something needs them."""
+
+    def __init__(self, round_, criteria, window_for):
+        self.round = round_
+        self.criteria = criteria
+        self.window_for = window_for  # function(ranking) -> window dict (rows, mode, page, ...)
+        self.key = round_key(round_, criteria)
+        self._figures = None
+
+    @property
+    def figures(self):
+        if self._figures is None:
+            _key, self._figures = round_figures(self.round, self.criteria, key=self.key)
+        return self._figures
+
+    def fragments(self, window_id):
+        language = translation.get_language() or ""
+        fragments = _cached(self.round, f"fragments:{window_id}:{language}", self.key, self._render)
+        # Rendered by our own templates (escaped there): safe to insert as they are.
+        return {**fragments, **{name: mark_safe(fragments[name]) for name in HTML_FRAGMENTS}}  # noqa: S308
+
+    def _render(self):
+        figures = self.figures
+        window = self.window_for(figures["ranking"])
+        judges = figures["judges"]
+        names = {row["judge"].pk: row["judge"].full_name for row in judges}
+        rows = []
+        for row in window["rows"]:
+            rows.append(
+                {
+                    **row,
+                    "outlier_names": [names.get(pk, "?") for pk in row["outlier_judge_ids"]],
+                    "criteria_list": [row["criteria"].get(c.key) for c in self.criteria],
+                }
+            )
+        chart = charts.distribution_chart(figures["distribution"], judges)
+        context = {
+            "round": self.round,
+            "rows": rows,
+            "keys": self.criteria,
+            "judges": judges,
+            "chart": chart,
+            "cut_tie": queries.cut_tie(figures["ranking"], self.round.top_n),
+        }
+        return {
+            "ranking": render_to_string("judging/scoring/_ranking_table.html", context),
+            "judges": render_to_string("judging/scoring/_dashboard_judges.html", context),
+            "chart": render_to_string("judging/scoring/_distribution_chart.html", context) if chart else "",
+            "window": {key: value for key, value in window.items() if key != "rows"},
+            "progress": figures["progress"],
+            "short": [{**item, "candidates": item["candidates"][:CANDIDATES_SHOWN]} for item in figures["short"]],
+            "few_judges": [
+                {"code": row["entry_code"], "title": row["title"], "judges": row["judges"], "outcome": row["outcome"]}
+                for row in queries.rows_short_of_k(figures["ranking"], self.round.judges_per_entry)
+            ]
+            if self.round.state != RoundState.OPEN  # while scoring is open the table's flags say it per row
+            else [],
+        }

@@ -1,0 +1,105 @@
+"""Named predicates for judging, used by views, templates and tests.
+
+Sealed scoring: a judge sees only their own sheets; nobody but organisers sees sheets or rankings before a round
+is published; entrants (innovators, verifiers) never see judges' identities or any sheet.
+"""
+
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from judging.scoring.enums import RoundState
+
+
+def is_organiser(user):
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == "organiser"))
+
+
+def organiser_required(view):
+    """View decorator for organiser pages: anonymous visitors go to the login page; anyone else who is not an
+    organiser gets 403 with a clear message (judging/scoring/refused.html)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_organiser(request.user):
+            message = _("Halaman ini hanya untuk penyelenggara.")
+            return render(request, "judging/scoring/refused.html", {"message": message}, status=403)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def is_judge(user):
+    return bool(user.is_authenticated and user.is_active and user.role == "judge")
+
+
+def can_manage_round(user, round_):
+    return is_organiser(user)
+
+
+def can_approve_announcement(user, announcement):
+    """Approve and publish an announcement awaiting approval: an organiser other than the one who prepared it (the
+    two-person rule; the service enforces it, the database too, and the page shows the button only when true)."""
+    return bool(
+        is_organiser(user)
+        and announcement.state == "awaiting"
+        and announcement.prepared_by_id is not None
+        and announcement.prepared_by_id != user.pk
+    )
+
+
+def can_view_round_dashboard(user, round_):
+    """The ranking with totals, spread and outlier flags, and per-judge progress: organisers only."""
+    return is_organiser(user)
+
+
+def can_view_ranking(user, round_):
+    return is_organiser(user)
+
+
+def can_export(user, round_):
+    return is_organiser(user)
+
+
+def can_view_queue(user):
+    return is_judge(user)
+
+
+def can_open_sheet(user, assignment, *, conflicted):
+    """The judge of the assignment, without a conflict of interest. Organisers may look at any sheet."""
+    if is_organiser(user):
+        return True
+    return is_judge(user) and assignment.judge_id == user.pk and not conflicted
+
+
+def can_score(user, assignment, *, conflicted):
+    """Save or submit: the assigned judge, without a conflict, while the round is open."""
+    return (
+        is_judge(user)
+        and assignment.judge_id == user.pk
+        and not conflicted
+        and assignment.round.state == RoundState.OPEN
+    )
+
+
+def can_unlock_sheet(user, sheet):
+    return is_organiser(user)
+
+
+def can_declare_conflict(user, assignment):
+    return is_judge(user) and assignment.judge_id == user.pk
+
+
+def judge_may_view_entry(user, entry):
+    """Registered with entries.permissions.register_view_rule: a judge assigned to the entry in any round, without
+    a conflict of interest, may open the entry (proposal and attachments)."""
+    if not is_judge(user):
+        return False
+    from judging.models import Assignment
+    from judging.scoring.queries import recused_q
+
+    return (
+        Assignment.objects.filter(judge=user, entry=entry).annotate(recused=recused_q()).filter(recused=False).exists()
+    )

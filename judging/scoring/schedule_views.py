@@ -1,0 +1,83 @@
+"""Schedule pages: the organiser generates and edits a round's presentation schedule (plain form posts; the
+optional static/js/schedule.js drag-and-drop posts the same forms); a printable schedule for organisers and the
+round's judges."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from judging.models import Round, RoundJudge, ScheduleSlot
+from judging.publication.forms import ScheduleForm, SlotForm
+from judging.publication.queries import schedule, schedule_days
+from judging.publication.views import _error_text, _refuse
+from judging.scoring import schedule as services
+from judging.scoring.permissions import is_organiser, organiser_required
+from judging.scoring.services import JudgingError
+
+
+def _round(competition, round_slug):
+    return get_object_or_404(
+        Round.objects.select_related("competition"), competition__slug=competition, slug=round_slug
+    )
+
+
+@organiser_required
+def schedule_edit(request, competition, round_slug):
+    round_ = _round(competition, round_slug)
+    form = ScheduleForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                count = services.generate_schedule(round_=round_, actor=request.user, **form.options())
+            except JudgingError as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(request, _("Jadwal dibuat: %(n)s slot.") % {"n": count})
+                return redirect("judging:schedule", competition=competition, round_slug=round_slug)
+        else:
+            messages.error(request, _("Periksa isian jadwal."))
+    slots = schedule(round_)
+    return render(
+        request,
+        "judging/scoring/schedule.html",
+        {
+            "round": round_,
+            "form": form,
+            "days": schedule_days(slots),
+        },
+    )
+
+
+@require_POST
+@organiser_required
+def slot_action(request, pk, action):
+    slot = get_object_or_404(ScheduleSlot.objects.select_related("round__competition"), pk=pk)
+    try:
+        if action in ("up", "down"):
+            services.move_slot(slot=slot, direction=action, actor=request.user)
+        elif action == "edit":
+            form = SlotForm(request.POST, prefix=f"s{slot.pk}")
+            if not form.is_valid():
+                raise JudgingError(_("Periksa tanggal, jam, durasi dan ruang."))
+            services.update_slot(slot=slot, actor=request.user, **form.cleaned_data)
+        else:
+            raise Http404
+    except JudgingError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Jadwal diperbarui."))
+    return redirect("judging:schedule", competition=slot.round.competition.slug, round_slug=slot.round.slug)
+
+
+@login_required
+def schedule_print(request, competition, round_slug):
+    round_ = _round(competition, round_slug)
+    user = request.user
+    if not (is_organiser(user) or RoundJudge.objects.filter(round=round_, judge=user).exists()):
+        return _refuse(request, _("Jadwal lengkap hanya untuk penyelenggara dan juri babak ini."))
+    return render(
+        request, "judging/scoring/schedule_print.html", {"round": round_, "days": schedule_days(schedule(round_))}
+    )
