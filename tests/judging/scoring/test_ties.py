@@ -132,7 +132,9 @@ def test_announcement_review_and_public_method_note_say_the_tie_at_the_cut(clien
     round_.state = "closed"
     round_.save(update_fields=["state"])
     a, b = organisers()
-    announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields(title="Top 1"))
+    announcement = pub.prepare_announcement(
+        round_=round_, actor=a, acknowledge_few_judges=True, **text_fields(title="Top 1")
+    )
     client.force_login(a)
     page = html.unescape(client.get(reverse("judging:announcement_manage", args=[announcement.pk])).content.decode())
     assert "X1 masuk Top 1 karena penentu seri: rata-rata lebih tinggi pada kriteria “Latar_Belakang” (60,00" in page
