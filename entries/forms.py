@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,9 +115,20 @@ class TeamMemberForm(forms.Form):
     contact = forms.CharField(label=gettext_lazy("Kontak (email/telepon)"), max_length=150, required=False)
 
 
+class FiniteDecimalField(forms.DecimalField):
+    """A DecimalField that refuses NaN, sNaN and Infinity while reading (Django refuses them only in validate(), after
+    has_changed() has already compared them: a signalling NaN then raised InvalidOperation, a 500)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
 def _value_field(label):
     """A decimal shown and read in the user's locale (34,5 in Indonesian, 34.5 in English; a dot is accepted too)."""
-    return forms.DecimalField(
+    return FiniteDecimalField(
         label=label,
         max_digits=16,
         decimal_places=4,
@@ -180,8 +192,27 @@ class IndicatorForm(forms.Form):
         return cleaned
 
 
-TeamFormSet = forms.formset_factory(TeamMemberForm, extra=2, can_delete=True, max_num=30, validate_max=True)
-IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=1, can_delete=True, max_num=20, validate_max=True)
+class SavedRowsFormSet(forms.BaseFormSet):
+    """A formset over saved rows (given as `initial`): a posted form must carry every saved row. A tampered or
+    truncated management form (INITIAL_FORMS other than the saved rows, TOTAL_FORMS below them) is refused with
+    nothing saved, so rows are removed only by their "Hapus" box, never by a missing row."""
+
+    def clean(self):
+        super().clean()
+        saved = len(self.initial or [])
+        if self.is_bound and (self.initial_form_count() != saved or self.total_form_count() < saved):
+            raise ValidationError(
+                _("Formulir ini tidak lengkap (baris tersimpan hilang). Muat ulang halaman; tidak ada yang disimpan."),
+                code="rows_missing",
+            )
+
+
+TeamFormSet = forms.formset_factory(
+    TeamMemberForm, formset=SavedRowsFormSet, extra=2, can_delete=True, max_num=30, validate_max=True
+)
+IndicatorFormSet = forms.formset_factory(
+    IndicatorForm, formset=SavedRowsFormSet, extra=1, can_delete=True, max_num=20, validate_max=True
+)
 
 
 def formset_rows(formset, fields):

@@ -137,7 +137,7 @@ def _save_edit(request, entry, forms, version, attachment_form):
         services.save_draft_with_attachment(kind=data["kind"], uploaded=data["file"], **draft)
         return _("Draf tersimpan. Lampiran diunggah.")
     remove = request.POST.get("remove_attachment", "")
-    if remove.isdigit():
+    if remove.isascii() and remove.isdigit():
         attachment = get_object_or_404(Attachment, pk=int(remove), entry=entry)
         services.save_draft_with_attachment(remove=attachment, **draft)
         return _("Draf tersimpan. Lampiran dihapus.")
@@ -166,7 +166,12 @@ def entry_edit(request, pk):
         upload = _attachment_form(request)
         if upload is not None:
             attachment_form = upload
-        if all(f.is_valid() for f in forms.values()) and version.isdigit() and (upload is None or upload.is_valid()):
+        if (
+            all(f.is_valid() for f in forms.values())
+            and version.isascii()
+            and version.isdigit()
+            and (upload is None or upload.is_valid())
+        ):
             try:
                 success = _save_edit(request, entry, forms, int(version), upload)
             except services.StaleEntryError as error:

@@ -298,3 +298,34 @@ def test_upload_with_a_stale_version_saves_nothing_and_keeps_the_typed_text(clie
     assert response.status_code == 200 and "Orang lain telah menyimpan" in page and "Teks yang baru diketik." in page
     assert not Attachment.objects.filter(entry=filled).exists()
     assert not ProposalAnswer.objects.filter(entry=filled, text="Teks yang baru diketik.").exists()
+
+
+# tampered or odd posts (found by an attacker after the fix) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        {"team-INITIAL_FORMS": "0"},
+        {"team-TOTAL_FORMS": "0"},
+        {"indicators-TOTAL_FORMS": "0"},
+        {"indicators-INITIAL_FORMS": "0", "indicators-TOTAL_FORMS": "0"},
+    ],
+)
+def test_a_management_form_missing_saved_rows_is_refused_and_keeps_them(client, filled, tamper):
+    data = {**page_fields(client, filled), **tamper}
+    response = save(client, filled, data)
+    assert response.status_code == 200
+    assert "baris tersimpan hilang" in response.content.decode()
+    assert (filled.team_members.count(), filled.indicators.count()) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [{"version": "²"}, {"remove_attachment": "²"}, {"indicators-0-latest_value": "sNaN"}],
+)
+def test_odd_numbers_are_refused_without_an_error_page(client, filled, odd):
+    before = filled.indicators.get().latest_value
+    response = save(client, filled, {**page_fields(client, filled), **odd})
+    assert response.status_code in (200, 302)
+    assert filled.indicators.get().latest_value == before
