@@ -31,9 +31,9 @@ from judging.publication import services as pub
 from judging.publication.enums import AnnouncementKind
 from judging.scoring import services
 from judging.scoring.enums import Outcome, RoundState, SheetState
-from judging.scoring.field import DEFAULT_ITEMS
+from judging.scoring.field.services import DEFAULT_ITEMS
 from judging.scoring.queries import recused_q
-from judging.scoring.schedule import generate_schedule
+from judging.scoring.schedule.services import generate_schedule
 from kipp.models import Competition, User
 
 WITA = ZoneInfo("Asia/Makassar")
