@@ -5,12 +5,9 @@ finds them under the app label `judging` (tables and migrations unchanged). Impo
 from judging.publication.models import (
     Announcement,
     AnnouncementRow,
-    FieldCheck,
     Objection,
     PublicProfile,
-    ScheduleSlot,
     SelectionChange,
-    field_photo_upload_to,
 )
 from judging.records.models import (
     IndicatorValue,
@@ -21,6 +18,7 @@ from judging.records.models import (
     ReplicationRequest,
     record_photo_upload_to,
 )
+from judging.scoring.field.models import FieldCheck, field_photo_upload_to
 from judging.scoring.models import (
     Assignment,
     Conflict,
@@ -35,6 +33,7 @@ from judging.scoring.models import (
     ScoringChange,
     default_tie_break,
 )
+from judging.scoring.schedule.models import ScheduleSlot
 
 __all__ = [
     "Announcement",

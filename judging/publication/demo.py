@@ -31,9 +31,9 @@ from judging.publication import services as pub
 from judging.publication.enums import AnnouncementKind
 from judging.scoring import services
 from judging.scoring.enums import Outcome, RoundState, SheetState
-from judging.scoring.field import DEFAULT_ITEMS
+from judging.scoring.field.services import DEFAULT_ITEMS
 from judging.scoring.queries import recused_q
-from judging.scoring.schedule import generate_schedule
+from judging.scoring.schedule.services import generate_schedule
 from kipp.models import Competition, User
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -184,14 +184,7 @@ def _schedule(ctx, presentation, organiser):
     count = generate_schedule(
         round_=presentation,
         actor=organiser,
-        days=[datetime.date(2023, 3, d) for d in (6, 7, 8, 9)],
-        day_start=datetime.time(8, 30),
-        day_end=datetime.time(16, 30),
-        duration=25,
-        break_every=4,
-        break_minutes=10,
-        lunch_start=datetime.time(12, 0),
-        lunch_minutes=60,
+        days=[datetime.date(2023, 3, d) for d in (6, 7, 8, 9)],  # 08:30-16:30, 25-minute slots, the defaults
         room="Ballroom",
         panel="Panel (panelist1-6)",
         venue=VENUE,

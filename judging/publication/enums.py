@@ -17,9 +17,3 @@ class AnnouncementState(models.TextChoices):
 class ListOrder(models.TextChoices):
     RANK = "rank", _("Urutan peringkat")
     ALPHABETICAL = "alphabetical", _("Urutan abjad judul")
-
-
-class SlotKind(models.TextChoices):
-    PRESENTATION = "presentation", _("Presentasi")
-    BREAK = "break", _("Rehat")
-    LUNCH = "lunch", _("Istirahat makan siang")

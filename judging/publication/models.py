@@ -1,5 +1,5 @@
 """Publication: announcements (Pengumuman) with two-person sign-off and versions, their frozen lists, reasoned
-changes, objections (uji publik), presentation schedules, field verification checklists and public profiles.
+changes, objections (uji publik) and public profiles.
 
 Imported at the bottom of judging/models.py, so these are models of the judging app."""
 
@@ -9,23 +9,16 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from entries.models import Entry
-from judging.publication.enums import AnnouncementKind, AnnouncementState, ListOrder, SlotKind
+from judging.publication.enums import AnnouncementKind, AnnouncementState, ListOrder
 from judging.scoring.enums import Outcome
 
 __all__ = [
     "Announcement",
     "AnnouncementRow",
-    "FieldCheck",
     "Objection",
     "PublicProfile",
-    "ScheduleSlot",
     "SelectionChange",
-    "field_photo_upload_to",
 ]
-
-
-def field_photo_upload_to(instance, filename):
-    return f"field/{instance.round_id}/{instance.entry_id}/{filename}"
 
 
 class Announcement(models.Model):
@@ -203,69 +196,6 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.announcement} · {self.entry_id} · {self.name}"
-
-
-class ScheduleSlot(models.Model):
-    """One slot of a round's presentation schedule: an entry's presentation, or a break."""
-
-    round = models.ForeignKey("judging.Round", on_delete=models.CASCADE, related_name="schedule_slots")
-    kind = models.CharField(_("jenis"), max_length=12, choices=SlotKind.choices, default=SlotKind.PRESENTATION)
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, null=True, blank=True, related_name="schedule_slots")
-    date = models.DateField(_("tanggal"))
-    start = models.TimeField(_("mulai (WITA)"))
-    duration = models.PositiveSmallIntegerField(_("durasi (menit)"), default=25)
-    room = models.CharField(_("ruang"), max_length=120, blank=True)
-    panel = models.CharField(_("panel"), max_length=120, blank=True)
-    venue = models.CharField(_("tempat"), max_length=200, blank=True)
-    position = models.PositiveIntegerField(_("urutan"))
-
-    class Meta:
-        ordering = ["round", "position"]
-        verbose_name = _("slot jadwal")
-        verbose_name_plural = _("slot jadwal")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "position"], name="slot_position_unique"),
-            models.UniqueConstraint(
-                fields=["round", "entry"], condition=Q(entry__isnull=False), name="slot_entry_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind=SlotKind.PRESENTATION, entry__isnull=False)
-                | (~Q(kind=SlotKind.PRESENTATION) & Q(entry__isnull=True)),
-                name="slot_entry_iff_presentation",
-            ),
-            models.CheckConstraint(condition=Q(duration__gte=1), name="slot_duration_positive"),
-        ]
-
-    def __str__(self):
-        return f"{self.date} {self.start:%H:%M} {self.entry_id or self.kind}"
-
-
-class FieldCheck(models.Model):
-    """One item verified on site for an entry in a field verification round."""
-
-    round = models.ForeignKey("judging.Round", on_delete=models.CASCADE, related_name="field_checks")
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="field_checks")
-    item = models.CharField(_("hal yang diperiksa"), max_length=200)
-    verified = models.BooleanField(_("sesuai"), null=True)
-    note = models.TextField(_("catatan"), blank=True, max_length=2000)
-    photo = models.FileField(_("foto"), upload_to=field_photo_upload_to, blank=True, max_length=300)
-    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    checked_at = models.DateTimeField(_("diperiksa"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["round", "entry", "order", "id"]
-        verbose_name = _("butir verifikasi lapangan")
-        verbose_name_plural = _("butir verifikasi lapangan")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "entry", "item"], name="field_check_item_unique"),
-            models.CheckConstraint(condition=~Q(item=""), name="field_check_has_item"),
-        ]
-
-    def __str__(self):
-        return f"{self.entry_id} · {self.item}"
 
 
 class PublicProfile(models.Model):

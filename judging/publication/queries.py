@@ -287,19 +287,5 @@ def entry_slots(entry_ids, now=None):
     return result
 
 
-def schedule(round_):
-    """The round's slots in order, with entry and agency. One query."""
-    return list(
-        ScheduleSlot.objects.filter(round=round_).select_related("entry__agency").order_by("date", "start", "position")
-    )
-
-
-def schedule_days(slots):
-    days = defaultdict(list)
-    for slot in slots:
-        days[slot.date].append(slot)
-    return sorted(days.items())
-
-
 def pending_objections_q():
     return Q(answered_at__isnull=True)

@@ -1,5 +1,5 @@
 """Pages of innovation records: the public catalogue and record pages, photos, statistics; the innovator's update
-form; replication requests and answers; the organiser's certainty-of-the-cut page. Thin: reads come from
+form; replication requests and answers. Thin: reads come from
 records_queries (public_records: only what is published), writes from records_services."""
 
 import csv
@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from judging.models import RecordPhoto, ReplicationRequest, Round
+from judging.models import RecordPhoto, ReplicationRequest
 from judging.records import queries, services
 from judging.records.filters import catalogue_filters
 from judging.records.forms import (
@@ -289,16 +289,3 @@ def manage(request):
     built = dict(queries.public_history().values_list("announcement_id").annotate(n=Count("id")).order_by())
     rows = [{"announcement": a, "records": built.get(a.pk, 0)} for a in announcements]
     return render(request, "judging/records/manage.html", {"rows": rows})
-
-
-@login_required
-def certainty(request, competition, round_slug):
-    from judging.scoring.certainty import cut_certainty
-
-    if not can_see_certainty(request.user):
-        raise Http404
-    round_ = get_object_or_404(
-        Round.objects.select_related("competition"), competition__slug=competition, slug=round_slug
-    )
-    result = cut_certainty(round_)
-    return render(request, "judging/records/certainty.html", {"round": round_, "result": result})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from entries.models import Entry
-from judging.scoring.schedule import generate_schedule
+from judging.scoring.schedule.services import generate_schedule
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, InnovatorFactory, OrganiserFactory
 from tests.judging.publication.helpers import closed_round

@@ -360,7 +360,7 @@ def test_released_feedback_is_shown_to_the_entrant_only(client, scene):
 
 
 def test_organiser_list_pages_query_count_is_constant(client):
-    from judging.scoring.schedule import generate_schedule
+    from judging.scoring.schedule.services import generate_schedule
 
     a, b = organisers()
     round_, next_round, _e, _j = closed_round()

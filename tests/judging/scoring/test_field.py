@@ -79,3 +79,17 @@ def test_the_organiser_sees_every_entry(client, scene):
     assert client.get(url).status_code == 200
     assert Round.objects.get(pk=round_.pk).kind == "field"
     assert RoundEntry.objects.filter(round=round_).count() == 1
+
+
+def test_the_field_photo_is_served_as_a_private_file(client, scene, media_root):
+    round_, entry, judge, url = scene
+    client.force_login(judge)
+    client.get(url)
+    check = FieldCheck.objects.filter(round=round_, entry=entry).order_by("order").first()
+    client.post(url, {"check": check.pk, "verified": "yes", "photo": _png()})
+    response = client.get(reverse("judging:field_photo", args=[check.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Disposition"].startswith("inline")

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from judging.models import RoundEntry, ScheduleSlot
-from judging.scoring import schedule
 from judging.scoring.queries import judge_queue
+from judging.scoring.schedule import services as schedule
 from judging.scoring.services import JudgingError, assign
 from tests.factories import InnovatorFactory, JudgeFactory
 from tests.judging.publication.helpers import closed_round, organisers, published
@@ -136,3 +136,12 @@ def test_organiser_generates_and_moves_through_the_pages(client, scene):
     slot = ScheduleSlot.objects.filter(round=next_round, kind="presentation").order_by("position").last()
     client.post(reverse("judging:slot_action", args=[slot.pk, "up"]))
     assert ScheduleSlot.objects.filter(round=next_round, kind="presentation").order_by("position")[0].entry.code == "E2"
+
+
+def test_an_inactive_organiser_may_not_generate_a_schedule(scene):
+    next_round, entries, a, b, _ann = scene
+    a.is_active = False
+    a.save(update_fields=["is_active"])
+    with pytest.raises(JudgingError, match="Hanya penyelenggara"):
+        schedule.generate_schedule(round_=next_round, actor=a, days=[DAY], room="Ballroom")
+    assert not ScheduleSlot.objects.filter(round=next_round).exists()

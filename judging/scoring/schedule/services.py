@@ -8,14 +8,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from judging.models import RoundEntry, ScheduleSlot
-from judging.publication.enums import SlotKind
 from judging.scoring.enums import RoundState
+from judging.scoring.schedule.enums import SlotKind
 from judging.scoring.services import JudgingError
+from kipp.permissions import is_organiser
 from kipp.services import record_event
 
 
 def _require_organiser(actor):
-    if not (actor and actor.is_authenticated and (actor.is_superuser or actor.role == "organiser")):
+    if not is_organiser(actor):
         raise JudgingError(_("Hanya penyelenggara yang boleh melakukan ini."))
 
 

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from judging.models import Round, RoundJudge, ScheduleSlot
-from judging.publication.forms import ScheduleForm, SlotForm
-from judging.publication.queries import schedule, schedule_days
-from judging.publication.views import _error_text, _refuse
-from judging.scoring import schedule as services
-from judging.scoring.permissions import is_organiser, organiser_required
+from judging.scoring.permissions import organiser_required
+from judging.scoring.refusals import refuse
+from judging.scoring.schedule import services
+from judging.scoring.schedule.forms import ScheduleForm, SlotForm
+from judging.scoring.schedule.queries import schedule, schedule_days
 from judging.scoring.services import JudgingError
+from kipp.errors import add_message
+from kipp.permissions import is_organiser
 
 
 def _round(competition, round_slug):
@@ -33,7 +35,7 @@ def schedule_edit(request, competition, round_slug):
             try:
                 count = services.generate_schedule(round_=round_, actor=request.user, **form.options())
             except JudgingError as error:
-                messages.error(request, _error_text(error))
+                add_message(request, error)
             else:
                 messages.success(request, _("Jadwal dibuat: %(n)s slot.") % {"n": count})
                 return redirect("judging:schedule", competition=competition, round_slug=round_slug)
@@ -66,7 +68,7 @@ def slot_action(request, pk, action):
         else:
             raise Http404
     except JudgingError as error:
-        messages.error(request, _error_text(error))
+        add_message(request, error)
     else:
         messages.success(request, _("Jadwal diperbarui."))
     return redirect("judging:schedule", competition=slot.round.competition.slug, round_slug=slot.round.slug)
@@ -77,7 +79,7 @@ def schedule_print(request, competition, round_slug):
     round_ = _round(competition, round_slug)
     user = request.user
     if not (is_organiser(user) or RoundJudge.objects.filter(round=round_, judge=user).exists()):
-        return _refuse(request, _("Jadwal lengkap hanya untuk penyelenggara dan juri babak ini."))
+        return refuse(request, _("Jadwal lengkap hanya untuk penyelenggara dan juri babak ini."))
     return render(
         request, "judging/scoring/schedule_print.html", {"round": round_, "days": schedule_days(schedule(round_))}
     )

@@ -1,0 +1,79 @@
+"""Field verification checklists: the default items of an entry, adding an item, recording a check (yes/no, note,
+photo). The rubric score is a normal score sheet of the round (judges assigned like any round). Photos go through
+entries.uploads (re-encoded, no EXIF/GPS)."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from entries.enums import AttachmentKind
+from entries.uploads import clean_upload
+from judging.models import FieldCheck
+from judging.scoring.field.permissions import can_check
+from judging.scoring.services import JudgingError
+from kipp.services import record_event
+
+DEFAULT_ITEMS = [
+    "Layanan inovasi berjalan di lokasi sesuai proposal",
+    "Data dampak dapat ditunjukkan (dokumen sumber)",
+    "Pengguna layanan membenarkan manfaatnya (wawancara)",
+    "Dasar hukum / SK inovasi tersedia",
+]
+
+
+@transaction.atomic
+def ensure_items(*, round_, entry):
+    if not FieldCheck.objects.filter(round=round_, entry=entry).exists():
+        FieldCheck.objects.bulk_create(
+            [FieldCheck(round=round_, entry=entry, item=item, order=i) for i, item in enumerate(DEFAULT_ITEMS, 1)],
+            ignore_conflicts=True,
+        )
+
+
+def add_item(*, round_, entry, item, actor):
+    if not can_check(actor, round_, entry):
+        raise JudgingError(_("Anda tidak ditugaskan memverifikasi proposal ini."))
+    item = (item or "").strip()
+    if not item:
+        raise JudgingError(_("Tuliskan hal yang diperiksa."))
+    with transaction.atomic():
+        order = FieldCheck.objects.filter(round=round_, entry=entry).count() + 1
+        check, created = FieldCheck.objects.get_or_create(
+            round=round_, entry=entry, item=item[:200], defaults={"order": order}
+        )
+        if not created:
+            raise JudgingError(_("Butir ini sudah ada."))
+        record_event(actor=actor, action="field.item_added", obj=entry, details={"round": round_.slug, "item": item})
+    return check
+
+
+def record_check(*, check, actor, verified, note="", photo=None):
+    """verified: True / False / None (not checked yet). A photo is cleaned like entry photos."""
+    if not can_check(actor, check.round, check.entry):
+        raise JudgingError(_("Anda tidak ditugaskan memverifikasi proposal ini."))
+    if check.round.state != "open":
+        raise JudgingError(_("Babak verifikasi lapangan tidak sedang dibuka."))
+    clean = None
+    if photo is not None:
+        try:
+            clean = clean_upload(AttachmentKind.PHOTO, photo)
+        except ValidationError as error:
+            raise JudgingError(" ".join(error.messages)) from error
+    with transaction.atomic():
+        check = FieldCheck.objects.select_for_update().get(pk=check.pk)
+        check.verified = verified
+        check.note = (note or "").strip()[:2000]
+        check.checked_by = actor
+        check.checked_at = timezone.now()
+        if clean is not None:
+            check.photo.save(clean.stored_name(), ContentFile(clean.content), save=False)
+        check.save()
+        record_event(
+            actor=actor,
+            action="field.checked",
+            obj=check.entry,
+            details={"round": check.round.slug, "item": check.item, "verified": verified, "photo": clean is not None},
+        )
+    return check

@@ -1,0 +1,96 @@
+"""Field verification pages: the round's list of entries to verify, one entry's checklist, and its photos (served
+only to organisers and the entry's assigned judges, as private files)."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from entries.models import Entry
+from judging.models import Assignment, FieldCheck, Round, RoundEntry
+from judging.scoring.enums import RoundKind
+from judging.scoring.field.permissions import assignment_for, can_check
+from judging.scoring.field.services import add_item, ensure_items, record_check
+from judging.scoring.permissions import is_judge
+from judging.scoring.queries import recused_q
+from judging.scoring.refusals import refuse
+from judging.scoring.services import JudgingError
+from kipp.errors import add_message
+from kipp.files import private_file_response
+from kipp.permissions import is_organiser
+
+
+def _field_round(competition, round_slug):
+    round_ = get_object_or_404(
+        Round.objects.select_related("competition"), competition__slug=competition, slug=round_slug
+    )
+    if round_.kind != RoundKind.FIELD:
+        raise Http404
+    return round_
+
+
+@login_required
+def field_index(request, competition, round_slug):
+    round_ = _field_round(competition, round_slug)
+    user = request.user
+    if not (is_organiser(user) or is_judge(user)):
+        return refuse(request, _("Halaman ini untuk penyelenggara dan tim verifikasi."))
+    entries = RoundEntry.objects.filter(round=round_).select_related("entry__agency__region")
+    if not is_organiser(user):
+        mine = Assignment.objects.filter(round=round_, judge=user).annotate(recused=recused_q()).filter(recused=False)
+        entries = entries.filter(entry_id__in=mine.values("entry_id"))
+    entries = entries.annotate(
+        items=Count("entry__field_checks", filter=Q(entry__field_checks__round=round_)),
+        done=Count(
+            "entry__field_checks",
+            filter=Q(entry__field_checks__round=round_, entry__field_checks__verified__isnull=False),
+        ),
+    ).order_by("position", "entry__code")
+    return render(request, "judging/scoring/field_index.html", {"round": round_, "entries": list(entries)})
+
+
+@login_required
+def field_entry(request, competition, round_slug, pk):
+    round_ = _field_round(competition, round_slug)
+    entry = get_object_or_404(Entry.objects.select_related("agency__region"), pk=pk, round_entries__round=round_)
+    if not can_check(request.user, round_, entry):
+        return refuse(request, _("Anda tidak ditugaskan memverifikasi proposal ini."))
+    ensure_items(round_=round_, entry=entry)
+    if request.method == "POST":
+        try:
+            if request.POST.get("new_item"):
+                add_item(round_=round_, entry=entry, item=request.POST["new_item"], actor=request.user)
+            else:
+                check = get_object_or_404(FieldCheck, pk=request.POST.get("check"), round=round_, entry=entry)
+                verified = {"yes": True, "no": False}.get(request.POST.get("verified"))
+                record_check(
+                    check=check,
+                    actor=request.user,
+                    verified=verified,
+                    note=request.POST.get("note", ""),
+                    photo=request.FILES.get("photo"),
+                )
+        except JudgingError as error:
+            add_message(request, error)
+        else:
+            messages.success(request, _("Tersimpan."))
+        return redirect("judging:field_entry", competition=competition, round_slug=round_slug, pk=entry.pk)
+    checks = list(FieldCheck.objects.filter(round=round_, entry=entry).select_related("checked_by"))
+    return render(
+        request,
+        "judging/scoring/field_entry.html",
+        {"round": round_, "entry": entry, "checks": checks, "assignment": assignment_for(request.user, round_, entry)},
+    )
+
+
+@login_required
+def field_photo(request, pk):
+    check = get_object_or_404(FieldCheck.objects.select_related("round", "entry"), pk=pk)
+    if not check.photo or not can_check(request.user, check.round, check.entry):
+        raise Http404
+    content_type = mimetypes.guess_type(check.photo.name)[0] or "image/jpeg"
+    return private_file_response(check.photo, content_type=content_type, filename=check.photo.name, inline=True)
