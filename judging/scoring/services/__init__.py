@@ -34,7 +34,13 @@ from judging.scoring.services.rounds import (
     take_eligible_entries,
     take_selected_entries,
 )
-from judging.scoring.services.rubric import RESERVED_KEYS, delete_criterion, rubric_editable, save_criterion
+from judging.scoring.services.rubric import (
+    RESERVED_KEYS,
+    check_rubric_editable,
+    delete_criterion,
+    rubric_editable,
+    save_criterion,
+)
 from judging.scoring.services.sheets import save_sheet, submit_sheet, unlock_sheet
 
 __all__ = [
@@ -48,6 +54,7 @@ __all__ = [
     "assign_replacement",
     "auto_assign",
     "bulk_assign",
+    "check_rubric_editable",
     "close_round",
     "conflict_pairs",
     "conflicted",

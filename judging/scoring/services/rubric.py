@@ -22,7 +22,8 @@ def rubric_editable(round_):
     return not ScoreSheet.objects.filter(assignment__round=round_, state=SheetState.FINAL).exists()
 
 
-def _check_rubric_editable(round_):
+def check_rubric_editable(round_):
+    """Refuse (JudgingError) while the rubric is locked: a sheet is final and the round was not reopened."""
     if not rubric_editable(round_):
         raise JudgingError(
             _(
@@ -58,7 +59,7 @@ def save_criterion(*, round_, actor, criterion=None, bands=None, **fields):
     as they are, and gives a new criterion the default bands that fit its scale."""
     _require_organiser(actor)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    _check_rubric_editable(round_)
+    check_rubric_editable(round_)
     if fields.get("key") in RESERVED_KEYS:
         raise JudgingError(_("Kunci kriteria ini dipakai oleh kolom ekspor; pilih kunci lain."))
     creating = criterion is None
@@ -105,7 +106,7 @@ def save_criterion(*, round_, actor, criterion=None, bands=None, **fields):
 def delete_criterion(*, criterion, actor):
     _require_organiser(actor)
     round_ = Round.objects.select_for_update().get(pk=criterion.round_id)
-    _check_rubric_editable(round_)
+    check_rubric_editable(round_)
     removed = Score.objects.filter(criterion=criterion).delete()[0]
     record_event(
         actor=actor,
