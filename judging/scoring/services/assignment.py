@@ -55,12 +55,8 @@ def assign(*, round_, entry, judge, actor=None, source=AssignmentSource.MANUAL):
     )
     if not created:
         raise JudgingError(_("Proposal ini sudah ditugaskan kepada juri ini."))
-    record_event(
-        actor=actor,
-        action="judging.assigned",
-        obj=round_,
-        details={"entry": entry.code, "judge": judge.email, "source": source},
-    )
+    details = {"entry": entry.code, "judge": judge.email, "source": source}
+    record_event(actor=actor, action="judging.assigned", obj=round_, details=details)
     return assignment
 
 

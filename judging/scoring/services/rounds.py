@@ -155,12 +155,19 @@ def add_round_entry(*, round_, entry, reason, actor):
     return item
 
 
+def _locked_round(round_, states, refusal):
+    """The round's row, locked FOR UPDATE (its state changes wait for the sheets being written), when its state is
+    one of `states`; otherwise JudgingError(refusal)."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.state not in states:
+        raise JudgingError(refusal)
+    return round_
+
+
 @transaction.atomic
 def open_round(*, round_, actor):
     _require_organiser(actor)
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.state != RoundState.SETUP:
-        raise JudgingError(_("Hanya babak dalam persiapan yang dapat dibuka."))
+    round_ = _locked_round(round_, [RoundState.SETUP], _("Hanya babak dalam persiapan yang dapat dibuka."))
     if not round_.criteria.exists():
         raise JudgingError(_("Babak belum memiliki kriteria penilaian."))
     round_.state = RoundState.OPEN
@@ -200,9 +207,7 @@ def close_round(*, round_, actor, reason=""):
     """Close scoring and store a snapshot of the ranking. With assigned sheets (not recused) still not final, the
     organiser must give a reason; the audit event keeps it with the entries and how many sheets each missed."""
     _require_organiser(actor)
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.state != RoundState.OPEN:
-        raise JudgingError(_("Hanya babak yang sedang dibuka yang dapat ditutup."))
+    round_ = _locked_round(round_, [RoundState.OPEN], _("Hanya babak yang sedang dibuka yang dapat ditutup."))
     missing = missing_sheets(round_)
     reason = (reason or "").strip()
     if missing and not reason:
@@ -236,9 +241,8 @@ def reopen_round(*, round_, actor, reason):
     _require_organiser(actor)
     if not (reason or "").strip():
         raise JudgingError(_("Tuliskan alasan membuka kembali babak ini."))
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.state not in (RoundState.CLOSED, RoundState.PUBLISHED):
-        raise JudgingError(_("Hanya babak yang sudah ditutup yang dapat dibuka kembali."))
+    closed = [RoundState.CLOSED, RoundState.PUBLISHED]
+    round_ = _locked_round(round_, closed, _("Hanya babak yang sudah ditutup yang dapat dibuka kembali."))
     previous_state = round_.state
     round_.state = RoundState.OPEN
     round_.reopened_at = timezone.now()
@@ -253,9 +257,7 @@ def reopen_round(*, round_, actor, reason):
 @transaction.atomic
 def publish_round(*, round_, actor):
     _require_organiser(actor)
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.state != RoundState.CLOSED:
-        raise JudgingError(_("Hanya babak yang sudah ditutup yang dapat diumumkan."))
+    round_ = _locked_round(round_, [RoundState.CLOSED], _("Hanya babak yang sudah ditutup yang dapat diumumkan."))
     round_.state = RoundState.PUBLISHED
     round_.save(update_fields=["state"])
     snapshot = store_snapshot(round_=round_, actor=actor, reason="publish")
