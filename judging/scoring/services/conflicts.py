@@ -11,7 +11,7 @@ from entries.models import Entry
 from judging.models import Conflict, Round, RoundEntry, RoundJudge, ScoreSheet
 from judging.scoring.conflicts import conflict_applies_q
 from judging.scoring.enums import ConflictSource
-from judging.scoring.services.errors import JudgingError
+from judging.scoring.services.errors import JudgingError, require_reason
 from judging.scoring.services.errors import require_organiser as _require_organiser
 from kipp.mail import absolute_url, send_templated_mail
 from kipp.models import Agency, User
@@ -61,8 +61,7 @@ def declare_conflict(*, assignment, judge, reason):
     """A judge declares a conflict of interest (at any time). On an existing sheet it is a recusal."""
     if assignment.judge_id != judge.pk:
         raise JudgingError(_("Anda tidak ditugaskan menilai proposal ini."))
-    if not (reason or "").strip():
-        raise JudgingError(_("Tuliskan alasan konflik kepentingan."))
+    require_reason(reason, _("Tuliskan alasan konflik kepentingan."))
     round_ = assignment.round
     if conflicted(round_=round_, judge_id=judge.pk, entry_id=assignment.entry_id):
         raise JudgingError(_("Konflik kepentingan untuk proposal ini sudah tercatat."))
@@ -114,8 +113,7 @@ def _notify_conflict(conflict, round_, entry, *, recusal):
 @transaction.atomic
 def record_conflict(*, competition, judge, entry, reason, actor, round_=None):
     _require_organiser(actor)
-    if not (reason or "").strip():
-        raise JudgingError(_("Tuliskan alasan konflik kepentingan."))
+    require_reason(reason, _("Tuliskan alasan konflik kepentingan."))
     if entry.competition_id != competition.pk:
         raise JudgingError(_("Proposal ini bukan dari kompetisi ini."))
     conflict, created = Conflict.objects.get_or_create(

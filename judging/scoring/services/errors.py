@@ -24,3 +24,9 @@ def require_organiser(actor):
     """Refuse unless `actor` is an active organiser (or a superuser): kipp.permissions.is_organiser."""
     if not is_organiser(actor):
         raise JudgingError(_("Hanya penyelenggara yang boleh melakukan ini."))
+
+
+def require_reason(reason, refusal):
+    """Refuse with `refusal` (a JudgingError) when no reason is given, or only spaces."""
+    if not (reason or "").strip():
+        raise JudgingError(refusal)

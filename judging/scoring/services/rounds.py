@@ -15,7 +15,7 @@ from judging.scoring.enums import Outcome, RoundEntrySource, RoundState
 from judging.scoring.queries import missing_sheets, round_criteria, round_ranking
 from judging.scoring.rubrics import default_bands, default_rubric
 from judging.scoring.services.conflicts import refresh_automatic_conflicts
-from judging.scoring.services.errors import JudgingError
+from judging.scoring.services.errors import JudgingError, require_reason
 from judging.scoring.services.errors import require_organiser as _require_organiser
 from kipp.mail import absolute_url, send_templated_mail
 from kipp.services import record_event
@@ -141,8 +141,7 @@ def add_round_entry(*, round_, entry, reason, actor):
     _require_organiser(actor)
     if entry.competition_id != round_.competition_id:
         raise JudgingError(_("Proposal ini bukan dari kompetisi babak ini."))
-    if not (reason or "").strip():
-        raise JudgingError(_("Tuliskan alasan menambahkan proposal ini."))
+    require_reason(reason, _("Tuliskan alasan menambahkan proposal ini."))
     if round_.round_entries.filter(entry=entry).exists():
         raise JudgingError(_("Proposal ini sudah ikut babak ini."))
     item = RoundEntry.objects.create(
@@ -239,8 +238,7 @@ def close_round(*, round_, actor, reason=""):
 @transaction.atomic
 def reopen_round(*, round_, actor, reason):
     _require_organiser(actor)
-    if not (reason or "").strip():
-        raise JudgingError(_("Tuliskan alasan membuka kembali babak ini."))
+    require_reason(reason, _("Tuliskan alasan membuka kembali babak ini."))
     closed = [RoundState.CLOSED, RoundState.PUBLISHED]
     round_ = _locked_round(round_, closed, _("Hanya babak yang sudah ditutup yang dapat dibuka kembali."))
     previous_state = round_.state

@@ -10,7 +10,7 @@ from judging.models import Assignment, Conflict, Round, Score, ScoreSheet
 from judging.scoring.conflicts import conflict_applies_sql
 from judging.scoring.enums import RoundState, SheetState
 from judging.scoring.queries import round_criteria
-from judging.scoring.services.errors import ConflictOfInterestError, JudgingError, StaleSheetError
+from judging.scoring.services.errors import ConflictOfInterestError, JudgingError, StaleSheetError, require_reason
 from judging.scoring.services.errors import require_organiser as _require_organiser
 from kipp.db import execute_prepared
 from kipp.models import Competition
@@ -209,8 +209,7 @@ def submit_sheet(*, assignment, judge, values, overall_comment="", version):
 @transaction.atomic
 def unlock_sheet(*, sheet, actor, reason):
     _require_organiser(actor)
-    if not (reason or "").strip():
-        raise JudgingError(_("Tuliskan alasan membuka kunci lembar nilai."))
+    require_reason(reason, _("Tuliskan alasan membuka kunci lembar nilai."))
     sheet = ScoreSheet.objects.select_for_update().select_related("assignment__round").get(pk=sheet.pk)
     if sheet.state != SheetState.FINAL:
         raise JudgingError(_("Lembar nilai ini belum final."))
