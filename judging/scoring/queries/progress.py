@@ -1,0 +1,221 @@
+"""Progress and queues: per judge and per round, the sheets still missing, the entries short of k judges and their
+replacement candidates, a judge's queue and rounds, the distribution of a judge's totals."""
+
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+
+from entries.models import Entry
+from judging.models import Assignment, Conflict, Round, RoundEntry, RoundJudge
+from judging.scoring.conflicts import conflict_applies_q, conflict_applies_sql
+from judging.scoring.enums import QueueStatus, SheetState
+from judging.scoring.queries.tables import COUNTING_SHEETS, T
+
+
+def recused_q(prefix=""):
+    """An Exists() that is true when the assignment (at `prefix`) is covered by a conflict."""
+    return Exists(
+        Conflict.objects.filter(
+            conflict_applies_q(
+                round_id=OuterRef(f"{prefix}round_id"),
+                competition_id=OuterRef(f"{prefix}round__competition_id"),
+                judge_id=OuterRef(f"{prefix}judge_id"),
+                entry_id=OuterRef(f"{prefix}entry_id"),
+            )
+        )
+    )
+
+
+# The round's assignments with their sheet's state and whether a conflict covers them: the base of the progress
+# figures. Hash joins fed by the round's ids (as in the ranking), so the cost follows the round, not the database.
+ROUND_ASSIGNMENTS = """
+    SELECT a.id, a.entry_id, a.judge_id, s.state,
+           EXISTS (SELECT 1 FROM {conflict} c WHERE {applies}) AS recused
+    FROM {assignment} a
+    LEFT JOIN {sheet} s ON s.assignment_id = a.id
+         AND s.assignment_id = ANY(ARRAY(SELECT id FROM {assignment} WHERE round_id = %(round)s))
+    WHERE a.round_id = %(round)s
+""".format(applies=conflict_applies_sql("c"), **T)  # noqa: S608 - table names from model meta
+
+
+def _fetch(sql, round_, **params):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_nestloop = off")  # hash joins at every size (see round_ranking)
+        cursor.execute(sql, {"round": round_.pk, "competition": round_.competition_id, **params})
+        return cursor.fetchall()
+
+
+def judge_progress(round_):
+    """Per judge of the round: assigned, final, draft (counting assignments, i.e. not recused, as round_progress
+    counts them, so the rows add up to its figures), recused, and percent final. Two queries (the counts, the
+    judges)."""
+    sql = f"""
+        SELECT ra.judge_id, COUNT(*) FILTER (WHERE NOT ra.recused),
+               COUNT(*) FILTER (WHERE ra.state = 'final' AND NOT ra.recused),
+               COUNT(*) FILTER (WHERE ra.state = 'draft' AND NOT ra.recused), COUNT(*) FILTER (WHERE ra.recused)
+        FROM ({ROUND_ASSIGNMENTS}) ra GROUP BY ra.judge_id
+    """  # noqa: S608
+    counts = {row[0]: row[1:] for row in _fetch(sql, round_)}
+    rows = RoundJudge.objects.filter(round=round_).select_related("judge").order_by("judge__full_name")
+    progress = []
+    for rj in rows:
+        assigned, final, draft, recused = counts.get(rj.judge_id, (0, 0, 0, 0))
+        progress.append(
+            {
+                "judge": rj.judge,
+                "assigned": assigned,
+                "final": final,
+                "draft": draft,
+                "recused": recused,
+                "percent": round(100 * final / assigned) if assigned else 0,
+            }
+        )
+    return progress
+
+
+def missing_sheets(round_):
+    """Entries of the round with assigned sheets (not recused) that are not final, by code: dicts with entry_id,
+    code, title, missing (sheets not final), final (final sheets). Two queries."""
+    sql = f"""
+        SELECT ra.entry_id, COUNT(*) FILTER (WHERE ra.state IS DISTINCT FROM 'final'),
+               COUNT(*) FILTER (WHERE ra.state = 'final')
+        FROM ({ROUND_ASSIGNMENTS}) ra WHERE NOT ra.recused GROUP BY ra.entry_id
+        HAVING COUNT(*) FILTER (WHERE ra.state IS DISTINCT FROM 'final') > 0
+    """  # noqa: S608
+    counts = {entry_id: (missing, final) for entry_id, missing, final in _fetch(sql, round_)}
+    entries = Entry.objects.filter(pk__in=counts).only("id", "code", "title").order_by("code")
+    return [
+        {"entry_id": e.pk, "code": e.code, "title": e.title, "missing": counts[e.pk][0], "final": counts[e.pk][1]}
+        for e in entries
+    ]
+
+
+def rows_short_of_k(rows, k):
+    """The ranking rows (or announcement rows) of entries with fewer than k final, unrecused sheets."""
+    return [row for row in rows if ((row.get("judges") if isinstance(row, dict) else row.judges) or 0) < k]
+
+
+def round_progress(round_):
+    """Final counting sheets / expected (assignments not recused). One query (grouped, at most six rows)."""
+    sql = f"SELECT ra.recused, ra.state, COUNT(*) FROM ({ROUND_ASSIGNMENTS}) ra GROUP BY ra.recused, ra.state"  # noqa: S608
+    counts = {"expected": 0, "final": 0, "draft": 0, "recused": 0}
+    for recused, state, n in _fetch(sql, round_):
+        if recused:
+            counts["recused"] += n
+            continue
+        counts["expected"] += n
+        if state == SheetState.FINAL:
+            counts["final"] += n
+        elif state == SheetState.DRAFT:
+            counts["draft"] += n
+    counts["percent"] = round(100 * counts["final"] / counts["expected"]) if counts["expected"] else 0
+    return counts
+
+
+def entries_short_of_k(round_):
+    """Entries of the round with fewer than k judges who are not recused, with the count (`active`), by code.
+    Two queries (the short entries' ids and counts, then those entries)."""
+    sql = f"""
+        SELECT re.id, COALESCE(active.n, 0)
+        FROM {T["round_entry"]} re
+        LEFT JOIN (SELECT ra.entry_id, COUNT(*) AS n FROM ({ROUND_ASSIGNMENTS}) ra WHERE NOT ra.recused
+                   GROUP BY ra.entry_id) active ON active.entry_id = re.entry_id
+        WHERE re.round_id = %(round)s AND COALESCE(active.n, 0) < %(k)s
+    """  # noqa: S608
+    active = dict(_fetch(sql, round_, k=round_.judges_per_entry))
+    if not active:
+        return []
+    short = list(RoundEntry.objects.filter(pk__in=active).select_related("entry").order_by("entry__code"))
+    for item in short:
+        item.active = active[item.pk]
+    return short
+
+
+def replacement_candidates(round_, entries):
+    """For each entry short of k: round judges without a conflict and not yet assigned, least loaded first.
+    Three queries for any number of entries."""
+    entry_ids = [re.entry_id for re in entries]
+    judges = list(
+        RoundJudge.objects.filter(round=round_)
+        .select_related("judge")
+        .annotate(load=Count("judge__assignments", filter=Q(judge__assignments__round=round_)))
+        .order_by("load", "judge__full_name")
+    )
+    conflicts = set(
+        Conflict.objects.filter(conflict_applies_q(round_), entry_id__in=entry_ids).values_list("judge_id", "entry_id")
+    )
+    assigned = set(Assignment.objects.filter(round=round_, entry_id__in=entry_ids).values_list("judge_id", "entry_id"))
+    return {
+        entry_id: [
+            rj for rj in judges if (rj.judge_id, entry_id) not in conflicts and (rj.judge_id, entry_id) not in assigned
+        ]
+        for entry_id in entry_ids
+    }
+
+
+def judge_queue(round_, judge):
+    """The judge's assignments in the round, in presentation order when there is one, else by code: each with
+    status (not started / draft / final) and whether it is recused. One query."""
+    position = RoundEntry.objects.filter(round=round_, entry_id=OuterRef("entry_id")).values("position")[:1]
+    qs = (
+        Assignment.objects.filter(round=round_, judge=judge)
+        .select_related("entry", "entry__agency", "entry__category", "sheet")
+        .annotate(recused=recused_q(), position=position)
+        .order_by("position", "entry__code")
+    )
+    items = []
+    for a in qs:
+        sheet = getattr(a, "sheet", None)
+        status = QueueStatus.NOT_STARTED if sheet is None else QueueStatus(sheet.state)
+        items.append({"assignment": a, "entry": a.entry, "status": status, "recused": a.recused, "sheet": sheet})
+    return items
+
+
+def judge_rounds(judge):
+    """Rounds in which the judge has assignments, with counts. One query."""
+    return list(
+        Round.objects.filter(assignments__judge=judge)
+        .select_related("competition")
+        .annotate(
+            assigned=Count("assignments", filter=Q(assignments__judge=judge), distinct=True),
+            final=Count(
+                "assignments",
+                filter=Q(assignments__judge=judge, assignments__sheet__state=SheetState.FINAL),
+                distinct=True,
+            ),
+        )
+        .order_by("-competition__year", "order")
+    )
+
+
+def judge_distribution(round_, bins=10):
+    """Per judge: the histogram of their sheet totals T_p (final, not recused), in `bins` bands of 0..100,
+    and their mean. One query."""
+    # The same shape as the ranking: the round's scores (by criterion id) grouped per sheet, then the counting sheets.
+    sql = """
+    WITH per_sheet AS MATERIALIZED (
+        SELECT sc.sheet_id, SUM(c.weight::float8 * 100.0 * (sc.value - c.scale_min) / (c.scale_max - c.scale_min))
+               / SUM(c.weight::float8) AS t
+        FROM {score} sc JOIN {criterion} c ON c.id = sc.criterion_id
+        WHERE c.round_id = %(round)s
+          AND sc.criterion_id = ANY(ARRAY(SELECT id FROM {criterion} WHERE round_id = %(round)s))
+        GROUP BY sc.sheet_id
+    ),
+    totals AS (SELECT sh.judge_id, ps.t FROM per_sheet ps JOIN ({counting}) sh ON sh.sheet_id = ps.sheet_id)
+    -- bands [0, 10), [10, 20), ..., [90, 100]: width_bucket gives bins + 1 for exactly 100
+    SELECT judge_id, LEAST(width_bucket(t, 0, 100, %(bins)s), %(bins)s) AS b, COUNT(*), AVG(t)
+    FROM totals GROUP BY judge_id, b
+    """.format(counting=COUNTING_SHEETS, **T).format(**T)  # noqa: S608
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_nestloop = off")  # as in round_ranking: hash joins at every size
+        cursor.execute(sql, {"round": round_.pk, "competition": round_.competition_id, "bins": bins})
+        raw = cursor.fetchall()
+    hist = defaultdict(lambda: [0] * bins)
+    sums = defaultdict(float)
+    counts = defaultdict(int)
+    for judge_id, bucket, n, mean in raw:
+        hist[judge_id][max(bucket, 1) - 1] += n
+        sums[judge_id] += mean * n
+        counts[judge_id] += n
+    return {j: {"bins": hist[j], "n": counts[j], "mean": sums[j] / counts[j]} for j in hist}

@@ -1,0 +1,186 @@
+"""Reads of judging: the ranking of a round (the method of shared/DESIGN.md), progress, queues, export rows.
+
+round_ranking(round) is the one implementation of the method, shared by the dashboard, the exports and the
+snapshots. It runs one SQL statement (CTEs and aggregates) for the whole round, plus one for the criteria.
+
+Choices where DESIGN.md is silent (documented in docs/judging.md):
+- A sheet's total T_p sums over the criteria scored on that sheet (a final sheet has every required criterion;
+  an optional criterion left empty is left out of both sums).
+- An entry without any counting sheet has no total; it ranks after every entry with a total, and is never
+  selected or reserve.
+"""
+
+import datetime
+from collections import defaultdict
+from datetime import UTC
+
+from django.db import connection, transaction
+
+from judging.models import Criterion
+from judging.scoring.enums import Outcome
+from judging.scoring.queries.tables import COUNTING_SHEETS, T
+from judging.scoring.queries.ties import mark_ties, sort_rows, tie_break_criteria
+from kipp.db import execute_prepared
+
+OUTLIER_POINTS = 20.0
+NEAR_CUT = 3  # ranks either side of the cut line highlighted on the dashboard
+SD_EPSILON = 1e-9
+
+# One scan of the round's scores, grouped by sheet (a hash aggregate, no sort): the sheet total T_p and, in one
+# column per criterion (FILTER), the sheet's normalised score n_pc. Everything after works on one row per sheet.
+# {n_columns} / {m_columns} are generated from the number of criteria; criterion ids are parameters.
+RANKING_SQL = """
+WITH crit AS (
+    SELECT id, weight::float8 AS w, scale_min::float8 AS lo, (scale_max - scale_min)::float8 AS span
+    FROM {criterion} WHERE round_id = %(round)s
+),
+per_sheet AS MATERIALIZED (
+    SELECT sc.sheet_id, SUM(c.w * 100.0 * (sc.value - c.lo) / c.span) / SUM(c.w) AS t{n_columns}
+    FROM {score} sc JOIN crit c ON c.id = sc.criterion_id
+    WHERE sc.criterion_id = ANY(%(criterion_ids)s)
+    GROUP BY sc.sheet_id
+),
+totals AS MATERIALIZED (
+    SELECT ps.*, sh.entry_id, sh.judge_id FROM per_sheet ps JOIN ({counting}) sh ON sh.sheet_id = ps.sheet_id
+),
+judge_stats AS (
+    SELECT judge_id, COUNT(*) AS k, AVG(t) AS mean_p, STDDEV_POP(t) AS sd_p FROM totals GROUP BY judge_id
+),
+all_stats AS MATERIALIZED (SELECT AVG(t) AS mean_all, COALESCE(STDDEV_POP(t), 0) AS sd_all FROM totals),
+adjusted AS (
+    SELECT t.*,
+           CASE WHEN %(method)s = 'normalised' AND js.k >= 3 AND js.sd_p > %(eps)s
+                THEN a.mean_all + a.sd_all * (t.t - js.mean_p) / js.sd_p ELSE t.t END AS v,
+           AVG(t.t) OVER (PARTITION BY t.entry_id) AS panel_mean
+    FROM totals t JOIN judge_stats js ON js.judge_id = t.judge_id CROSS JOIN all_stats a
+),
+entry_totals AS (
+    SELECT entry_id,
+           CASE WHEN %(method)s = 'median' THEN percentile_cont(0.5) WITHIN GROUP (ORDER BY t)
+                ELSE AVG(v) END AS total,
+           COUNT(*) AS judges,
+           STDDEV_POP(t) AS spread,
+           array_agg(judge_id ORDER BY judge_id) FILTER (WHERE abs(t - panel_mean) > %(outlier)s) AS outliers{m_columns}
+    FROM adjusted GROUP BY entry_id
+)
+SELECT e.id, e.code, e.title, ag.name, rg.kind, rg.name, EXTRACT(EPOCH FROM e.submitted_at)::float8,
+       et.total, COALESCE(et.judges, 0), et.spread, et.outliers{select_columns}
+FROM {round_entry} re
+JOIN {entry} e ON e.id = re.entry_id
+JOIN {agency} ag ON ag.id = e.agency_id
+JOIN {region} rg ON rg.id = ag.region_id
+LEFT JOIN entry_totals et ON et.entry_id = e.id
+WHERE re.round_id = %(round)s AND e.id = ANY(ARRAY(SELECT entry_id FROM {round_entry} WHERE round_id = %(round)s))
+"""
+
+
+def ranking_sql(n_criteria):
+    """The ranking statement for a round with n criteria (column names only; every value is a parameter)."""
+    n_columns = "".join(
+        f",\n           MAX(100.0 * (sc.value - c.lo) / c.span) FILTER (WHERE sc.criterion_id = %(c{i})s) AS n{i}"
+        for i in range(n_criteria)
+    )
+    m_columns = "".join(f", AVG(n{i}) AS m{i}" for i in range(n_criteria))
+    select_columns = "".join(f", et.m{i}" for i in range(n_criteria))
+    counting = COUNTING_SHEETS.format(**T)
+    return RANKING_SQL.format(
+        n_columns=n_columns, m_columns=m_columns, select_columns=select_columns, counting=counting, **T
+    )
+
+
+def round_criteria(round_):
+    """The round's criteria in rubric order (`round_` a round or its id). One plain statement: building this query
+    through the ORM took five times as long as PostgreSQL took to answer it, and every score form and every submit
+    reads it. The instances are those the ORM would give (every field loaded)."""
+    fields = Criterion._meta.concrete_fields
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    table = quote(Criterion._meta.db_table)
+    sql = f"SELECT {columns} FROM {table} WHERE round_id = %s ORDER BY {quote('order')}, id"  # noqa: S608 - names from model meta
+    with connection.cursor() as cursor:
+        execute_prepared(connection, cursor, sql, [getattr(round_, "pk", round_)])
+        rows = cursor.fetchall()
+    names = [f.attname for f in fields]
+    return [Criterion.from_db(connection.alias, names, row) for row in rows]
+
+
+def _region_label(kind, name):
+    labels = {"kabupaten": "Kabupaten", "kota": "Kota", "provinsi": "Provinsi"}
+    return f"{labels.get(kind, kind.title())} {name}"
+
+
+def assign_outcomes(rows, top_n, reserve_n):
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+        if row["total"] is None:
+            row["outcome"] = Outcome.NOT_SELECTED.value
+        elif rank <= top_n:
+            row["outcome"] = Outcome.SELECTED.value
+        elif rank <= top_n + reserve_n:
+            row["outcome"] = Outcome.RESERVE.value
+        else:
+            row["outcome"] = Outcome.NOT_SELECTED.value
+        row["near_cut"] = top_n - NEAR_CUT < rank <= top_n + NEAR_CUT
+    return rows
+
+
+def round_ranking(round_, criteria=None):
+    """Rows in rank order, each a dict: rank, entry_id, entry_code, title, agency, region, submitted_at, total,
+    judges, spread, outlier (bool), outlier_judge_ids, criteria {key: mean normalised score}, outcome, near_cut,
+    tie (mark_ties: which tie-break step separated the row from the one above). Values are unrounded floats."""
+    criteria = criteria if criteria is not None else round_criteria(round_)
+    params = {
+        "round": round_.pk,
+        "competition": round_.competition_id,
+        "method": round_.aggregation,
+        "eps": SD_EPSILON,
+        "outlier": OUTLIER_POINTS,
+    }
+    params.update({f"c{i}": c.pk for i, c in enumerate(criteria)})
+    # Only the round's scores (an index scan on criterion_id), not a scan of every round's scores in the database.
+    params["criterion_ids"] = [c.pk for c in criteria]
+    keys = [c.key for c in criteria]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        # A whole-round aggregate wants hash joins at every size. With stale statistics (a table vacuumed while
+        # empty, rows added since: fresh test databases, a new competition) the planner estimates one row per
+        # table and nests loops: 27 s instead of 0.02 s measured on the demo data. Never let it.
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute(ranking_sql(len(criteria)), params)
+        raw = cursor.fetchall()
+    rows = []
+    for entry_id, code, title, agency, kind, region, submitted_at, total, judges, spread, outliers, *means in raw:
+        rows.append(
+            {
+                "entry_id": entry_id,
+                "entry_code": code,
+                "title": title,
+                "agency": agency,
+                "region": _region_label(kind, region),
+                "submitted_at": None if submitted_at is None else datetime.datetime.fromtimestamp(submitted_at, UTC),
+                "total": total,
+                "judges": judges,
+                "spread": spread,
+                "outlier": bool(outliers),
+                "outlier_judge_ids": list(outliers or []),
+                "criteria": {key: m for key, m in zip(keys, means, strict=True) if m is not None},
+            }
+        )
+    rows = sort_rows(rows, round_.tie_break, tie_break_criteria(criteria))
+    return mark_ties(assign_outcomes(rows, round_.top_n, round_.reserve_n), round_.tie_break, criteria)
+
+
+def final_results(rounds):
+    """Across rounds: sum_r W_r * total_r / sum_r W_r, over the rounds in which the entry has a total.
+    Returns {entry_id: final total}. One ranking query per round."""
+    weighted = defaultdict(float)
+    weights = defaultdict(float)
+    for round_ in rounds:
+        w = float(round_.weight)
+        if w <= 0:
+            continue
+        for row in round_ranking(round_):
+            if row["total"] is not None:
+                weighted[row["entry_id"]] += w * row["total"]
+                weights[row["entry_id"]] += w
+    return {entry_id: weighted[entry_id] / weights[entry_id] for entry_id in weighted}

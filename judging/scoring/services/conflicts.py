@@ -1,0 +1,134 @@
+"""Conflicts of interest: automatic ones (same agency or region), declared by a judge, recorded by an organiser.
+The rule of when a conflict applies is judging/scoring/conflicts.py."""
+
+import logging
+
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from entries.models import Entry
+from judging.models import Conflict, Round, RoundEntry, RoundJudge, ScoreSheet
+from judging.scoring.conflicts import conflict_applies_q
+from judging.scoring.enums import ConflictSource
+from judging.scoring.services.errors import JudgingError, require_reason
+from judging.scoring.services.errors import require_organiser as _require_organiser
+from kipp.mail import absolute_url, send_templated_mail
+from kipp.models import Agency, User
+from kipp.services import record_event
+
+logger = logging.getLogger(__name__)
+
+
+def refresh_automatic_conflicts(*, round_):
+    """Record (competition-wide) automatic conflicts: the judge's agency is the entry's agency, or the judge's
+    region or the region of the judge's agency is the entry's region. One INSERT ... SELECT."""
+    sql = f"""
+        INSERT INTO {Conflict._meta.db_table} (competition_id, round_id, judge_id, entry_id, source, reason, created_at)
+        SELECT r.competition_id, NULL, rj.judge_id, e.id, %s,
+               CASE WHEN u.agency_id = e.agency_id THEN %s ELSE %s END, now()
+        FROM {Round._meta.db_table} r
+        JOIN {RoundJudge._meta.db_table} rj ON rj.round_id = r.id
+        JOIN {RoundEntry._meta.db_table} re ON re.round_id = r.id
+        JOIN {Entry._meta.db_table} e ON e.id = re.entry_id
+        JOIN {Agency._meta.db_table} ea ON ea.id = e.agency_id
+        JOIN {User._meta.db_table} u ON u.id = rj.judge_id
+        LEFT JOIN {Agency._meta.db_table} ja ON ja.id = u.agency_id
+        WHERE r.id = %s
+          AND (u.agency_id = e.agency_id OR u.region_id = ea.region_id OR ja.region_id = ea.region_id)
+        ON CONFLICT DO NOTHING
+    """  # noqa: S608 - table names from model meta, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ConflictSource.AUTOMATIC, _("Instansi yang sama"), _("Daerah yang sama"), round_.pk])
+        return cursor.rowcount
+
+
+def _conflicts(round_, judge_id, entry_id):
+    return Conflict.objects.filter(conflict_applies_q(round_, judge_id=judge_id, entry_id=entry_id))
+
+
+def conflicted(*, round_, judge_id, entry_id):
+    return _conflicts(round_, judge_id, entry_id).exists()
+
+
+def conflict_pairs(round_):
+    """{(judge_id, entry_id)} of every conflict that applies to the round."""
+    return set(Conflict.objects.filter(conflict_applies_q(round_)).values_list("judge_id", "entry_id"))
+
+
+@transaction.atomic
+def declare_conflict(*, assignment, judge, reason):
+    """A judge declares a conflict of interest (at any time). On an existing sheet it is a recusal."""
+    if assignment.judge_id != judge.pk:
+        raise JudgingError(_("Anda tidak ditugaskan menilai proposal ini."))
+    require_reason(reason, _("Tuliskan alasan konflik kepentingan."))
+    round_ = assignment.round
+    if conflicted(round_=round_, judge_id=judge.pk, entry_id=assignment.entry_id):
+        raise JudgingError(_("Konflik kepentingan untuk proposal ini sudah tercatat."))
+    conflict = Conflict.objects.create(
+        competition_id=round_.competition_id,
+        round=round_,
+        judge=judge,
+        entry_id=assignment.entry_id,
+        source=ConflictSource.DECLARED,
+        reason=reason.strip(),
+        created_by=judge,
+    )
+    has_sheet = ScoreSheet.objects.filter(assignment=assignment).exists()
+    record_event(
+        actor=judge,
+        action="judging.conflict_declared",
+        obj=conflict,
+        details={"round": round_.slug, "entry": assignment.entry.code, "recusal": has_sheet, "reason": reason},
+    )
+    transaction.on_commit(lambda: _notify_conflict(conflict, round_, assignment.entry, recusal=has_sheet))
+    return conflict
+
+
+def _notify_conflict(conflict, round_, entry, *, recusal):
+    """Tell the organisers (each in their language) that an entry lost a judge: the dashboard offers a replacement.
+    After the commit; a mail failure is logged, never undoes the declaration."""
+    context = {
+        "judge": conflict.judge.full_name,
+        "entry": entry,
+        "round": round_,
+        "reason": conflict.reason,
+        "recusal": recusal,
+        "url": absolute_url(
+            reverse("judging:round_dashboard", args=[round_.competition.slug, round_.slug]) + "#short-h"
+        ),
+    }
+    for organiser in User.objects.filter(role="organiser", is_active=True).order_by("email"):
+        try:
+            send_templated_mail(
+                to=organiser.email,
+                template="judging/scoring/email/conflict_declared",
+                context=context,
+                language=organiser.language,
+            )
+        except Exception:  # noqa: BLE001 - the conflict stands; the organiser still sees it on the dashboard
+            logger.exception("conflict notification to %s failed", organiser.email)
+
+
+@transaction.atomic
+def record_conflict(*, competition, judge, entry, reason, actor, round_=None):
+    _require_organiser(actor)
+    require_reason(reason, _("Tuliskan alasan konflik kepentingan."))
+    if entry.competition_id != competition.pk:
+        raise JudgingError(_("Proposal ini bukan dari kompetisi ini."))
+    conflict, created = Conflict.objects.get_or_create(
+        competition=competition,
+        round=round_,
+        judge=judge,
+        entry=entry,
+        defaults={"source": ConflictSource.ORGANISER, "reason": reason.strip(), "created_by": actor},
+    )
+    if not created:
+        raise JudgingError(_("Konflik kepentingan ini sudah tercatat."))
+    record_event(
+        actor=actor,
+        action="judging.conflict_recorded",
+        obj=conflict,
+        details={"entry": entry.code, "judge": judge.email, "reason": reason},
+    )
+    return conflict

@@ -1,0 +1,32 @@
+"""The refusals of scoring's services (kipp.errors classes with the names publication and records catch), and
+the organiser check every organiser-only service starts with."""
+
+from django.utils.translation import gettext as _
+
+from kipp.errors import Refused, Stale
+from kipp.permissions import is_organiser
+
+
+class JudgingError(Refused):
+    """A refused action; str(error.messages[0]) is shown to the user."""
+
+
+class StaleSheetError(Stale, JudgingError):
+    """The sheet changed since the form was loaded (another tab, a retry, a double submit). A kipp.errors.Stale;
+    still a JudgingError, so a caller that catches every refusal of scoring catches it too."""
+
+
+class ConflictOfInterestError(JudgingError):
+    """The judge has a conflict of interest with the entry of the assignment."""
+
+
+def require_organiser(actor):
+    """Refuse unless `actor` is an active organiser (or a superuser): kipp.permissions.is_organiser."""
+    if not is_organiser(actor):
+        raise JudgingError(_("Hanya penyelenggara yang boleh melakukan ini."))
+
+
+def require_reason(reason, refusal):
+    """Refuse with `refusal` (a JudgingError) when no reason is given, or only spaces."""
+    if not (reason or "").strip():
+        raise JudgingError(refusal)

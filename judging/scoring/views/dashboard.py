@@ -1,0 +1,139 @@
+"""Organiser: a round's dashboard (ranking, progress, judges short of k), downloads, snapshots, unlocking a sheet."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from judging.models import ScoreSheet
+from judging.scoring import dashboard_cache as round_cache
+from judging.scoring import forms, permissions, queries, services
+from judging.scoring.exports import CONTENT_TYPES, RESULT_FORMATS, SCORE_FORMATS, file_name, iter_scores, results_bytes
+from judging.scoring.views.common import round_for
+from kipp.errors import add_message
+from kipp.services import record_event
+
+DASHBOARD_PAGE_SIZE = 250
+DASHBOARD_PAST_CUT = 10
+
+
+def _window_choice(request):
+    """What the query string asks of the ranking: ("all", None), ("page", N) or ("head", None)."""
+    if request.GET.get("semua") == "1":
+        return "all", None
+    page = request.GET.get("halaman", "")
+    if page.isdigit() and int(page) >= 1:
+        return "page", int(page)
+    return "head", None
+
+
+def _ranking_window(request, round_, ranking):
+    """Which ranked rows the dashboard renders: by default the rows down to top_n + reserve_n + a few past the
+    cut; ?halaman=N shows page N of DASHBOARD_PAGE_SIZE rows, ?semua=1 every row."""
+    total = len(ranking)
+    pages = max(1, -(-total // DASHBOARD_PAGE_SIZE))
+    mode, page = _window_choice(request)
+    if mode == "all":
+        rows = ranking
+    elif mode == "page":
+        page = min(page, pages)
+        rows = ranking[(page - 1) * DASHBOARD_PAGE_SIZE : page * DASHBOARD_PAGE_SIZE]
+    else:
+        rows = ranking[: round_.top_n + round_.reserve_n + DASHBOARD_PAST_CUT]
+    return {
+        "rows": rows,
+        "mode": mode,
+        "page": page,
+        "page_numbers": range(1, pages + 1),
+        "total": total,
+        "shown": len(rows),
+        "partial": len(rows) < total,
+        "page_size": DASHBOARD_PAGE_SIZE,
+    }
+
+
+@permissions.organiser_required
+def round_dashboard(request, competition, round_slug):
+    round_ = round_for(competition, round_slug)
+    criteria = queries.round_criteria(round_)
+    # Figures and the rendered ranking/judges/chart fragments come from the cache of the current scoring state
+    # (judging/scoring/dashboard_cache.py); the short-of-judges list with its forms is rendered here on every request.
+    dashboard = round_cache.RoundDashboard(round_, criteria, lambda ranking: _ranking_window(request, round_, ranking))
+    window_id = _window_id(request)
+    fragments = dashboard.fragments(window_id)
+    context = {
+        "round": round_,
+        "criteria": criteria,
+        "fragments": fragments,
+        "window": fragments["window"],
+        "progress": fragments["progress"],
+        "short": fragments["short"],
+        "few_judges": fragments["few_judges"],
+        "candidates_shown": round_cache.CANDIDATES_SHOWN,
+        "snapshots": list(
+            round_.snapshots.only("id", "round_id", "created_at", "method", "reason").order_by("-created_at")[:10]
+        ),
+        "score_formats": SCORE_FORMATS,
+        "result_formats": RESULT_FORMATS,
+        "reason_form": forms.ReasonForm(),
+    }
+    return render(request, "judging/scoring/round_dashboard.html", context)
+
+
+def _window_id(request):
+    """The part of the query string that selects the dashboard's ranking window (the fragments' cache key)."""
+    mode, page = _window_choice(request)
+    return f"page{page}" if mode == "page" else mode
+
+
+@permissions.organiser_required
+def round_download(request, competition, round_slug, kind, fmt):
+    round_ = round_for(competition, round_slug)
+    if kind == "nilai" and fmt in SCORE_FORMATS:
+        response = StreamingHttpResponse(
+            (chunk.encode("utf-8") for chunk in iter_scores(round_, fmt)), content_type=CONTENT_TYPES[fmt]
+        )
+        name = file_name(round_, "scores", fmt)
+    elif kind == "hasil" and fmt in RESULT_FORMATS:
+        # The XLSX is read by people (words in their language); CSV and JSON keep the contract's keys.
+        response = HttpResponse(results_bytes(round_, fmt, for_people=fmt == "xlsx"), content_type=CONTENT_TYPES[fmt])
+        name = file_name(round_, "results", fmt)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    record_event(actor=request.user, action="judging.exported", obj=round_, details={"file": name})
+    return response
+
+
+@permissions.organiser_required
+def snapshot_detail(request, competition, round_slug, pk):
+    round_ = round_for(competition, round_slug)
+    snapshot = get_object_or_404(round_.snapshots, pk=pk)
+    keys = [c["key"] for c in snapshot.criteria]
+    rows = [{**row, "criteria_list": [row["criteria"].get(k) for k in keys]} for row in snapshot.rows]
+    context = {
+        "round": round_,
+        "snapshot": snapshot,
+        "rows": rows,
+        "keys": snapshot.criteria,
+        "cut_tie": queries.cut_tie(rows, round_.top_n),
+    }
+    return render(request, "judging/scoring/snapshot.html", context)
+
+
+@require_POST
+@permissions.organiser_required
+def sheet_unlock(request, pk):
+    sheet = get_object_or_404(ScoreSheet.objects.select_related("assignment__round__competition"), pk=pk)
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tuliskan alasan membuka kunci lembar nilai."))
+    else:
+        try:
+            services.unlock_sheet(sheet=sheet, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.JudgingError as error:
+            add_message(request, error)
+        else:
+            messages.success(request, _("Lembar nilai dibuka kembali sebagai draf."))
+    return redirect("judging:sheet", pk=sheet.assignment_id)

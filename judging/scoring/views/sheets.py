@@ -1,0 +1,142 @@
+"""The score sheet of one assignment (judges score their own, organisers read any) and declaring a conflict."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from judging.models import Assignment, Criterion, ScoreBand, ScoreSheet
+from judging.scoring import forms, permissions, queries, services
+from judging.scoring.enums import SheetState
+from judging.scoring.views.common import refuse
+from kipp.errors import add_message, error_text
+
+
+def _entry_display(entry):
+    try:
+        from entries.queries import entry_display_data
+    except ImportError:  # pragma: no cover - entries provides it
+        return None
+    return entry_display_data(entry)
+
+
+@login_required
+def sheet(request, pk):
+    """The score form of one assignment, with the entry's proposal beside it. Judges score their own; organisers
+    read any sheet (and may unlock a final one)."""
+    if request.method == "POST":
+        return _sheet_post(request, pk)
+    return _sheet_page(request, pk)
+
+
+def _sheet_post(request, pk):
+    """Save or submit. The assignee's valid form reads only what the service needs (the service locks, checks the
+    round, conflicts and version, and writes); everything else is answered by the full page: refusals, the form
+    with its errors, a refused save."""
+    assignment = get_object_or_404(Assignment.objects.only("id", "round_id", "judge_id"), pk=pk)
+    # conflicts of interest are checked by the service, under the assignment's lock (ConflictOfInterestError)
+    if assignment.judge_id != request.user.pk or not permissions.can_open_sheet(
+        request.user, assignment, conflicted=False
+    ):
+        return _sheet_page(request, pk, data=request.POST)
+    form = forms.ScoreSheetForm(request.POST, criteria=queries.round_criteria(assignment.round_id))
+    if not form.is_valid():
+        return _sheet_page(request, pk, data=request.POST, error=_("Periksa isian: ada nilai yang tidak valid."))
+    service = services.submit_sheet if request.POST.get("action", "save") == "submit" else services.save_sheet
+    try:
+        saved = service(
+            assignment=assignment,
+            judge=request.user,
+            values=form.values(),
+            overall_comment=form.cleaned_data["overall_comment"],
+            version=form.cleaned_data["version"],
+        )
+    except services.ConflictOfInterestError:
+        return refuse(request, _conflicted_sheet_text())
+    except services.StaleSheetError as error:
+        return _sheet_page(request, pk, data=request.POST, error=error_text(error), status=409)
+    except services.JudgingError as error:
+        return _sheet_page(request, pk, data=request.POST, error=error_text(error))
+    if saved.state == SheetState.FINAL:
+        messages.success(request, _("Nilai dikirim final. Terima kasih."))
+        round_ = saved.assignment.round
+        return redirect("judging:queue", competition=round_.competition.slug, round_slug=round_.slug)
+    messages.success(request, _("Draf tersimpan."))
+    return redirect("judging:sheet", pk=assignment.pk)
+
+
+def _conflicted_sheet_text():
+    return _("Anda memiliki konflik kepentingan dengan proposal ini; lembar nilainya tidak dapat dibuka.")
+
+
+def _sheet_page(request, pk, *, data=None, error=None, status=400):
+    """The page. With `data` (a POST that was not saved): the form as sent, with its errors and `error` as the
+    message, answered with `status`."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("round__competition", "entry__agency__region", "entry__category", "judge"),
+        pk=pk,
+    )
+    round_ = assignment.round
+    conflicted = services.conflicted(round_=round_, judge_id=assignment.judge_id, entry_id=assignment.entry_id)
+    if not permissions.can_open_sheet(request.user, assignment, conflicted=conflicted):
+        if permissions.is_judge(request.user) and assignment.judge_id == request.user.pk:
+            return refuse(request, _conflicted_sheet_text())
+        return refuse(
+            request, _("Lembar nilai ini bukan milik Anda. Juri hanya dapat membuka lembar nilainya sendiri.")
+        )
+    is_owner = assignment.judge_id == request.user.pk
+    if data is not None and not is_owner:
+        return refuse(request, _("Hanya juri yang ditugaskan yang dapat mengisi lembar nilai ini."))
+    sheet = ScoreSheet.objects.filter(assignment=assignment).prefetch_related("scores").first()
+    criteria = list(
+        Criterion.objects.filter(round=round_)
+        .prefetch_related(Prefetch("bands", queryset=ScoreBand.objects.order_by("-min_value")))
+        .order_by("order", "id")
+    )
+    editable = (
+        is_owner
+        and permissions.can_score(request.user, assignment, conflicted=conflicted)
+        and (sheet is None or sheet.state == SheetState.DRAFT)
+    )
+    if data is None:
+        form = forms.ScoreSheetForm(criteria=criteria, sheet=sheet, disabled=not editable)
+        status = 200
+    else:
+        form = forms.ScoreSheetForm(data, criteria=criteria, sheet=sheet)
+        form.is_valid()  # the errors are shown beside the fields
+        messages.error(request, error or _("Periksa isian: ada nilai yang tidak valid."))
+    context = {
+        "assignment": assignment,
+        "round": round_,
+        "entry": assignment.entry,
+        "sheet": sheet,
+        "form": form,
+        "editable": editable,
+        "is_owner": is_owner,
+        "conflicted": conflicted,
+        "data": _entry_display(assignment.entry),
+        "reason_form": forms.ReasonForm(),
+        "can_unlock": sheet is not None
+        and permissions.can_unlock_sheet(request.user, sheet)
+        and sheet.state == SheetState.FINAL,
+    }
+    return render(request, "judging/scoring/sheet.html", context, status=status)
+
+
+@login_required
+def declare_conflict(request, pk):
+    assignment = get_object_or_404(Assignment.objects.select_related("round__competition", "entry"), pk=pk)
+    if not permissions.can_declare_conflict(request.user, assignment):
+        return refuse(request, _("Proposal ini tidak ditugaskan kepada Anda."))
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_conflict(assignment=assignment, judge=request.user, reason=form.cleaned_data["reason"])
+        except services.JudgingError as error:
+            add_message(request, error)
+        else:
+            messages.success(request, _("Konflik kepentingan dicatat. Proposal ini tidak lagi Anda nilai."))
+            round_ = assignment.round
+            return redirect("judging:queue", competition=round_.competition.slug, round_slug=round_.slug)
+    return render(request, "judging/scoring/declare_conflict.html", {"assignment": assignment, "form": form})
