@@ -11,6 +11,7 @@ class JudgingConfig(AppConfig):
         from judging.demo import seed_judging
         from judging.hooks import dashboard_sections
         from judging.publication.hooks import register as publication_ready
+        from judging.records import receivers  # noqa: F401 (connects records to publication's signals)
         from judging.records.hooks import register as records_ready
         from judging.scoring.permissions import judge_may_view_entry
         from kipp import hooks, navigation

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kipp import services_accounts
+from kipp import mail, services_accounts
 from kipp.enums import Role
 from kipp.models import Agency, Region
 from kipp.services import record_event
@@ -276,6 +276,15 @@ class AuditedPasswordResetForm(PasswordResetForm):
     """Django's reset form, with every reset email recorded in the audit log and links built from the request
     (kipp.mail.site_url, through the view's extra_email_context)."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
         record_event(actor=None, action="account.password_reset_requested", obj=context["user"])
-        super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)
+        mail.send_password_reset_mail(
+            subject_template=subject_template_name,
+            body_template=email_template_name,
+            context=context,
+            from_email=from_email,
+            to=to_email,
+            html_template=html_email_template_name,
+        )

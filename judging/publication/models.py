@@ -30,7 +30,7 @@ class Announcement(models.Model):
     number = models.CharField(_("nomor"), max_length=60, help_text=_("Contoh: 065/134/II/B"))
     title = models.CharField(_("judul"), max_length=200)
     date = models.DateField(_("tanggal"))
-    place = models.CharField(_("tempat"), max_length=100, default="Makassar")
+    place = models.CharField(_("tempat"), max_length=100)
     signatory_name = models.CharField(_("nama penanda tangan"), max_length=150)
     signatory_title = models.CharField(_("jabatan penanda tangan"), max_length=200)
     letterhead = models.TextField(_("kop surat"), max_length=1000)

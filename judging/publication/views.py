@@ -43,6 +43,7 @@ from judging.scoring.enums import RoundState
 from judging.scoring.permissions import organiser_required
 from judging.scoring.queries import rows_short_of_k
 from judging.scoring.services import JudgingError
+from kipp.errors import add_message, error_text
 from kipp.middleware import client_ip
 from kipp.models import Competition
 
@@ -51,8 +52,8 @@ def _refuse(request, message, status=403):
     return render(request, "judging/scoring/refused.html", {"message": message}, status=status)
 
 
-def _error_text(error):
-    return " ".join(str(m) for m in getattr(error, "messages", [str(error)]))
+# judging.scoring's field and schedule pages still import this name from here.
+_error_text = error_text
 
 
 # Organiser ---------------------------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ def announcement_prepare(request, competition, round_slug, kind="round"):
                 **{f: form.cleaned_data[f] for f in form.Meta.fields},
             )
         except JudgingError as error:
-            messages.error(request, _error_text(error))
+            add_message(request, error)
         else:
             messages.success(request, _("Draf pengumuman disiapkan; daftar diambil dari peringkat babak."))
             return redirect("judging:announcement_manage", pk=announcement.pk)
@@ -207,7 +208,7 @@ def announcement_action(request, pk, action):
     try:
         result = handler(request, announcement)
     except JudgingError as error:
-        messages.error(request, _error_text(error))
+        add_message(request, error)
         return redirect("judging:announcement_manage", pk=announcement.pk)
     message, target = result if isinstance(result, tuple) else (result, announcement)
     messages.success(request, message)
@@ -320,7 +321,7 @@ def objection_answer(request, pk):
         try:
             services.answer_objection(objection=objection, actor=request.user, answer=form.cleaned_data["answer"])
         except JudgingError as error:
-            messages.error(request, _error_text(error))
+            add_message(request, error)
         else:
             messages.success(request, _("Jawaban disimpan dan dikirim kepada penyanggah."))
     else:
@@ -468,12 +469,12 @@ def public_objection(request, pk):
     except services.ObjectionRateLimited as error:
         # 429 with the page and the form as typed (a redirect would lose the text)
         context = _public_context(request, announcement, bound_objection_form=form)
-        context["objection_refusal"] = _error_text(error)
+        context["objection_refusal"] = error_text(error)
         response = render(request, "judging/publication/public/announcement.html", context, status=429)
         response["Retry-After"] = str(WINDOW_SECONDS)
         return response
     except JudgingError as error:
-        messages.error(request, _error_text(error))
+        add_message(request, error)
     else:
         messages.success(
             request, _("Sanggahan diterima. Jawaban penyelenggara dikirim ke email Anda dan tampil di halaman ini.")

@@ -35,7 +35,7 @@ from judging.records.permissions import (
 )
 from judging.scoring.enums import Outcome
 from judging.scoring.services import JudgingError
-from kipp.mail import absolute_url
+from kipp.mail import absolute_url, send_templated_mails, templated_message
 from kipp.models import User
 from kipp.permissions import is_pending_member
 from kipp.services import record_event
@@ -359,37 +359,34 @@ def _record_url(record):
     return absolute_url(reverse("records:detail", args=[record.slug]))
 
 
-def _owner_emails(record):
+def _owners(record):
     return list(
         User.objects.filter(
             agency_id=record.agency_id, role="innovator", is_active=True, agency_confirmed_at__isnull=False
-        )
-        .order_by("email")
-        .values_list("email", flat=True)
+        ).order_by("email")
     )
 
 
-def _requester_emails(replication):
-    emails = {replication.contact_email}
-    emails.update(
+def _requesters(replication):
+    """[(email, language)]: the request's contact and the requesting agency's innovators, by email."""
+    people = {replication.contact_email: None}
+    people.update(
         User.objects.filter(
             agency_id=replication.requester_agency_id,
             role="innovator",
             is_active=True,
             agency_confirmed_at__isnull=False,
-        ).values_list("email", flat=True)
+        ).values_list("email", "language")
     )
-    return sorted(e for e in emails if e)
+    return sorted((email, language) for email, language in people.items() if email)
 
 
-def _notify(recipients, subject, template, replication):
-    from judging.publication.services import _send
-
-    _send(
-        recipients,
-        subject,
-        template,
-        {"replication": replication, "record": replication.record, "url": _record_url(replication.record)},
+def _notify(recipients, template, replication):
+    """One email per (email, language) of `recipients`, in that language (kipp.mail)."""
+    context = {"replication": replication, "record": replication.record, "url": _record_url(replication.record)}
+    send_templated_mails(
+        templated_message(to=email, template=template, context=context, language=language)
+        for email, language in recipients
     )
 
 
@@ -443,9 +440,8 @@ def request_replication(
     if notify:
         transaction.on_commit(
             lambda: _notify(
-                _owner_emails(record),
-                _("Permintaan replikasi: %(title)s") % {"title": record.title},
-                "judging/records/email/replication_requested.txt",
+                [(owner.email, owner.language) for owner in _owners(record)],
+                "judging/records/email/replication_requested",
                 replication,
             )
         )
@@ -488,15 +484,9 @@ def answer_replication(*, replication, actor, agree, note="", now=None, request=
         details={"record": replication.record.slug, "note": note},
         request=request,
     )
-    subject = _("Permintaan replikasi %(state)s: %(title)s") % {
-        "state": replication.get_state_display().lower(),
-        "title": replication.record.title,
-    }
     if notify:
         transaction.on_commit(
-            lambda: _notify(
-                _requester_emails(replication), subject, "judging/records/email/replication_answered.txt", replication
-            )
+            lambda: _notify(_requesters(replication), "judging/records/email/replication_answered", replication)
         )
     return replication
 

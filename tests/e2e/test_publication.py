@@ -50,6 +50,7 @@ def test_top50_prepared_by_one_organiser_approved_by_another_and_seen_by_the_inn
     page.get_by_label("Nomor").fill(NUMBER)
     past = timezone.localtime(timezone.now() - datetime.timedelta(minutes=5))
     page.get_by_label("Tidak boleh tayang sebelum (WITA)").fill(past.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Tempat").fill("Makassar")  # no city is assumed for an organiser's first announcement
     page.get_by_label("Nama penanda tangan").fill("Kepala Biro Organisasi")
     with page.expect_navigation():
         page.locator("#prepare-form button[type=submit]").click()

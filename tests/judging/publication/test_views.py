@@ -419,3 +419,13 @@ def test_a_new_announcement_takes_letterhead_and_signatory_from_the_organisers_l
         "Andi Rahmat Hidayat, S.STP., M.Si.",
         "Kepala Bagian Organisasi",
     )
+
+
+def test_a_new_announcement_proposes_no_place_of_another_province(client, scene):
+    round_, entries, a, b, users = scene
+    round_.competition.organiser_name = "Bagian Organisasi Setda Kabupaten Jeneponto"
+    round_.competition.save(update_fields=["organiser_name"])
+    client.force_login(a)
+    page = client.get(reverse("judging:announcement_prepare", args=[round_.competition.slug, round_.slug]))
+    assert page.context["form"]["place"].value() in (None, "")
+    assert "Makassar" not in page.content.decode()
