@@ -86,7 +86,8 @@ def can_unlock_sheet(user, sheet):
 
 
 def can_declare_conflict(user, assignment):
-    return is_judge(user) and assignment.judge_id == user.pk
+    """The assigned judge, while the round is being set up or scored (a closed round's ranking stays frozen)."""
+    return is_judge(user) and assignment.judge_id == user.pk and assignment.round.state in ("setup", "open")
 
 
 def judge_may_view_entry(user, entry):

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from judging.models import Assignment, Round, RoundJudge, ScoreSheet
 from judging.scoring.enums import AssignmentSource, RoundState
 from judging.scoring.services.conflicts import conflict_pairs, conflicted, refresh_automatic_conflicts
-from judging.scoring.services.errors import JudgingError
+from judging.scoring.services.errors import JudgingError, require_round_not_closed
 from judging.scoring.services.errors import require_organiser as _require_organiser
 from kipp.services import record_event
 
 
 @transaction.atomic
 def add_judges(*, round_, judges, actor=None):
+    require_round_not_closed(round_)
     judges = list(judges)
     for judge in judges:
         if judge.role != "judge":

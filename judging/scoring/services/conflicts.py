@@ -11,7 +11,7 @@ from entries.models import Entry
 from judging.models import Conflict, Round, RoundEntry, RoundJudge, ScoreSheet
 from judging.scoring.conflicts import conflict_applies_q
 from judging.scoring.enums import ConflictSource
-from judging.scoring.services.errors import JudgingError, require_reason
+from judging.scoring.services.errors import JudgingError, require_reason, require_round_not_closed
 from judging.scoring.services.errors import require_organiser as _require_organiser
 from kipp.mail import absolute_url, send_templated_mail
 from kipp.models import Agency, User
@@ -58,11 +58,13 @@ def conflict_pairs(round_):
 
 @transaction.atomic
 def declare_conflict(*, assignment, judge, reason):
-    """A judge declares a conflict of interest (at any time). On an existing sheet it is a recusal."""
+    """A judge declares a conflict of interest while the round is being set up or scored. On an existing sheet it
+    is a recusal. Once the round is closed or published its ranking stays as it was frozen: refused."""
     if assignment.judge_id != judge.pk:
         raise JudgingError(_("Anda tidak ditugaskan menilai proposal ini."))
     require_reason(reason, _("Tuliskan alasan konflik kepentingan."))
-    round_ = assignment.round
+    round_ = Round.objects.select_for_update().get(pk=assignment.round_id)
+    require_round_not_closed(round_)
     if conflicted(round_=round_, judge_id=judge.pk, entry_id=assignment.entry_id):
         raise JudgingError(_("Konflik kepentingan untuk proposal ini sudah tercatat."))
     conflict = Conflict.objects.create(
@@ -116,6 +118,16 @@ def record_conflict(*, competition, judge, entry, reason, actor, round_=None):
     require_reason(reason, _("Tuliskan alasan konflik kepentingan."))
     if entry.competition_id != competition.pk:
         raise JudgingError(_("Proposal ini bukan dari kompetisi ini."))
+    # a conflict for one round, or for the whole competition, must not change a round that is closed or published
+    # where this judge scores this entry (its frozen ranking); the organiser reopens that round first
+    if round_ is not None:
+        affected = [Round.objects.select_for_update().get(pk=round_.pk)]
+    else:
+        affected = Round.objects.filter(
+            competition=competition, assignments__judge=judge, assignments__entry=entry
+        ).distinct()
+    for item in affected:
+        require_round_not_closed(item)
     conflict, created = Conflict.objects.get_or_create(
         competition=competition,
         round=round_,

@@ -1,6 +1,8 @@
 """The refusals of scoring's services (kipp.errors classes with the names publication and records catch), and
 the organiser check every organiser-only service starts with."""
 
+import unicodedata
+
 from django.utils.translation import gettext as _
 
 from kipp.errors import Refused, Stale
@@ -26,7 +28,29 @@ def require_organiser(actor):
         raise JudgingError(_("Hanya penyelenggara yang boleh melakukan ini."))
 
 
+def has_visible_text(text):
+    """Whether `text` has a character a reader can see: spaces, line breaks, control and format characters (a
+    zero-width space, a no-break space, a direction mark) alone are no text."""
+    return any(not ch.isspace() and unicodedata.category(ch)[0] not in ("C", "Z") for ch in text or "")
+
+
 def require_reason(reason, refusal):
-    """Refuse with `refusal` (a JudgingError) when no reason is given, or only spaces."""
-    if not (reason or "").strip():
+    """Refuse with `refusal` (a JudgingError) when no reason is given, or only invisible characters."""
+    if not has_visible_text(reason):
         raise JudgingError(refusal)
+
+
+CLOSED_STATES = ("closed", "published")
+
+
+def require_round_not_closed(round_):
+    """Refuse any change to who and what a round scores (entries, judges, conflicts, recusals) once it is closed or
+    published: its ranking was frozen and may be announced. The organiser reopens it with a reason first."""
+    if round_.state in CLOSED_STATES:
+        raise JudgingError(
+            _(
+                "Babak %(round)s sudah ditutup atau diumumkan; perubahan tidak disimpan. Penyelenggara dapat "
+                "membukanya kembali dengan alasan terlebih dahulu."
+            )
+            % {"round": round_.name}
+        )

@@ -15,7 +15,7 @@ from judging.scoring.enums import Outcome, RoundEntrySource, RoundState
 from judging.scoring.queries import missing_sheets, round_criteria, round_ranking
 from judging.scoring.rubrics import default_bands, default_rubric
 from judging.scoring.services.conflicts import refresh_automatic_conflicts
-from judging.scoring.services.errors import JudgingError, require_reason
+from judging.scoring.services.errors import JudgingError, has_visible_text, require_reason, require_round_not_closed
 from judging.scoring.services.errors import require_organiser as _require_organiser
 from kipp.mail import absolute_url, send_templated_mail
 from kipp.services import record_event
@@ -100,6 +100,7 @@ def previous_round(round_):
 
 @transaction.atomic
 def take_eligible_entries(*, round_, actor=None):
+    require_round_not_closed(round_)
     entries = Entry.objects.filter(competition_id=round_.competition_id, status=EntryStatus.ELIGIBLE)
     existing = set(round_.round_entries.values_list("entry_id", flat=True))
     created = RoundEntry.objects.bulk_create(
@@ -116,6 +117,7 @@ def take_eligible_entries(*, round_, actor=None):
 @transaction.atomic
 def take_selected_entries(*, round_, actor=None):
     """Entries selected by the previous round's latest snapshot (stored when it closed)."""
+    require_round_not_closed(round_)
     previous = previous_round(round_)
     if previous is None or previous.state not in (RoundState.CLOSED, RoundState.PUBLISHED):
         raise JudgingError(_("Babak sebelumnya belum ditutup."))
@@ -139,8 +141,15 @@ def take_selected_entries(*, round_, actor=None):
 @transaction.atomic
 def add_round_entry(*, round_, entry, reason, actor):
     _require_organiser(actor)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    require_round_not_closed(round_)
     if entry.competition_id != round_.competition_id:
         raise JudgingError(_("Proposal ini bukan dari kompetisi babak ini."))
+    if entry.status in (EntryStatus.DRAFT, EntryStatus.RETURNED, EntryStatus.INELIGIBLE, EntryStatus.WITHDRAWN):
+        raise JudgingError(
+            _("Proposal %(code)s berstatus %(status)s dan tidak dapat ditambahkan ke babak penilaian.")
+            % {"code": entry.code or entry.title, "status": entry.get_status_display()}
+        )
     require_reason(reason, _("Tuliskan alasan menambahkan proposal ini."))
     if round_.round_entries.filter(entry=entry).exists():
         raise JudgingError(_("Proposal ini sudah ikut babak ini."))
@@ -209,7 +218,7 @@ def close_round(*, round_, actor, reason=""):
     round_ = _locked_round(round_, [RoundState.OPEN], _("Hanya babak yang sedang dibuka yang dapat ditutup."))
     missing = missing_sheets(round_)
     reason = (reason or "").strip()
-    if missing and not reason:
+    if missing and not has_visible_text(reason):
         raise JudgingError(
             _(
                 "%(n)s lembar nilai belum final (%(codes)s). Tuliskan alasan menutup babak tanpa lembar itu; "

@@ -23,7 +23,7 @@ def _window_choice(request):
     if request.GET.get("semua") == "1":
         return "all", None
     page = request.GET.get("halaman", "")
-    if page.isdigit() and int(page) >= 1:
+    if page.isascii() and page.isdigit() and 1 <= int(page) <= 1_000_000:
         return "page", int(page)
     return "head", None
 

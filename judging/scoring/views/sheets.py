@@ -114,6 +114,7 @@ def _sheet_page(request, pk, *, data=None, error=None, status=400):
         "form": form,
         "editable": editable,
         "is_owner": is_owner,
+        "can_declare_conflict": permissions.can_declare_conflict(request.user, assignment),
         "conflicted": conflicted,
         "data": _entry_display(assignment.entry),
         "reason_form": forms.ReasonForm(),
@@ -127,8 +128,12 @@ def _sheet_page(request, pk, *, data=None, error=None, status=400):
 @login_required
 def declare_conflict(request, pk):
     assignment = get_object_or_404(Assignment.objects.select_related("round__competition", "entry"), pk=pk)
-    if not permissions.can_declare_conflict(request.user, assignment):
+    if assignment.judge_id != request.user.pk:
         return refuse(request, _("Proposal ini tidak ditugaskan kepada Anda."))
+    if not permissions.can_declare_conflict(request.user, assignment):
+        return refuse(
+            request, _("Babak ini sudah ditutup atau diumumkan; konflik kepentingan tidak dapat dicatat lagi.")
+        )
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
