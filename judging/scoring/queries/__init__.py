@@ -12,6 +12,7 @@ from judging.scoring.queries.progress import (
     judge_queue,
     judge_rounds,
     missing_sheets,
+    progress_percent,
     recused_q,
     replacement_candidates,
     round_progress,
@@ -43,6 +44,7 @@ from judging.scoring.queries.ties import (
 )
 
 __all__ = [
+    "progress_percent",
     "COUNTING_SHEETS",
     "NEAR_CUT",
     "OUTLIER_POINTS",

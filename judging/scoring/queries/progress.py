@@ -68,7 +68,7 @@ def judge_progress(round_):
                 "final": final,
                 "draft": draft,
                 "recused": recused,
-                "percent": round(100 * final / assigned) if assigned else 0,
+                "percent": progress_percent(final, assigned),
             }
         )
     return progress
@@ -109,8 +109,20 @@ def round_progress(round_):
             counts["final"] += n
         elif state == SheetState.DRAFT:
             counts["draft"] += n
-    counts["percent"] = round(100 * counts["final"] / counts["expected"]) if counts["expected"] else 0
+    counts["percent"] = progress_percent(counts["final"], counts["expected"])
     return counts
+
+
+def progress_percent(part, whole):
+    """A whole percentage that says 100 only when all is done and 0 only when nothing is (299 of 300 is 99)."""
+    if not whole:
+        return 0
+    percent = round(100 * part / whole)
+    if percent == 100 and part < whole:
+        return 99
+    if percent == 0 and part > 0:
+        return 1
+    return percent
 
 
 def entries_short_of_k(round_):

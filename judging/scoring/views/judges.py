@@ -35,6 +35,6 @@ def judge_queue(request, competition, round_slug):
             "done_items": done,
             "final": final,
             "total": len(counted),
-            "percent": round(100 * final / len(counted)) if counted else 0,
+            "percent": queries.progress_percent(final, len(counted)),
         },
     )

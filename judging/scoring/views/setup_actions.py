@@ -173,7 +173,9 @@ def _close_confirmation(request, round_, missing, *, rejected):
         "missing": missing,
         "missing_total": sum(item["missing"] for item in missing),
         "progress": queries.round_progress(round_),
-        "short": [item for item in missing if item["final"] < k],
+        # every entry the closed round will rank on fewer than k final sheets, with missing sheets or not (an entry
+        # assigned to fewer than k judges has none missing and is short all the same)
+        "short": queries.rows_short_of_k(queries.round_ranking(round_), k),
         "rejected": rejected,
     }
     return render(request, "judging/scoring/close_confirm.html", context, status=400 if rejected else 200)

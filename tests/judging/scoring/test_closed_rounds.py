@@ -121,3 +121,24 @@ def test_a_page_number_in_other_digits_shows_the_dashboard(client, closed):
     url = reverse("judging:round_dashboard", args=[round_.competition.slug, round_.slug])
     assert client.get(url, {"halaman": "²"}).status_code == 200
     assert client.get(url, {"halaman": "9" * 40}).status_code == 200
+
+
+def test_progress_says_100_percent_only_when_every_sheet_is_final():
+    assert [queries.progress_percent(part, 300) for part in (0, 1, 150, 299, 300)] == [0, 1, 50, 99, 100]
+
+
+def test_the_close_confirmation_names_every_entry_left_with_fewer_than_k_judges(client):
+    """E1 has one sheet missing (1 of 2 final); E2 was assigned to one judge only and has nothing missing: both end
+    with fewer than k=2 final sheets, and the confirmation says 2 (it said 1: only entries with sheets missing)."""
+    round_ = make_round(CRITERIA, k=2)
+    judges = [add_judge(round_), add_judge(round_)]
+    e1, e2 = add_entry(round_, "E1"), add_entry(round_, "E2", minutes=1)
+    add_sheet(round_, e1, judges[0], {"a": 5, "b": 5})
+    add_sheet(round_, e1, judges[1], {}, assign_only=True)
+    add_sheet(round_, e2, judges[0], {"a": 6, "b": 6})
+    organiser = OrganiserFactory()
+    client.force_login(organiser)
+    response = client.post(reverse("judging:round_action", args=[round_.competition.slug, round_.slug, "close"]))
+    assert response.status_code == 200
+    assert sorted(row["entry_code"] for row in response.context["short"]) == ["E1", "E2"]
+    assert "2 proposal akan dinilai oleh kurang dari 2 juri" in response.content.decode()
