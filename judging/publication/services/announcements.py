@@ -95,6 +95,12 @@ def _editable(announcement):
         raise JudgingError(_("Hanya draf pengumuman yang dapat diubah. Pengumuman yang sudah terbit dikoreksi."))
 
 
+def _changed_by(announcement, actor):
+    """Whoever changes a draft becomes its preparer (the audit log keeps every earlier one), so the two-person rule
+    holds for the change too: the approver must be someone else than the last person who changed it."""
+    announcement.prepared_by = actor
+
+
 @transaction.atomic
 def update_announcement(*, announcement, actor, **fields):
     require_organiser(actor)
@@ -105,6 +111,7 @@ def update_announcement(*, announcement, actor, **fields):
         if name not in TEXT_FIELDS and name != "correction_note":
             raise JudgingError(_("Isian tidak dikenal: %(names)s") % {"names": name})
         setattr(announcement, name, value)
+    _changed_by(announcement, actor)
     announcement.full_clean(exclude=["round", "prepared_by", "previous"])
     announcement.save()
     record_event(
@@ -142,6 +149,8 @@ def change_outcome(*, announcement, entry, to_outcome, reason, actor):
     )
     row.outcome = to_outcome
     row.save(update_fields=["outcome"])
+    _changed_by(announcement, actor)
+    announcement.save(update_fields=["prepared_by"])
     record_event(
         actor=actor,
         action="publication.outcome_changed",
@@ -180,11 +189,11 @@ def return_to_draft(*, announcement, actor, reason):
 
 
 def two_person_refusal(announcement, actor):
-    """The message shown when the preparer tries to approve their own announcement, else None."""
+    """The message shown when the preparer (or the last person who changed it) tries to approve, else None."""
     if announcement.prepared_by_id == getattr(actor, "pk", None):
         return _(
-            "Anda menyiapkan pengumuman ini, jadi Anda tidak dapat menyetujuinya sendiri. Persetujuan harus diberikan "
-            "oleh penyelenggara lain (aturan dua orang)."
+            "Anda menyiapkan atau terakhir mengubah pengumuman ini, jadi Anda tidak dapat menyetujuinya sendiri. "
+            "Persetujuan harus diberikan oleh penyelenggara lain (aturan dua orang)."
         )
     return None
 

@@ -214,3 +214,23 @@ def test_a_published_announcement_is_never_edited_or_withdrawn_silently(scene):
         pub.withdraw_announcement(announcement=announcement, actor=a, reason="Salah")
     announcement.refresh_from_db()
     assert announcement.state == "published" and announcement.title == "Top 2"
+
+
+@pytest.mark.parametrize("change", ["outcome", "text"])
+def test_whoever_changed_the_draft_cannot_approve_it(scene, change):
+    """A prepares; B moves E4 into the list (or rewrites the title) and submits: B may not approve B's own change
+    (the attacker's way round the two-person rule), A may."""
+    round_, _next, entries, a, b = scene
+    announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields())
+    if change == "outcome":
+        pub.change_outcome(announcement=announcement, entry=entries["E4"], to_outcome="selected", reason="x", actor=b)
+    else:
+        pub.update_announcement(announcement=announcement, actor=b, title="Judul lain")
+    pub.submit_for_approval(announcement=announcement, actor=b)
+    with pytest.raises(JudgingError, match="tidak dapat menyetujuinya sendiri"):
+        pub.approve_announcement(announcement=announcement, actor=b)
+    announcement.refresh_from_db()
+    assert announcement.state == "awaiting" and announcement.prepared_by == b
+    pub.approve_announcement(announcement=announcement, actor=a)
+    announcement.refresh_from_db()
+    assert announcement.state == "published" and announcement.approved_by == a
