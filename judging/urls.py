@@ -1,7 +1,6 @@
 from django.urls import path
 
 from judging.publication import views as publication
-from judging.records import public_views as records
 from judging.scoring import field, schedule_views, views
 
 app_name = "judging"
@@ -63,12 +62,13 @@ urlpatterns += [
     path("babak/<slug:competition>/<slug:round_slug>/kepastian/", records_views.certainty, name="round_certainty"),
 ]
 
-# Public innovation records: judging/records/public_views.py
+# The older entry-numbered addresses of public innovation records, served by the one record stack
+# (judging/records/views.py): the catalogue of final outcomes, a redirect to the record, its photo, its display.
 urlpatterns += [
-    path("inovasi/", records.records_index, name="records"),
-    path("inovasi/<int:pk>/", records.record_detail, name="record"),
-    path("inovasi/<int:pk>/foto/<int:attachment_pk>/", records.record_photo, name="record_photo"),
-    path("inovasi/<int:pk>/tampilan/", records.record_settings, name="record_settings"),
+    path("inovasi/", records_views.final_catalogue, name="records"),
+    path("inovasi/<int:pk>/", records_views.entry_record, name="record"),
+    path("inovasi/<int:pk>/foto/<int:attachment_pk>/", records_views.entry_record_photo, name="record_photo"),
+    path("inovasi/<int:pk>/tampilan/", records_views.profile_settings, name="record_settings"),
 ]
 
 # Field verification checklists: judging/scoring/field.py
