@@ -189,3 +189,36 @@ def test_db_constraints_on_replication_states():
             plan="dup",
             requested_at=timezone.now(),
         )
+
+
+def test_update_refuses_impossible_indicator_values_by_the_entries_rule():
+    from entries.models import ImpactIndicator
+
+    world = published_world()
+    sms, owner, today = world["records"]["E1"], world["owner"], timezone.localdate()
+    for name, kind, unit in (("Siswa kembali bersekolah", "count", "orang"), ("Cakupan kunjungan", "percent", "%")):
+        ImpactIndicator.objects.create(
+            entry=world["entries"]["E1"],
+            name=name,
+            kind=kind,
+            unit=unit,
+            baseline_value=10,
+            baseline_on=datetime.date(2020, 7, 1),
+            latest_value=20,
+            latest_on=datetime.date(2022, 7, 1),
+        )
+    for name, value in (
+        ("Siswa kembali bersekolah", "23.69"),
+        ("Siswa kembali bersekolah", "-1"),
+        ("Cakupan kunjungan", "111.54"),
+    ):
+        with pytest.raises(JudgingError) as refused:
+            services.update_record(record=sms, actor=owner, values=[(name, Decimal(value), today)])
+        assert name in refused.value.messages[0]
+    assert not sms.indicator_values.exists()
+    services.update_record(
+        record=sms,
+        actor=owner,
+        values=[("Siswa kembali bersekolah", Decimal("24"), today), ("Cakupan kunjungan", Decimal("100"), today)],
+    )
+    assert sorted(sms.indicator_values.values_list("value", flat=True)) == [Decimal("24"), Decimal("100")]
