@@ -2,8 +2,12 @@
 chart; an innovator of an agency in another region asks to replicate it; sms@demo.kipp.id agrees; the record shows
 the replication."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from entries.models import ImpactIndicator
 from tests.e2e.conftest import _new_page, login
 from tests.factories import PASSWORD, AgencyFactory, InnovatorFactory, region
 from tests.judging.records.helpers import published_world
@@ -59,3 +63,32 @@ def test_search_open_replicate_agree(browser, page, live_server):
     replicated = page.locator("#replicated-by")
     assert "Dinas Pendidikan Kota Makassar" in replicated.inner_text()
     assert "Disetujui pemilik" in replicated.inner_text()
+
+
+def test_an_impossible_indicator_value_is_refused_by_the_update_form_on_a_phone(phone_page, live_server):
+    world = published_world()
+    ImpactIndicator.objects.create(
+        entry=world["entries"]["E1"],
+        name="Siswa kembali bersekolah",
+        kind="count",
+        unit="orang",
+        baseline_value=0,
+        baseline_on=datetime.date(2019, 7, 1),
+        latest_value=23,
+        latest_on=datetime.date(2022, 7, 1),
+    )
+    page = login(phone_page, live_server, world["owner"].email, PASSWORD)
+    page.goto(f"{live_server.url}/inovasi/sapa-masyarakat-sekitar-sms/perbarui/")
+    page.locator("select[name=values-0-name]").select_option("Siswa kembali bersekolah")
+    page.locator("input[name=values-0-value]").fill("23.69")
+    page.locator("input[name=values-0-measured_on]").fill(timezone.localdate().isoformat())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Simpan pembaruan").click()
+    error = page.locator("#id_values-0-value-error")
+    assert error.is_visible() and "bilangan bulat" in error.inner_text()
+    assert not world["records"]["E1"].indicator_values.exists()
+    page.locator("input[name=values-0-value]").fill("24")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Simpan pembaruan").click()
+    assert "Catatan inovasi diperbarui." in page.locator("body").inner_text()
+    assert [str(v) for v in world["records"]["E1"].indicator_values.values_list("value", flat=True)] == ["24.0000"]
