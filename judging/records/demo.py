@@ -318,19 +318,7 @@ def _seed_replications(ctx, sms):
     )
     if owner is None or makassar is None:
         return
-    requester, created = User.objects.get_or_create(
-        email="replikasi@demo.kipp.id",
-        defaults={
-            "full_name": "Rina Paramitha, S.Pd.",
-            "position": "Kepala Seksi Kurikulum",
-            "role": "innovator",
-            "agency": makassar,
-            "password": make_password(ctx.password),
-            "email_verified_at": timezone.now(),
-        },
-    )
-    ctx.count("accounts", created)
-    ctx.accounts.append(("replikasi@demo.kipp.id", "innovator", f"{makassar.name}: replikasi SMS"))
+    requester = _replication_requester(ctx, makassar)
     asked = datetime.datetime(2023, 8, 7, 9, 0, tzinfo=WITA)
     implemented = services.request_replication(
         record=sms,
@@ -368,3 +356,21 @@ def _seed_replications(ctx, sms):
             notify=False,
         )
     ctx.count("replication requests", n=2)
+
+
+def _replication_requester(ctx, agency):
+    """replikasi@demo.kipp.id, the innovator of a Kota Makassar agency who replicated SMS."""
+    requester, created = User.objects.get_or_create(
+        email="replikasi@demo.kipp.id",
+        defaults={
+            "full_name": "Rina Paramitha, S.Pd.",
+            "position": "Kepala Seksi Kurikulum",
+            "role": "innovator",
+            "agency": agency,
+            "password": make_password(ctx.password),
+            "email_verified_at": timezone.now(),
+        },
+    )
+    ctx.count("accounts", created)
+    ctx.accounts.append(("replikasi@demo.kipp.id", "innovator", f"{agency.name}: replikasi SMS"))
+    return requester

@@ -2,15 +2,12 @@
 chart; an innovator of an agency in another region asks to replicate it; sms@demo.kipp.id agrees; the record shows
 the replication."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
-from entries.models import ImpactIndicator
 from tests.e2e.conftest import _new_page, login
 from tests.factories import PASSWORD, AgencyFactory, InnovatorFactory, region
-from tests.judging.records.helpers import published_world
+from tests.judging.records.helpers import add_kind_indicators, published_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -67,16 +64,7 @@ def test_search_open_replicate_agree(browser, page, live_server):
 
 def test_an_impossible_indicator_value_is_refused_by_the_update_form_on_a_phone(phone_page, live_server):
     world = published_world()
-    ImpactIndicator.objects.create(
-        entry=world["entries"]["E1"],
-        name="Siswa kembali bersekolah",
-        kind="count",
-        unit="orang",
-        baseline_value=0,
-        baseline_on=datetime.date(2019, 7, 1),
-        latest_value=23,
-        latest_on=datetime.date(2022, 7, 1),
-    )
+    add_kind_indicators(world["entries"]["E1"])
     page = login(phone_page, live_server, world["owner"].email, PASSWORD)
     page.goto(f"{live_server.url}/inovasi/sapa-masyarakat-sekitar-sms/perbarui/")
     page.locator("select[name=values-0-name]").select_option("Siswa kembali bersekolah")

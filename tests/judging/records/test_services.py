@@ -12,7 +12,7 @@ from judging.records.queries import catalogue, public_records
 from judging.scoring.services import JudgingError
 from kipp.models import AuditEvent
 from tests.factories import AgencyFactory, InnovatorFactory, OrganiserFactory, region
-from tests.judging.records.helpers import published_world
+from tests.judging.records.helpers import add_kind_indicators, published_world
 
 pytestmark = pytest.mark.django_db
 
@@ -192,21 +192,9 @@ def test_db_constraints_on_replication_states():
 
 
 def test_update_refuses_impossible_indicator_values_by_the_entries_rule():
-    from entries.models import ImpactIndicator
-
     world = published_world()
     sms, owner, today = world["records"]["E1"], world["owner"], timezone.localdate()
-    for name, kind, unit in (("Siswa kembali bersekolah", "count", "orang"), ("Cakupan kunjungan", "percent", "%")):
-        ImpactIndicator.objects.create(
-            entry=world["entries"]["E1"],
-            name=name,
-            kind=kind,
-            unit=unit,
-            baseline_value=10,
-            baseline_on=datetime.date(2020, 7, 1),
-            latest_value=20,
-            latest_on=datetime.date(2022, 7, 1),
-        )
+    add_kind_indicators(world["entries"]["E1"])
     for name, value in (
         ("Siswa kembali bersekolah", "23.69"),
         ("Siswa kembali bersekolah", "-1"),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from bench.records import bulk_records
 from judging.models import ReplicationRequest
 from tests.factories import AgencyFactory, InnovatorFactory, JudgeFactory, OrganiserFactory, VerifierFactory, region
-from tests.judging.records.helpers import published_world
+from tests.judging.records.helpers import add_kind_indicators, published_world
 
 pytestmark = pytest.mark.django_db
 
@@ -227,21 +227,9 @@ def test_the_entry_page_links_to_its_record(client):
 
 
 def test_the_update_form_refuses_23_69_people_and_111_percent(client):
-    from entries.models import ImpactIndicator
-
     world = published_world()
     sms = world["records"]["E1"]
-    for name, kind, unit in (("Siswa kembali bersekolah", "count", "orang"), ("Cakupan kunjungan", "percent", "%")):
-        ImpactIndicator.objects.create(
-            entry=world["entries"]["E1"],
-            name=name,
-            kind=kind,
-            unit=unit,
-            baseline_value=10,
-            baseline_on=datetime.date(2020, 7, 1),
-            latest_value=20,
-            latest_on=datetime.date(2022, 7, 1),
-        )
+    add_kind_indicators(world["entries"]["E1"])
     client.force_login(world["owner"])
     today = timezone.localdate().isoformat()
     rows = {"values-TOTAL_FORMS": "2", "values-INITIAL_FORMS": "0", "is_running": "1"}
