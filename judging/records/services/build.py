@@ -29,7 +29,8 @@ UPDATE {record} r SET search_document =
     setweight(to_tsvector('simple', unaccent(coalesce(r.title, '') || ' ' || coalesce(r.short_name, ''))), 'A')
     || setweight(to_tsvector('simple', unaccent(coalesce(r.summary, ''))), 'B')
     || setweight(to_tsvector('simple', unaccent(coalesce((
-        SELECT string_agg(a.text, ' ') FROM {answer} a JOIN {history} h ON h.entry_id = a.entry_id
+        SELECT string_agg(a.text, ' ' ORDER BY h.year, a.entry_id, a.id) FROM {answer} a
+        JOIN {history} h ON h.entry_id = a.entry_id
         WHERE h.record_id = r.id), ''))), 'C')
     || setweight(to_tsvector('simple', unaccent(coalesce((
         SELECT ag.name || ' ' || rg.name FROM {agency} ag JOIN {region} rg ON rg.id = ag.region_id
