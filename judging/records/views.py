@@ -12,7 +12,9 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from entries.models import Entry
 from judging.models import RecordPhoto, ReplicationRequest, Round
+from judging.publication.queries import visible_announcements
 from judging.records import queries, services
 from judging.records.filters import catalogue_filters
 from judging.records.forms import (
@@ -39,6 +42,7 @@ from judging.records.permissions import (
     can_see_certainty,
     can_update_record,
 )
+from judging.records.statistics import statistics_context
 from judging.scoring.services import JudgingError
 from kipp.errors import add_message
 from kipp.files import private_file_response
@@ -220,9 +224,7 @@ def record_update(request, key):
                     photos=[data["photo"]] if data.get("photo") else [],
                     request=request,
                 )
-            except Exception as error:  # JudgingError or an upload's ValidationError
-                if not hasattr(error, "messages"):
-                    raise
+            except ValidationError as error:  # a refusal (JudgingError) or an upload entries.uploads refused
                 add_message(request, error)
             else:
                 messages.success(request, _("Catatan inovasi diperbarui."))
@@ -311,8 +313,6 @@ def replication_implemented(request, pk):
 
 @require_GET
 def statistics(request):
-    from judging.records.statistics import statistics_context
-
     context = statistics_context()
     if request.GET.get("format") == "csv":
         stats = context["stats"]
@@ -325,16 +325,12 @@ def statistics(request):
 def manage(request):
     """Organisers: the visible announcements with their records, and a button to build what is missing (records are
     also built by `manage.py build_records`, e.g. from cron after an embargo passes)."""
-    from judging.publication.queries import visible_announcements
-
     if not can_manage_records(request.user):
         raise Http404
     if request.method == "POST":
         records = services.build_all_records(actor=request.user)
         messages.success(request, _("Katalog diperbarui: %(n)s catatan inovasi.") % {"n": len(records)})
         return redirect("records:manage")
-    from django.db.models import Count
-
     announcements = list(visible_announcements().select_related("round__competition").order_by("-published_at", "-id"))
     built = dict(queries.public_history().values_list("announcement_id").annotate(n=Count("id")).order_by())
     rows = [{"announcement": a, "records": built.get(a.pk, 0)} for a in announcements]

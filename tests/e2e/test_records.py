@@ -80,3 +80,16 @@ def test_an_impossible_indicator_value_is_refused_by_the_update_form_on_a_phone(
         page.get_by_role("button", name="Simpan pembaruan").click()
     assert "Catatan inovasi diperbarui." in page.locator("body").inner_text()
     assert [str(v) for v in world["records"]["E1"].indicator_values.values_list("value", flat=True)] == ["24.0000"]
+
+
+def test_the_older_record_addresses_lead_to_the_catalogue_and_the_record(page, live_server):
+    world = published_world(kind="final")
+    page.goto(f"{live_server.url}/penilaian/inovasi/")
+    assert page.locator("h1").inner_text() == "Katalog inovasi"
+    assert page.locator("#f-outcome").input_value() == "final"
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sapa Masyarakat Sekitar (SMS)").click()
+    assert page.url.endswith("/inovasi/sapa-masyarakat-sekitar-sms/")
+    page.goto(f"{live_server.url}/penilaian/inovasi/{world['entries']['E1'].pk}/")
+    assert page.url.endswith("/inovasi/sapa-masyarakat-sekitar-sms/")
+    assert page.locator("h1").inner_text().startswith("Sapa Masyarakat Sekitar (SMS)")
