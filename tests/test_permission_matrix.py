@@ -60,8 +60,8 @@ EXPECTED = {
         "405      405      405      405      405      405      405      405      405      405",
     ),
     "api:index": (
-        "ok       ok       ok       ok       ok       ok       ok       ok       ok",
-        "405      405      405      405      405      405      405      405      405",
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "api:openapi": (
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
