@@ -4,7 +4,7 @@ namespace `records`) and the open data API (/api/v1/, namespace `api`) are inclu
 
 from django.urls import include, path
 
-from judging.records import public_views as records
+from judging.records import views as records_views
 
 app_name = "judging"
 
@@ -13,10 +13,11 @@ urlpatterns = [
     path("", include("judging.publication.urls")),
 ]
 
-# Public innovation records: judging/records/public_views.py
+# The older entry-numbered addresses of public innovation records, served by the one record stack
+# (judging/records/views.py): the catalogue of final outcomes, a redirect to the record, its photo, its display.
 urlpatterns += [
-    path("inovasi/", records.records_index, name="records"),
-    path("inovasi/<int:pk>/", records.record_detail, name="record"),
-    path("inovasi/<int:pk>/foto/<int:attachment_pk>/", records.record_photo, name="record_photo"),
-    path("inovasi/<int:pk>/tampilan/", records.record_settings, name="record_settings"),
+    path("inovasi/", records_views.final_catalogue, name="records"),
+    path("inovasi/<int:pk>/", records_views.entry_record, name="record"),
+    path("inovasi/<int:pk>/foto/<int:attachment_pk>/", records_views.entry_record_photo, name="record_photo"),
+    path("inovasi/<int:pk>/tampilan/", records_views.profile_settings, name="record_settings"),
 ]

@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from entries.enums import IndicatorKind
 from entries.models import Entry, ImpactIndicator, ProposalAnswer, TeamMember
 from judging.models import (
     Announcement,
@@ -28,7 +29,6 @@ from judging.models import (
     Criterion,
     IndicatorValue,
     InnovationRecord,
-    RecordEntry,
     ReplicationRequest,
     Round,
     RoundEntry,
@@ -63,7 +63,7 @@ def seed_records(ctx):
     rng = ctx.rng("records")
     with transaction.atomic():
         _seed_2022(ctx, rng)
-    records = _build_records()
+    records = services.build_all_records()
     ctx.log(f"records: {len(records)} innovation records from the published announcements.")
     sms = InnovationRecord.objects.filter(title=SMS_TITLE).order_by("id").first()
     if sms is None:
@@ -72,21 +72,6 @@ def seed_records(ctx):
     _ensure_keywords(sms)
     _seed_updates(ctx, rng)
     _seed_replications(ctx, sms)
-
-
-def _build_records():
-    """build_all_records, kept only when it built something: a run over records that are already there would
-    change nothing but add a records.built audit event per announcement (seed_demo run again changes nothing)."""
-    steps = RecordEntry.objects.values_list("id", "record_id", "entry_id", "announcement_id", "outcome", "title")
-    before = (InnovationRecord.objects.count(), set(steps))
-    with transaction.atomic():
-        savepoint = transaction.savepoint()
-        records = services.build_all_records()
-        if (InnovationRecord.objects.count(), set(steps)) == before:
-            transaction.savepoint_rollback(savepoint)
-        else:
-            transaction.savepoint_commit(savepoint)
-    return records
 
 
 # 2022 ----------------------------------------------------------------------------------------------------------
@@ -276,13 +261,12 @@ def _seed_updates(ctx, rng):
         author = _innovator(record.agency_id)
         if author is None:
             continue
-        values = {ind.name: (ind.latest_value, ind.direction) for ind in series.get(record.entry_id, [])}
+        values = {ind.name: (ind.latest_value, ind) for ind in series.get(record.entry_id, [])}
         for n, day in enumerate(UPDATE_DATES):
             batch = []
-            for name, (value, direction) in values.items():
-                step = Decimal(rng.randrange(1, 6)) / 100 * value
-                value = (value - step if direction == "lower" else value + step).quantize(Decimal("0.01"))
-                values[name] = (value, direction)
+            for name, (value, ind) in values.items():
+                value = _next_value(value, ind, Decimal(rng.randrange(1, 6)) / 100)
+                values[name] = (value, ind)
                 batch.append((name, value, day))
             is_last = n == len(UPDATE_DATES) - 1
             if record == stopped and is_last:
@@ -306,6 +290,17 @@ def _seed_updates(ctx, rng):
         ctx.count("record updates", n=len(UPDATE_DATES))
 
 
+def _next_value(value, indicator, share):
+    """The indicator a few percent better, as its kind allows: counts of people stay whole, a percentage within
+    0..100 (entries.models.indicator_value_problems)."""
+    towards_100 = indicator.kind == IndicatorKind.PERCENT and indicator.direction != "lower"
+    step = share * (100 - value if towards_100 else value)
+    value = value - step if indicator.direction == "lower" else value + step
+    if indicator.kind == IndicatorKind.COUNT:
+        return max(value.quantize(Decimal(1)), Decimal(0))
+    return value.quantize(Decimal("0.01"))
+
+
 def _noon(day):
     return datetime.datetime.combine(day, datetime.time(12, 0), WITA)
 
@@ -323,19 +318,7 @@ def _seed_replications(ctx, sms):
     )
     if owner is None or makassar is None:
         return
-    requester, created = User.objects.get_or_create(
-        email="replikasi@demo.kipp.id",
-        defaults={
-            "full_name": "Rina Paramitha, S.Pd.",
-            "position": "Kepala Seksi Kurikulum",
-            "role": "innovator",
-            "agency": makassar,
-            "password": make_password(ctx.password),
-            "email_verified_at": timezone.now(),
-        },
-    )
-    ctx.count("accounts", created)
-    ctx.accounts.append(("replikasi@demo.kipp.id", "innovator", f"{makassar.name}: replikasi SMS"))
+    requester = _replication_requester(ctx, makassar)
     asked = datetime.datetime(2023, 8, 7, 9, 0, tzinfo=WITA)
     implemented = services.request_replication(
         record=sms,
@@ -373,3 +356,21 @@ def _seed_replications(ctx, sms):
             notify=False,
         )
     ctx.count("replication requests", n=2)
+
+
+def _replication_requester(ctx, agency):
+    """replikasi@demo.kipp.id, the innovator of a Kota Makassar agency who replicated SMS."""
+    requester, created = User.objects.get_or_create(
+        email="replikasi@demo.kipp.id",
+        defaults={
+            "full_name": "Rina Paramitha, S.Pd.",
+            "position": "Kepala Seksi Kurikulum",
+            "role": "innovator",
+            "agency": agency,
+            "password": make_password(ctx.password),
+            "email_verified_at": timezone.now(),
+        },
+    )
+    ctx.count("accounts", created)
+    ctx.accounts.append(("replikasi@demo.kipp.id", "innovator", f"{agency.name}: replikasi SMS"))
+    return requester

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from entries.models import indicator_value_problems
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -45,15 +47,21 @@ class IndicatorValueForm(forms.Form):
     value = forms.DecimalField(label=_("Nilai"), required=False, max_digits=16, decimal_places=4)
     measured_on = forms.DateField(label=_("Tanggal pengukuran"), required=False, widget=DateInput())
 
-    def __init__(self, *args, names=(), **kwargs):
+    def __init__(self, *args, names=(), kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].choices = [("", "–")] + [(n, n) for n in names]
+        self.kinds = kinds or {}
 
     def clean(self):
         data = super().clean()
         filled = [data.get("name"), data.get("value") is not None, data.get("measured_on")]
         if any(filled) and not all(filled):
             raise forms.ValidationError(_("Isi indikator, nilai dan tanggal pengukuran, atau kosongkan barisnya."))
+        if all(filled):
+            # The entries app's one rule of possible values: whole counts, percentages within 0..100.
+            problems = indicator_value_problems(self.kinds.get(data["name"]), {"value": data["value"]})
+            for field, message in problems.items():
+                self.add_error(field, message)
         return data
 
 

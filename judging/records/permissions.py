@@ -4,7 +4,7 @@ Acting for an agency (updating its records, answering or requesting replication)
 (kipp.permissions.is_agency_innovator); a pending sign-up acts for nobody.
 """
 
-from kipp.permissions import has_confirmed_agency, is_agency_innovator
+from kipp.permissions import has_confirmed_agency, is_agency_innovator, is_organiser
 
 
 def _active_innovator(user):
@@ -37,5 +37,15 @@ def can_see_replication(user, replication):
     return _active_innovator(user) and user.agency_id in (replication.requester_agency_id, replication.record.agency_id)
 
 
+def can_edit_profile(user, entry):
+    """What the entry's public record shows (contacts, photos) is chosen by the innovators of its agency."""
+    return is_agency_innovator(user, entry.agency_id)
+
+
+def can_manage_records(user):
+    """Organisers see the catalogue's announcements and build the records that are missing."""
+    return is_organiser(user)
+
+
 def can_see_certainty(user):
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == "organiser"))
+    return is_organiser(user)

@@ -11,14 +11,17 @@ from django.db.models import Exists, F, Func, OuterRef, Value
 
 from entries.enums import IndicatorDirection, InnovationStage
 from judging.models import (
+    AnnouncementRow,
     IndicatorValue,
     InnovationRecord,
     RecordEntry,
     RecordPhoto,
     ReplicationRequest,
 )
+from judging.publication.enums import AnnouncementKind
 from judging.publication.queries import visible_announcements
 from judging.records.enums import RecordOutcome, ReplicationState
+from judging.scoring.enums import Outcome
 
 PAGE_SIZE = 20
 
@@ -97,6 +100,26 @@ def filter_choices(now=None):
         "stages": InnovationStage.choices,
         "outcomes": RecordOutcome.choices,
     }
+
+
+def final_selected_rows(now=None):
+    """Rows selected in visible final announcements that no visible correction replaces: the entries whose
+    record the older entry-numbered addresses (/penilaian/inovasi/<entry>/) lead to."""
+    visible = visible_announcements(now)
+    return (
+        AnnouncementRow.objects.filter(
+            announcement__in=visible.filter(kind=AnnouncementKind.FINAL), outcome=Outcome.SELECTED
+        )
+        .exclude(Exists(visible.filter(previous=OuterRef("announcement_id"))))
+        .select_related("announcement__round__competition")
+    )
+
+
+def final_record_of_entry(entry_id, now=None):
+    """The public record holding an entry selected in a visible final announcement, or None."""
+    if not final_selected_rows(now).filter(entry_id=entry_id).exists():
+        return None
+    return public_records(now).filter(history__entry_id=entry_id).first()
 
 
 # The record page -----------------------------------------------------------------------------------------------

@@ -1,21 +1,28 @@
 """Pages of innovation records: the public catalogue and record pages, photos, statistics; the innovator's update
-form; replication requests and answers. Thin: reads come from
-records_queries (public_records: only what is published), writes from records_services."""
+form and public-display choices; replication requests and answers; the organiser's catalogue page. Thin: reads
+come from records.queries (public_records: only what is published), writes from records.services.
+
+The older entry-numbered addresses under /penilaian/inovasi/ (judging:records, judging:record, judging:record_photo,
+judging:record_settings) are served here too: the list by the catalogue (final outcomes), a record by a redirect
+to its page, a photo by the one photo view."""
 
 import csv
 import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from entries.models import Entry
 from judging.models import RecordPhoto, ReplicationRequest
+from judging.publication.queries import visible_announcements
 from judging.records import queries, services
 from judging.records.filters import catalogue_filters
 from judging.records.forms import (
@@ -27,16 +34,16 @@ from judging.records.forms import (
 )
 from judging.records.permissions import (
     can_answer_replication,
+    can_edit_profile,
+    can_manage_records,
     can_mark_implemented,
     can_request_replication,
-    can_see_certainty,
     can_update_record,
 )
+from judging.records.statistics import statistics_context
 from judging.scoring.services import JudgingError
-
-
-def _error_text(error):
-    return str(error.messages[0]) if getattr(error, "messages", None) else str(error)
+from kipp.errors import add_message
+from kipp.files import private_file_response
 
 
 def _record_or_404(key):
@@ -58,7 +65,20 @@ def csv_response(name, columns, rows):
 
 @require_GET
 def catalogue(request):
-    filters = catalogue_filters(request.GET)
+    return _catalogue_page(request)
+
+
+def final_catalogue(request):
+    """The older list of selected innovations (/penilaian/inovasi/): the catalogue of final outcomes, unless the
+    query string asks for another one."""
+    return _catalogue_page(request, preset={"outcome": "final"})
+
+
+def _catalogue_page(request, preset=None):
+    params = request.GET.copy()
+    for name, value in (preset or {}).items():
+        params.setdefault(name, value)
+    filters = catalogue_filters(params)
     records = queries.catalogue(filters)
     if request.GET.get("format") == "csv":
         return csv_response("katalog-inovasi", queries.RECORD_CSV_COLUMNS, (queries.record_csv_row(r) for r in records))
@@ -73,6 +93,7 @@ def catalogue(request):
             "filters": filters,
             "query": query,
             "choices": queries.filter_choices(),
+            "can_manage": can_manage_records(request.user),
         },
     )
 
@@ -112,36 +133,66 @@ def record_detail(request, key):
     return render(request, "judging/records/detail.html", context)
 
 
-def _photo_response(field, content_type):
-    if not field:
+def _final_record_or_404(entry_pk):
+    record = queries.final_record_of_entry(entry_pk)
+    if record is None:
         raise Http404
-    try:
-        handle = default_storage.open(field.name, "rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return record
+
+
+def entry_record(request, pk):
+    """The older address of an entry's public record (/penilaian/inovasi/<entry>/): sent on to the record's page
+    while the entry stands selected in a visible final announcement."""
+    return redirect("records:detail", _final_record_or_404(pk).slug)
 
 
 @require_GET
 def record_photo(request, key, source, pk, size):
     """A photo of a public record: an entry's photo (only kind photo, only when the profile shows photos) or a
     photo added later. Never a decree or a document."""
-    record = _record_or_404(key)
-    thumb = size == "kecil"
+    return _photo_response(_record_or_404(key), source, pk, thumb=size == "kecil")
+
+
+def entry_record_photo(request, pk, attachment_pk):
+    """The older address of a photo of an entry's public record: its small image, as the record page shows it."""
+    return _photo_response(_final_record_or_404(pk), "proposal", attachment_pk, thumb=True)
+
+
+def _photo_response(record, source, pk, *, thumb):
     if source == "proposal":
         entry_photos, _later = queries.record_photos(record, queries.public_profile(record.entry)["show_photos"])
         photo = next((p for p in entry_photos if p.pk == pk), None)
         if photo is None:
             raise Http404
-        return _photo_response(photo.thumbnail if thumb else photo.file, "image/jpeg" if thumb else photo.content_type)
-    if source == "pembaruan":
+    elif source == "pembaruan":
         photo = get_object_or_404(RecordPhoto, pk=pk, record=record)
-        return _photo_response(photo.thumbnail if thumb else photo.file, "image/jpeg" if thumb else photo.content_type)
-    raise Http404
+    else:
+        raise Http404
+    small = thumb and bool(photo.thumbnail)
+    return private_file_response(
+        photo.thumbnail if small else photo.file,
+        content_type="image/jpeg" if small else photo.content_type,
+        filename=photo.original_name,
+        inline=True,
+        public=True,
+    )
+
+
+@require_POST
+@login_required
+def profile_settings(request, pk):
+    """The innovators choose what their entry's public record shows (from the entry page)."""
+    entry = get_object_or_404(Entry, pk=pk)
+    if not can_edit_profile(request.user, entry):
+        raise Http404
+    services.save_profile(
+        entry=entry,
+        user=request.user,
+        show_contacts=request.POST.get("show_contacts") == "on",
+        show_photos=request.POST.get("show_photos") == "on",
+    )
+    messages.success(request, _("Pilihan tampilan catatan inovasi publik disimpan."))
+    return redirect("entries:detail", entry.pk)
 
 
 @login_required
@@ -149,10 +200,11 @@ def record_update(request, key):
     record = _record_or_404(key)
     if not can_update_record(request.user, record):
         raise Http404
-    names = list(services.indicator_names(record))
+    indicators = services.indicator_names(record)
+    form_kwargs = {"names": list(indicators), "kinds": {name: kind for name, (_u, _d, kind) in indicators.items()}}
     if request.method == "POST":
         form = RecordUpdateForm(request.POST, request.FILES)
-        formset = IndicatorValueFormSet(request.POST, prefix="values", form_kwargs={"names": names})
+        formset = IndicatorValueFormSet(request.POST, prefix="values", form_kwargs=form_kwargs)
         if form.is_valid() and formset.is_valid():
             data = form.cleaned_data
             values = [
@@ -170,10 +222,8 @@ def record_update(request, key):
                     photos=[data["photo"]] if data.get("photo") else [],
                     request=request,
                 )
-            except Exception as error:  # JudgingError or an upload's ValidationError
-                if not hasattr(error, "messages"):
-                    raise
-                messages.error(request, _error_text(error))
+            except ValidationError as error:  # a refusal (JudgingError) or an upload entries.uploads refused
+                add_message(request, error)
             else:
                 messages.success(request, _("Catatan inovasi diperbarui."))
                 return redirect("records:detail", record.slug)
@@ -185,7 +235,7 @@ def record_update(request, key):
                 "stop_reason": record.stop_reason,
             }
         )
-        formset = IndicatorValueFormSet(prefix="values", form_kwargs={"names": names})
+        formset = IndicatorValueFormSet(prefix="values", form_kwargs=form_kwargs)
     return render(request, "judging/records/update.html", {"record": record, "form": form, "formset": formset})
 
 
@@ -202,7 +252,7 @@ def replication_request(request, key):
     try:
         services.request_replication(record=record, actor=request.user, request=request, **form.cleaned_data)
     except JudgingError as error:
-        messages.error(request, _error_text(error))
+        add_message(request, error)
     else:
         messages.success(request, _("Permintaan replikasi terkirim. Instansi pemilik diberi tahu lewat email."))
     return redirect("records:detail", record.slug)
@@ -232,7 +282,7 @@ def replication_answer(request, pk):
                 request=request,
             )
         except JudgingError as error:
-            messages.error(request, _error_text(error))
+            add_message(request, error)
         else:
             messages.success(request, _("Jawaban tersimpan dan dikirim ke instansi peminta."))
     else:
@@ -253,7 +303,7 @@ def replication_implemented(request, pk):
             replication=replication, actor=request.user, note=form.cleaned_data.get("note", ""), request=request
         )
     except JudgingError as error:
-        messages.error(request, _error_text(error))
+        add_message(request, error)
     else:
         messages.success(request, _("Replikasi dicatat sudah diterapkan."))
     return redirect("records:detail", replication.record.slug)
@@ -261,8 +311,6 @@ def replication_implemented(request, pk):
 
 @require_GET
 def statistics(request):
-    from judging.records.statistics import statistics_context
-
     context = statistics_context()
     if request.GET.get("format") == "csv":
         stats = context["stats"]
@@ -275,16 +323,12 @@ def statistics(request):
 def manage(request):
     """Organisers: the visible announcements with their records, and a button to build what is missing (records are
     also built by `manage.py build_records`, e.g. from cron after an embargo passes)."""
-    from judging.publication.queries import visible_announcements
-
-    if not can_see_certainty(request.user):
+    if not can_manage_records(request.user):
         raise Http404
     if request.method == "POST":
         records = services.build_all_records(actor=request.user)
         messages.success(request, _("Katalog diperbarui: %(n)s catatan inovasi.") % {"n": len(records)})
         return redirect("records:manage")
-    from django.db.models import Count
-
     announcements = list(visible_announcements().select_related("round__competition").order_by("-published_at", "-id"))
     built = dict(queries.public_history().values_list("announcement_id").annotate(n=Count("id")).order_by())
     rows = [{"announcement": a, "records": built.get(a.pk, 0)} for a in announcements]

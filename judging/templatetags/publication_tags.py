@@ -22,13 +22,13 @@ def entry_publication(context, entry):
             announcement = row.announcement
             if announcement.feedback_released_at:
                 feedback.append({"announcement": announcement, "data": entry_feedback(entry, announcement.round)})
-    from judging.records.public_views import has_record, profile_of
+    from judging.records.queries import final_selected_rows, public_profile
 
     return {
         "outcomes": outcomes,
         "slots": entry_slots([entry.pk]).get(entry.pk, []),
         "feedback": feedback,
         "member": member,
-        "profile": profile_of(entry) if member else None,
-        "has_record": has_record(entry) if outcomes else False,
+        "profile": public_profile(entry) if member else None,
+        "has_record": final_selected_rows().filter(entry=entry).exists() if outcomes else False,
     }

@@ -51,3 +51,18 @@ def published_world(**overrides):
         "organisers": (a, b),
         "owner": owner,
     }
+
+
+def add_kind_indicators(entry):
+    """Two indicators whose kind limits their values: a count of people and a percentage."""
+    for name, kind, unit in (("Siswa kembali bersekolah", "count", "orang"), ("Cakupan kunjungan", "percent", "%")):
+        ImpactIndicator.objects.create(
+            entry=entry,
+            name=name,
+            kind=kind,
+            unit=unit,
+            baseline_value=10,
+            baseline_on=datetime.date(2020, 7, 1),
+            latest_value=20,
+            latest_on=datetime.date(2022, 7, 1),
+        )

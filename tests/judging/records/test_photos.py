@@ -83,3 +83,27 @@ def test_a_fake_image_is_refused():
         services.update_record(record=world["records"]["E1"], actor=world["owner"], photos=[upload])
     assert hasattr(error.value, "messages")
     assert not RecordPhoto.objects.exists()
+
+
+def _served_privately_and_safely(response, content_type):
+    assert response.status_code == 200 and response["Content-Type"] == content_type
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "public, max-age=3600"  # a published record's photo
+
+
+def test_every_photo_address_sends_nosniff_and_the_sandbox(client, media_root):
+    world = published_world()
+    entry = world["entries"]["E1"]
+    photo = _attachment(entry, "photo", _png(), "image/png", "kegiatan.png")
+    sms = world["records"]["E1"]
+    for size, content_type in (("besar", "image/png"), ("kecil", "image/jpeg")):  # thumbnails are JPEG
+        _served_privately_and_safely(
+            client.get(reverse("records:photo", args=[sms.slug, "proposal", photo.pk, size])), content_type
+        )
+    upload = SimpleUploadedFile("lapangan.jpg", _png(exif=True), content_type="image/jpeg")
+    services.update_record(record=sms, actor=world["owner"], photos=[upload])
+    later = RecordPhoto.objects.get()
+    _served_privately_and_safely(
+        client.get(reverse("records:photo", args=[sms.slug, "pembaruan", later.pk, "kecil"])), "image/jpeg"
+    )

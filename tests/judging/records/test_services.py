@@ -12,7 +12,7 @@ from judging.records.queries import catalogue, public_records
 from judging.scoring.services import JudgingError
 from kipp.models import AuditEvent
 from tests.factories import AgencyFactory, InnovatorFactory, OrganiserFactory, region
-from tests.judging.records.helpers import published_world
+from tests.judging.records.helpers import add_kind_indicators, published_world
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +189,24 @@ def test_db_constraints_on_replication_states():
             plan="dup",
             requested_at=timezone.now(),
         )
+
+
+def test_update_refuses_impossible_indicator_values_by_the_entries_rule():
+    world = published_world()
+    sms, owner, today = world["records"]["E1"], world["owner"], timezone.localdate()
+    add_kind_indicators(world["entries"]["E1"])
+    for name, value in (
+        ("Siswa kembali bersekolah", "23.69"),
+        ("Siswa kembali bersekolah", "-1"),
+        ("Cakupan kunjungan", "111.54"),
+    ):
+        with pytest.raises(JudgingError) as refused:
+            services.update_record(record=sms, actor=owner, values=[(name, Decimal(value), today)])
+        assert name in refused.value.messages[0]
+    assert not sms.indicator_values.exists()
+    services.update_record(
+        record=sms,
+        actor=owner,
+        values=[("Siswa kembali bersekolah", Decimal("24"), today), ("Cakupan kunjungan", Decimal("100"), today)],
+    )
+    assert sorted(sms.indicator_values.values_list("value", flat=True)) == [Decimal("24"), Decimal("100")]

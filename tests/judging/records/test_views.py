@@ -8,7 +8,7 @@ from django.utils import timezone
 from bench.records import bulk_records
 from judging.models import ReplicationRequest
 from tests.factories import AgencyFactory, InnovatorFactory, JudgeFactory, OrganiserFactory, VerifierFactory, region
-from tests.judging.records.helpers import published_world
+from tests.judging.records.helpers import add_kind_indicators, published_world
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +224,22 @@ def test_the_entry_page_links_to_its_record(client):
     assert reverse("records:update", args=["sapa-masyarakat-sekitar-sms"]) in html
     html = client.get(reverse("entries:detail", args=[world["entries"]["E3"].pk]))
     assert 'id="entry-record"' not in html.content.decode()
+
+
+def test_the_update_form_refuses_23_69_people_and_111_percent(client):
+    world = published_world()
+    sms = world["records"]["E1"]
+    add_kind_indicators(world["entries"]["E1"])
+    client.force_login(world["owner"])
+    today = timezone.localdate().isoformat()
+    rows = {"values-TOTAL_FORMS": "2", "values-INITIAL_FORMS": "0", "is_running": "1"}
+    rows.update({"values-0-name": "Siswa kembali bersekolah", "values-0-value": "23.69", "values-0-measured_on": today})
+    rows.update({"values-1-name": "Cakupan kunjungan", "values-1-value": "111.54", "values-1-measured_on": today})
+    response = client.post(reverse("records:update", args=[sms.slug]), rows)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "bilangan bulat" in html and "antara 0 dan 100" in html
+    assert not sms.indicator_values.exists()
+    rows.update({"values-0-value": "24", "values-1-value": "98.5"})
+    assert client.post(reverse("records:update", args=[sms.slug]), rows).status_code == 302
+    assert sms.indicator_values.count() == 2
