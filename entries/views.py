@@ -3,9 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +41,8 @@ from entries.queries import (
     with_checks,
 )
 from entries.services import INDICATOR_FIELDS, TEAM_FIELDS
+from kipp.errors import add_message
+from kipp.files import private_file_response
 from kipp.hooks import collect_sections
 from kipp.models import Competition
 from kipp.queries import open_competitions
@@ -58,9 +59,11 @@ def _entry_for(request, pk, predicate=permissions.can_view_entry):
     return entry
 
 
-def _error_messages(request, error):
-    for message in getattr(error, "messages", [str(error)]):
-        messages.error(request, message)
+def _form_errors(request, form):
+    """A form that does not fit on the page it was posted from: its errors as messages on the next page."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 def _require(predicate, user):
@@ -98,7 +101,7 @@ def entry_create(request, slug):
                 request=request,
             )
         except ValidationError as error:
-            _error_messages(request, error)
+            add_message(request, error)
         else:
             messages.success(request, _("Draf %(code)s dibuat. Lengkapi proposal Anda.") % {"code": entry.code})
             return redirect("entries:edit", entry.pk)
@@ -170,10 +173,10 @@ def entry_edit(request, pk):
             try:
                 success = _save_edit(request, entry, forms, int(version), upload)
             except services.StaleEntryError as error:
-                _error_messages(request, error)
+                add_message(request, error)
                 version = Entry.objects.values_list("version", flat=True).get(pk=entry.pk)
             except (ValidationError, PermissionDenied) as error:
-                _error_messages(request, error)
+                add_message(request, error)
                 messages.error(request, _("Belum ada yang tersimpan; isian Anda masih ada di formulir."))
             else:
                 messages.success(request, success)
@@ -210,13 +213,11 @@ def attachment_add(request, pk):
                 request=request,
             )
         except (ValidationError, PermissionDenied) as error:
-            _error_messages(request, error)
+            add_message(request, error)
         else:
             messages.success(request, _("Lampiran diunggah."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
     return redirect("entries:edit", entry.pk)
 
 
@@ -230,7 +231,7 @@ def attachment_remove(request, pk):
     try:
         services.remove_attachment(attachment=attachment, user=request.user, request=request)
     except PermissionDenied as error:
-        _error_messages(request, error)
+        add_message(request, error)
     else:
         messages.success(request, _("Lampiran dihapus."))
     return redirect("entries:edit", entry.pk)
@@ -272,7 +273,7 @@ def entry_withdraw(request, pk):
     try:
         services.withdraw_entry(entry=entry, user=request.user, note=request.POST.get("note", ""), request=request)
     except (ValidationError, PermissionDenied) as error:
-        _error_messages(request, error)
+        add_message(request, error)
     else:
         messages.success(request, _("Proposal ditarik."))
     return redirect("entries:detail", entry.pk)
@@ -293,7 +294,7 @@ def entry_detail(request, pk):
         "can_verify": permissions.can_verify_entry(user, entry),
         "can_select": permissions.can_select_entry(user, entry),
         "can_extend": permissions.can_extend_deadline(user, entry),
-        "show_checks": permissions.is_organiser(user) or user.role == "verifier",
+        "show_checks": permissions.can_see_checks(user),
         "sections": collect_sections("entry_sections", request),
     }
     if context["show_checks"]:
@@ -320,22 +321,12 @@ def _serve(request, pk, thumbnail):
     attachment = get_object_or_404(Attachment.objects.select_related("entry__agency__region"), pk=pk)
     if not permissions.can_view_entry(request.user, attachment.entry):
         raise Http404
-    field = attachment.thumbnail if thumbnail else attachment.file
-    if not field:
-        raise Http404
-    try:
-        handle = default_storage.open(field.name, "rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    inline = thumbnail or attachment.is_image
-    content_type = "image/jpeg" if thumbnail else attachment.content_type
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=not inline, filename=attachment.original_name
+    return private_file_response(
+        attachment.thumbnail if thumbnail else attachment.file,
+        content_type="image/jpeg" if thumbnail else attachment.content_type,
+        filename=attachment.original_name,
+        inline=thumbnail or attachment.is_image,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required
@@ -381,7 +372,7 @@ def entry_verify(request, pk):
         else:
             raise ValidationError(_("Tindakan tidak dikenal."))
     except (ValidationError, PermissionDenied) as error:
-        _error_messages(request, error)
+        add_message(request, error)
         return redirect("entries:detail", entry.pk)
     return redirect("entries:verify_queue")
 
@@ -406,14 +397,12 @@ def selection(request):
                     request=request,
                 )
             except (ValidationError, PermissionDenied) as error:
-                _error_messages(request, error)
+                add_message(request, error)
             else:
                 messages.success(request, _("%(n)d proposal diputuskan.") % {"n": len(decided)})
                 return redirect("entries:selection")
         else:
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            _form_errors(request, form)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "entries/selection.html", {"page": page, "entries": with_checks(page.object_list), "form": form}
@@ -426,9 +415,7 @@ def entry_decide(request, pk):
     entry = _entry_for(request, pk, lambda user, _entry: permissions.is_organiser(user))
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
         return redirect("entries:detail", entry.pk)
     try:
         services.decide_eligibility(
@@ -440,7 +427,7 @@ def entry_decide(request, pk):
             request=request,
         )
     except (ValidationError, PermissionDenied) as error:
-        _error_messages(request, error)
+        add_message(request, error)
         return redirect("entries:detail", entry.pk)
     messages.success(request, _("Keputusan untuk %(code)s tersimpan.") % {"code": entry.code})
     return redirect("entries:selection")
@@ -477,7 +464,7 @@ def extend_deadline(request, pk):
                 request=request,
             )
         except (ValidationError, PermissionDenied) as error:
-            _error_messages(request, error)
+            add_message(request, error)
         else:
             messages.success(request, _("Batas waktu %(code)s diperpanjang.") % {"code": entry.code})
             return redirect("entries:detail", entry.pk)

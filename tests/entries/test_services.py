@@ -8,6 +8,7 @@ from django.utils import timezone
 from entries import services
 from entries.enums import EntryStatus
 from entries.models import DeadlineExtension, Entry, ProposalAnswer, StatusChange
+from kipp.errors import Stale, error_text
 from kipp.models import AuditEvent
 from tests.entries.conftest import make_complete
 from tests.factories import AgencyFactory, EntryFactory, InnovatorFactory, JudgeFactory, region
@@ -82,6 +83,16 @@ def test_save_draft_with_stale_version_is_refused_and_keeps_the_other_save(entry
         services.save_draft(entry=entry, user=innovator, version=opened, profile={"short_name": "Mine"})
     entry.refresh_from_db()
     assert entry.short_name == "RekanSaved"
+
+
+def test_a_stale_draft_is_refused_as_the_portal_s_stale_error(entry, innovator, colleague):
+    """StaleEntryError is a kipp.errors.Stale, so every view can treat a stale form the one same way."""
+    opened = entry.version
+    services.save_draft(entry=entry, user=colleague, version=opened, profile={"short_name": "RekanSaved"})
+    with pytest.raises(Stale) as info:
+        services.save_draft(entry=entry, user=innovator, version=opened, profile={"short_name": "Mine"})
+    assert isinstance(info.value, services.StaleEntryError)
+    assert "Orang lain telah menyimpan" in error_text(info.value)
 
 
 def test_save_draft_refuses_a_201_word_summary(entry, innovator):
