@@ -66,6 +66,16 @@ def _form_errors(request, form):
             messages.error(request, error)
 
 
+def _call(request, service, **arguments):
+    """Run a service for the person asking. Its refusal (ValidationError, PermissionDenied) becomes a message on the
+    next page and the call returns None; every service called this way returns an object on success."""
+    try:
+        return service(user=request.user, request=request, **arguments)
+    except (ValidationError, PermissionDenied) as error:
+        add_message(request, error)
+        return None
+
+
 def _require(predicate, user):
     if not predicate(user):
         raise PermissionDenied
@@ -91,18 +101,16 @@ def entry_create(request, slug):
     competition = get_object_or_404(Competition, slug=slug)
     form = CreateEntryForm(request.POST or None, competition=competition)
     if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.create_entry(
-                user=request.user,
-                competition=competition,
-                title=form.cleaned_data["title"],
-                group=form.cleaned_data["group"],
-                category=form.cleaned_data["category"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_message(request, error)
-        else:
+        data = form.cleaned_data
+        entry = _call(
+            request,
+            services.create_entry,
+            competition=competition,
+            title=data["title"],
+            group=data["group"],
+            category=data["category"],
+        )
+        if entry is not None:
             messages.success(request, _("Draf %(code)s dibuat. Lengkapi proposal Anda.") % {"code": entry.code})
             return redirect("entries:edit", entry.pk)
     return render(request, "entries/create.html", {"form": form, "competition": competition})
@@ -204,17 +212,8 @@ def attachment_add(request, pk):
     entry = _entry_for(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.add_attachment(
-                entry=entry,
-                user=request.user,
-                kind=form.cleaned_data["kind"],
-                uploaded=form.cleaned_data["file"],
-                request=request,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_message(request, error)
-        else:
+        data = form.cleaned_data
+        if _call(request, services.add_attachment, entry=entry, kind=data["kind"], uploaded=data["file"]):
             messages.success(request, _("Lampiran diunggah."))
     else:
         _form_errors(request, form)
@@ -228,11 +227,7 @@ def attachment_remove(request, pk):
     entry = attachment.entry
     if not permissions.can_view_entry(request.user, entry):
         raise Http404
-    try:
-        services.remove_attachment(attachment=attachment, user=request.user, request=request)
-    except PermissionDenied as error:
-        add_message(request, error)
-    else:
+    if _call(request, services.remove_attachment, attachment=attachment):
         messages.success(request, _("Lampiran dihapus."))
     return redirect("entries:edit", entry.pk)
 
@@ -270,11 +265,7 @@ def entry_submit(request, pk):
 @require_POST
 def entry_withdraw(request, pk):
     entry = _entry_for(request, pk)
-    try:
-        services.withdraw_entry(entry=entry, user=request.user, note=request.POST.get("note", ""), request=request)
-    except (ValidationError, PermissionDenied) as error:
-        add_message(request, error)
-    else:
+    if _call(request, services.withdraw_entry, entry=entry, note=request.POST.get("note", "")):
         messages.success(request, _("Proposal ditarik."))
     return redirect("entries:detail", entry.pk)
 
@@ -387,18 +378,16 @@ def selection(request):
     form = BulkDecisionForm(request.POST or None, queryset=Entry.objects.filter(status=EntryStatus.FORWARDED))
     if request.method == "POST":
         if form.is_valid():
-            try:
-                decided = services.decide_eligibility_bulk(
-                    entries=form.cleaned_data["entries"],
-                    user=request.user,
-                    eligible=form.eligible,
-                    reason=form.cleaned_data["reason"],
-                    note=form.cleaned_data["note"],
-                    request=request,
-                )
-            except (ValidationError, PermissionDenied) as error:
-                add_message(request, error)
-            else:
+            data = form.cleaned_data
+            decided = _call(
+                request,
+                services.decide_eligibility_bulk,
+                entries=data["entries"],
+                eligible=form.eligible,
+                reason=data["reason"],
+                note=data["note"],
+            )
+            if decided:
                 messages.success(request, _("%(n)d proposal diputuskan.") % {"n": len(decided)})
                 return redirect("entries:selection")
         else:
@@ -417,17 +406,16 @@ def entry_decide(request, pk):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("entries:detail", entry.pk)
-    try:
-        services.decide_eligibility(
-            entry=entry,
-            user=request.user,
-            eligible=form.eligible,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            request=request,
-        )
-    except (ValidationError, PermissionDenied) as error:
-        add_message(request, error)
+    data = form.cleaned_data
+    decided = _call(
+        request,
+        services.decide_eligibility,
+        entry=entry,
+        eligible=form.eligible,
+        reason=data["reason"],
+        note=data["note"],
+    )
+    if decided is None:
         return redirect("entries:detail", entry.pk)
     messages.success(request, _("Keputusan untuk %(code)s tersimpan.") % {"code": entry.code})
     return redirect("entries:selection")
@@ -455,17 +443,8 @@ def extend_deadline(request, pk):
     entry = _entry_for(request, pk, lambda user, _entry: permissions.is_organiser(user))
     form = ExtendDeadlineForm(request.POST or None, initial={"deadline": services.default_extension_deadline()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.extend_deadline(
-                entry=entry,
-                user=request.user,
-                deadline=form.cleaned_data["deadline"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_message(request, error)
-        else:
+        data = form.cleaned_data
+        if _call(request, services.extend_deadline, entry=entry, deadline=data["deadline"], reason=data["reason"]):
             messages.success(request, _("Batas waktu %(code)s diperpanjang.") % {"code": entry.code})
             return redirect("entries:detail", entry.pk)
     extensions = entry.deadline_extensions.select_related("granted_by")
