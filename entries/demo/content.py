@@ -14,6 +14,30 @@ WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 SMS_TITLE = "Sapa Masyarakat Sekitar (SMS)"
 TRANSPORT_TITLE = "Transportation Smart"
 
+# The two entries of the source article, as they stand in the demo's plan of kipp-sulsel-2023.
+SMS_PLAN = {
+    "title": SMS_TITLE,
+    "short_name": "SMS",
+    "special": "sms",
+    "kecamatan": "Rumbia",
+    "desa": "Tompobulu",
+    "is_digital": False,
+    "stage": "pelembagaan",
+    "started_on": datetime.date(2019, 7, 15),
+    "supporting": "Dinas Pendidikan Kabupaten Jeneponto",
+}
+TRANSPORT_PLAN = {
+    "title": TRANSPORT_TITLE,
+    "short_name": "TS",
+    "special": "transport",
+    "kecamatan": "Binamu",
+    "desa": "",
+    "is_digital": True,
+    "stage": "pengembangan",
+    "started_on": datetime.date(2020, 2, 3),
+    "supporting": "Satuan Lalu Lintas Polres Jeneponto; Dinas Komunikasi dan Informatika Kabupaten Jeneponto",
+}
+
 TOPICS = [
     ("Layanan Adminduk Jemput Bola", "dokumen kependudukan", "Persentase penduduk memiliki KTP-el", "%", "higher"),
     ("Posyandu Remaja Sehat", "kesehatan remaja", "Kasus anemia remaja putri", "kasus", "lower"),

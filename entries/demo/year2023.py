@@ -10,10 +10,10 @@ from django.core.files.storage import default_storage
 
 from entries.demo.content import (
     INELIGIBLE,
-    SMS_TITLE,
+    SMS_PLAN,
     TITLE_SUFFIXES,
     TOPICS,
-    TRANSPORT_TITLE,
+    TRANSPORT_PLAN,
     WITA,
     _answer,
     _indicators,
@@ -81,37 +81,24 @@ def _plan_2023(ctx, competition, rng, n):
             "region_code": region.code,
         }
         plans.append(plan)
-    # The two entries of the source article take the first Jeneponto slots (fixed codes for a given N).
+    _place_article_entries(plans, sms_user, dishub_user)
+    _plan_decisions(plans, rng)
+    return [p for p in plans if p["agency"] is not None]
+
+
+def _place_article_entries(plans, sms_user, dishub_user):
+    """The two entries of the source article take the first Jeneponto slots (fixed codes for a given N)."""
     jeneponto = [p for p in plans if p["region_code"] == "73.04"] + plans[:2]
     if sms_user and plans:
-        jeneponto[0].update(
-            title=SMS_TITLE,
-            short_name="SMS",
-            agency=sms_user.agency,
-            user=sms_user,
-            special="sms",
-            kecamatan="Rumbia",
-            desa="Tompobulu",
-            is_digital=False,
-            stage="pelembagaan",
-            started_on=datetime.date(2019, 7, 15),
-            supporting="Dinas Pendidikan Kabupaten Jeneponto",
-        )
+        jeneponto[0].update(agency=sms_user.agency, user=sms_user, **SMS_PLAN)
     if dishub_user and len(plans) > 1:
         (jeneponto[1] if jeneponto[1] is not jeneponto[0] else plans[1]).update(
-            title=TRANSPORT_TITLE,
-            short_name="TS",
-            agency=dishub_user.agency,
-            user=dishub_user,
-            special="transport",
-            kecamatan="Binamu",
-            desa="",
-            is_digital=True,
-            stage="pengembangan",
-            started_on=datetime.date(2020, 2, 3),
-            supporting="Satuan Lalu Lintas Polres Jeneponto; Dinas Komunikasi dan Informatika Kabupaten Jeneponto",
+            agency=dishub_user.agency, user=dishub_user, **TRANSPORT_PLAN
         )
-    # A near-duplicate title (caught by the trigram check) and a too-young innovation.
+
+
+def _plan_decisions(plans, rng):
+    """A near-duplicate title (caught by the trigram check), a too-young innovation, and a few more ineligible."""
     if len(plans) > 13 and not (plans[12]["special"] or plans[13]["special"] or plans[11]["special"]):
         plans[12]["title"] = plans[11]["title"] + " (Versi Baru)"
         plans[12]["decision"] = INELIGIBLE[2]
@@ -120,7 +107,6 @@ def _plan_2023(ctx, competition, rng, n):
     for plan in plans:
         if "decision" not in plan and not plan["special"] and rng.random() < 0.07:
             plan["decision"] = INELIGIBLE[rng.randrange(len(INELIGIBLE))]
-    return [p for p in plans if p["agency"] is not None]
 
 
 def _innovators(ctx, agencies):

@@ -28,52 +28,50 @@ def seed_2027(ctx, competition, rng):
     existing = set(Entry.objects.filter(competition=competition).values_list("title", flat=True))
     sections = list(competition.sections.all())
     for user, title, status in specs:
-        if title in existing:
-            continue
-        now = datetime.datetime.now(tz=WITA)
-        entry = Entry.objects.create(
-            competition=competition,
-            agency=user.agency,
-            created_by=user,
-            code=next_entry_code(competition),
-            title=title,
-            group="umum",
-            stage="pengembangan",
-            started_on=datetime.date(2023, 8, 1),
-            status=status,
-            submitted_at=now - datetime.timedelta(days=3) if status == EntryStatus.RETURNED else None,
-        )
-        plan = {"special": None, "desa": "", "kecamatan": "", "topic": TOPICS[5], "agency": user.agency}
-        ProposalAnswer.objects.bulk_create(
-            ProposalAnswer(entry=entry, section=s, text=_answer(s, plan, entry))
-            for s in sections[: 8 if status == EntryStatus.RETURNED else 3]
-        )
-        changes = [
-            StatusChange(
-                entry=entry,
-                from_status="",
-                to_status=EntryStatus.DRAFT,
-                actor=user,
-                created_at=now - datetime.timedelta(days=10),
-            )
+        if title not in existing:
+            _seed_entry(competition, sections, user, title, status, verifier)
+            ctx.count("entries")
+
+
+def _seed_entry(competition, sections, user, title, status, verifier):
+    now = datetime.datetime.now(tz=WITA)
+    returned = status == EntryStatus.RETURNED
+    entry = Entry.objects.create(
+        competition=competition,
+        agency=user.agency,
+        created_by=user,
+        code=next_entry_code(competition),
+        title=title,
+        group="umum",
+        stage="pengembangan",
+        started_on=datetime.date(2023, 8, 1),
+        status=status,
+        submitted_at=now - datetime.timedelta(days=3) if returned else None,
+    )
+    plan = {"special": None, "desa": "", "kecamatan": "", "topic": TOPICS[5], "agency": user.agency}
+    ProposalAnswer.objects.bulk_create(
+        ProposalAnswer(entry=entry, section=s, text=_answer(s, plan, entry)) for s in sections[: 8 if returned else 3]
+    )
+    steps = [("", EntryStatus.DRAFT, user, 10, "")]
+    if returned:
+        steps += [
+            ("draft", "submitted", user, 3, ""),
+            (
+                "submitted",
+                "returned",
+                verifier,
+                1,
+                "Lengkapi indikator dampak dengan data sebelum dan sesudah, serta unggah SK tim inovator.",
+            ),
         ]
-        if status == EntryStatus.RETURNED:
-            changes += [
-                StatusChange(
-                    entry=entry,
-                    from_status="draft",
-                    to_status="submitted",
-                    actor=user,
-                    created_at=now - datetime.timedelta(days=3),
-                ),
-                StatusChange(
-                    entry=entry,
-                    from_status="submitted",
-                    to_status="returned",
-                    actor=verifier,
-                    created_at=now - datetime.timedelta(days=1),
-                    note="Lengkapi indikator dampak dengan data sebelum dan sesudah, serta unggah SK tim inovator.",
-                ),
-            ]
-        StatusChange.objects.bulk_create(changes)
-        ctx.count("entries")
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            entry=entry,
+            from_status=a,
+            to_status=b,
+            actor=actor,
+            created_at=now - datetime.timedelta(days=days),
+            note=note,
+        )
+        for a, b, actor, days, note in steps
+    )
