@@ -1,8 +1,10 @@
 """Every business write on entries. Keyword-only arguments; each call validates, writes in one transaction,
 records the audit event (kipp.services.record_event) and emails the people concerned after the commit.
 
-Refusals raise django.core.exceptions.ValidationError (a clear message, possibly a list of them; a stale form
-raises StaleEntryError, a kipp.errors.Stale) or PermissionDenied; in both cases nothing has been written.
+Refusals raise one of kipp.errors' classes, all of them ValidationErrors with a clear message (possibly a list):
+`Invalid` for wrong input (an empty title, a missing note), `Refused` for what this state does not allow (the
+deadline has passed, a quota is full, the entry's status), `Stale` (StaleEntryError) for a form opened before
+someone else saved; or PermissionDenied for a person who may not act on the entry. Nothing has been written.
 
 - drafts.py: the innovator's side (create, save drafts, attachments, submit, withdraw);
 - verification.py: the regional verifier's and the organiser's side (return, forward, selection, extensions).

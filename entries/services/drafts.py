@@ -1,7 +1,7 @@
 """The innovator's side of an entry: creating it, saving drafts, attachments, submitting and withdrawing."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -23,7 +23,7 @@ from entries.models import (
 from entries.notifications import format_wita, notify
 from entries.queries import entry_deadline, submission_problems
 from entries.uploads import clean_upload
-from kipp.errors import Stale
+from kipp.errors import Invalid, Refused, Stale
 from kipp.models import Competition
 from kipp.services import record_event
 from kipp.services_accounts import pending_membership_message
@@ -103,15 +103,15 @@ def create_entry(*, user, competition, title, group="", category=None, now=None,
         raise PermissionDenied(_("Hanya inovator yang terdaftar pada sebuah instansi dapat membuat proposal."))
     title = (title or "").strip()
     if not title:
-        raise ValidationError(_("Judul inovasi wajib diisi."))
+        raise Invalid(_("Judul inovasi wajib diisi."))
     if category is not None and category.competition_id != competition.pk:
-        raise ValidationError(_("Kategori tidak termasuk kompetisi ini."))
+        raise Invalid(_("Kategori tidak termasuk kompetisi ini."))
     with transaction.atomic():
         competition = Competition.objects.select_for_update().get(pk=competition.pk)  # serialises the codes
         if not competition.is_open(now):
-            raise ValidationError(_("Pendaftaran kompetisi ini tidak sedang dibuka."))
+            raise Refused(_("Pendaftaran kompetisi ini tidak sedang dibuka."))
         if group and competition.groups and group not in competition.groups:
-            raise ValidationError(_("Kelompok tidak tersedia pada kompetisi ini."))
+            raise Invalid(_("Kelompok tidak tersedia pada kompetisi ini."))
         entry = Entry.objects.create(
             competition=competition,
             agency=user.agency,
@@ -152,7 +152,7 @@ def save_draft(*, entry, user, version, profile=None, answers=None, team=None, i
         ]
         problems = _draft_problems(entry, profile, answers or {}, new_indicators)
         if problems:
-            raise ValidationError(problems)
+            raise Invalid(problems)
         for field in PROFILE_FIELDS:
             if field in profile:
                 value = profile[field]
@@ -174,7 +174,7 @@ def _draft_problems(entry, profile, answers, new_indicators):
     for section_id, text in answers.items():
         section = sections.get(int(section_id))
         if section is None:
-            raise ValidationError(_("Bagian proposal tidak termasuk kompetisi ini."))
+            raise Invalid(_("Bagian proposal tidak termasuk kompetisi ini."))
         words = count_words(text)
         if section.word_limit and words > section.word_limit:
             problems.append(
@@ -252,7 +252,7 @@ def edit_refusal(user, entry):
 def add_attachment(*, entry, user, kind, uploaded, request=None):
     """Check and clean the upload (entries.uploads), then store it under a generated name."""
     if kind not in AttachmentKind.values:
-        raise ValidationError(_("Jenis lampiran tidak dikenal."))
+        raise Invalid(_("Jenis lampiran tidak dikenal."))
     if not permissions.can_edit_entry(user, entry):
         raise PermissionDenied(edit_refusal(user, entry))
     clean = clean_upload(kind, uploaded)  # CPU work outside the lock; raises ValidationError
@@ -267,7 +267,7 @@ def add_attachment(*, entry, user, kind, uploaded, request=None):
             if used + clean.size > limit:
                 from django.template.defaultfilters import filesizeformat
 
-                raise ValidationError(
+                raise Refused(
                     _("Total lampiran proposal akan melebihi batas %(limit)s (sudah terpakai %(used)s).")
                     % {"limit": filesizeformat(limit), "used": filesizeformat(used)}
                 )
@@ -333,14 +333,14 @@ def _check_quotas(entry):
     if competition.quota_per_region:
         used = counted.filter(agency__region_id=entry.agency.region_id).count()
         if used >= competition.quota_per_region:
-            raise ValidationError(
+            raise Refused(
                 _("Kuota daerah %(region)s sudah penuh (%(quota)d proposal telah diteruskan).")
                 % {"region": entry.agency.region, "quota": competition.quota_per_region}
             )
     if competition.quota_per_agency:
         used = counted.filter(agency_id=entry.agency_id).count()
         if used >= competition.quota_per_agency:
-            raise ValidationError(
+            raise Refused(
                 _("Kuota instansi %(agency)s sudah penuh (%(quota)d proposal telah diteruskan).")
                 % {"agency": entry.agency, "quota": competition.quota_per_agency}
             )
@@ -355,13 +355,13 @@ def submit_entry(*, entry, user, now=None, request=None):
             raise PermissionDenied(edit_refusal(user, entry))
         deadline = entry_deadline(entry)
         if now >= deadline:
-            raise ValidationError(
+            raise Refused(
                 _("Batas waktu pengajuan telah lewat: %(deadline)s.") % {"deadline": format_wita(deadline)},
                 code="deadline",
             )
         problems = submission_problems(entry)
         if problems:
-            raise ValidationError(problems, code="incomplete")
+            raise Invalid(problems, code="incomplete")
         if entry.competition.requires_regional_verification:
             to_status = EntryStatus.SUBMITTED
         else:
@@ -391,7 +391,7 @@ def withdraw_entry(*, entry, user, note="", request=None):
                 raise PermissionDenied(pending_membership_message(user))
             if not permissions.is_member_of_agency(user, entry):
                 raise PermissionDenied(_("Proposal ini milik instansi lain."))
-            raise ValidationError(_("Proposal ini tidak dapat ditarik lagi."))
+            raise Refused(_("Proposal ini tidak dapat ditarik lagi."))
         was_draft = entry.status == EntryStatus.DRAFT
         _set_status(entry, to_status=EntryStatus.WITHDRAWN, actor=user, note=(note or "").strip())
         entry.save()

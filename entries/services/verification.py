@@ -3,7 +3,7 @@ organiser's deadline extensions."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from entries.enums import DecisionReason, EntryStatus
 from entries.models import DeadlineExtension
 from entries.notifications import notify
 from entries.services.drafts import _check_quotas, _lock_entry, _set_status
+from kipp.errors import Invalid, Refused
 from kipp.models import Competition
 from kipp.services import record_event
 
@@ -24,7 +25,7 @@ def return_entry(*, entry, user, note, request=None):
         if not permissions.can_verify_entry(user, entry):
             raise PermissionDenied(_verify_refusal(user, entry))
         if not note:
-            raise ValidationError(_("Tuliskan catatan untuk inovator: apa yang perlu diperbaiki."))
+            raise Invalid(_("Tuliskan catatan untuk inovator: apa yang perlu diperbaiki."))
         _set_status(entry, to_status=EntryStatus.RETURNED, actor=user, note=note)
         entry.save()
         record_event(actor=user, action="entries.return", obj=entry, details={"note": note}, request=request)
@@ -63,7 +64,7 @@ def _decide(entry, *, user, eligible, reason, note, now):
     if not permissions.can_select_entry(user, entry):
         if not permissions.is_organiser(user):
             raise PermissionDenied(_("Hanya penyelenggara yang melakukan seleksi administrasi."))
-        raise ValidationError(
+        raise Refused(
             _("%(code)s berstatus “%(status)s”: hanya proposal yang telah diteruskan dapat diputuskan.")
             % {"code": entry.code, "status": entry.get_status_display()}
         )
@@ -85,9 +86,9 @@ def _clean_decision(eligible, reason, note):
     if eligible:
         return "", note
     if reason not in DecisionReason.values:
-        raise ValidationError(_("Pilih alasan ketidaklolosan."))
+        raise Invalid(_("Pilih alasan ketidaklolosan."))
     if reason == DecisionReason.OTHER and not note:
-        raise ValidationError(_("Untuk alasan “Lainnya”, tuliskan catatannya."))
+        raise Invalid(_("Untuk alasan “Lainnya”, tuliskan catatannya."))
     return reason, note
 
 
@@ -107,7 +108,7 @@ def decide_eligibility_bulk(*, entries, user, eligible, reason="", note="", now=
     now = now or timezone.now()
     entries = list(entries)
     if not entries:
-        raise ValidationError(_("Pilih minimal satu proposal."))
+        raise Invalid(_("Pilih minimal satu proposal."))
     with transaction.atomic():
         decided = [
             _decide(e, user=user, eligible=eligible, reason=reason, note=note, now=now)
@@ -129,15 +130,15 @@ def extend_deadline(*, entry, user, deadline, reason, now=None, request=None):
     if not permissions.is_organiser(user):
         raise PermissionDenied(_("Hanya penyelenggara yang dapat memperpanjang batas waktu."))
     if not reason:
-        raise ValidationError(_("Tuliskan alasan perpanjangan."))
+        raise Invalid(_("Tuliskan alasan perpanjangan."))
     if timezone.is_naive(deadline):
         deadline = timezone.make_aware(deadline)
     if deadline <= now:
-        raise ValidationError(_("Batas waktu baru harus di masa depan."))
+        raise Invalid(_("Batas waktu baru harus di masa depan."))
     with transaction.atomic():
         entry = _lock_entry(entry)
         if not permissions.can_extend_deadline(user, entry):
-            raise ValidationError(_("Batas waktu hanya dapat diperpanjang untuk draf atau proposal yang dikembalikan."))
+            raise Refused(_("Batas waktu hanya dapat diperpanjang untuk draf atau proposal yang dikembalikan."))
         extension = DeadlineExtension.objects.create(entry=entry, deadline=deadline, reason=reason, granted_by=user)
         record_event(
             actor=user,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from entries import services
 from entries.enums import EntryStatus
 from entries.models import DeadlineExtension, Entry, ProposalAnswer, StatusChange
-from kipp.errors import Stale, error_text
+from kipp.errors import Invalid, Refused, Stale, error_text
 from kipp.models import AuditEvent
 from tests.entries.conftest import make_complete
 from tests.factories import AgencyFactory, EntryFactory, InnovatorFactory, JudgeFactory, region
@@ -242,6 +242,21 @@ def test_return_with_note_then_resubmit(submitted, innovator, verifier):
     assert "Lengkapi data indikator." in mail.outbox[0].body
     services.save_draft(entry=submitted, user=innovator, version=submitted.version, profile={"short_name": "SMS"})
     services.submit_entry(entry=submitted, user=innovator)
+    submitted.refresh_from_db()
+    assert submitted.status == EntryStatus.SUBMITTED
+
+
+def test_refusals_say_whether_the_state_or_the_input_is_the_reason(submitted, verifier, competition):
+    """What the state does not allow is a kipp.errors.Refused, wrong input a kipp.errors.Invalid."""
+    with pytest.raises(Invalid, match="Tuliskan catatan"):
+        services.return_entry(entry=submitted, user=verifier, note="  ")
+    competition.quota_per_region = 1
+    competition.save()
+    other = make_complete(EntryFactory(competition=competition, agency=AgencyFactory(name="Dinas Lain")))
+    services.submit_entry(entry=other, user=other.created_by)
+    services.forward_entry(entry=other, user=verifier)
+    with pytest.raises(Refused, match="Kuota daerah"):
+        services.forward_entry(entry=submitted, user=verifier)
     submitted.refresh_from_db()
     assert submitted.status == EntryStatus.SUBMITTED
 
