@@ -39,7 +39,7 @@ ROLE_PREDICATES = {
 def _shown(item, user):
     if PUBLIC in item.roles:
         return True
-    return any(ROLE_PREDICATES[role](user) for role in item.roles)
+    return any(role in ROLE_PREDICATES and ROLE_PREDICATES[role](user) for role in item.roles)
 
 
 def items_for(user):
