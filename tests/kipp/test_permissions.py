@@ -4,6 +4,7 @@ predicates, the menu and the model's helper are built on them (one organiser che
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from entries import permissions as entry_permissions
 from kipp import permissions
@@ -70,3 +71,15 @@ def test_superuser_menu_has_the_organiser_items():
 def test_error_text_reads_every_shape_of_refusal():
     assert error_text(ValidationError(["Satu.", "Dua."])) == "Satu. Dua."
     assert error_text(PermissionDenied("Proposal ini milik instansi lain.")) == "Proposal ini milik instansi lain."
+
+
+def test_the_dashboard_names_a_verifier_s_region_and_nobody_else_s(client):
+    """The region comes from the view's flag (is_verifier), not from a role comparison in the template."""
+    verifier = VerifierFactory()
+    client.force_login(verifier)
+    header = client.get(reverse("kipp:dashboard")).content.decode().split('class="text-body-secondary">')[1]
+    assert header.split("</p>")[0].endswith(f" · {verifier.region}")
+    judge = JudgeFactory(region=verifier.region)
+    client.force_login(judge)
+    header = client.get(reverse("kipp:dashboard")).content.decode().split('class="text-body-secondary">')[1]
+    assert str(verifier.region) not in header.split("</p>")[0]
