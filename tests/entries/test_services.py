@@ -246,17 +246,14 @@ def test_return_with_note_then_resubmit(submitted, innovator, verifier):
     assert submitted.status == EntryStatus.SUBMITTED
 
 
-def test_refusals_say_whether_the_state_or_the_input_is_the_reason(submitted, verifier, competition):
+def test_refusals_say_whether_the_state_or_the_input_is_the_reason(submitted, verifier, organiser):
     """What the state does not allow is a kipp.errors.Refused, wrong input a kipp.errors.Invalid."""
     with pytest.raises(Invalid, match="Tuliskan catatan"):
         services.return_entry(entry=submitted, user=verifier, note="  ")
-    competition.quota_per_region = 1
-    competition.save()
-    other = make_complete(EntryFactory(competition=competition, agency=AgencyFactory(name="Dinas Lain")))
-    services.submit_entry(entry=other, user=other.created_by)
-    services.forward_entry(entry=other, user=verifier)
-    with pytest.raises(Refused, match="Kuota daerah"):
-        services.forward_entry(entry=submitted, user=verifier)
+    later = timezone.now() + datetime.timedelta(days=2)
+    with pytest.raises(Refused, match="hanya dapat diperpanjang"):
+        services.extend_deadline(entry=submitted, user=organiser, deadline=later, reason="Banjir")
+    assert not DeadlineExtension.objects.filter(entry=submitted).exists()
     submitted.refresh_from_db()
     assert submitted.status == EntryStatus.SUBMITTED
 
