@@ -5,7 +5,15 @@ func(user, entry) -> bool, e.g. a judge assigned to the entry. entries never imp
 """
 
 from entries.enums import EDITABLE_STATUSES, WITHDRAWABLE_STATUSES, EntryStatus
-from kipp.permissions import is_agency_innovator, is_innovator, is_pending_member
+from kipp.permissions import (
+    is_active_user,
+    is_agency_innovator,
+    is_innovator,
+    is_organiser,
+    is_pending_member,
+    is_verifier,
+    is_verifier_of_region,
+)
 
 _view_rules = []
 
@@ -13,14 +21,6 @@ _view_rules = []
 def register_view_rule(func):
     if func not in _view_rules:
         _view_rules.append(func)
-
-
-def is_organiser(user):
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == "organiser"))
-
-
-def is_verifier_of_region(user, region_id):
-    return bool(user.is_authenticated and user.is_active and user.role == "verifier" and user.region_id == region_id)
 
 
 def is_member_of_agency(user, entry):
@@ -34,8 +34,8 @@ def is_pending_author(user, entry):
 
 
 def can_view_entry(user, entry):
-    if not user.is_authenticated or not user.is_active:
-        return False
+    if not is_active_user(user):
+        return False  # the view rules that higher layers register may rely on this
     if is_organiser(user) or is_member_of_agency(user, entry) or is_pending_author(user, entry):
         return True
     if entry.status != EntryStatus.DRAFT and is_verifier_of_region(user, entry.agency.region_id):
@@ -76,4 +76,9 @@ def can_extend_deadline(user, entry):
 
 
 def can_use_verifier_queue(user):
-    return bool(user.is_authenticated and user.is_active and user.role == "verifier" and user.region_id)
+    return is_verifier(user)
+
+
+def can_see_checks(user):
+    """The completeness checks of an entry: organisers and regional verifiers."""
+    return is_organiser(user) or is_verifier(user)

@@ -3,9 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +41,8 @@ from entries.queries import (
     with_checks,
 )
 from entries.services import INDICATOR_FIELDS, TEAM_FIELDS
+from kipp.errors import add_message
+from kipp.files import private_file_response
 from kipp.hooks import collect_sections
 from kipp.models import Competition
 from kipp.queries import open_competitions
@@ -58,9 +59,21 @@ def _entry_for(request, pk, predicate=permissions.can_view_entry):
     return entry
 
 
-def _error_messages(request, error):
-    for message in getattr(error, "messages", [str(error)]):
-        messages.error(request, message)
+def _form_errors(request, form):
+    """A form that does not fit on the page it was posted from: its errors as messages on the next page."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _call(request, service, **arguments):
+    """Run a service for the person asking. Its refusal (ValidationError, PermissionDenied) becomes a message on the
+    next page and the call returns None; every service called this way returns an object on success."""
+    try:
+        return service(user=request.user, request=request, **arguments)
+    except (ValidationError, PermissionDenied) as error:
+        add_message(request, error)
+        return None
 
 
 def _require(predicate, user):
@@ -88,18 +101,16 @@ def entry_create(request, slug):
     competition = get_object_or_404(Competition, slug=slug)
     form = CreateEntryForm(request.POST or None, competition=competition)
     if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.create_entry(
-                user=request.user,
-                competition=competition,
-                title=form.cleaned_data["title"],
-                group=form.cleaned_data["group"],
-                category=form.cleaned_data["category"],
-                request=request,
-            )
-        except ValidationError as error:
-            _error_messages(request, error)
-        else:
+        data = form.cleaned_data
+        entry = _call(
+            request,
+            services.create_entry,
+            competition=competition,
+            title=data["title"],
+            group=data["group"],
+            category=data["category"],
+        )
+        if entry is not None:
             messages.success(request, _("Draf %(code)s dibuat. Lengkapi proposal Anda.") % {"code": entry.code})
             return redirect("entries:edit", entry.pk)
     return render(request, "entries/create.html", {"form": form, "competition": competition})
@@ -175,10 +186,10 @@ def entry_edit(request, pk):
             try:
                 success = _save_edit(request, entry, forms, int(version), upload)
             except services.StaleEntryError as error:
-                _error_messages(request, error)
+                add_message(request, error)
                 version = Entry.objects.values_list("version", flat=True).get(pk=entry.pk)
             except (ValidationError, PermissionDenied) as error:
-                _error_messages(request, error)
+                add_message(request, error)
                 messages.error(request, _("Belum ada yang tersimpan; isian Anda masih ada di formulir."))
             else:
                 messages.success(request, success)
@@ -206,22 +217,11 @@ def attachment_add(request, pk):
     entry = _entry_for(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.add_attachment(
-                entry=entry,
-                user=request.user,
-                kind=form.cleaned_data["kind"],
-                uploaded=form.cleaned_data["file"],
-                request=request,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _error_messages(request, error)
-        else:
+        data = form.cleaned_data
+        if _call(request, services.add_attachment, entry=entry, kind=data["kind"], uploaded=data["file"]):
             messages.success(request, _("Lampiran diunggah."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
     return redirect("entries:edit", entry.pk)
 
 
@@ -232,11 +232,7 @@ def attachment_remove(request, pk):
     entry = attachment.entry
     if not permissions.can_view_entry(request.user, entry):
         raise Http404
-    try:
-        services.remove_attachment(attachment=attachment, user=request.user, request=request)
-    except PermissionDenied as error:
-        _error_messages(request, error)
-    else:
+    if _call(request, services.remove_attachment, attachment=attachment):
         messages.success(request, _("Lampiran dihapus."))
     return redirect("entries:edit", entry.pk)
 
@@ -274,11 +270,7 @@ def entry_submit(request, pk):
 @require_POST
 def entry_withdraw(request, pk):
     entry = _entry_for(request, pk)
-    try:
-        services.withdraw_entry(entry=entry, user=request.user, note=request.POST.get("note", ""), request=request)
-    except (ValidationError, PermissionDenied) as error:
-        _error_messages(request, error)
-    else:
+    if _call(request, services.withdraw_entry, entry=entry, note=request.POST.get("note", "")):
         messages.success(request, _("Proposal ditarik."))
     return redirect("entries:detail", entry.pk)
 
@@ -298,7 +290,7 @@ def entry_detail(request, pk):
         "can_verify": permissions.can_verify_entry(user, entry),
         "can_select": permissions.can_select_entry(user, entry),
         "can_extend": permissions.can_extend_deadline(user, entry),
-        "show_checks": permissions.is_organiser(user) or user.role == "verifier",
+        "show_checks": permissions.can_see_checks(user),
         "sections": collect_sections("entry_sections", request),
     }
     if context["show_checks"]:
@@ -325,22 +317,12 @@ def _serve(request, pk, thumbnail):
     attachment = get_object_or_404(Attachment.objects.select_related("entry__agency__region"), pk=pk)
     if not permissions.can_view_entry(request.user, attachment.entry):
         raise Http404
-    field = attachment.thumbnail if thumbnail else attachment.file
-    if not field:
-        raise Http404
-    try:
-        handle = default_storage.open(field.name, "rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    inline = thumbnail or attachment.is_image
-    content_type = "image/jpeg" if thumbnail else attachment.content_type
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=not inline, filename=attachment.original_name
+    return private_file_response(
+        attachment.thumbnail if thumbnail else attachment.file,
+        content_type="image/jpeg" if thumbnail else attachment.content_type,
+        filename=attachment.original_name,
+        inline=thumbnail or attachment.is_image,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required
@@ -386,7 +368,7 @@ def entry_verify(request, pk):
         else:
             raise ValidationError(_("Tindakan tidak dikenal."))
     except (ValidationError, PermissionDenied) as error:
-        _error_messages(request, error)
+        add_message(request, error)
         return redirect("entries:detail", entry.pk)
     return redirect("entries:verify_queue")
 
@@ -401,24 +383,20 @@ def selection(request):
     form = BulkDecisionForm(request.POST or None, queryset=Entry.objects.filter(status=EntryStatus.FORWARDED))
     if request.method == "POST":
         if form.is_valid():
-            try:
-                decided = services.decide_eligibility_bulk(
-                    entries=form.cleaned_data["entries"],
-                    user=request.user,
-                    eligible=form.eligible,
-                    reason=form.cleaned_data["reason"],
-                    note=form.cleaned_data["note"],
-                    request=request,
-                )
-            except (ValidationError, PermissionDenied) as error:
-                _error_messages(request, error)
-            else:
+            data = form.cleaned_data
+            decided = _call(
+                request,
+                services.decide_eligibility_bulk,
+                entries=data["entries"],
+                eligible=form.eligible,
+                reason=data["reason"],
+                note=data["note"],
+            )
+            if decided:
                 messages.success(request, _("%(n)d proposal diputuskan.") % {"n": len(decided)})
                 return redirect("entries:selection")
         else:
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            _form_errors(request, form)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "entries/selection.html", {"page": page, "entries": with_checks(page.object_list), "form": form}
@@ -431,21 +409,18 @@ def entry_decide(request, pk):
     entry = _entry_for(request, pk, lambda user, _entry: permissions.is_organiser(user))
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
         return redirect("entries:detail", entry.pk)
-    try:
-        services.decide_eligibility(
-            entry=entry,
-            user=request.user,
-            eligible=form.eligible,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            request=request,
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _error_messages(request, error)
+    data = form.cleaned_data
+    decided = _call(
+        request,
+        services.decide_eligibility,
+        entry=entry,
+        eligible=form.eligible,
+        reason=data["reason"],
+        note=data["note"],
+    )
+    if decided is None:
         return redirect("entries:detail", entry.pk)
     messages.success(request, _("Keputusan untuk %(code)s tersimpan.") % {"code": entry.code})
     return redirect("entries:selection")
@@ -473,17 +448,8 @@ def extend_deadline(request, pk):
     entry = _entry_for(request, pk, lambda user, _entry: permissions.is_organiser(user))
     form = ExtendDeadlineForm(request.POST or None, initial={"deadline": services.default_extension_deadline()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.extend_deadline(
-                entry=entry,
-                user=request.user,
-                deadline=form.cleaned_data["deadline"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _error_messages(request, error)
-        else:
+        data = form.cleaned_data
+        if _call(request, services.extend_deadline, entry=entry, deadline=data["deadline"], reason=data["reason"]):
             messages.success(request, _("Batas waktu %(code)s diperpanjang.") % {"code": entry.code})
             return redirect("entries:detail", entry.pk)
     extensions = entry.deadline_extensions.select_related("granted_by")

@@ -264,6 +264,11 @@ def _seed_accounts(ctx, regions, agencies):
         role=Role.INNOVATOR,
         agency=agencies["Dinas Perhubungan Kabupaten Jeneponto"],
     )
+    _seed_judges(ctx, account, regions, agencies)
+
+
+def _seed_judges(ctx, account, regions, agencies):
+    """The round 1 evaluators (more with --judges) and the round 2 panelists."""
     evaluators = list(EVALUATORS)
     for n in range(len(evaluators) + 1, max(ctx.options.get("judges") or 0, len(evaluators)) + 1):
         evaluators.append((f"Evaluator Tambahan {n}", "Akademisi", None, None, "Administrasi publik"))

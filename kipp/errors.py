@@ -31,8 +31,12 @@ class Invalid(PortalError):
 
 
 def error_text(error):
-    """One readable sentence (or several, joined) from a ValidationError of any shape."""
-    return " ".join(str(message) for message in error.messages)
+    """One readable sentence (or several, joined) from a ValidationError of any shape, or from a refusal such as
+    PermissionDenied("...") that carries its sentence as its argument."""
+    messages_ = getattr(error, "messages", None)
+    if messages_ is None:
+        messages_ = [str(error)]
+    return " ".join(str(message) for message in messages_)
 
 
 def add_message(request, error, level=messages.ERROR):

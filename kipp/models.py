@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kipp import permissions
 from kipp.enums import AgencyKind, EntryGroup, RegionKind, Role, region_label
 from kipp.managers import UserManager
 
@@ -169,20 +170,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     @property
-    def is_innovator(self):
-        return self.role == Role.INNOVATOR
-
-    @property
-    def is_verifier(self):
-        return self.role == Role.VERIFIER
-
-    @property
     def is_organiser(self):
-        return self.role == Role.ORGANISER
-
-    @property
-    def is_judge(self):
-        return self.role == Role.JUDGE
+        """kipp.permissions.is_organiser, for templates not yet given a can_* flag; never a role comparison."""
+        return permissions.is_organiser(self)
 
     @property
     def agency_pending(self):

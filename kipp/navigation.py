@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from kipp import permissions
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -24,12 +26,20 @@ def register(label, url_name, roles, order=100):
         _items.append(item)
 
 
+# An item is registered for role names; each name is shown to whoever its base predicate admits (a superuser sees
+# the organiser's items, an inactive account sees none).
+ROLE_PREDICATES = {
+    "innovator": permissions.is_innovator,
+    "verifier": permissions.is_verifier,
+    "organiser": permissions.is_organiser,
+    "judge": permissions.is_judge,
+}
+
+
 def _shown(item, user):
     if PUBLIC in item.roles:
         return True
-    if not user.is_authenticated:
-        return False
-    return user.role in item.roles or (user.is_superuser and "organiser" in item.roles)
+    return any(role in ROLE_PREDICATES and ROLE_PREDICATES[role](user) for role in item.roles)
 
 
 def items_for(user):

@@ -1,23 +1,40 @@
-"""Named predicates about people, used by views, templates and tests alike."""
+"""Named predicates about people, used by views, templates and tests alike.
+
+The base predicates (`is_organiser`, `is_judge`, `is_verifier`, `is_verifier_of_region`, `is_innovator`,
+`is_agency_innovator`, `is_portal_administrator`) each check that the person is signed in and active; every app's
+own predicates (entries/permissions.py, judging/*/permissions.py) combine them and never compare roles themselves.
+"""
 
 from kipp.enums import Role
 
 
-def _active(user):
+def is_active_user(user):
+    """Signed in with an account that is active: the base of every other predicate."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def is_organiser(user):
-    return bool(_active(user) and (user.role == Role.ORGANISER or user.is_superuser))
+    """An active organiser, or an active superuser (who may do everything an organiser does)."""
+    return bool(is_active_user(user) and (user.role == Role.ORGANISER or user.is_superuser))
+
+
+def is_judge(user):
+    """An active judge (evaluator or panelist); which rounds they score is the judging app's business."""
+    return bool(is_active_user(user) and user.role == Role.JUDGE)
+
+
+def is_verifier(user):
+    """An active regional verifier with a region."""
+    return bool(is_active_user(user) and user.role == Role.VERIFIER and user.region_id is not None)
 
 
 def is_verifier_of_region(user, region_id):
-    return bool(_active(user) and user.role == Role.VERIFIER and region_id and user.region_id == region_id)
+    return bool(region_id and is_verifier(user) and user.region_id == region_id)
 
 
 def is_innovator(user):
     """An active innovator with an agency, confirmed or not (may start drafts of their own)."""
-    return bool(_active(user) and user.role == Role.INNOVATOR and user.agency_id is not None)
+    return bool(is_active_user(user) and user.role == Role.INNOVATOR and user.agency_id is not None)
 
 
 def has_confirmed_agency(user):
@@ -56,12 +73,12 @@ def can_confirm_member(user, member):
 
 def can_see_pending_members(user):
     """The page of pending members: organisers, regional verifiers and confirmed innovators."""
-    return bool(is_organiser(user) or (_active(user) and user.role == Role.VERIFIER) or has_confirmed_agency(user))
+    return bool(is_organiser(user) or is_verifier(user) or has_confirmed_agency(user))
 
 
 def is_portal_administrator(user):
     """The Django admin is for portal administrators (active superusers) only; organisers use the portal's pages."""
-    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+    return bool(is_active_user(user) and user.is_superuser)
 
 
 def can_invite(user):

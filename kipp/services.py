@@ -73,8 +73,8 @@ def create_competition(
     """Create a competition with its categories and proposal template (default: the KIPP 2023 aspects).
 
     Raises ValidationError with a clear message for a window that closes before it opens, a taken slug or prefix."""
-    from kipp.defaults import DEFAULT_CATEGORIES, DEFAULT_GROUPS
-    from kipp.models import Category, Competition
+    from kipp.defaults import DEFAULT_GROUPS
+    from kipp.models import Competition
 
     competition = Competition(
         slug=slug,
@@ -96,12 +96,7 @@ def create_competition(
     competition.full_clean()
     with transaction.atomic():
         competition.save()
-        Category.objects.bulk_create(
-            Category(competition=competition, key=key, name=category_name, order=index)
-            for index, (key, category_name) in enumerate(
-                categories if categories is not None else DEFAULT_CATEGORIES, start=1
-            )
-        )
+        _add_categories(competition, categories)
         apply_default_sections(competition=competition, sections=sections)
         record_event(
             actor=actor,
@@ -111,3 +106,14 @@ def create_competition(
             request=request,
         )
     return competition
+
+
+def _add_categories(competition, categories=None):
+    """The competition's categories, in the order given (None: kipp.defaults.DEFAULT_CATEGORIES)."""
+    from kipp.defaults import DEFAULT_CATEGORIES
+    from kipp.models import Category
+
+    Category.objects.bulk_create(
+        Category(competition=competition, key=key, name=name, order=index)
+        for index, (key, name) in enumerate(categories if categories is not None else DEFAULT_CATEGORIES, start=1)
+    )

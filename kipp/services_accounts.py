@@ -242,7 +242,7 @@ def pending_members(user):
     ).select_related("agency__region")
     if permissions.is_organiser(user):
         return rows.order_by("agency__region__code", "agency__name", "date_joined")
-    if user.is_authenticated and user.is_active and user.role == Role.VERIFIER and user.region_id:
+    if permissions.is_verifier(user):
         return rows.filter(agency__region_id=user.region_id).order_by("agency__name", "date_joined")
     if permissions.has_confirmed_agency(user):
         return rows.filter(agency_id=user.agency_id).exclude(pk=user.pk).order_by("date_joined")

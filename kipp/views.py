@@ -5,7 +5,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from kipp import services_accounts
 from kipp.hooks import collect_sections
-from kipp.permissions import can_see_pending_members, is_pending_member
+from kipp.permissions import can_see_pending_members, is_pending_member, is_verifier
 from kipp.queries import upcoming_or_open_competitions
 
 
@@ -26,7 +26,7 @@ def home(request):
 @login_required
 def dashboard(request):
     user = request.user
-    context = {"sections": collect_sections("dashboard_sections", request)}
+    context = {"sections": collect_sections("dashboard_sections", request), "show_region": is_verifier(user)}
     if is_pending_member(user):
         context["membership_notice"] = services_accounts.pending_membership_message(user)
     elif can_see_pending_members(user):

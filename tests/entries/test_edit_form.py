@@ -6,6 +6,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -181,7 +182,7 @@ def test_service_refuses_impossible_values(entry, innovator):
         "latest_value": Decimal("23.69"),
         "latest_on": "2022-07-01",
     }
-    with pytest.raises(services.ValidationError, match="bilangan bulat"):
+    with pytest.raises(ValidationError, match="bilangan bulat"):
         services.save_draft(entry=entry, user=innovator, version=entry.version, indicators=[row])
     assert entry.indicators.count() == 0
 

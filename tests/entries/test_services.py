@@ -8,6 +8,7 @@ from django.utils import timezone
 from entries import services
 from entries.enums import EntryStatus
 from entries.models import DeadlineExtension, Entry, ProposalAnswer, StatusChange
+from kipp.errors import Invalid, Refused, Stale, error_text
 from kipp.models import AuditEvent
 from tests.entries.conftest import make_complete
 from tests.factories import AgencyFactory, EntryFactory, InnovatorFactory, JudgeFactory, region
@@ -82,6 +83,16 @@ def test_save_draft_with_stale_version_is_refused_and_keeps_the_other_save(entry
         services.save_draft(entry=entry, user=innovator, version=opened, profile={"short_name": "Mine"})
     entry.refresh_from_db()
     assert entry.short_name == "RekanSaved"
+
+
+def test_a_stale_draft_is_refused_as_the_portal_s_stale_error(entry, innovator, colleague):
+    """StaleEntryError is a kipp.errors.Stale, so every view can treat a stale form the one same way."""
+    opened = entry.version
+    services.save_draft(entry=entry, user=colleague, version=opened, profile={"short_name": "RekanSaved"})
+    with pytest.raises(Stale) as info:
+        services.save_draft(entry=entry, user=innovator, version=opened, profile={"short_name": "Mine"})
+    assert isinstance(info.value, services.StaleEntryError)
+    assert "Orang lain telah menyimpan" in error_text(info.value)
 
 
 def test_save_draft_refuses_a_201_word_summary(entry, innovator):
@@ -231,6 +242,18 @@ def test_return_with_note_then_resubmit(submitted, innovator, verifier):
     assert "Lengkapi data indikator." in mail.outbox[0].body
     services.save_draft(entry=submitted, user=innovator, version=submitted.version, profile={"short_name": "SMS"})
     services.submit_entry(entry=submitted, user=innovator)
+    submitted.refresh_from_db()
+    assert submitted.status == EntryStatus.SUBMITTED
+
+
+def test_refusals_say_whether_the_state_or_the_input_is_the_reason(submitted, verifier, organiser):
+    """What the state does not allow is a kipp.errors.Refused, wrong input a kipp.errors.Invalid."""
+    with pytest.raises(Invalid, match="Tuliskan catatan"):
+        services.return_entry(entry=submitted, user=verifier, note="  ")
+    later = timezone.now() + datetime.timedelta(days=2)
+    with pytest.raises(Refused, match="hanya dapat diperpanjang"):
+        services.extend_deadline(entry=submitted, user=organiser, deadline=later, reason="Banjir")
+    assert not DeadlineExtension.objects.filter(entry=submitted).exists()
     submitted.refresh_from_db()
     assert submitted.status == EntryStatus.SUBMITTED
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from entries import services
 from entries.models import Attachment, Entry
-from tests.entries.conftest import png_bytes, upload
+from tests.entries.conftest import minimal_pdf, png_bytes, upload
 from tests.factories import EntryFactory, JudgeFactory
 
 XSS = "<script>alert(1)</script>"
@@ -146,6 +146,29 @@ def test_attachment_download_roles(
         assert client.get(url).status_code == code
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_attachment_files_are_private_and_never_cached(client, submitted, verifier, innovator, media_root):
+    services.return_entry(entry=submitted, user=verifier, note="Tambah foto")
+    submitted.refresh_from_db()
+    photo = services.add_attachment(
+        entry=submitted, user=innovator, kind="photo", uploaded=upload("kegiatan.png", png_bytes())
+    )
+    decree = services.add_attachment(
+        entry=submitted, user=innovator, kind="decree", uploaded=upload("sk-tim.pdf", minimal_pdf())
+    )
+    client.force_login(verifier)
+    for url, disposition in (
+        (reverse("entries:attachment", args=[photo.pk]), "inline"),
+        (reverse("entries:attachment_thumb", args=[photo.pk]), "inline"),
+        (reverse("entries:attachment", args=[decree.pk]), "attachment"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert response["Content-Disposition"].startswith(disposition)
 
 
 def test_create_refused_for_closed_competition(client, closed_competition, innovator):

@@ -1,14 +1,7 @@
-"""Every business write on entries. Keyword-only arguments; each call validates, writes in one transaction,
-records the audit event (kipp.services.record_event) and emails the people concerned after the commit.
-
-Refusals raise django.core.exceptions.ValidationError (a clear message, possibly a list of them) or
-PermissionDenied; in both cases nothing has been written.
-"""
-
-import datetime
+"""The innovator's side of an entry: creating it, saving drafts, attachments, submitting and withdrawing."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -16,11 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entries import permissions
-from entries.enums import EDITABLE_STATUSES, QUOTA_STATUSES, AttachmentKind, DecisionReason, EntryStatus
+from entries.enums import EDITABLE_STATUSES, QUOTA_STATUSES, AttachmentKind, EntryStatus
 from entries.models import (
     INDICATOR_VALUE_FIELDS,
     Attachment,
-    DeadlineExtension,
     Entry,
     ImpactIndicator,
     ProposalAnswer,
@@ -31,6 +23,7 @@ from entries.models import (
 from entries.notifications import format_wita, notify
 from entries.queries import entry_deadline, submission_problems
 from entries.uploads import clean_upload
+from kipp.errors import Invalid, Refused, Stale
 from kipp.models import Competition
 from kipp.services import record_event
 from kipp.services_accounts import pending_membership_message
@@ -63,7 +56,7 @@ INDICATOR_FIELDS = (
 )
 
 
-class StaleEntryError(ValidationError):
+class StaleEntryError(Stale):
     """The entry was saved by someone else since the form was opened."""
 
 
@@ -110,15 +103,15 @@ def create_entry(*, user, competition, title, group="", category=None, now=None,
         raise PermissionDenied(_("Hanya inovator yang terdaftar pada sebuah instansi dapat membuat proposal."))
     title = (title or "").strip()
     if not title:
-        raise ValidationError(_("Judul inovasi wajib diisi."))
+        raise Invalid(_("Judul inovasi wajib diisi."))
     if category is not None and category.competition_id != competition.pk:
-        raise ValidationError(_("Kategori tidak termasuk kompetisi ini."))
+        raise Invalid(_("Kategori tidak termasuk kompetisi ini."))
     with transaction.atomic():
         competition = Competition.objects.select_for_update().get(pk=competition.pk)  # serialises the codes
         if not competition.is_open(now):
-            raise ValidationError(_("Pendaftaran kompetisi ini tidak sedang dibuka."))
+            raise Refused(_("Pendaftaran kompetisi ini tidak sedang dibuka."))
         if group and competition.groups and group not in competition.groups:
-            raise ValidationError(_("Kelompok tidak tersedia pada kompetisi ini."))
+            raise Invalid(_("Kelompok tidak tersedia pada kompetisi ini."))
         entry = Entry.objects.create(
             competition=competition,
             agency=user.agency,
@@ -153,33 +146,13 @@ def save_draft(*, entry, user, version, profile=None, answers=None, team=None, i
                 ),
                 code="stale",
             )
-        sections = {s.pk: s for s in entry.competition.sections.all()}
-        problems = []
-        for section_id, text in (answers or {}).items():
-            section = sections.get(int(section_id))
-            if section is None:
-                raise ValidationError(_("Bagian proposal tidak termasuk kompetisi ini."))
-            words = count_words(text)
-            if section.word_limit and words > section.word_limit:
-                problems.append(
-                    _("%(section)s: %(words)d kata, batasnya %(limit)d kata.")
-                    % {"section": section.title, "words": words, "limit": section.word_limit}
-                )
-        if profile.get("category") is not None and profile["category"].competition_id != entry.competition_id:
-            problems.append(_("Kategori tidak termasuk kompetisi ini."))
-        if "title" in profile and not (profile["title"] or "").strip():
-            problems.append(_("Judul inovasi wajib diisi."))
         new_indicators = [
             ImpactIndicator(entry=entry, order=i, **{f: row.get(f) for f in INDICATOR_FIELDS if f in row})
             for i, row in enumerate(indicators or [])
         ]
-        for indicator in new_indicators:
-            for message in indicator_value_problems(
-                indicator.kind, {f: getattr(indicator, f) for f in INDICATOR_VALUE_FIELDS}
-            ).values():
-                problems.append(f"{indicator.name}: {message}")
+        problems = _draft_problems(entry, profile, answers or {}, new_indicators)
         if problems:
-            raise ValidationError(problems)
+            raise Invalid(problems)
         for field in PROFILE_FIELDS:
             if field in profile:
                 value = profile[field]
@@ -187,19 +160,49 @@ def save_draft(*, entry, user, version, profile=None, answers=None, team=None, i
         entry.version += 1
         entry.save()
         _save_answers(entry, answers or {})
-        if team is not None:
-            entry.team_members.all().delete()
-            TeamMember.objects.bulk_create(
-                TeamMember(entry=entry, order=i, **{f: row.get(f) or "" for f in TEAM_FIELDS})
-                for i, row in enumerate(team)
-            )
-        if indicators is not None:
-            entry.indicators.all().delete()
-            ImpactIndicator.objects.bulk_create(new_indicators)
+        _replace_rows(entry, team, new_indicators if indicators is not None else None)
         record_event(
             actor=user, action="entries.save_draft", obj=entry, details={"version": entry.version}, request=request
         )
     return entry
+
+
+def _draft_problems(entry, profile, answers, new_indicators):
+    """What stops a draft from being saved at all (not what stops it from being submitted): a list of messages."""
+    sections = {s.pk: s for s in entry.competition.sections.all()}
+    problems = []
+    for section_id, text in answers.items():
+        section = sections.get(int(section_id))
+        if section is None:
+            raise Invalid(_("Bagian proposal tidak termasuk kompetisi ini."))
+        words = count_words(text)
+        if section.word_limit and words > section.word_limit:
+            problems.append(
+                _("%(section)s: %(words)d kata, batasnya %(limit)d kata.")
+                % {"section": section.title, "words": words, "limit": section.word_limit}
+            )
+    if profile.get("category") is not None and profile["category"].competition_id != entry.competition_id:
+        problems.append(_("Kategori tidak termasuk kompetisi ini."))
+    if "title" in profile and not (profile["title"] or "").strip():
+        problems.append(_("Judul inovasi wajib diisi."))
+    for indicator in new_indicators:
+        for message in indicator_value_problems(
+            indicator.kind, {f: getattr(indicator, f) for f in INDICATOR_VALUE_FIELDS}
+        ).values():
+            problems.append(f"{indicator.name}: {message}")
+    return problems
+
+
+def _replace_rows(entry, team, indicators):
+    """The team and the indicators as the form sent them (None leaves that list alone)."""
+    if team is not None:
+        entry.team_members.all().delete()
+        TeamMember.objects.bulk_create(
+            TeamMember(entry=entry, order=i, **{f: row.get(f) or "" for f in TEAM_FIELDS}) for i, row in enumerate(team)
+        )
+    if indicators is not None:
+        entry.indicators.all().delete()
+        ImpactIndicator.objects.bulk_create(indicators)
 
 
 def save_draft_with_attachment(*, entry, user, version, kind=None, uploaded=None, remove=None, request=None, **draft):
@@ -249,7 +252,7 @@ def edit_refusal(user, entry):
 def add_attachment(*, entry, user, kind, uploaded, request=None):
     """Check and clean the upload (entries.uploads), then store it under a generated name."""
     if kind not in AttachmentKind.values:
-        raise ValidationError(_("Jenis lampiran tidak dikenal."))
+        raise Invalid(_("Jenis lampiran tidak dikenal."))
     if not permissions.can_edit_entry(user, entry):
         raise PermissionDenied(edit_refusal(user, entry))
     clean = clean_upload(kind, uploaded)  # CPU work outside the lock; raises ValidationError
@@ -264,7 +267,7 @@ def add_attachment(*, entry, user, kind, uploaded, request=None):
             if used + clean.size > limit:
                 from django.template.defaultfilters import filesizeformat
 
-                raise ValidationError(
+                raise Refused(
                     _("Total lampiran proposal akan melebihi batas %(limit)s (sudah terpakai %(used)s).")
                     % {"limit": filesizeformat(limit), "used": filesizeformat(used)}
                 )
@@ -330,14 +333,14 @@ def _check_quotas(entry):
     if competition.quota_per_region:
         used = counted.filter(agency__region_id=entry.agency.region_id).count()
         if used >= competition.quota_per_region:
-            raise ValidationError(
+            raise Refused(
                 _("Kuota daerah %(region)s sudah penuh (%(quota)d proposal telah diteruskan).")
                 % {"region": entry.agency.region, "quota": competition.quota_per_region}
             )
     if competition.quota_per_agency:
         used = counted.filter(agency_id=entry.agency_id).count()
         if used >= competition.quota_per_agency:
-            raise ValidationError(
+            raise Refused(
                 _("Kuota instansi %(agency)s sudah penuh (%(quota)d proposal telah diteruskan).")
                 % {"agency": entry.agency, "quota": competition.quota_per_agency}
             )
@@ -352,13 +355,13 @@ def submit_entry(*, entry, user, now=None, request=None):
             raise PermissionDenied(edit_refusal(user, entry))
         deadline = entry_deadline(entry)
         if now >= deadline:
-            raise ValidationError(
+            raise Refused(
                 _("Batas waktu pengajuan telah lewat: %(deadline)s.") % {"deadline": format_wita(deadline)},
                 code="deadline",
             )
         problems = submission_problems(entry)
         if problems:
-            raise ValidationError(problems, code="incomplete")
+            raise Invalid(problems, code="incomplete")
         if entry.competition.requires_regional_verification:
             to_status = EntryStatus.SUBMITTED
         else:
@@ -380,111 +383,6 @@ def submit_entry(*, entry, user, now=None, request=None):
     return entry
 
 
-def return_entry(*, entry, user, note, request=None):
-    note = (note or "").strip()
-    with transaction.atomic():
-        entry = _lock_entry(entry)
-        if not permissions.can_verify_entry(user, entry):
-            raise PermissionDenied(_verify_refusal(user, entry))
-        if not note:
-            raise ValidationError(_("Tuliskan catatan untuk inovator: apa yang perlu diperbaiki."))
-        _set_status(entry, to_status=EntryStatus.RETURNED, actor=user, note=note)
-        entry.save()
-        record_event(actor=user, action="entries.return", obj=entry, details={"note": note}, request=request)
-    notify(entry, "returned", note=note)
-    return entry
-
-
-def forward_entry(*, entry, user, note="", now=None, request=None):
-    now = now or timezone.now()
-    with transaction.atomic():
-        Competition.objects.select_for_update().get(pk=entry.competition_id)  # quotas: one forward at a time
-        entry = _lock_entry(entry)
-        if not permissions.can_verify_entry(user, entry):
-            raise PermissionDenied(_verify_refusal(user, entry))
-        _check_quotas(entry)
-        _set_status(entry, to_status=EntryStatus.FORWARDED, actor=user, note=(note or "").strip(), now=now)
-        entry.forwarded_at = now
-        entry.save()
-        record_event(actor=user, action="entries.forward", obj=entry, request=request)
-    notify(entry, "forwarded")
-    return entry
-
-
-def _verify_refusal(user, entry):
-    if not permissions.is_verifier_of_region(user, entry.agency.region_id):
-        return _("Hanya verifikator %(region)s yang dapat memverifikasi proposal ini.") % {
-            "region": entry.agency.region
-        }
-    return _("Proposal berstatus “%(status)s” tidak sedang menunggu verifikasi.") % {
-        "status": entry.get_status_display()
-    }
-
-
-def _decide(entry, *, user, eligible, reason, note, now):
-    entry = _lock_entry(entry)
-    if not permissions.can_select_entry(user, entry):
-        if not permissions.is_organiser(user):
-            raise PermissionDenied(_("Hanya penyelenggara yang melakukan seleksi administrasi."))
-        raise ValidationError(
-            _("%(code)s berstatus “%(status)s”: hanya proposal yang telah diteruskan dapat diputuskan.")
-            % {"code": entry.code, "status": entry.get_status_display()}
-        )
-    to_status = EntryStatus.ELIGIBLE if eligible else EntryStatus.INELIGIBLE
-    _set_status(entry, to_status=to_status, actor=user, note=note, reason=reason, now=now)
-    entry.decided_at = now
-    entry.decision_reason = reason
-    entry.decision_note = note
-    entry.save()
-    record_event(
-        actor=user, action="entries.decide", obj=entry, details={"status": to_status, "reason": reason, "note": note}
-    )
-    return entry
-
-
-def _clean_decision(eligible, reason, note):
-    reason = reason or ""
-    note = (note or "").strip()
-    if eligible:
-        return "", note
-    if reason not in DecisionReason.values:
-        raise ValidationError(_("Pilih alasan ketidaklolosan."))
-    if reason == DecisionReason.OTHER and not note:
-        raise ValidationError(_("Untuk alasan “Lainnya”, tuliskan catatannya."))
-    return reason, note
-
-
-def decide_eligibility(*, entry, user, eligible, reason="", note="", now=None, request=None):
-    """Administrative selection of one forwarded entry: eligible, or ineligible with a reason code."""
-    reason, note = _clean_decision(eligible, reason, note)
-    now = now or timezone.now()
-    with transaction.atomic():
-        entry = _decide(entry, user=user, eligible=eligible, reason=reason, note=note, now=now)
-    _notify_decision(entry)
-    return entry
-
-
-def decide_eligibility_bulk(*, entries, user, eligible, reason="", note="", now=None, request=None):
-    """The same decision for several entries: all of them, or none if one is refused."""
-    reason, note = _clean_decision(eligible, reason, note)
-    now = now or timezone.now()
-    entries = list(entries)
-    if not entries:
-        raise ValidationError(_("Pilih minimal satu proposal."))
-    with transaction.atomic():
-        decided = [
-            _decide(e, user=user, eligible=eligible, reason=reason, note=note, now=now)
-            for e in sorted(entries, key=lambda e: e.pk)
-        ]
-    for entry in decided:
-        _notify_decision(entry)
-    return decided
-
-
-def _notify_decision(entry):
-    notify(entry, "decided", verifiers=True, note=entry.decision_note)
-
-
 def withdraw_entry(*, entry, user, note="", request=None):
     with transaction.atomic():
         entry = _lock_entry(entry)
@@ -493,43 +391,10 @@ def withdraw_entry(*, entry, user, note="", request=None):
                 raise PermissionDenied(pending_membership_message(user))
             if not permissions.is_member_of_agency(user, entry):
                 raise PermissionDenied(_("Proposal ini milik instansi lain."))
-            raise ValidationError(_("Proposal ini tidak dapat ditarik lagi."))
+            raise Refused(_("Proposal ini tidak dapat ditarik lagi."))
         was_draft = entry.status == EntryStatus.DRAFT
         _set_status(entry, to_status=EntryStatus.WITHDRAWN, actor=user, note=(note or "").strip())
         entry.save()
         record_event(actor=user, action="entries.withdraw", obj=entry, request=request)
     notify(entry, "withdrawn", verifiers=not was_draft)
     return entry
-
-
-def extend_deadline(*, entry, user, deadline, reason, now=None, request=None):
-    """The organiser lets one entry be submitted until `deadline` (an aware datetime), with a reason."""
-    now = now or timezone.now()
-    reason = (reason or "").strip()
-    if not permissions.is_organiser(user):
-        raise PermissionDenied(_("Hanya penyelenggara yang dapat memperpanjang batas waktu."))
-    if not reason:
-        raise ValidationError(_("Tuliskan alasan perpanjangan."))
-    if timezone.is_naive(deadline):
-        deadline = timezone.make_aware(deadline)
-    if deadline <= now:
-        raise ValidationError(_("Batas waktu baru harus di masa depan."))
-    with transaction.atomic():
-        entry = _lock_entry(entry)
-        if not permissions.can_extend_deadline(user, entry):
-            raise ValidationError(_("Batas waktu hanya dapat diperpanjang untuk draf atau proposal yang dikembalikan."))
-        extension = DeadlineExtension.objects.create(entry=entry, deadline=deadline, reason=reason, granted_by=user)
-        record_event(
-            actor=user,
-            action="entries.extend_deadline",
-            obj=entry,
-            details={"deadline": deadline.isoformat(), "reason": reason},
-            request=request,
-        )
-    notify(entry, "extended", note=reason, deadline=deadline)
-    return extension
-
-
-def default_extension_deadline(now=None):
-    now = timezone.localtime(now or timezone.now())
-    return (now + datetime.timedelta(days=3)).replace(hour=23, minute=59, second=0, microsecond=0)
