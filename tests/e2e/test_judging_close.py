@@ -73,6 +73,7 @@ def test_closing_with_missing_sheets_asks_a_reason_and_the_one_judge_entry_is_fl
     past = timezone.localtime(timezone.now() - datetime.timedelta(minutes=5))
     page.get_by_label("Tidak boleh tayang sebelum (WITA)").fill(past.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Nama penanda tangan").fill("Kepala Biro Organisasi")
+    page.get_by_label("Tempat").fill("Makassar")  # no default place: the organiser types it
     page.locator("#prepare-form button[type=submit]").click()  # not acknowledged: the browser refuses
     assert not round_.announcements.exists()
     page.get_by_label("Saya mengetahui bahwa proposal di atas").check()
