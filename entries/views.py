@@ -45,7 +45,9 @@ from kipp.errors import add_message
 from kipp.files import private_file_response
 from kipp.hooks import collect_sections
 from kipp.models import Competition
+from kipp.permissions import is_pending_member
 from kipp.queries import open_competitions
+from kipp.services_accounts import pending_membership_message
 
 PAGE_SIZE = 50
 
@@ -53,6 +55,9 @@ PAGE_SIZE = 50
 def _entry_for(request, pk, predicate=permissions.can_view_entry):
     entry = get_object_or_404(Entry.objects.select_related("competition", "agency__region", "category"), pk=pk)
     if not permissions.can_view_entry(request.user, entry):
+        if is_pending_member(request.user) and request.user.agency_id == entry.agency_id:
+            # their own agency's entry: say why they cannot open it yet, and who can confirm them
+            raise PermissionDenied(pending_membership_message(request.user))
         raise Http404  # do not reveal that the entry exists
     if not predicate(request.user, entry):
         raise PermissionDenied

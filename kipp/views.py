@@ -36,7 +36,10 @@ def dashboard(request):
 
 @requires_csrf_token
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    """The refusal page; a PermissionDenied raised with a sentence (the services' refusals are translated
+    sentences) shows it, so the person reads why and what to do."""
+    reason = str(exception.args[0]) if exception is not None and exception.args else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def error_404(request, exception=None):

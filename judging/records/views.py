@@ -11,7 +11,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -44,6 +44,8 @@ from judging.records.statistics import statistics_context
 from judging.scoring.services import JudgingError
 from kipp.errors import add_message
 from kipp.files import private_file_response
+from kipp.permissions import is_pending_member
+from kipp.services_accounts import pending_membership_message
 
 
 def _record_or_404(key):
@@ -199,6 +201,8 @@ def profile_settings(request, pk):
 def record_update(request, key):
     record = _record_or_404(key)
     if not can_update_record(request.user, record):
+        if is_pending_member(request.user) and request.user.agency_id == record.agency_id:
+            raise PermissionDenied(pending_membership_message(request.user))
         raise Http404
     indicators = services.indicator_names(record)
     form_kwargs = {"names": list(indicators), "kinds": {name: kind for name, (_u, _d, kind) in indicators.items()}}

@@ -54,14 +54,17 @@ def test_a_new_sign_up_acts_for_the_agency_only_after_a_member_confirms(browser,
     assert "belum dikonfirmasi" in notice.inner_text()
     assert "penyelenggara" in notice.inner_text()
 
-    # Not yet one of them: the entry is hidden, the record offers neither an update nor the request's answer.
+    # Not yet one of them: the agency's entry does not open (the page says why and who confirms), the record offers
+    # neither an update nor the request's answer.
     response = page.goto(entry_url)
-    assert response.status == 404
+    assert response.status == 403
+    assert "belum dikonfirmasi" in page.locator("main").inner_text()
     assert page.get_by_role("button", name="Tarik proposal").count() == 0
     page.goto(record_url)
     assert page.locator("form.replication-answer").count() == 0
     assert page.get_by_role("link", name="Perbarui catatan inovasi").count() == 0
-    assert page.goto(f"{record_url}perbarui/").status == 404
+    assert page.goto(f"{record_url}perbarui/").status == 403
+    assert "belum dikonfirmasi" in page.locator("main").inner_text()
 
     # A confirmed member of the agency sees the newcomer waiting and confirms them, without JavaScript.
     context, member = _new_page(browser, viewport={"width": 1280, "height": 900}, java_script_enabled=False)
