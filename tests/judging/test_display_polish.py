@@ -221,3 +221,24 @@ def test_pdf_totals_follow_the_language():
     announcement = published(round_, a, b, show_totals=True)
     assert "92,22" in _pdf_text(announcement, "id") and "92.22" not in _pdf_text(announcement, "id")
     assert "92.22" in _pdf_text(announcement, "en")
+
+
+# The innovator's badge --------------------------------------------------------------------------------------
+
+
+def test_innovators_badge_shows_the_latest_public_outcome_not_the_administrative_status(client):
+    round_, _next, entries, _judges = closed_round()
+    entry = entries["E1"]
+    entry.status = "eligible"
+    entry.save(update_fields=["status"])
+    client.force_login(InnovatorFactory(agency=entry.agency))
+
+    def badge():
+        body = client.get(reverse("kipp:dashboard")).content.decode()
+        card = body.split(f'data-entry-code="{entry.code}"')[1]
+        return " ".join(card.split('<span class="badge')[1].split("</span>")[0].split(">", 1)[1].split())
+
+    assert badge() == "Lolos seleksi administrasi"  # nothing public yet
+    a, b = organisers()
+    published(round_, a, b, title="Top 2 Uji")
+    assert badge() == "Top 2 Uji: Terpilih"
