@@ -242,3 +242,17 @@ def test_innovators_badge_shows_the_latest_public_outcome_not_the_administrative
     a, b = organisers()
     published(round_, a, b, title="Top 2 Uji")
     assert badge() == "Top 2 Uji: Terpilih"
+
+
+def test_english_dashboard_counts_one_draft_and_one_recusal_in_the_singular(client):
+    round_ = make_round(CRITERIA, k=1, top_n=1, reserve_n=0)
+    judge = add_judge(round_)
+    add_sheet(round_, add_entry(round_, "E1"), judge, {"a": 5}, state="draft")
+    recused = add_sheet(round_, add_entry(round_, "E2", minutes=1), judge, {}, assign_only=True)
+    services.declare_conflict(assignment=recused, judge=judge, reason="Keluarga")
+    client.force_login(OrganiserFactory())
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("judging:round_dashboard", args=[round_.competition.slug, round_.slug])).content
+    body = " ".join(body.decode().split())
+    assert "1 draft." in body and "1 drafts." not in body
+    assert "1 assignment recused for a conflict of interest." in body
