@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +10,7 @@ from entries.enums import AttachmentKind, DecisionReason, EntryStatus, Indicator
 from entries.models import Entry, indicator_value_problems
 from kipp.enums import EntryGroup
 from kipp.models import Category, Competition, Region
+from kipp.templatetags.kipp_numbers import plain_decimal
 from kipp.text import count_words
 
 
@@ -135,15 +134,6 @@ def _value_field(label):
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-
-
-def plain_decimal(value):
-    """34.5000 -> 34.5 and 12.0000 -> 12 (never 1.2E+1), for showing a stored value in a form."""
-    if not isinstance(value, Decimal):
-        return value
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
 
 
 class IndicatorForm(forms.Form):

@@ -4,6 +4,8 @@ a lower layer's page can show something of a higher one without importing it (DE
 Known hooks:
 - "home_sections"(request) -> list of {"template": str, "context": dict, "order": int}
 - "dashboard_sections"(request) -> same shape, shown on the signed-in user's dashboard
+- "entry_badges"(entries) -> {entry pk: text}: the latest public outcome of these entries (one query), shown in
+  place of the entry's status on the innovator's entry list (kipp/templatetags/kipp_hooks.py `entry_badges`)
 """
 
 from collections import defaultdict
@@ -14,6 +16,14 @@ _hooks = defaultdict(list)
 def register(name, func):
     if func not in _hooks[name]:
         _hooks[name].append(func)
+
+
+def collect_mapping(name, *args):
+    """One dict from the dicts that the functions registered under `name` return (a later registration wins)."""
+    merged = {}
+    for func in _hooks[name]:
+        merged.update(func(*args) or {})
+    return merged
 
 
 def collect_sections(name, request):

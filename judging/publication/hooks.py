@@ -60,6 +60,12 @@ def _judge_sections(user):
     ]
 
 
+def entry_badges(entries):
+    """{entry pk: "Top 30: Terpilih"}: each entry's latest visible outcome, for the badge of the innovator's list."""
+    outcomes = entry_public_outcomes([entry.pk for entry in entries])
+    return {pk: f"{rows[0].announcement.title}: {rows[0].get_outcome_display()}" for pk, rows in outcomes.items()}
+
+
 def entry_sections(request):
     return [{"template": "judging/publication/public/_entry_section.html", "context": {}, "order": 50}]
 
@@ -74,5 +80,6 @@ def register():
     hooks.register("home_sections", home_sections)
     hooks.register("dashboard_sections", dashboard_sections)
     hooks.register("entry_sections", entry_sections)
+    hooks.register("entry_badges", entry_badges)
     hooks.register_seeder("publication", seed_publication, 300)
     navigation.register(_("Pengumuman"), "judging:announcement_index", ["organiser"], order=45)

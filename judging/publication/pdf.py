@@ -104,8 +104,14 @@ def _columns(announcement):
         (_("Daerah"), lambda row: row.region, True),
     ]
     if announcement.show_totals:
-        columns.append((_("Nilai"), lambda row: "" if row.total is None else f"{row.total:.2f}", False))
+        columns.append((_("Nilai"), _total, False))
     return columns
+
+
+def _total(row):
+    """The row's total with two decimals in the active language (92,22 in Indonesian, 92.22 in English), as the
+    page shows it; the fingerprint CSV and the machine exports keep their dots."""
+    return "" if row.total is None else formats.number_format(row.total, 2, use_l10n=True)
 
 
 def _widths(columns, rows, available):

@@ -87,6 +87,17 @@ class ScoreSheetForm(forms.Form):
         }
 
 
+class OwnIdsForm(forms.Form):
+    """A form that shares a page with others: its element ids carry `id_prefix` (id_assign_judges_0, not id_judges_0)
+    so that a label ticks its own form's box. Only the ids change; the posted names stay as the views read them."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
@@ -258,7 +269,8 @@ class CriterionForm(forms.ModelForm):
         return data
 
 
-class JudgesForm(forms.Form):
+class JudgesForm(OwnIdsForm):
+    id_prefix = "addjudges"
     judges = forms.ModelMultipleChoiceField(
         label=_("Juri"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -270,7 +282,8 @@ class JudgesForm(forms.Form):
         )
 
 
-class AssignForm(forms.Form):
+class AssignForm(OwnIdsForm):
+    id_prefix = "assign"
     entry = forms.ModelChoiceField(label=_("Proposal"), queryset=None)
     judges = forms.ModelMultipleChoiceField(
         label=_("Juri"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
@@ -284,7 +297,8 @@ class AssignForm(forms.Form):
         self.fields["judges"].queryset = User.objects.filter(judge_rounds__round=round_).order_by("full_name")
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(OwnIdsForm):
+    id_prefix = "conflict"
     judge = forms.ModelChoiceField(label=_("Juri"), queryset=User.objects.none())
     entry = forms.ModelChoiceField(label=_("Proposal"), queryset=None)
     whole_competition = forms.BooleanField(label=_("Berlaku untuk semua babak kompetisi"), required=False)
@@ -298,7 +312,9 @@ class ConflictForm(forms.Form):
         self.fields["judge"].queryset = User.objects.filter(judge_rounds__round=round_).order_by("full_name")
 
 
-class AddEntryForm(forms.Form):
+class AddEntryForm(OwnIdsForm):
+    id_prefix = "addentry"
+
     code = forms.CharField(label=_("Kode proposal"), max_length=40)
     reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
