@@ -69,3 +69,16 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the portal's default language: a request made in English by an earlier test (the test
+    client runs requests in this thread, and LocaleMiddleware activates the request's language) must not turn the
+    messages of the next test's services into English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
