@@ -6,6 +6,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from entries.models import Entry
 from judging.models import Announcement, AnnouncementRow, Round, SelectionChange
@@ -81,9 +82,12 @@ def few_judges_refusal(round_, rows, *, acknowledged):
     few = rows_short_of_k(rows, round_.judges_per_entry)
     if few and not acknowledged:
         raise JudgingError(
-            _(
+            ngettext(
                 "%(n)s proposal dinilai oleh kurang dari %(k)s juri (%(codes)s). Periksa daftarnya dan nyatakan "
-                "bahwa Anda mengetahuinya sebelum menyiapkan pengumuman."
+                "bahwa Anda mengetahuinya sebelum menyiapkan pengumuman.",
+                "%(n)s proposal dinilai oleh kurang dari %(k)s juri (%(codes)s). Periksa daftarnya dan nyatakan "
+                "bahwa Anda mengetahuinya sebelum menyiapkan pengumuman.",
+                len(few),
             )
             % {"n": len(few), "k": round_.judges_per_entry, "codes": ", ".join(row["entry_code"] for row in few)}
         )

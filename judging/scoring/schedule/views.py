@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from judging.models import Round, RoundJudge, ScheduleSlot
@@ -37,7 +38,9 @@ def schedule_edit(request, competition, round_slug):
             except JudgingError as error:
                 add_message(request, error)
             else:
-                messages.success(request, _("Jadwal dibuat: %(n)s slot.") % {"n": count})
+                messages.success(
+                    request, ngettext("Jadwal dibuat: %(n)s slot.", "Jadwal dibuat: %(n)s slot.", count) % {"n": count}
+                )
                 return redirect("judging:schedule", competition=competition, round_slug=round_slug)
         else:
             messages.error(request, _("Periksa isian jadwal."))

@@ -3,6 +3,7 @@ returns the success message (or a page of its own). Rejected input raises Reject
 
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from entries.models import Entry
 from judging.models import Criterion
@@ -96,7 +97,7 @@ def _action_judges(request, round_):
         count = services.add_judges(round_=round_, judges=form.cleaned_data["judges"], actor=request.user)
     except services.JudgingError as error:
         raise _refused_input("judges_form", form, error) from error
-    return _("%(n)s juri ditambahkan.") % {"n": count}
+    return ngettext("%(n)s juri ditambahkan.", "%(n)s juri ditambahkan.", count) % {"n": count}
 
 
 def _action_assign(request, round_):
@@ -109,12 +110,12 @@ def _action_assign(request, round_):
         )
     except services.JudgingError as error:
         raise _refused_input("assign_form", form, error) from error
-    return _("%(n)s penugasan dibuat.") % {"n": count}
+    return ngettext("%(n)s penugasan dibuat.", "%(n)s penugasan dibuat.", count) % {"n": count}
 
 
 def _action_auto_assign(request, round_):
     count = services.auto_assign(round_=round_, actor=request.user)
-    return _("%(n)s penugasan otomatis dibuat.") % {"n": count}
+    return ngettext("%(n)s penugasan otomatis dibuat.", "%(n)s penugasan otomatis dibuat.", count) % {"n": count}
 
 
 def _action_conflict(request, round_):

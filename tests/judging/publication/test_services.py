@@ -234,3 +234,18 @@ def test_whoever_changed_the_draft_cannot_approve_it(scene, change):
     pub.approve_announcement(announcement=announcement, actor=a)
     announcement.refresh_from_db()
     assert announcement.state == "published" and announcement.approved_by == a
+
+
+def test_the_few_judges_refusal_counts_in_english_singular_and_plural():
+    from django.utils import translation
+
+    from judging.models import Round
+
+    round_ = Round(judges_per_entry=3)
+    one = [{"judges": 1, "entry_code": "E1"}]
+    with translation.override("en"):
+        with pytest.raises(JudgingError, match=r"^\['1 entry was scored by fewer than 3 judges \(E1\)"):
+            pub.few_judges_refusal(round_, one, acknowledged=False)
+        with pytest.raises(JudgingError, match=r"^\['2 entries were scored by fewer than 3 judges \(E1, E2\)"):
+            pub.few_judges_refusal(round_, [*one, {"judges": 2, "entry_code": "E2"}], acknowledged=False)
+    assert pub.few_judges_refusal(round_, one, acknowledged=True) == one
