@@ -10,7 +10,7 @@ from entries.enums import AttachmentKind, DecisionReason, EntryStatus, Indicator
 from entries.models import Entry, indicator_value_problems
 from kipp.enums import EntryGroup
 from kipp.models import Category, Competition, Region
-from kipp.templatetags.kipp_numbers import plain_decimal
+from kipp.numbers import plain_decimal
 from kipp.text import count_words
 
 

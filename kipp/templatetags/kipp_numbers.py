@@ -11,16 +11,9 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
+from kipp.numbers import plain_decimal, progress_percent
+
 register = template.Library()
-
-
-def plain_decimal(value):
-    """34.5000 -> 34.5 and 12.0000 -> 12 (never 1.2E+1), for showing a stored value in a form."""
-    if not isinstance(value, Decimal):
-        return value
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
 
 
 def _as_decimal(value):
@@ -43,17 +36,10 @@ def plain_number(value):
     return number_format(plain_decimal(number), use_l10n=True)
 
 
-@register.filter
-def progress_percent(done, total):
-    """done/total as a whole percentage, rounded, but 100 only when done == total and 0 only when done is 0."""
+@register.filter(name="progress_percent")
+def progress_percent_filter(done, total):
+    """done/total as a whole percentage (kipp.numbers.progress_percent); "" for values that are not numbers."""
     try:
-        done, total = int(done), int(total)
+        return progress_percent(int(done), int(total))
     except (TypeError, ValueError):
         return ""
-    if total <= 0:
-        return 0
-    if done >= total:
-        return 100
-    if done <= 0:
-        return 0
-    return min(max(round(done * 100 / total), 1), 99)

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from kipp.templatetags.kipp_numbers import plain_number, progress_percent
+from kipp.templatetags.kipp_numbers import plain_number
+from kipp.templatetags.kipp_numbers import progress_percent_filter as progress_percent
 
 
 @pytest.mark.parametrize(

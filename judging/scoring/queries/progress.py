@@ -11,6 +11,7 @@ from judging.models import Assignment, Conflict, Round, RoundEntry, RoundJudge
 from judging.scoring.conflicts import conflict_applies_q, conflict_applies_sql
 from judging.scoring.enums import QueueStatus, SheetState
 from judging.scoring.queries.tables import COUNTING_SHEETS, T
+from kipp.numbers import progress_percent
 
 
 def recused_q(prefix=""):
@@ -111,18 +112,6 @@ def round_progress(round_):
             counts["draft"] += n
     counts["percent"] = progress_percent(counts["final"], counts["expected"])
     return counts
-
-
-def progress_percent(part, whole):
-    """A whole percentage that says 100 only when all is done and 0 only when nothing is (299 of 300 is 99)."""
-    if not whole:
-        return 0
-    percent = round(100 * part / whole)
-    if percent == 100 and part < whole:
-        return 99
-    if percent == 0 and part > 0:
-        return 1
-    return percent
 
 
 def entries_short_of_k(round_):
