@@ -172,8 +172,8 @@ def public_profile(entry):
 
 
 def indicator_series(record):
-    """[{name, unit, direction, points: [(date, Decimal, label)], chart}] for the record's indicators: the baseline
-    and latest values of its entries, then the values reported after the competition. Two queries."""
+    """[{name, unit, direction, kind, points: [(date, Decimal, label)], chart}] for the record's indicators: the
+    baseline and latest values of its entries, then the values reported after the competition. Two queries."""
     from entries.models import ImpactIndicator
 
     series = {}
@@ -181,12 +181,15 @@ def indicator_series(record):
         "entry__competition__year", "order", "id"
     )
     for ind in indicators:
-        item = series.setdefault(ind.name, {"name": ind.name, "unit": ind.unit, "direction": ind.direction, "p": {}})
+        item = series.setdefault(
+            ind.name, {"name": ind.name, "unit": ind.unit, "direction": ind.direction, "kind": ind.kind, "p": {}}
+        )
         item["p"][ind.baseline_on] = (ind.baseline_value, "proposal")
         item["p"][ind.latest_on] = (ind.latest_value, "proposal")
     for value in IndicatorValue.objects.filter(record=record).order_by("measured_on", "id"):
         item = series.setdefault(
-            value.name, {"name": value.name, "unit": value.unit, "direction": value.direction, "p": {}}
+            value.name,
+            {"name": value.name, "unit": value.unit, "direction": value.direction, "kind": "measure", "p": {}},
         )
         item["p"][value.measured_on] = (value.value, "update")
     result = []
@@ -197,6 +200,7 @@ def indicator_series(record):
                 "name": item["name"],
                 "unit": item["unit"],
                 "direction": item["direction"],
+                "kind": item["kind"],
                 "points": points,
                 "chart": series_chart(points, item["direction"]),
             }
