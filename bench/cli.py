@@ -49,7 +49,10 @@ def main(argv=None):
 
     django.setup()
     try:
-        worker(options) if options["worker"] else start_worker(options)
+        if options["worker"]:
+            worker(options)
+        else:
+            start_worker(options)
     except BenchError as error:
         sys.exit(f"bench: {error}")
 
