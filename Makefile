@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= kipp-demo-2023
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: install run serve test lint format messages bench db-stop clean screenshots debian-run debian-test
 
@@ -67,10 +68,11 @@ format: install
 test: debian-test install messages lint
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Seeds kipp_bench (never the demo database) and writes docs/benchmarks.md. Needs wrk (Debian package) for throughput.
+# `python -m bench`: seeds kipp_bench (never the demo database) and writes docs/benchmarks.md. Needs wrk (Debian
+# package) for throughput. Options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--only catalogue --output ''".
 bench: install messages
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (Debian package)"; apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
-	$(PY) manage.py bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 screenshots: debian-test install messages
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e/test_screenshots.py -m screenshots -p no:randomly

@@ -29,13 +29,27 @@ def _text(rng, n):
 def bulk_records(n, *, seed=7, prefix="BENCH", match_every=100, now=None):
     """Create n public records (one competition, year 2023). Every `match_every`-th summary speaks of
     "putus sekolah" so a search has a realistic share of matches. Returns the announcement."""
-    from entries.models import Entry
-    from judging.models import Announcement, AnnouncementRow, InnovationRecord, RecordEntry, Round
-    from kipp.models import Agency, Competition, Region, User
-
     rng = random.Random(seed)  # noqa: S311 - benchmark data
     now = now or timezone.now()
     past = now - datetime.timedelta(days=1)
+    region, agency, organisers = _agency_and_organisers(prefix)
+    round_ = _closed_round(n, prefix=prefix, rng=rng, past=past)
+    entries = _eligible_entries(
+        n, round_=round_, agency=agency, author=organisers[0], prefix=prefix, rng=rng, past=past
+    )
+    announcement = _published_announcement(round_, n, prefix=prefix, organisers=organisers, past=past)
+    _announcement_rows(announcement, entries, agency=agency, region=region)
+    records = _public_records(
+        entries, competition=round_.competition, agency=agency, region=region, rng=rng, now=now, match_every=match_every
+    )
+    _record_history(records, entries, announcement=announcement)
+    _index_for_search(records, agency=agency, region=region)
+    return announcement
+
+
+def _agency_and_organisers(prefix):
+    from kipp.models import Agency, Region, User
+
     region = Region.objects.order_by("code").first()
     agency, _ = Agency.objects.get_or_create(region=region, name=f"{prefix} Instansi")
     organisers = [
@@ -45,6 +59,14 @@ def bulk_records(n, *, seed=7, prefix="BENCH", match_every=100, now=None):
         )[0]
         for i in (1, 2)
     ]
+    return region, agency, organisers
+
+
+def _closed_round(n, *, prefix, rng, past):
+    """The published desk round of a 2023 competition that closed two months ago."""
+    from judging.models import Round
+    from kipp.models import Competition
+
     competition = Competition.objects.create(
         slug=f"{prefix.lower()}-{n}-{rng.randrange(10**9)}",
         name=f"{prefix} {n}",
@@ -54,14 +76,19 @@ def bulk_records(n, *, seed=7, prefix="BENCH", match_every=100, now=None):
         opens_at=past - datetime.timedelta(days=90),
         closes_at=past - datetime.timedelta(days=60),
     )
-    round_ = Round.objects.create(
+    return Round.objects.create(
         competition=competition, slug="penilaian", name="Penilaian", order=1, kind="desk", state="published", top_n=n
     )
-    entries = Entry.objects.bulk_create(
+
+
+def _eligible_entries(n, *, round_, agency, author, prefix, rng, past):
+    from entries.models import Entry
+
+    return Entry.objects.bulk_create(
         Entry(
-            competition=competition,
+            competition=round_.competition,
             agency=agency,
-            created_by=organisers[0],
+            created_by=author,
             code=f"{prefix}-{i:06d}",
             title=f"Inovasi {i} {_text(rng, 3)}",
             status="eligible",
@@ -70,7 +97,13 @@ def bulk_records(n, *, seed=7, prefix="BENCH", match_every=100, now=None):
         )
         for i in range(n)
     )
-    announcement = Announcement.objects.create(
+
+
+def _published_announcement(round_, n, *, prefix, organisers, past):
+    """The round's final announcement: approved by the second organiser, published and past its embargo."""
+    from judging.models import Announcement
+
+    return Announcement.objects.create(
         round=round_,
         kind="final",
         number=f"{prefix}/{n}",
@@ -87,6 +120,12 @@ def bulk_records(n, *, seed=7, prefix="BENCH", match_every=100, now=None):
         approved_by=organisers[1],
         published_at=past,
     )
+
+
+def _announcement_rows(announcement, entries, *, agency, region):
+    """Every entry selected, ranked in creation order."""
+    from judging.models import AnnouncementRow
+
     AnnouncementRow.objects.bulk_create(
         AnnouncementRow(
             announcement=announcement,
@@ -101,7 +140,12 @@ def bulk_records(n, *, seed=7, prefix="BENCH", match_every=100, now=None):
         )
         for i, entry in enumerate(entries)
     )
-    records = InnovationRecord.objects.bulk_create(
+
+
+def _public_records(entries, *, competition, agency, region, rng, now, match_every):
+    from judging.models import InnovationRecord
+
+    return InnovationRecord.objects.bulk_create(
         InnovationRecord(
             slug=f"{entry.code.lower()}-{competition.pk}",
             entry=entry,
@@ -118,11 +162,17 @@ def bulk_records(n, *, seed=7, prefix="BENCH", match_every=100, now=None):
         )
         for i, entry in enumerate(entries)
     )
+
+
+def _record_history(records, entries, *, announcement):
+    """Each record's one line of history: its entry, finalist in the announcement."""
+    from judging.models import RecordEntry
+
     RecordEntry.objects.bulk_create(
         RecordEntry(
             record=record,
             entry=entry,
-            competition=competition,
+            competition=entry.competition,
             year=2023,
             announcement=announcement,
             outcome="final",
@@ -130,11 +180,17 @@ def bulk_records(n, *, seed=7, prefix="BENCH", match_every=100, now=None):
         )
         for record, entry in zip(records, entries, strict=True)
     )
+
+
+def _index_for_search(records, *, agency, region):
+    """The records' search documents in one statement, then planner statistics."""
     from django.db import connection
+
+    from judging.models import Announcement, InnovationRecord, RecordEntry
 
     table = connection.ops.quote_name(InnovationRecord._meta.db_table)
     with connection.cursor() as cursor:
-        # The same document as records_services.SEARCH_SQL, in one pass (these entries have no proposal text).
+        # The same document as judging.records.services.build.SEARCH_SQL, in one pass (no proposal text here).
         cursor.execute(
             f"UPDATE {table} SET search_document = "  # noqa: S608 - table name from model meta
             "setweight(to_tsvector('simple', unaccent(title || ' ' || short_name)), 'A') "
@@ -145,7 +201,6 @@ def bulk_records(n, *, seed=7, prefix="BENCH", match_every=100, now=None):
         # planner statistics, as autovacuum would gather them on a live database
         for model in (InnovationRecord, RecordEntry, Announcement):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    return announcement
 
 
 def ensure_records(n):

@@ -93,16 +93,19 @@ HOW_TO_READ = """\
 
 ## Running it, and adding a page
 
-- `make bench` (= `python manage.py bench`): creates the database `kipp_bench` on the same PostgreSQL server
-  (the embedded one, or DATABASE_URL's server), seeds what is missing, measures, prints the table and writes this
-  file. Seeding L takes a couple of minutes the first time; later runs reuse the datasets.
-  Options: `--datasets S,M` (ranking table), `--only ranking,pages,dashboard,throughput,burst,exports`,
-  `--reseed`, `--seed-only`, `--output ''` (print only), `--wrk-seconds N`.
+- `make bench` (= `.venv/bin/python -m bench`, options through `make bench BENCH_ARGS="..."`): creates the
+  database `kipp_bench` on the same PostgreSQL server (the embedded one, or DATABASE_URL's server), seeds what is
+  missing, measures, prints the table and writes this file. Seeding L takes a couple of minutes the first time;
+  later runs reuse the datasets. Options: `--datasets S,M` (ranking table),
+  `--only ranking,pages,dashboard,catalogue,throughput,burst,exports`, `--reseed`, `--seed-only`, `--output ''`
+  (print only), `--wrk-seconds N`. The quickest run: `--datasets S --only catalogue --output ''` (S and M are
+  always seeded).
 - The code is a top-level package `bench/` (not an installed app, never imported by the product): it spans the
-  three layers (kipp, entries, judging), so it sits beside them rather than inside one; the management command
-  is `judging/management/commands/bench.py`. The worker process runs with `bench.settings` (the product's
-  settings plus `bench.urls`, which adds the bare comparison views under `/__bench__/`; refuses any database but
-  `kipp_bench`).
+  three layers (kipp, entries, judging), so it sits beside them rather than inside one. `bench/cli.py` is the
+  command (`python -m bench`, with the product's settings) that starts the worker process (`python -m bench
+  --worker`), which runs with `bench.settings` (the product's settings plus `bench.urls`, which adds the bare
+  comparison views under `/__bench__/`; refuses any database but `kipp_bench`). The measurements are in
+  `bench/measure/`, one module a section.
 - A page is added to the benchmark by adding one line to `bench/pages.py` with its URL name (and arguments);
   a URL name that does not resolve yet is reported as "not built yet".
 - Needs `wrk` (Debian package; `make bench` installs it when missing) for the throughput line.

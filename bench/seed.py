@@ -283,6 +283,19 @@ def check_scales(round_):
 def seed_dataset(ds, agencies, innovators):
     """Create the competition of `ds` with its round, entries, assignments, sheets and scores."""
     say(f"Seeding dataset {ds.name}: {ds.entries:,} entries, {ds.judges} judges, ~{ds.expected_scores:,} scores")
+    comp, round_, judges = _competition_with_entries(ds, agencies, innovators)
+    _sheets_and_scores(ds, round_, judges)
+    check_scales(round_)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(RECUSALS_SQL, {"comp": comp.pk, "round": round_.pk})
+    if ds.burst_judges:
+        seed_burst_round(comp, ds)
+    return comp
+
+
+def _competition_with_entries(ds, agencies, innovators):
+    """The competition of `ds`, its categories, its desk round with its judges, its entries and the round's
+    entries, in one transaction. Returns (competition, round, judge ids)."""
     t0 = timezone.make_aware(datetime.datetime(2023, 1, 10, 9, 0))
     with transaction.atomic():
         comp = Competition.objects.create(
@@ -318,7 +331,12 @@ def seed_dataset(ds, agencies, innovators):
                 },
             )
             cur.execute(ROUND_ENTRIES_SQL, {"round": round_.pk, "comp": comp.pk, "limit": ds.in_round})
-    # the bulk in chunks of entries (one transaction each), with progress and time left
+    return comp, round_, judges
+
+
+def _sheets_and_scores(ds, round_, judges):
+    """The assignments, final sheets and scores of the round: the bulk in chunks of entries (one transaction
+    each), with progress and time left."""
     progress = Progress(f"{ds.name}: sheets and scores", ds.in_round)
     with connection.cursor() as cur:
         cur.execute(
@@ -348,12 +366,6 @@ def seed_dataset(ds, agencies, innovators):
             analyze()  # the plans of the next chunks need the grown tables' statistics
         progress.advance(len(chunk))
     progress.finish()
-    check_scales(round_)
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(RECUSALS_SQL, {"comp": comp.pk, "round": round_.pk})
-    if ds.burst_judges:
-        seed_burst_round(comp, ds)
-    return comp
 
 
 def seed_burst_round(comp, ds):
@@ -436,7 +448,8 @@ def ensure_published(comp):
     say(f"  publishing the results of {comp.slug} (close, prepare, approve)")
     preparer, approver = ensure_organiser(), ensure_second_organiser()
     if round_.state == "open":
-        close_round(round_=round_, actor=preparer)
+        # SHEETS_SQL leaves one sheet in fifty a draft on purpose; closing with drafts takes a reason.
+        close_round(round_=round_, actor=preparer, reason="Data uji beban: sebagian lembar sengaja dibiarkan draf.")
     now = timezone.now()
     announcement = publication_services.prepare_announcement(
         round_=round_,

@@ -15,7 +15,7 @@ BENCH_DATABASE_NAME = os.environ.get("KIPP_BENCH_DB_NAME", "kipp_bench")
 if DATABASES["default"]["NAME"] != BENCH_DATABASE_NAME:
     raise ImproperlyConfigured(
         f"bench.settings runs only against the benchmark database {BENCH_DATABASE_NAME!r}, "
-        f"not {DATABASES['default']['NAME']!r}: start it through `manage.py bench`."
+        f"not {DATABASES['default']['NAME']!r}: start it through `python -m bench`."
     )
 
 ROOT_URLCONF = "bench.urls"

@@ -12,6 +12,7 @@ Idempotent (a round that exists is left alone) and deterministic for a seed (ctx
 """
 
 import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from entries.enums import EntryStatus
@@ -80,7 +81,35 @@ def seed_judging(ctx):
         ctx.count("judging rounds")
 
 
+class _DeskQuality(NamedTuple):
+    """Where the desk round's scores come from: each entry's latent quality, each judge's bias and each
+    (entry, criterion) aspect, drawn once from the seed."""
+
+    criteria: list
+    entries: dict
+    quality: dict
+    bias: dict
+    aspect: dict
+
+
 def _seed_desk(ctx, competition, evaluators, organiser, rng):
+    desk = _open_desk_round(ctx, competition, evaluators, organiser)
+    model = _desk_quality(desk, evaluators, rng)
+    assignments = list(Assignment.objects.filter(round=desk).order_by("entry__code", "judge_id"))
+    recused, replacements = _recusals_with_replacements(competition, desk, assignments, model.entries, evaluators, rng)
+    assignments += replacements
+    ctx.count("judging assignments", n=len(assignments))
+    ctx.count("judging conflicts (recusals)", n=len(recused))
+    sheets = _final_desk_sheets(assignments, model, rng)
+    ctx.count("judging score sheets", n=len(sheets))
+    services.close_round(round_=desk, actor=organiser)
+    Round.objects.filter(pk=desk.pk).update(closes_at=_at(2023, 2, 17, 17))
+    desk.refresh_from_db()
+    return desk
+
+
+def _open_desk_round(ctx, competition, evaluators, organiser):
+    """The desk round, its evaluators assigned three to an entry, open."""
     desk = services.create_round(
         competition=competition,
         slug="penilaian-proposal",
@@ -98,6 +127,10 @@ def _seed_desk(ctx, competition, evaluators, organiser, rng):
     services.add_judges(round_=desk, judges=evaluators, actor=organiser)
     services.auto_assign(round_=desk, actor=organiser)
     Round.objects.filter(pk=desk.pk).update(state=RoundState.OPEN)
+    return desk
+
+
+def _desk_quality(desk, evaluators, rng):
     criteria = list(Criterion.objects.filter(round=desk).order_by("order"))
     bias = {}
     for number, judge in enumerate(evaluators, start=1):
@@ -105,9 +138,12 @@ def _seed_desk(ctx, competition, evaluators, organiser, rng):
     entries = {e.pk: e for e in Entry.objects.filter(round_entries__round=desk).order_by("code")}
     quality = {pk: STRONG.get(e.title, _clip(rng.gauss(0.6, 0.12))) for pk, e in entries.items()}
     aspect = {(pk, c.pk): rng.gauss(0, 0.06) for pk in entries for c in criteria}
-    assignments = list(Assignment.objects.filter(round=desk).order_by("entry__code", "judge_id"))
+    return _DeskQuality(criteria, entries, quality, bias, aspect)
 
-    # Two recusals, on ordinary entries: the judge had scored, then declared a conflict; a replacement judge scores.
+
+def _recusals_with_replacements(competition, desk, assignments, entries, evaluators, rng):
+    """Two recusals, on ordinary entries: the judge had scored, then declared a conflict; a replacement judge
+    (the least loaded free evaluator) scores. Returns (recused assignments, replacement assignments)."""
     ordinary = [a for a in assignments if entries[a.entry_id].title not in STRONG]
     recused = [ordinary[i] for i in sorted(rng.sample(range(len(ordinary)), min(2, len(ordinary))))]
     replacements = []
@@ -135,10 +171,12 @@ def _seed_desk(ctx, competition, evaluators, organiser, rng):
         replacements.append(
             Assignment(round=desk, entry_id=a.entry_id, judge_id=judge_id, source=AssignmentSource.REPLACEMENT)
         )
-    assignments += Assignment.objects.bulk_create(replacements)
-    ctx.count("judging assignments", n=len(assignments))
-    ctx.count("judging conflicts (recusals)", n=len(recused))
+    return recused, Assignment.objects.bulk_create(replacements)
 
+
+def _final_desk_sheets(assignments, model, rng):
+    """A final sheet for every assignment, submitted during the four weeks of the round, scored from the entry's
+    quality, the judge's bias, the aspect and some noise. Returns the sheets."""
     sheets, values = [], []
     start = _at(2023, 1, 17, 8)
     for a in assignments:
@@ -148,21 +186,18 @@ def _seed_desk(ctx, competition, evaluators, organiser, rng):
                 assignment=a,
                 state=SheetState.FINAL,
                 submitted_at=submitted,
-                overall_comment=_comment(rng, quality[a.entry_id]),
+                overall_comment=_comment(rng, model.quality[a.entry_id]),
             )
         )
     sheets = ScoreSheet.objects.bulk_create(sheets)
     for sheet in sheets:
         a = sheet.assignment
-        for c in criteria:
-            x = _clip(quality[a.entry_id] + bias[a.judge_id] + aspect[(a.entry_id, c.pk)] + rng.gauss(0, 0.07))
+        for c in model.criteria:
+            noise = rng.gauss(0, 0.07)
+            x = _clip(model.quality[a.entry_id] + model.bias[a.judge_id] + model.aspect[(a.entry_id, c.pk)] + noise)
             values.append(Score(sheet=sheet, criterion=c, value=c.scale_min + round(x * (c.scale_max - c.scale_min))))
     Score.objects.bulk_create(values)
-    ctx.count("judging score sheets", n=len(sheets))
-    services.close_round(round_=desk, actor=organiser)
-    Round.objects.filter(pk=desk.pk).update(closes_at=_at(2023, 2, 17, 17))
-    desk.refresh_from_db()
-    return desk
+    return sheets
 
 
 def _comment(rng, quality):

@@ -1,0 +1,32 @@
+"""The measurements of `make bench`, one module a section. Each returns rows for the table: (section, figure,
+value, target, ok).
+
+ok is True (meets the target), False (misses it) or None (no target: context, or the page is not built yet).
+
+- common: the table row, medians and percentiles, formatting, the round measured;
+- ranking (1), page_figures (2), dashboard (3), throughput (4), burst (5), exports (6), catalogue;
+- server: a gunicorn of the benchmark's own (bench.settings) and plain HTTP requests to it.
+"""
+
+from bench.measure.burst import measure_burst
+from bench.measure.catalogue import measure_catalogue_search
+from bench.measure.common import Row
+from bench.measure.dashboard import measure_dashboard_vs_bare
+from bench.measure.exports import measure_exports
+from bench.measure.page_figures import measure_pages
+from bench.measure.ranking import measure_ranking
+from bench.measure.server import bench_env, gunicorn
+from bench.measure.throughput import measure_throughput
+
+__all__ = [
+    "Row",
+    "bench_env",
+    "gunicorn",
+    "measure_burst",
+    "measure_catalogue_search",
+    "measure_dashboard_vs_bare",
+    "measure_exports",
+    "measure_pages",
+    "measure_ranking",
+    "measure_throughput",
+]

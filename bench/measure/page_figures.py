@@ -1,0 +1,168 @@
+"""2. Pages at S and M: latency and query count (bench/pages.py lists the pages)."""
+
+import time
+
+from django.db import connection, reset_queries
+from django.db.models import F
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from bench.measure.common import Row, bench_round, median, ms, p95, timed
+from bench.pages import PAGES
+from bench.progress import Progress
+from judging.models import Round
+from kipp.models import User
+
+
+def context_of(comp):
+    round_ = bench_round(comp)
+    judge = User.objects.filter(assignments__round=round_).order_by("email").first()
+    entry = comp.entries.order_by("id").first()
+    return {
+        "competition": comp.slug,
+        "competition_id": comp.pk,
+        "round": round_.slug,
+        "round_id": round_.pk,
+        "region_id": entry.agency.region_id,
+        "entry": entry.pk,
+        "announcement": _announcement_for(round_),
+        "judge": judge,
+    }
+
+
+def _announcement_for(round_):
+    """The published announcement of the round, when the publishing part exists and one is published."""
+    try:
+        from judging.publication import models as publication_models
+    except ImportError:
+        return None
+    model = getattr(publication_models, "Announcement", None)
+    if model is None:
+        return None
+    fields = {f.name for f in model._meta.get_fields()}
+    if "round" not in fields:
+        return None
+    found = model.objects.filter(round=round_).order_by("-pk").first()
+    return found.pk if found else None
+
+
+def resolve(page, ctx):
+    """The URL of a page in this context, or None when it is not built (no such URL name) or has no object."""
+    if page.url.startswith("/"):
+        url = page.url.format(**ctx)
+    else:
+        args = [a.format(**ctx) for a in page.args]
+        if any(a in ("None", "") for a in args):
+            return None
+        url = None
+        for name in (page.url, *page.alternatives):
+            try:
+                url = reverse(name, args=args)
+                break
+            except NoReverseMatch:
+                continue
+        if url is None:
+            return None
+    return url + ("?" + page.query.format(**ctx) if page.query else "")
+
+
+def client_for(page, ctx):
+    client = Client()
+    if page.user == "organiser":
+        client.force_login(User.objects.get(email="penyelenggara@bench.kipp.id"))
+    elif page.user == "judge":
+        client.force_login(ctx["judge"])
+    return client
+
+
+def page_figures(page, ctx, runs, budget=20.0):
+    url = resolve(page, ctx)
+    if url is None:
+        return None
+    client = client_for(page, ctx)
+    response = client.get(url)
+    if response.status_code != 200:
+        return {"url": url, "status": response.status_code}
+    reset_queries()  # CaptureQueriesContext slices the log from its length before the request: start it empty
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        client.get(url)
+        first = time.perf_counter() - start
+    query_count = len(queries)  # read now: captured_queries slices the live log, which later requests reset
+    # at most ~budget seconds per page: a page far over its target is measured fewer times (n is reported)
+    runs = max(3, min(runs, int(budget / max(first, 1e-3))))
+    times = timed(lambda: client.get(url), runs)
+    return {
+        "url": url,
+        "status": 200,
+        "median": median(times),
+        "p95": p95(times),
+        "queries": query_count,
+        "runs": runs,
+        "bytes": len(response.content),
+    }
+
+
+def note_change(round_id):
+    """A real change to the round (a statement on judging_round): the dashboard's cached figures no longer apply."""
+    Round.objects.filter(pk=round_id).update(name=F("name"))
+
+
+def dashboard_after_change(page, ctx, runs=5):
+    """The dashboard's first request after each of `runs` changes: figures recomputed, fragments rendered again."""
+    url = resolve(page, ctx)
+    client = client_for(page, ctx)
+    times = []
+    for _ in range(runs):
+        note_change(ctx["round_id"])
+        start = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - start)
+    return Row(
+        "pages at M",
+        f"  {page.label}, first request after a change (cache miss): median / max (n={runs})",
+        f"{ms(median(times))} / {ms(max(times))}",
+        "",
+        None,
+    )
+
+
+def measure_pages(datasets, runs=30):
+    rows = []
+    ctx_s, ctx_m = context_of(datasets["S"]), context_of(datasets["M"])
+    progress = Progress("pages at S and M", len(PAGES) * 2)
+    for page in PAGES:
+        at_s = page_figures(page, ctx_s, 3)
+        progress.advance()
+        at_m = page_figures(page, ctx_m, runs)
+        progress.advance()
+        if at_m is None:
+            rows.append(Row("pages at M", page.label, "not built yet (no URL or nothing published)", "", None))
+            continue
+        if at_m["status"] != 200:
+            rows.append(Row("pages at M", page.label, f"HTTP {at_m['status']} at {at_m['url']}", "200", False))
+            continue
+        rows.append(
+            Row(
+                "pages at M",
+                f"{page.label}: median / p95 (n={at_m['runs']}, {at_m['bytes'] / 1000:,.0f} kB)",
+                f"{ms(at_m['median'])} / {ms(at_m['p95'])}",
+                "p95 <= 150 ms",
+                at_m["p95"] <= 0.150,
+            )
+        )
+        if page.url == "judging:round_dashboard":
+            rows.append(dashboard_after_change(page, ctx_m))
+        same = at_s is not None and at_s.get("queries") == at_m["queries"]
+        rows.append(
+            Row(
+                "pages at M",
+                f"  {page.label}: SQL queries S / M",
+                f"{at_s.get('queries') if at_s else '?'} / {at_m['queries']}",
+                "same",
+                same,
+            )
+        )
+    progress.finish()
+    return rows
