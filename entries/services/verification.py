@@ -16,6 +16,7 @@ from entries.services.drafts import _check_quotas, _lock_entry, _set_status
 from kipp.errors import Invalid, Refused
 from kipp.models import Competition
 from kipp.services import record_event
+from kipp.text import has_visible_text
 
 
 def return_entry(*, entry, user, note, request=None):
@@ -24,7 +25,7 @@ def return_entry(*, entry, user, note, request=None):
         entry = _lock_entry(entry)
         if not permissions.can_verify_entry(user, entry):
             raise PermissionDenied(_verify_refusal(user, entry))
-        if not note:
+        if not has_visible_text(note):
             raise Invalid(_("Tuliskan catatan untuk inovator: apa yang perlu diperbaiki."))
         _set_status(entry, to_status=EntryStatus.RETURNED, actor=user, note=note)
         entry.save()
@@ -129,7 +130,7 @@ def extend_deadline(*, entry, user, deadline, reason, now=None, request=None):
     reason = (reason or "").strip()
     if not permissions.is_organiser(user):
         raise PermissionDenied(_("Hanya penyelenggara yang dapat memperpanjang batas waktu."))
-    if not reason:
+    if not has_visible_text(reason):
         raise Invalid(_("Tuliskan alasan perpanjangan."))
     if timezone.is_naive(deadline):
         deadline = timezone.make_aware(deadline)

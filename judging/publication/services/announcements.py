@@ -19,6 +19,7 @@ from judging.scoring.enums import Outcome, RoundState
 from judging.scoring.queries import rows_short_of_k
 from judging.scoring.services import JudgingError, publish_round
 from kipp.services import record_event
+from kipp.text import has_visible_text
 
 
 def _freeze_rows(announcement, rows):
@@ -110,11 +111,14 @@ def update_announcement(*, announcement, actor, **fields):
     require_organiser(actor)
     announcement = locked(announcement)
     _editable(announcement)
-    before = {name: str(getattr(announcement, name)) for name in fields}
+    old = {name: getattr(announcement, name, None) for name in fields}
+    before = {name: str(value) for name, value in old.items()}
     for name, value in fields.items():
         if name not in TEXT_FIELDS and name != "correction_note":
             raise JudgingError(_("Isian tidak dikenal: %(names)s") % {"names": name})
         setattr(announcement, name, value)
+    if all(old[name] == value for name, value in fields.items()):  # aware datetimes compare as instants
+        return announcement  # saved as it was: nothing changed, nobody becomes its preparer, nothing to audit
     _changed_by(announcement, actor)
     announcement.full_clean(exclude=["round", "prepared_by", "previous"])
     announcement.save()
@@ -132,7 +136,7 @@ def change_outcome(*, announcement, entry, to_outcome, reason, actor):
     """Move an entry in or out of the list (selected / reserve / not selected) with a written reason."""
     require_organiser(actor)
     reason = (reason or "").strip()
-    if not reason:
+    if not has_visible_text(reason):
         raise JudgingError(_("Tuliskan alasan perubahan daftar; alasan ini dimuat di catatan metode."))
     if to_outcome not in Outcome.values:
         raise JudgingError(_("Hasil tidak dikenal."))
@@ -181,7 +185,7 @@ def submit_for_approval(*, announcement, actor, now=None):
 def return_to_draft(*, announcement, actor, reason):
     """The approver sends it back (with a reason) instead of approving."""
     require_organiser(actor)
-    if not (reason or "").strip():
+    if not has_visible_text(reason):
         raise JudgingError(_("Tuliskan alasan mengembalikan pengumuman ke draf."))
     announcement = locked(announcement)
     if announcement.state != AnnouncementState.AWAITING:
@@ -248,7 +252,7 @@ def withdraw_announcement(*, announcement, actor, reason):
     silently: it is corrected by a new version."""
     require_organiser(actor)
     reason = (reason or "").strip()
-    if not reason:
+    if not has_visible_text(reason):
         raise JudgingError(_("Tuliskan alasan pembatalan."))
     announcement = locked(announcement)
     if announcement.state not in (AnnouncementState.DRAFT, AnnouncementState.AWAITING):

@@ -12,6 +12,7 @@ from judging.publication.services.base import require_organiser
 from judging.publication.services.notifications import mail_objection_answer
 from judging.scoring.services import JudgingError
 from kipp.services import record_event
+from kipp.text import has_visible_text
 
 
 class ObjectionRateLimited(JudgingError):
@@ -33,7 +34,7 @@ def file_objection(*, announcement, entry, reason, user=None, name="", email="",
             _("Masa sanggah sudah ditutup pada %(closes)s WITA; sanggahan tidak dapat diajukan lagi.")
             % {"closes": timezone.localtime(closes).strftime("%d-%m-%Y %H:%M")}
         )
-    if not reason:
+    if not has_visible_text(reason):
         raise JudgingError(_("Tuliskan alasan sanggahan."))
     if not announcement.rows.filter(entry=entry).exists():
         raise JudgingError(_("Proposal ini tidak termasuk dalam pengumuman ini."))

@@ -1,12 +1,11 @@
 """The refusals of scoring's services (kipp.errors classes with the names publication and records catch), and
 the organiser check every organiser-only service starts with."""
 
-import unicodedata
-
 from django.utils.translation import gettext as _
 
 from kipp.errors import Refused, Stale
 from kipp.permissions import is_organiser
+from kipp.text import has_visible_text
 
 
 class JudgingError(Refused):
@@ -26,12 +25,6 @@ def require_organiser(actor):
     """Refuse unless `actor` is an active organiser (or a superuser): kipp.permissions.is_organiser."""
     if not is_organiser(actor):
         raise JudgingError(_("Hanya penyelenggara yang boleh melakukan ini."))
-
-
-def has_visible_text(text):
-    """Whether `text` has a character a reader can see: spaces, line breaks, control and format characters (a
-    zero-width space, a no-break space, a direction mark) alone are no text."""
-    return any(not ch.isspace() and unicodedata.category(ch)[0] not in ("C", "Z") for ch in text or "")
 
 
 def require_reason(reason, refusal):

@@ -15,10 +15,11 @@ from judging.scoring.enums import Outcome, RoundEntrySource, RoundState
 from judging.scoring.queries import missing_sheets, round_criteria, round_ranking
 from judging.scoring.rubrics import default_bands, default_rubric
 from judging.scoring.services.conflicts import refresh_automatic_conflicts
-from judging.scoring.services.errors import JudgingError, has_visible_text, require_reason, require_round_not_closed
+from judging.scoring.services.errors import JudgingError, require_reason, require_round_not_closed
 from judging.scoring.services.errors import require_organiser as _require_organiser
 from kipp.mail import absolute_url, send_templated_mail
 from kipp.services import record_event
+from kipp.text import has_visible_text
 
 logger = logging.getLogger(__name__)
 

@@ -249,3 +249,33 @@ def test_the_few_judges_refusal_counts_in_english_singular_and_plural():
         with pytest.raises(JudgingError, match=r"^\['2 entries were scored by fewer than 3 judges \(E1, E2\)"):
             pub.few_judges_refusal(round_, [*one, {"judges": 2, "entry_code": "E2"}], acknowledged=False)
     assert pub.few_judges_refusal(round_, one, acknowledged=True) == one
+
+
+def test_saving_a_draft_unchanged_makes_nobody_its_preparer(scene):
+    """The second look's way round: B returns A's draft and saves the form as loaded; A may still not approve."""
+    round_, _next, entries, a, b = scene
+    announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields())
+    fields = {name: getattr(announcement, name) for name in ("title", "body", "embargo_until", "place")}
+    pub.update_announcement(announcement=announcement, actor=b, **fields)
+    announcement.refresh_from_db()
+    assert announcement.prepared_by == a
+    pub.submit_for_approval(announcement=announcement, actor=a)
+    with pytest.raises(JudgingError, match="tidak dapat menyetujuinya sendiri"):
+        pub.approve_announcement(announcement=announcement, actor=a)
+
+
+@pytest.mark.parametrize("reason", ["\u200b", "\u3164", "\u2800", "\u115f\u034f", " \u00a0 "])
+def test_invisible_reasons_are_no_reasons(scene, reason):
+    round_, _next, entries, a, b = scene
+    announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields())
+    with pytest.raises(JudgingError, match="Tuliskan alasan"):
+        pub.change_outcome(
+            announcement=announcement, entry=entries["E4"], to_outcome="selected", reason=reason, actor=b
+        )
+    with pytest.raises(JudgingError, match="Tuliskan alasan"):
+        pub.withdraw_announcement(announcement=announcement, actor=b, reason=reason)
+    pub.submit_for_approval(announcement=announcement, actor=a)
+    with pytest.raises(JudgingError, match="Tuliskan alasan"):
+        pub.return_to_draft(announcement=announcement, actor=b, reason=reason)
+    announcement.refresh_from_db()
+    assert announcement.state == "awaiting" and listed(announcement)[-1] == ("E4", "not_selected")

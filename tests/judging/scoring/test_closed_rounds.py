@@ -104,7 +104,7 @@ def test_an_ineligible_entry_is_not_added_to_an_open_round():
     assert not RoundEntry.objects.filter(round=round_, entry=entry).exists()
 
 
-@pytest.mark.parametrize("reason", ["\u200b", "\u00a0\u2060", " \u200e\t"])
+@pytest.mark.parametrize("reason", ["\u200b", "\u00a0\u2060", " \u200e\t", "\u3164", "\u2800", "\u034f"])
 def test_an_invisible_reason_does_not_close_a_round_with_sheets_missing(reason):
     round_ = make_round(CRITERIA, k=1)
     entry = add_entry(round_, "E1")
