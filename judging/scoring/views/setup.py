@@ -51,6 +51,7 @@ def _setup_context(request, round_, rejected=None):
         "assignment_count": Assignment.objects.filter(round=round_).count(),
         "conflicts": conflict_list,
         "rubric_editable": services.rubric_editable(round_),
+        "round_changeable": round_.state not in (RoundState.CLOSED, RoundState.PUBLISHED),
         "settings_form": forms.RoundSettingsForm(instance=round_) if round_.state == RoundState.SETUP else None,
         "criterion_form": forms.CriterionForm(prefix="new"),
         "judges_form": forms.JudgesForm(round_=round_),

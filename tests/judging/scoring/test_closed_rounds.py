@@ -142,3 +142,13 @@ def test_the_close_confirmation_names_every_entry_left_with_fewer_than_k_judges(
     assert response.status_code == 200
     assert sorted(row["entry_code"] for row in response.context["short"]) == ["E1", "E2"]
     assert "2 proposal akan dinilai oleh kurang dari 2 juri" in response.content.decode()
+
+
+def test_the_setup_page_of_a_closed_round_offers_no_forms_that_would_be_refused(client, closed):
+    round_, _judges, _entries, organiser = closed
+    client.force_login(organiser)
+    page = client.get(reverse("judging:round_setup", args=[round_.competition.slug, round_.slug])).content.decode()
+    for action in ("judges", "auto-assign", "assign", "entry", "conflict"):
+        assert reverse("judging:round_action", args=[round_.competition.slug, round_.slug, action]) not in page
+    assert "Babak sudah ditutup: buka kembali" in page
+    assert reverse("judging:round_action", args=[round_.competition.slug, round_.slug, "reopen"]) in page
