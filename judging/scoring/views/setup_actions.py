@@ -187,11 +187,6 @@ def _action_reopen(request, round_):
     return _("Babak dibuka kembali.")
 
 
-def _action_publish(request, round_):
-    services.publish_round(round_=round_, actor=request.user)
-    return _("Hasil babak diumumkan.")
-
-
 def _action_replace(request, round_):
     # The replacement form lives on the dashboard (a single select): a refusal goes back there as a message.
     form = forms.ReplacementForm(request.POST)
@@ -215,6 +210,5 @@ HANDLERS = {
     "open": _action_open,
     "close": _action_close,
     "reopen": _action_reopen,
-    "publish": _action_publish,
     "replace": _action_replace,
 }

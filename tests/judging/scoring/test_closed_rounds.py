@@ -152,3 +152,18 @@ def test_the_setup_page_of_a_closed_round_offers_no_forms_that_would_be_refused(
         assert reverse("judging:round_action", args=[round_.competition.slug, round_.slug, action]) not in page
     assert "Babak sudah ditutup: buka kembali" in page
     assert reverse("judging:round_action", args=[round_.competition.slug, round_.slug, "reopen"]) in page
+
+
+def test_one_organiser_cannot_publish_a_round_without_an_announcement(client, closed):
+    """The setup page's 'Umumkan hasil babak' let one person mark a round published, with no announcement and no
+    second person: a round is published only when another organiser approves its announcement."""
+    round_, _judges, _entries, organiser = closed
+    client.force_login(organiser)
+    setup = reverse("judging:round_setup", args=[round_.competition.slug, round_.slug])
+    page = client.get(setup).content.decode()
+    assert reverse("judging:round_action", args=[round_.competition.slug, round_.slug, "publish"]) not in page
+    assert reverse("judging:announcement_prepare", args=[round_.competition.slug, round_.slug]) in page
+    response = client.post(reverse("judging:round_action", args=[round_.competition.slug, round_.slug, "publish"]))
+    assert response.status_code == 404
+    round_.refresh_from_db()
+    assert round_.state == "closed"
