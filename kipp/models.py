@@ -317,3 +317,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class LimitCount(models.Model):
+    """One counter of kipp.limits: how many times `key` (an action and who or what it is counted for) was taken
+    in the fixed window that starts at `window_start`. Kept in the database so that every app server and worker
+    process shares one count."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="limitcount_unique_window")]
+        indexes = [models.Index(fields=["window_start"], name="limitcount_window_idx")]
+
+    def __str__(self):
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
