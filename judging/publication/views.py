@@ -4,8 +4,7 @@ correct, answer objections, release feedback) and the public pages (results, PDF
 Every public view loads its announcement through `_visible_or_404`, i.e. judging.publication.queries.
 visible_announcements(now): before approval and before the embargo time nothing of it exists for anyone."""
 
-import csv
-import io
+from itertools import chain
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -43,6 +42,7 @@ from judging.scoring.enums import RoundState
 from judging.scoring.permissions import organiser_required
 from judging.scoring.queries import rows_short_of_k
 from judging.scoring.services import JudgingError
+from kipp import exports
 from kipp.errors import add_message, error_text
 from kipp.middleware import client_ip
 from kipp.models import Competition
@@ -406,27 +406,12 @@ def public_download(request, pk, fmt):
     announcement = _visible_or_404(pk)
     name = "pengumuman-" + announcement.number.replace("/", "-") + f"-v{announcement.version}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(_export_rows(announcement))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = exports.csv_response(f"{name}.csv", chain([EXPORT_COLUMNS], _export_rows(announcement)))
     elif fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title="Pengumuman")
-        sheet.append(EXPORT_COLUMNS)
-        for line in _export_rows(announcement):
-            sheet.append(line)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        rows = chain([EXPORT_COLUMNS], _export_rows(announcement))
+        response = exports.xlsx_response(f"{name}.xlsx", rows, title="Pengumuman")
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
