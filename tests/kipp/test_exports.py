@@ -45,13 +45,21 @@ HARMLESS = [
 ]
 
 
+def opens_formula(cell):
+    """What a spreadsheet would run as a formula (written here again, apart from kipp.exports, for the tests)."""
+    return cell[:1] in ("\t", "\r") or cell.lstrip(" \t\n\x0b\x0c\r")[:1] in ("=", "+", "-", "@")
+
+
 @pytest.mark.parametrize("text", DANGEROUS)
 def test_dangerous_text_gets_a_quote(text):
+    assert opens_formula(text)
     assert exports.safe_cell(text) == "'" + text
+    assert not opens_formula(exports.safe_cell(text))
 
 
 @pytest.mark.parametrize("text", HARMLESS)
 def test_harmless_text_is_left_alone(text):
+    assert not opens_formula(text)
     assert exports.safe_cell(text) == text
 
 
