@@ -183,3 +183,15 @@ def test_unlock_mails_are_limited_per_address(client):
         client.post(_unlock_link(mail.outbox[-1]))
     assert len(mail.outbox) == 3
     assert AuditEvent.objects.filter(action="account.mail_withheld", details__kind="unlock").count() == 1
+
+
+def test_the_lockout_page_and_the_unlock_mail_speak_english(client):
+    owner = InnovatorFactory(email="english@example.org", language="en")
+    client.cookies["django_language"] = "en"
+    _lock_account(client, owner.email)
+    html = _login(client, owner.email, PASSWORD, "198.51.100.6").content.decode()
+    assert "We emailed the account's owner a link that unlocks it" in html
+    assert mail.outbox[0].subject == "Your KIPP account is locked for a while"
+    assert "open this link to unlock the account" in mail.outbox[0].body
+    page = client.get(_unlock_link(mail.outbox[0])).content.decode()
+    assert "Unlock my account" in page
