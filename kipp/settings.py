@@ -189,6 +189,14 @@ AXES_USERNAME_CALLABLE = "kipp.auth.axes_username"  # one allowance per address,
 AXES_LOCKOUT_CALLABLE = "kipp.views_accounts.lockout"  # renders kipp/lockout.html with the cool-off in minutes
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "kipp.middleware.client_ip"
+# Besides axes' pairs (kipp/login_throttle.py, within the same cool-off): more than LOGIN_FAILURES_PER_ADDRESS
+# failures from one address, whatever the accounts, lock the address; LOGIN_FAILURES_PER_ACCOUNT failures at one
+# account, from any addresses, lock the account and mail its owner an unlock link. 0 turns a rule off.
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURES_PER_ACCOUNT = envint("LOGIN_FAILURES_PER_ACCOUNT", 10)
+# Account mails (verification, password reset, "someone signed up with your address", unlock) per address and
+# kind within an hour; over it the page answers the same and no mail goes. 0 turns the limit off.
+ACCOUNT_MAILS_PER_HOUR = envint("ACCOUNT_MAILS_PER_HOUR", 3)
 
 # Content Security Policy (django-csp 4): no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

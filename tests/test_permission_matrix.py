@@ -355,6 +355,10 @@ EXPECTED = {
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
+    "kipp:unlock_account": (
+        "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
+        "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
+    ),
     "kipp:verify_email": (
         "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
         "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
