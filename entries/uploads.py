@@ -261,7 +261,7 @@ def _broken_pdf_message():
 
 # Active content in a PDF: what a viewer may run, open, send or extract. Names are compared as pypdf decodes them,
 # so "/J#61vaScript" is "/JavaScript". An /OpenAction or /AA that only goes to a page or sets the view is fine,
-# and so is a /URI link.
+# and so is a /URI link to a web or mail address (javascript:, vbscript:, data:, file: and \\server links are not).
 ACTION = "action"
 EMBEDDED = "embedded"
 _ACTIVE_ACTIONS = {
@@ -273,6 +273,7 @@ _ACTIVE_ACTIONS = {
     "/GoToE",  # goes into an embedded file
     "/GoToR",  # opens another file (a UNC path leaks the reader's credentials)
 }
+_SCRIPT_URI_SCHEMES = ("javascript:", "vbscript:", "data:", "file:", "\\\\")
 _ACTIVE_SUBTYPES = {"/RichMedia": ACTION, "/3D": ACTION, "/FileAttachment": EMBEDDED}
 _ACTIVE_KEYS = {
     "/JS": ACTION,  # JavaScript of an action, whatever its /S says
@@ -302,11 +303,22 @@ def _active_in(node):
     for key, kind in _ACTIVE_KEYS.items():
         if key in node:
             return kind
-    if _resolved(node.get("/S")) in _ACTIVE_ACTIONS:
+    action = _resolved(node.get("/S"))
+    if action in _ACTIVE_ACTIONS:
+        return ACTION
+    if action == "/URI" and _is_script_uri(_resolved(node.get("/URI"))):
         return ACTION
     if _resolved(node.get("/Type")) == "/EmbeddedFile":
         return EMBEDDED
     return _ACTIVE_SUBTYPES.get(_resolved(node.get("/Subtype")))
+
+
+def _is_script_uri(uri):
+    """A /URI link that runs or opens something locally (javascript:, file:, ...) rather than a web address."""
+    if isinstance(uri, bytes):
+        uri = uri.decode("latin-1")
+    text = "".join(ch for ch in str(uri or "") if ch.isprintable() and not ch.isspace()).lower()
+    return text.startswith(_SCRIPT_URI_SCHEMES)
 
 
 def find_active_content(reader, *, max_objects=None, max_depth=None):
