@@ -139,7 +139,7 @@ def _check_draft_limit(user, competition):
         raise Refused(
             _(
                 "Anda sudah memulai %(count)s proposal pada kompetisi ini; batasnya %(limit)s per orang. Lanjutkan "
-                "salah satu draf Anda di halaman Proposal Saya."
+                "salah satu draf Anda di halaman “Proposal saya”."
             )
             % {"count": started, "limit": limit}
         )

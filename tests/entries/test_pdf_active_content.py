@@ -411,3 +411,17 @@ def test_harmless_pdfs_accepted(entry, innovator, media_root, build_pdf):
     assert attachment.content_type == "application/pdf"
     with attachment.file.open("rb") as handle:
         assert handle.read() == data
+
+
+def test_messages_in_english(db):
+    from django.utils import translation
+
+    from entries.uploads import clean_pdf
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError, match="This PDF contains JavaScript or automatic actions"):
+            clean_pdf(escaped_launch(), "a.pdf")
+        with pytest.raises(ValidationError, match="This PDF carries other files inside it"):
+            clean_pdf(embedded_file(), "a.pdf")
+        with pytest.raises(ValidationError, match="This file is not a valid PDF: it is damaged"):
+            clean_pdf(b"%PDF-1.7\n garbage", "a.pdf")
