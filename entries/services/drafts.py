@@ -25,6 +25,7 @@ from entries.models import (
 from entries.notifications import format_wita, notify
 from entries.queries import entry_deadline, submission_problems
 from entries.uploads import clean_data, read_upload
+from kipp import limits
 from kipp.errors import Invalid, Refused, Stale
 from kipp.models import Competition, User
 from kipp.services import record_event
@@ -281,6 +282,7 @@ def add_attachment(*, entry, user, kind, uploaded, request=None):
         raise PermissionDenied(edit_refusal(user, entry))
     data = read_upload(uploaded)
     _check_room(entry, user, len(data))
+    _count_decode(user)
     clean = clean_data(kind, data, getattr(uploaded, "name", ""))  # CPU work outside the lock
     stored = []
     try:
@@ -320,6 +322,25 @@ def add_attachment(*, entry, user, kind, uploaded, request=None):
             default_storage.delete(name)
         raise
     return attachment
+
+
+UPLOAD_WINDOW = 3600
+
+
+def _count_decode(user):
+    """At most settings.UPLOADS_PER_PERSON_PER_HOUR uploads decoded for one person in an hour (kipp.limits, in the
+    database: shared by every process): uploading and removing the same photo again and again costs CPU that the
+    count and byte limits do not see. Counted only once the cheap checks have passed."""
+    limit = settings.UPLOADS_PER_PERSON_PER_HOUR
+    if not limits.take(f"entries.upload:{user.pk}", limit=limit, window=UPLOAD_WINDOW):
+        minutes = -(-limits.retry_after(UPLOAD_WINDOW) // 60)
+        raise Refused(
+            _(
+                "Anda sudah mengunggah %(limit)s berkas dalam satu jam ini. Coba lagi dalam %(minutes)s menit, atau "
+                "unggah lebih sedikit berkas yang lebih lengkap."
+            )
+            % {"limit": limit, "minutes": minutes}
+        )
 
 
 def _check_room(entry, user, size):

@@ -216,3 +216,20 @@ def test_simultaneous_creations_cannot_pass_the_draft_limit(settings):
         thread.join()
     assert Entry.objects.filter(competition=competition, created_by=user).count() == 3
     assert len(refused) == 3
+
+
+def test_decoded_uploads_per_person_are_limited_in_the_database(entry, innovator, colleague, media_root, settings):
+    """Uploading and removing the same photo again and again costs a decode each time: an hourly count per person,
+    kept in the database (kipp.limits), so every app server and process shares it."""
+    from kipp import limits
+
+    settings.UPLOADS_PER_PERSON_PER_HOUR = 2
+    for number in (1, 2):
+        attachment = services.add_attachment(
+            entry=entry, user=innovator, kind="photo", uploaded=upload(f"{number}.png", png_bytes())
+        )
+        services.remove_attachment(attachment=attachment, user=innovator)
+    assert_refused(entry, innovator, media_root, "photo", png_bytes(), "sudah mengunggah 2 berkas dalam satu jam ini")
+    assert limits.count(f"entries.upload:{innovator.pk}", window=3600) == 3
+    services.add_attachment(entry=entry, user=colleague, kind="photo", uploaded=upload("rekan.png", png_bytes()))
+    assert Attachment.objects.filter(entry=entry, uploaded_by=colleague).count() == 1
