@@ -165,7 +165,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_FILE_BYTES = envint("UPLOAD_MAX_FILE_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_ENTRY_BYTES = envint("UPLOAD_MAX_ENTRY_BYTES", 60 * 1024 * 1024)
-UPLOAD_MAX_IMAGE_PIXELS = envint("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
+UPLOAD_MAX_IMAGE_PIXELS = envint("UPLOAD_MAX_IMAGE_PIXELS", 25_000_000)  # read from the header, before decoding
+UPLOAD_MAX_ENTRY_FILES = envint("UPLOAD_MAX_ENTRY_FILES", 30)
+UPLOAD_MAX_PERSON_BYTES = envint("UPLOAD_MAX_PERSON_BYTES", 300 * 1024 * 1024)  # per person and competition
+UPLOAD_PDF_MAX_OBJECTS = envint("UPLOAD_PDF_MAX_OBJECTS", 100_000)
+UPLOAD_PDF_MAX_DEPTH = envint("UPLOAD_PDF_MAX_DEPTH", 100)
+UPLOADS_PER_PERSON_PER_HOUR = envint("UPLOADS_PER_PERSON_PER_HOUR", 60)  # decoded uploads; 0 turns it off
+ENTRY_MAX_DRAFTS_PER_PERSON = envint("ENTRY_MAX_DRAFTS_PER_PERSON", 10)  # entries one person starts per competition
 
 CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", ""))}
 SESSION_ENGINE = "kipp.sessions"  # Django's database sessions, the per-request lookup prepared (kipp/db.py)
