@@ -44,6 +44,7 @@ def prepare_correction(*, announcement, actor, correction_note, now=None, change
         correction_note=note,
         prepared_by=actor,
         prepared_at=now,
+        editor_ids=[actor.pk],
         **values,
     )
     if refreeze:
