@@ -18,6 +18,7 @@ __all__ = [
     "AnnouncementRow",
     "Objection",
     "PublicProfile",
+    "DifferenceReason",
     "SelectionChange",
 ]
 
@@ -190,6 +191,30 @@ class SelectionChange(models.Model):
 
     def __str__(self):
         return f"{self.entry_id}: {self.from_outcome} -> {self.to_outcome}"
+
+
+class DifferenceReason(models.Model):
+    """Why an entry's place in a correction differs from the version it corrects, where no SelectionChange of the
+    correction says it (a re-score moved it): typed by the organiser, shown to the approver and the public. A
+    correction whose list differs without a reason for each difference is not submitted or approved."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="difference_reasons")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("alasan"), max_length=2000)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["announcement", "created_at", "id"]
+        verbose_name = _("alasan perbedaan koreksi")
+        verbose_name_plural = _("alasan perbedaan koreksi")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="difference_reason_has_text"),
+            models.UniqueConstraint(fields=["announcement", "entry"], name="difference_reason_one_per_entry"),
+        ]
+
+    def __str__(self):
+        return f"{self.announcement} · {self.entry_id}"
 
 
 class Objection(models.Model):

@@ -29,6 +29,7 @@ from judging.publication.queries import (
     RESULT_COLUMNS,
     announcement_cut_tie,
     announcement_ready,
+    correction_differences,
     objection_window,
     objection_window_open,
     public_rows,
@@ -152,7 +153,13 @@ def _manage_context(announcement, user):
     rows = list(announcement.rows.select_related("entry").order_by("rank"))
     objections = list(announcement.objections.select_related("entry", "filed_by").order_by("created_at", "id"))
     editable = announcement.state == AnnouncementState.DRAFT
+    differences = correction_differences(announcement)
     return {
+        "differences": differences,
+        "difference_form": forms.DifferenceReasonForm(differences=differences) if editable and differences else None,
+        "difference_refusal": services.difference_refusal(announcement)
+        if announcement.state in (AnnouncementState.DRAFT, AnnouncementState.AWAITING)
+        else None,
         "announcement": announcement,
         "rows": rows,
         "changes": list(announcement.changes.select_related("entry", "actor")),
@@ -193,6 +200,7 @@ def announcement_action(request, pk, action):
     handlers = {
         "edit": _edit,
         "change": _change,
+        "explain": _explain,
         "submit": _submit,
         "approve": _approve,
         "return": _return,
@@ -247,6 +255,17 @@ def _change(request, announcement):
         actor=request.user,
     )
     return _("Perubahan daftar dicatat dengan alasannya.")
+
+
+def _explain(request, announcement):
+    form = forms.DifferenceReasonForm(request.POST, differences=correction_differences(announcement))
+    if not form.is_valid():
+        _invalid(form)
+    entry = get_object_or_404(Entry, pk=form.cleaned_data["entry"])
+    services.explain_difference(
+        announcement=announcement, entry=entry, reason=form.cleaned_data["reason"], actor=request.user
+    )
+    return _("Alasan perbedaan dicatat.")
 
 
 def _submit(request, announcement):
@@ -366,6 +385,7 @@ def _public_context(request, announcement, bound_objection_form=None):
         )
     return {
         "announcement": announcement,
+        "differences": correction_differences(announcement),
         "results": {"lists": mark_safe(results["lists"]), "summary": mark_safe(results["summary"])},  # noqa: S308
         "chain": chain,
         "latest": chain[-1] if chain else announcement,

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from entries.models import Entry
 from judging.models import Announcement, AnnouncementRow, Round, SelectionChange
 from judging.publication.enums import AnnouncementKind, AnnouncementState
-from judging.publication.queries import announcement_ready, is_visible, ranking_rows
+from judging.publication.queries import announcement_ready, is_visible, ranking_rows, unexplained_differences
 from judging.publication.services.advancing import advance_selected
 from judging.publication.services.base import TEXT_FIELDS, locked, require_organiser
 from judging.publication.services.notifications import went_public
@@ -177,12 +177,36 @@ def change_outcome(*, announcement, entry, to_outcome, reason, actor):
     return change
 
 
+def difference_refusal(announcement):
+    """The message when a correction's list differs from the version it corrects without a reason for each
+    difference (the note alone never explains a changed list), else None."""
+    missing = unexplained_differences(announcement)
+    if not missing:
+        return None
+    return ngettext(
+        "Daftar koreksi ini berbeda dari versi %(v)s pada %(n)s proposal tanpa alasan (%(codes)s). Catatan koreksi "
+        "saja tidak menjelaskan perubahan daftar: tuliskan alasan untuk setiap perbedaan di bagian 'Perbedaan dari "
+        "versi %(v)s', lalu ajukan atau setujui lagi.",
+        "Daftar koreksi ini berbeda dari versi %(v)s pada %(n)s proposal tanpa alasan (%(codes)s). Catatan koreksi "
+        "saja tidak menjelaskan perubahan daftar: tuliskan alasan untuk setiap perbedaan di bagian 'Perbedaan dari "
+        "versi %(v)s', lalu ajukan atau setujui lagi.",
+        len(missing),
+    ) % {
+        "v": announcement.version - 1,
+        "n": len(missing),
+        "codes": ", ".join(d["entry_code"] for d in missing),
+    }
+
+
 @transaction.atomic
 def submit_for_approval(*, announcement, actor, now=None):
     require_organiser(actor)
     announcement = locked(announcement)
     if announcement.state != AnnouncementState.DRAFT:
         raise JudgingError(_("Hanya draf yang dapat diajukan untuk persetujuan."))
+    refusal = difference_refusal(announcement)
+    if refusal:
+        raise JudgingError(refusal)
     announcement.state = AnnouncementState.AWAITING
     announcement.submitted_at = now or timezone.now()
     announcement.save(update_fields=["state", "submitted_at"])
@@ -235,6 +259,9 @@ def approve_announcement(*, announcement, actor, now=None):
             raise JudgingError(refusal)
         if announcement.state != AnnouncementState.AWAITING:
             raise JudgingError(_("Hanya pengumuman yang menunggu persetujuan yang dapat disetujui."))
+        refusal = difference_refusal(announcement)
+        if refusal:
+            raise JudgingError(refusal)
         announcement.state = AnnouncementState.PUBLISHED
         announcement.approved_by = actor
         announcement.published_at = now

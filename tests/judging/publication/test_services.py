@@ -96,6 +96,8 @@ def test_a_later_score_change_alters_nothing_until_a_correction_is_published(sce
     correction = pub.prepare_correction(announcement=first, actor=b, correction_note="Nilai E4 salah input.")
     assert listed(correction)[0] == ("E4", "selected")
     assert list(visible_announcements()) == [first]  # the draft correction is not public
+    for code in ("E4", "E1", "E2", "E3"):  # every entry that came in, went out or moved needs its reason
+        pub.explain_difference(announcement=correction, entry=entries[code], reason="Nilai E4 salah input.", actor=b)
     pub.submit_for_approval(announcement=correction, actor=b)
     pub.approve_announcement(announcement=correction, actor=a)
     assert set(visible_announcements()) == {first, correction}  # the first version stays readable
