@@ -38,7 +38,6 @@ from judging.publication.queries import (
     version_chain,
     visible_announcements,
 )
-from judging.publication.ratelimit import WINDOW_SECONDS
 from judging.scoring import permissions
 from judging.scoring.enums import RoundState
 from judging.scoring.permissions import organiser_required
@@ -491,7 +490,8 @@ def public_objection(request, pk):
         context = _public_context(request, announcement, bound_objection_form=form)
         context["objection_refusal"] = error_text(error)
         response = render(request, "judging/publication/public/announcement.html", context, status=429)
-        response["Retry-After"] = str(WINDOW_SECONDS)
+        if error.retry_after:
+            response["Retry-After"] = str(error.retry_after)
         return response
     except JudgingError as error:
         add_message(request, error)
