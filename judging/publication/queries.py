@@ -5,7 +5,8 @@ download, hook and notification goes through it."""
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from judging.models import (
@@ -49,6 +50,18 @@ def current_public_announcements(now=None):
         .select_related("round__competition")
         .order_by("-published_at", "-id")
     )
+
+
+def final_results_public_at(competition_ids, now=None):
+    """{competition pk: when its final results became public}: the earliest moment a final announcement of the
+    competition became visible (approval and embargo both passed). One query."""
+    rows = (
+        visible_announcements(now)
+        .filter(kind=AnnouncementKind.FINAL, round__competition_id__in=list(competition_ids))
+        .values("round__competition_id")
+        .annotate(since=Min(Greatest("published_at", "embargo_until")))
+    )
+    return {row["round__competition_id"]: row["since"] for row in rows}
 
 
 def visible_at(announcement):
