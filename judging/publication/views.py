@@ -45,7 +45,7 @@ from judging.scoring.queries import rows_short_of_k
 from judging.scoring.services import JudgingError
 from kipp.errors import add_message, error_text
 from kipp.middleware import client_ip
-from kipp.models import Competition
+from kipp.models import Competition, User
 
 
 def _refuse(request, message, status=403):
@@ -154,6 +154,11 @@ def _manage_context(announcement, user):
     editable = announcement.state == AnnouncementState.DRAFT
     differences = correction_differences(announcement)
     return {
+        "editors": list(
+            User.objects.filter(pk__in=announcement.editor_ids)
+            .order_by("full_name")
+            .values_list("full_name", flat=True)
+        ),
         "differences": differences,
         "difference_form": forms.DifferenceReasonForm(differences=differences) if editable and differences else None,
         "difference_refusal": services.difference_refusal(announcement)

@@ -79,6 +79,8 @@ def test_the_approval_page_offers_no_button_to_an_editor_and_refuses_the_post(cl
     client.force_login(b)
     page = client.get(reverse("judging:announcement_manage", args=[announcement.pk])).content.decode()
     assert 'id="two-person-note"' in page and "Organiser A" in page
+    editors = page.split('id="editors">', 1)[1].split("</dd>", 1)[0]
+    assert "Organiser A, Organiser B" in editors
     assert reverse("judging:announcement_action", args=[announcement.pk, "approve"]) not in page
     response = client.post(reverse("judging:announcement_action", args=[announcement.pk, "approve"]), follow=True)
     assert "tidak dapat menyetujuinya sendiri" in response.content.decode()
