@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Case, Count, Prefetch, Q, When
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,6 +23,7 @@ from entries.models import Entry
 from judging.models import Announcement, Objection, Round
 from judging.publication import forms, services
 from judging.publication.cache import results_fragments, results_key
+from judging.publication.defaults import initial_fields
 from judging.publication.enums import AnnouncementKind, AnnouncementState
 from judging.publication.pdf import announcement_pdf
 from judging.publication.queries import (
@@ -76,44 +77,6 @@ def announcement_index(request):
     )
 
 
-def _letter_defaults(competition):
-    """Letterhead, place and signatory of a new announcement: those of the organiser's latest announcement (this
-    competition first, then another of the same organiser), else drawn from the competition (its organiser heads
-    the letter and its head signs); never a fixed organisation."""
-    previous = (
-        Announcement.objects.filter(round__competition__organiser_name=competition.organiser_name)
-        .order_by(Case(When(round__competition=competition, then=0), default=1), "-date", "-id")
-        .only("letterhead", "place", "signatory_name", "signatory_title")
-        .first()
-    )
-    if previous is not None:
-        fields = ("letterhead", "place", "signatory_name", "signatory_title")
-        return {name: getattr(previous, name) for name in fields}
-    return {
-        "letterhead": competition.organiser_name.upper(),
-        "signatory_title": _("Kepala %(organiser)s") % {"organiser": competition.organiser_name},
-    }
-
-
-def _defaults(round_, kind, user):
-    competition = round_.competition
-    label = _("Top %(n)s") % {"n": round_.top_n}
-    return {
-        "title": _("Hasil %(round)s %(competition)s: %(label)s")
-        % {"round": round_.name, "competition": competition.name, "label": label},
-        "date": timezone.localdate(),
-        **_letter_defaults(competition),
-        "body": _(
-            "Berdasarkan hasil %(round)s %(competition)s, dengan ini diumumkan daftar inovasi yang terpilih "
-            "(%(label)s) sebagai berikut. Sanggahan dapat diajukan melalui portal selama masa sanggah."
-        )
-        % {"round": round_.name, "competition": competition.name, "label": label},
-        "embargo_until": services.default_embargo(),
-        "show_ranks": kind == AnnouncementKind.FINAL,
-        "list_order": "rank",
-    }
-
-
 @organiser_required
 def announcement_prepare(request, competition, round_slug, kind="round"):
     round_ = get_object_or_404(
@@ -121,7 +84,7 @@ def announcement_prepare(request, competition, round_slug, kind="round"):
     )
     if kind not in AnnouncementKind.values:
         raise Http404
-    form = forms.AnnouncementForm(request.POST or None, initial=_defaults(round_, kind, request.user))
+    form = forms.AnnouncementForm(request.POST or None, initial=initial_fields(round_, kind))
     acknowledged = request.POST.get("acknowledge_few_judges") == "1"
     if request.method == "POST" and form.is_valid():
         try:
