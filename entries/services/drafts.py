@@ -467,6 +467,15 @@ def withdraw_entry(*, entry, user, note="", request=None):
                 raise PermissionDenied(pending_membership_message(user))
             if not permissions.is_member_of_agency(user, entry):
                 raise PermissionDenied(_("Proposal ini milik instansi lain."))
+            since = permissions.final_results_public_since(entry)
+            if since is not None and entry.status in permissions.WITHDRAWABLE_STATUSES:
+                raise Refused(
+                    _(
+                        "Hasil akhir %(competition)s sudah diumumkan pada %(date)s; proposal tidak dapat ditarik "
+                        "lagi. Bila ada yang perlu diperbaiki, hubungi penyelenggara."
+                    )
+                    % {"competition": entry.competition.name, "date": format_wita(since)}
+                )
             raise Refused(_("Proposal ini tidak dapat ditarik lagi."))
         was_draft = entry.status == EntryStatus.DRAFT
         _set_status(entry, to_status=EntryStatus.WITHDRAWN, actor=user, note=(note or "").strip())
