@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kipp",
     "entries",
     "judging",
@@ -69,12 +72,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "kipp.middleware.ClientIPMiddleware",
     "axes.middleware.AxesMiddleware",
     "kipp.middleware.DatabaseUnavailableMiddleware",  # 503 "try again" when the database goes away mid-request
+    "kipp.twofactor.middleware.SecondFactorMiddleware",  # enrol or verify a second factor before anything else
 ]
 
 ROOT_URLCONF = "kipp.urls"
@@ -189,6 +194,23 @@ AXES_USERNAME_CALLABLE = "kipp.auth.axes_username"  # one allowance per address,
 AXES_LOCKOUT_CALLABLE = "kipp.views_accounts.lockout"  # renders kipp/lockout.html with the cool-off in minutes
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "kipp.middleware.client_ip"
+
+
+# Two-factor sign-in (django-otp, kipp/twofactor/): "required" makes organisers (and portal administrators) enrol
+# an authenticator app before any page opens; "optional" lets them choose. Anyone with a device gives a code after
+# the password either way. JUDGE_2FA does the same for judges and regional verifiers.
+def _twofa_mode(name, default):
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in {"required", "optional"}:
+        raise ImproperlyConfigured(f"{name} must be 'required' or 'optional', not {value!r}.")
+    return value
+
+
+STAFF_2FA = _twofa_mode("STAFF_2FA", "optional" if DEBUG else "required")
+JUDGE_2FA = _twofa_mode("JUDGE_2FA", "optional")
+TWOFA_FAILURE_LIMIT = envint("TWOFA_FAILURE_LIMIT", 5)  # wrong codes per person within TWOFA_FAILURE_WINDOW
+TWOFA_FAILURE_WINDOW = envint("TWOFA_FAILURE_MINUTES", 15) * 60  # seconds
+OTP_TOTP_ISSUER = "KIPP"
 
 # Content Security Policy (django-csp 4): no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
