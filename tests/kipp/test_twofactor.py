@@ -503,3 +503,13 @@ def test_a_reset_ends_the_verified_sessions_of_the_owner(client, required):
     sign_in_verified(client, colleague, colleague_device)
     client.post(reverse("kipp:twofactor_reset", args=[owner.pk]), {"reason": "Ponsel dicuri"})
     assert owner_client.get(DASHBOARD).url.startswith(ENROL)
+
+
+def test_the_pages_speak_english_too(client):
+    organiser = OrganiserFactory(language="en")
+    enrolled(organiser)
+    sign_in(client, organiser)
+    client.cookies["django_language"] = "en"
+    page = text(client.get(VERIFY))
+    assert "Your password is right" in page and "Kata sandi Anda benar" not in page
+    assert "The code does not match" in text(client.post(VERIFY, {"code": "zzzz"}))
