@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kipp",
     "entries",
     "judging",
@@ -71,12 +74,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "kipp.middleware.ClientIPMiddleware",
     "axes.middleware.AxesMiddleware",
     "kipp.middleware.DatabaseUnavailableMiddleware",  # 503 "try again" when the database goes away mid-request
+    "kipp.twofactor.middleware.SecondFactorMiddleware",  # enrol or verify a second factor before anything else
 ]
 
 ROOT_URLCONF = "kipp.urls"
@@ -205,6 +210,23 @@ LOGIN_FAILURES_PER_ACCOUNT = envint("LOGIN_FAILURES_PER_ACCOUNT", 10)
 # Account mails (verification, password reset, "someone signed up with your address", unlock) per address and
 # kind within an hour; over it the page answers the same and no mail goes. 0 turns the limit off.
 ACCOUNT_MAILS_PER_HOUR = envint("ACCOUNT_MAILS_PER_HOUR", 3)
+
+
+# Two-factor sign-in (django-otp, kipp/twofactor/): "required" makes organisers (and portal administrators) enrol
+# an authenticator app before any page opens; "optional" lets them choose. Anyone with a device gives a code after
+# the password either way. JUDGE_2FA does the same for judges and regional verifiers.
+def _twofa_mode(name, default):
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in {"required", "optional"}:
+        raise ImproperlyConfigured(f"{name} must be 'required' or 'optional', not {value!r}.")
+    return value
+
+
+STAFF_2FA = _twofa_mode("STAFF_2FA", "optional" if DEBUG else "required")
+JUDGE_2FA = _twofa_mode("JUDGE_2FA", "optional")
+TWOFA_FAILURE_LIMIT = envint("TWOFA_FAILURE_LIMIT", 5)  # wrong codes per person within TWOFA_FAILURE_WINDOW
+TWOFA_FAILURE_WINDOW = envint("TWOFA_FAILURE_MINUTES", 15) * 60  # seconds
+OTP_TOTP_ISSUER = "KIPP"
 
 # Content Security Policy (django-csp 4): no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
