@@ -6,6 +6,9 @@ Known hooks:
 - "dashboard_sections"(request) -> same shape, shown on the signed-in user's dashboard
 - "entry_badges"(entries) -> {entry pk: text}: the latest public outcome of these entries (one query), shown in
   place of the entry's status on the innovator's entry list (kipp/templatetags/kipp_hooks.py `entry_badges`)
+- "public_rounds"(round_ids) -> {round pk: True}: the rounds among these whose result announcement is public
+  (approved and its embargo over; one query). Judges see a round as announced only then
+  (judging/scoring/judge_state.py); registered by judging/publication/hooks.py
 """
 
 from collections import defaultdict

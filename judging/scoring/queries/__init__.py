@@ -6,6 +6,7 @@ shared by the dashboard, the exports and the snapshots), ties.py, progress.py, s
 
 from judging.scoring.queries.progress import (
     ROUND_ASSIGNMENTS,
+    conflicted_entry_ids,
     entries_short_of_k,
     judge_distribution,
     judge_progress,
@@ -17,6 +18,7 @@ from judging.scoring.queries.progress import (
     replacement_candidates,
     round_progress,
     rows_short_of_k,
+    withheld_count,
 )
 from judging.scoring.queries.ranking import (
     NEAR_CUT,
@@ -80,4 +82,6 @@ __all__ = [
     "sort_key_factory",
     "sort_rows",
     "tie_break_criteria",
+    "conflicted_entry_ids",
+    "withheld_count",
 ]

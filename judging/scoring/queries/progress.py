@@ -10,6 +10,7 @@ from entries.models import Entry
 from judging.models import Assignment, Conflict, Round, RoundEntry, RoundJudge
 from judging.scoring.conflicts import conflict_applies_q, conflict_applies_sql
 from judging.scoring.enums import QueueStatus, SheetState
+from judging.scoring.judge_state import with_judge_states
 from judging.scoring.queries.tables import COUNTING_SHEETS, T
 from kipp.numbers import progress_percent
 
@@ -156,26 +157,44 @@ def replacement_candidates(round_, entries):
 
 
 def judge_queue(round_, judge):
-    """The judge's assignments in the round, in presentation order when there is one, else by code: each with
-    status (not started / draft / final) and whether it is recused. One query."""
+    """The judge's assignments in the round that no conflict of interest covers, in presentation order when there is
+    one, else by code: each with status (not started / draft / final). An entry the judge has a conflict with is not
+    read at all (its code, title and agency are nothing the judge may see): withheld_count says how many. One
+    query."""
     position = RoundEntry.objects.filter(round=round_, entry_id=OuterRef("entry_id")).values("position")[:1]
     qs = (
         Assignment.objects.filter(round=round_, judge=judge)
+        .alias(recused=recused_q())
+        .filter(recused=False)
         .select_related("entry", "entry__agency", "entry__category", "sheet")
-        .annotate(recused=recused_q(), position=position)
+        .annotate(position=position)
         .order_by("position", "entry__code")
     )
     items = []
     for a in qs:
         sheet = getattr(a, "sheet", None)
         status = QueueStatus.NOT_STARTED if sheet is None else QueueStatus(sheet.state)
-        items.append({"assignment": a, "entry": a.entry, "status": status, "recused": a.recused, "sheet": sheet})
+        items.append({"assignment": a, "entry": a.entry, "status": status, "sheet": sheet})
     return items
 
 
+def withheld_count(round_, judge):
+    """How many of the judge's assignments in the round a conflict of interest covers (entries withheld from the
+    judge's pages). One query."""
+    return Assignment.objects.filter(round=round_, judge=judge).alias(recused=recused_q()).filter(recused=True).count()
+
+
+def conflicted_entry_ids(round_, judge):
+    """Ids of the entries a conflict of interest keeps from this judge in the round (assigned or not). One query."""
+    return set(
+        Conflict.objects.filter(conflict_applies_q(round_, judge_id=judge.pk)).values_list("entry_id", flat=True)
+    )
+
+
 def judge_rounds(judge):
-    """Rounds in which the judge has assignments, with counts. One query."""
-    return list(
+    """Rounds in which the judge has assignments, with counts, each with the state judges are shown
+    (judging/scoring/judge_state.py). One query, and one more when a round is published."""
+    return with_judge_states(
         Round.objects.filter(assignments__judge=judge)
         .select_related("competition")
         .annotate(
