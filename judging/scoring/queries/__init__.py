@@ -27,9 +27,13 @@ from judging.scoring.queries.ranking import (
     SD_EPSILON,
     assign_outcomes,
     final_results,
+    frozen_ranking,
+    latest_snapshot,
     ranking_sql,
     round_criteria,
+    round_figures_ranking,
     round_ranking,
+    snapshot_rows,
 )
 from judging.scoring.queries.score_rows import SCORE_COLUMNS, SCORES_SQL, format_weight, iter_score_rows
 from judging.scoring.queries.tables import COUNTING_SHEETS, T
@@ -84,4 +88,8 @@ __all__ = [
     "tie_break_criteria",
     "conflicted_entry_ids",
     "withheld_count",
+    "frozen_ranking",
+    "latest_snapshot",
+    "round_figures_ranking",
+    "snapshot_rows",
 ]
