@@ -4,7 +4,8 @@ replacement candidates, a judge's queue and rounds, the distribution of a judge'
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from entries.models import Entry
 from judging.models import Assignment, Conflict, Round, RoundEntry, RoundJudge
@@ -191,19 +192,27 @@ def conflicted_entry_ids(round_, judge):
     )
 
 
+def _count_per_round(assignments):
+    """The number of `assignments` (a queryset narrowed by OuterRef("pk") to one round) as a subquery, 0 for none."""
+    counted = assignments.order_by().values("round_id").annotate(n=Count("id")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
 def judge_rounds(judge):
-    """Rounds in which the judge has assignments, with counts, each with the state judges are shown
-    (judging/scoring/judge_state.py). One query, and one more when a round is published."""
+    """Rounds in which the judge has assignments, with counts of the sheets they score (assignments a conflict of
+    interest covers are withheld from the judge, so not counted: as in judge_queue), each with the state judges are
+    shown (judging/scoring/judge_state.py). One query, and one more when a round is published."""
+    scored = (
+        Assignment.objects.filter(round_id=OuterRef("pk"), judge_id=judge.pk)
+        .alias(recused=recused_q())
+        .filter(recused=False)
+    )
     return with_judge_states(
-        Round.objects.filter(assignments__judge=judge)
+        Round.objects.filter(Exists(Assignment.objects.filter(round_id=OuterRef("pk"), judge_id=judge.pk)))
         .select_related("competition")
         .annotate(
-            assigned=Count("assignments", filter=Q(assignments__judge=judge), distinct=True),
-            final=Count(
-                "assignments",
-                filter=Q(assignments__judge=judge, assignments__sheet__state=SheetState.FINAL),
-                distinct=True,
-            ),
+            assigned=_count_per_round(scored),
+            final=_count_per_round(scored.filter(sheet__state=SheetState.FINAL)),
         )
         .order_by("-competition__year", "order")
     )

@@ -192,3 +192,14 @@ def test_a_published_round_without_any_public_announcement_is_shown_closed(clien
     labels, _pages = _state_label(client, judge, round_)
     assert labels == ["closed", "closed", "closed"]
     assert Round.objects.get(pk=round_.pk).state == "published"
+
+
+def test_my_rounds_counts_only_the_sheets_the_judge_scores(client, rounds):
+    """panelist 2 scores P1 (not P2, withheld): their rounds page says 0 of 1, then 1 of 1 once P1 is final."""
+    talk, judge = rounds["talk"], rounds["panelist2"]
+    client.force_login(judge)
+    assert "0 dari 1 final" in client.get(reverse("judging:my_rounds")).content.decode()
+    sheet = add_sheet(talk, talk.round_entries.get(entry__code="P1").entry, judge, {"a": 5, "b": 5})
+    assert sheet.state == "final"
+    body = client.get(reverse("judging:my_rounds")).content.decode()
+    assert "1 dari 1 final" in body and "P2" not in body
