@@ -8,6 +8,9 @@ Known hooks:
   place of the entry's status on the innovator's entry list (kipp/templatetags/kipp_hooks.py `entry_badges`)
 - "final_results_public"(competition_ids) -> {competition pk: datetime}: when each competition's final results
   became public (its first visible final announcement); entries.permissions.can_withdraw_entry ends withdrawal then
+- "public_rounds"(round_ids) -> {round pk: True}: the rounds among these whose result announcement is public
+  (approved and its embargo over; one query). Judges see a round as announced only then
+  (judging/scoring/judge_state.py); registered by judging/publication/hooks.py
 """
 
 from collections import defaultdict

@@ -171,9 +171,9 @@ EXPECTED = {
         "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
         "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
     ),
-    "judging:field_index": (
-        "login    deny     deny     deny     deny     ok       ok       ok       ok       deny",
-        "login    deny     deny     deny     deny     ok       ok       ok       ok       deny",
+    "judging:field_index": (  # judges of other rounds are refused (issue 17): only the field round's own judges
+        "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
     ),
     "judging:field_photo": (
         "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
@@ -207,9 +207,9 @@ EXPECTED = {
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
-    "judging:queue": (
-        "login    deny     deny     deny     deny     ok       ok       ok       deny     deny",
-        "login    deny     deny     deny     deny     ok       ok       ok       deny     deny",
+    "judging:queue": (  # an organiser has no queue: sent to the round's dashboard (issue 17)
+        "login    deny     deny     deny     deny     ok       ok       ok       redirect deny",
+        "login    deny     deny     deny     deny     ok       ok       ok       redirect deny",
     ),
     "judging:record": (
         "deny     deny     deny     deny     deny     deny     deny     deny     deny     deny",

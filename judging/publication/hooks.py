@@ -75,6 +75,14 @@ def entry_sections(request):
     return [{"template": "judging/publication/public/_entry_section.html", "context": {}, "order": 50}]
 
 
+def public_rounds(round_ids):
+    """{round pk: True} for the rounds among `round_ids` with a visible announcement (kipp hook "public_rounds")."""
+    from judging.publication.queries import visible_announcements
+
+    ids = visible_announcements().filter(round_id__in=list(round_ids)).values_list("round_id", flat=True)
+    return dict.fromkeys(ids, True)
+
+
 def register():
     """Called once from JudgingConfig.ready()."""
     from django.utils.translation import gettext_lazy as _
@@ -87,5 +95,6 @@ def register():
     hooks.register("entry_sections", entry_sections)
     hooks.register("entry_badges", entry_badges)
     hooks.register("final_results_public", final_results_public_at)
+    hooks.register("public_rounds", public_rounds)
     hooks.register_seeder("publication", seed_publication, 300)
     navigation.register(_("Pengumuman"), "judging:announcement_index", ["organiser"], order=45)

@@ -17,7 +17,7 @@ import numpy as np
 from django.db import connection
 
 from judging.scoring.enums import AggregationMethod
-from judging.scoring.queries import COUNTING_SHEETS, SD_EPSILON, T, cut_tie, round_ranking
+from judging.scoring.queries import COUNTING_SHEETS, SD_EPSILON, T, cut_tie, round_figures_ranking
 
 RESAMPLES = 200
 SEED = 2023
@@ -115,7 +115,7 @@ class Row:
 def cut_certainty(round_, resamples=RESAMPLES, seed=SEED, window=WINDOW):
     """{"rows": [Row near the cut], "undecided": int (entries anywhere whose share is between 5% and 95%),
     "resamples", "top_n", "entries", "cut_tie" (queries.cut_tie)}. Two queries (the ranking and the sheet values)."""
-    ranking = round_ranking(round_)
+    ranking = round_figures_ranking(round_)  # a closed round's ranks and totals: those it was closed with
     values_by_entry = sheet_values(round_)
     values = [values_by_entry.get(row["entry_id"], []) if row["total"] is not None else [] for row in ranking]
     shares = resample_shares(values, round_.top_n, round_.aggregation, resamples, seed=[seed, round_.pk])

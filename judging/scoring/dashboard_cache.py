@@ -60,9 +60,12 @@ def squash():
     return True
 
 
-def round_key(round_, criteria, state=None):
+def round_key(round_, criteria, state=None, snapshot=None):
+    """The cache key of the round's figures: the scoring state, the round's and its rubric's settings, and (for a
+    closed or published round, whose ranking is its latest snapshot) that snapshot."""
     state = state if state is not None else scoring_state()
     settings_of_round = (
+        getattr(snapshot, "pk", None),
         round_.pk,
         round_.competition_id,
         str(round_.aggregation),
@@ -77,12 +80,15 @@ def round_key(round_, criteria, state=None):
     return f"judging:round:{connection.settings_dict['NAME']}:{round_.pk}:{state}:{digest}"
 
 
-def compute_figures(round_, criteria):
+def compute_figures(round_, criteria, snapshot=None):
+    """The figures of the dashboard. The ranking of a closed or published round is its snapshot (queries.frozen_ranking:
+    the figures it was closed with), of any other round the live one; progress and judges are the sheets' own."""
+    frozen = queries.frozen_ranking(round_, snapshot=snapshot) if snapshot is not None else None
     judges = queries.judge_progress(round_)
     short = queries.entries_short_of_k(round_)
     candidates = queries.replacement_candidates(round_, short) if short else {}
     return {
-        "ranking": queries.round_ranking(round_, criteria=criteria),
+        "ranking": frozen if frozen is not None else queries.round_ranking(round_, criteria=criteria),
         "progress": queries.round_progress(round_),
         "judges": judges,
         "distribution": queries.judge_distribution(round_),
@@ -118,10 +124,19 @@ def _cached(round_, name, key, compute):
     return value
 
 
-def round_figures(round_, criteria, key=None):
+def frozen_snapshot(round_):
+    """The snapshot a closed or published round's figures come from (None for a round in setup or open)."""
+    if round_.state not in (RoundState.CLOSED, RoundState.PUBLISHED):
+        return None
+    return queries.latest_snapshot(round_)
+
+
+def round_figures(round_, criteria, key=None, snapshot=None):
     """(key, figures) of the round: from the cache, or computed and stored."""
-    key = key or round_key(round_, criteria)
-    return key, _cached(round_, "figures", key, lambda: compute_figures(round_, criteria))
+    if key is None:
+        snapshot = frozen_snapshot(round_)
+        key = round_key(round_, criteria, snapshot=snapshot)
+    return key, _cached(round_, "figures", key, lambda: compute_figures(round_, criteria, snapshot=snapshot))
 
 
 class RoundDashboard:
@@ -132,13 +147,14 @@ class RoundDashboard:
         self.round = round_
         self.criteria = criteria
         self.window_for = window_for  # function(ranking) -> window dict (rows, mode, page, ...)
-        self.key = round_key(round_, criteria)
+        self.snapshot = frozen_snapshot(round_)
+        self.key = round_key(round_, criteria, snapshot=self.snapshot)
         self._figures = None
 
     @property
     def figures(self):
         if self._figures is None:
-            _key, self._figures = round_figures(self.round, self.criteria, key=self.key)
+            _key, self._figures = round_figures(self.round, self.criteria, key=self.key, snapshot=self.snapshot)
         return self._figures
 
     def fragments(self, window_id):

@@ -66,6 +66,30 @@ def can_view_queue(user):
     return is_judge(user)
 
 
+def is_round_judge(user, round_):
+    """A judge of the round: added to its judges, or given one of its entries. One query."""
+    if not is_judge(user):
+        return False
+    from django.db.models import Exists, OuterRef
+
+    from judging.models import Assignment, Round, RoundJudge
+
+    return (
+        Round.objects.filter(pk=round_.pk)
+        .filter(
+            Exists(RoundJudge.objects.filter(round_id=OuterRef("pk"), judge_id=user.pk))
+            | Exists(Assignment.objects.filter(round_id=OuterRef("pk"), judge_id=user.pk))
+        )
+        .exists()
+    )
+
+
+def can_view_round_pages(user, round_):
+    """The pages of one round that judges reach (queue, schedule, field verification list): organisers, and the
+    round's own judges. A judge of another round opens none of them (403 with a message)."""
+    return is_organiser(user) or is_round_judge(user, round_)
+
+
 def can_open_sheet(user, assignment, *, conflicted):
     """The judge of the assignment, without a conflict of interest. Organisers may look at any sheet."""
     if is_organiser(user):

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from entries.enums import AttachmentKind
 from entries.uploads import clean_upload
-from judging.models import FieldCheck
+from judging.models import FieldCheck, Round
 from judging.scoring.field.permissions import can_check
 from judging.scoring.services import JudgingError
+from judging.scoring.services.errors import CLOSED_STATES, require_round_not_closed
 from kipp.services import record_event
 
 DEFAULT_ITEMS = [
@@ -25,6 +26,9 @@ DEFAULT_ITEMS = [
 
 @transaction.atomic
 def ensure_items(*, round_, entry):
+    """The default checklist of an entry, written the first time its page opens (never in a closed round)."""
+    if round_.state in CLOSED_STATES:
+        return
     if not FieldCheck.objects.filter(round=round_, entry=entry).exists():
         FieldCheck.objects.bulk_create(
             [FieldCheck(round=round_, entry=entry, item=item, order=i) for i, item in enumerate(DEFAULT_ITEMS, 1)],
@@ -39,6 +43,7 @@ def add_item(*, round_, entry, item, actor):
     if not item:
         raise JudgingError(_("Tuliskan hal yang diperiksa."))
     with transaction.atomic():
+        require_round_not_closed(Round.objects.select_for_update().get(pk=round_.pk))
         order = FieldCheck.objects.filter(round=round_, entry=entry).count() + 1
         check, created = FieldCheck.objects.get_or_create(
             round=round_, entry=entry, item=item[:200], defaults={"order": order}
@@ -53,6 +58,7 @@ def record_check(*, check, actor, verified, note="", photo=None):
     """verified: True / False / None (not checked yet). A photo is cleaned like entry photos."""
     if not can_check(actor, check.round, check.entry):
         raise JudgingError(_("Anda tidak ditugaskan memverifikasi proposal ini."))
+    require_round_not_closed(check.round)
     if check.round.state != "open":
         raise JudgingError(_("Babak verifikasi lapangan tidak sedang dibuka."))
     clean = None
@@ -62,6 +68,7 @@ def record_check(*, check, actor, verified, note="", photo=None):
         except ValidationError as error:
             raise JudgingError(" ".join(error.messages)) from error
     with transaction.atomic():
+        require_round_not_closed(Round.objects.select_for_update().get(pk=check.round_id))
         check = FieldCheck.objects.select_for_update().get(pk=check.pk)
         check.verified = verified
         check.note = (note or "").strip()[:2000]

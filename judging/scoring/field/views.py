@@ -17,7 +17,7 @@ from judging.scoring.field.permissions import assignment_for, can_check
 from judging.scoring.field.services import add_item, ensure_items, record_check
 from judging.scoring.permissions import is_judge
 from judging.scoring.queries import recused_q
-from judging.scoring.refusals import refuse
+from judging.scoring.refusals import refuse, round_page_refusal
 from judging.scoring.services import JudgingError
 from kipp.errors import add_message
 from kipp.files import private_file_response
@@ -39,6 +39,9 @@ def field_index(request, competition, round_slug):
     user = request.user
     if not (is_organiser(user) or is_judge(user)):
         return refuse(request, _("Halaman ini untuk penyelenggara dan tim verifikasi."))
+    refusal = round_page_refusal(request, round_)
+    if refusal is not None:
+        return refusal
     entries = RoundEntry.objects.filter(round=round_).select_related("entry__agency__region")
     if not is_organiser(user):
         mine = Assignment.objects.filter(round=round_, judge=user).annotate(recused=recused_q()).filter(recused=False)

@@ -6,6 +6,7 @@ shared by the dashboard, the exports and the snapshots), ties.py, progress.py, s
 
 from judging.scoring.queries.progress import (
     ROUND_ASSIGNMENTS,
+    conflicted_entry_ids,
     entries_short_of_k,
     judge_distribution,
     judge_progress,
@@ -17,6 +18,7 @@ from judging.scoring.queries.progress import (
     replacement_candidates,
     round_progress,
     rows_short_of_k,
+    withheld_count,
 )
 from judging.scoring.queries.ranking import (
     NEAR_CUT,
@@ -25,9 +27,13 @@ from judging.scoring.queries.ranking import (
     SD_EPSILON,
     assign_outcomes,
     final_results,
+    frozen_ranking,
+    latest_snapshot,
     ranking_sql,
     round_criteria,
+    round_figures_ranking,
     round_ranking,
+    snapshot_rows,
 )
 from judging.scoring.queries.score_rows import SCORE_COLUMNS, SCORES_SQL, format_weight, iter_score_rows
 from judging.scoring.queries.tables import COUNTING_SHEETS, T
@@ -80,4 +86,10 @@ __all__ = [
     "sort_key_factory",
     "sort_rows",
     "tie_break_criteria",
+    "conflicted_entry_ids",
+    "withheld_count",
+    "frozen_ranking",
+    "latest_snapshot",
+    "round_figures_ranking",
+    "snapshot_rows",
 ]

@@ -4,12 +4,14 @@ replacement candidates, a judge's queue and rounds, the distribution of a judge'
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from entries.models import Entry
 from judging.models import Assignment, Conflict, Round, RoundEntry, RoundJudge
 from judging.scoring.conflicts import conflict_applies_q, conflict_applies_sql
 from judging.scoring.enums import QueueStatus, SheetState
+from judging.scoring.judge_state import with_judge_states
 from judging.scoring.queries.tables import COUNTING_SHEETS, T
 from kipp.numbers import progress_percent
 
@@ -156,35 +158,61 @@ def replacement_candidates(round_, entries):
 
 
 def judge_queue(round_, judge):
-    """The judge's assignments in the round, in presentation order when there is one, else by code: each with
-    status (not started / draft / final) and whether it is recused. One query."""
+    """The judge's assignments in the round that no conflict of interest covers, in presentation order when there is
+    one, else by code: each with status (not started / draft / final). An entry the judge has a conflict with is not
+    read at all (its code, title and agency are nothing the judge may see): withheld_count says how many. One
+    query."""
     position = RoundEntry.objects.filter(round=round_, entry_id=OuterRef("entry_id")).values("position")[:1]
     qs = (
         Assignment.objects.filter(round=round_, judge=judge)
+        .alias(recused=recused_q())
+        .filter(recused=False)
         .select_related("entry", "entry__agency", "entry__category", "sheet")
-        .annotate(recused=recused_q(), position=position)
+        .annotate(position=position)
         .order_by("position", "entry__code")
     )
     items = []
     for a in qs:
         sheet = getattr(a, "sheet", None)
         status = QueueStatus.NOT_STARTED if sheet is None else QueueStatus(sheet.state)
-        items.append({"assignment": a, "entry": a.entry, "status": status, "recused": a.recused, "sheet": sheet})
+        items.append({"assignment": a, "entry": a.entry, "status": status, "sheet": sheet})
     return items
 
 
+def withheld_count(round_, judge):
+    """How many of the judge's assignments in the round a conflict of interest covers (entries withheld from the
+    judge's pages). One query."""
+    return Assignment.objects.filter(round=round_, judge=judge).alias(recused=recused_q()).filter(recused=True).count()
+
+
+def conflicted_entry_ids(round_, judge):
+    """Ids of the entries a conflict of interest keeps from this judge in the round (assigned or not). One query."""
+    return set(
+        Conflict.objects.filter(conflict_applies_q(round_, judge_id=judge.pk)).values_list("entry_id", flat=True)
+    )
+
+
+def _count_per_round(assignments):
+    """The number of `assignments` (a queryset narrowed by OuterRef("pk") to one round) as a subquery, 0 for none."""
+    counted = assignments.order_by().values("round_id").annotate(n=Count("id")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
 def judge_rounds(judge):
-    """Rounds in which the judge has assignments, with counts. One query."""
-    return list(
-        Round.objects.filter(assignments__judge=judge)
+    """Rounds in which the judge has assignments, with counts of the sheets they score (assignments a conflict of
+    interest covers are withheld from the judge, so not counted: as in judge_queue), each with the state judges are
+    shown (judging/scoring/judge_state.py). One query, and one more when a round is published."""
+    scored = (
+        Assignment.objects.filter(round_id=OuterRef("pk"), judge_id=judge.pk)
+        .alias(recused=recused_q())
+        .filter(recused=False)
+    )
+    return with_judge_states(
+        Round.objects.filter(Exists(Assignment.objects.filter(round_id=OuterRef("pk"), judge_id=judge.pk)))
         .select_related("competition")
         .annotate(
-            assigned=Count("assignments", filter=Q(assignments__judge=judge), distinct=True),
-            final=Count(
-                "assignments",
-                filter=Q(assignments__judge=judge, assignments__sheet__state=SheetState.FINAL),
-                distinct=True,
-            ),
+            assigned=_count_per_round(scored),
+            final=_count_per_round(scored.filter(sheet__state=SheetState.FINAL)),
         )
         .order_by("-competition__year", "order")
     )

@@ -16,8 +16,8 @@ from datetime import UTC
 
 from django.db import connection, transaction
 
-from judging.models import Criterion
-from judging.scoring.enums import Outcome
+from judging.models import Criterion, RankingSnapshot
+from judging.scoring.enums import Outcome, RoundState
 from judging.scoring.queries.tables import COUNTING_SHEETS, T
 from judging.scoring.queries.ties import mark_ties, sort_rows, tie_break_criteria
 from kipp.db import execute_prepared
@@ -184,3 +184,35 @@ def final_results(rounds):
                 weighted[row["entry_id"]] += w * row["total"]
                 weights[row["entry_id"]] += w
     return {entry_id: weighted[entry_id] / weights[entry_id] for entry_id in weighted}
+
+
+def latest_snapshot(round_):
+    """The round's newest ranking snapshot (stored by close_round, copied by publish_round), or None."""
+    return RankingSnapshot.objects.filter(round_id=round_.pk).order_by("-created_at", "-id").first()
+
+
+def snapshot_rows(snapshot):
+    """A snapshot's rows in the shape of round_ranking's (submitted_at a datetime again)."""
+    rows = []
+    for row in snapshot.rows:
+        submitted = row.get("submitted_at")
+        rows.append({**row, "submitted_at": datetime.datetime.fromisoformat(submitted) if submitted else None})
+    return rows
+
+
+def frozen_ranking(round_, snapshot=None):
+    """The ranking of a closed or published round: its latest snapshot, never the live sheets (a closed round's
+    figures are those it was closed with, whatever happened to a sheet since). None for a round in setup or open,
+    or a closed round without a snapshot (closed before snapshots existed), whose live ranking is the one there is.
+    `snapshot`: the latest snapshot when the caller already read it."""
+    if round_.state not in (RoundState.CLOSED, RoundState.PUBLISHED):
+        return None
+    snapshot = snapshot or latest_snapshot(round_)
+    return snapshot_rows(snapshot) if snapshot is not None else None
+
+
+def round_figures_ranking(round_, criteria=None):
+    """What a page shows as the round's ranking: frozen_ranking for a closed or published round, else the live
+    round_ranking."""
+    frozen = frozen_ranking(round_)
+    return frozen if frozen is not None else round_ranking(round_, criteria=criteria)

@@ -7,10 +7,10 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from judging.models import RoundEntry, ScheduleSlot
-from judging.scoring.enums import RoundState
+from judging.models import Round, RoundEntry, ScheduleSlot
 from judging.scoring.schedule.enums import SlotKind
 from judging.scoring.services import JudgingError
+from judging.scoring.services.errors import require_round_not_closed
 from kipp.permissions import is_organiser
 from kipp.services import record_event
 
@@ -21,8 +21,8 @@ def _require_organiser(actor):
 
 
 def _check_round(round_):
-    if round_.state in (RoundState.CLOSED, RoundState.PUBLISHED):
-        raise JudgingError(_("Babak sudah ditutup; jadwal tidak dapat diubah."))
+    """A closed or published round's schedule stays as it was (the organiser reopens the round first)."""
+    require_round_not_closed(round_)
 
 
 def _plus(day, start, minutes):
@@ -72,6 +72,7 @@ def plan_slots(
 def generate_schedule(*, round_, actor, days, room="", panel="", venue="", **options):
     """Replace the round's schedule with one generated from its entries in presentation order."""
     _require_organiser(actor)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
     _check_round(round_)
     entries = list(
         RoundEntry.objects.filter(round=round_).order_by("position", "entry__code").values_list("entry_id", flat=True)

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from judging.models import Round, RoundJudge, ScheduleSlot
+from judging.models import Round, ScheduleSlot
 from judging.scoring.permissions import organiser_required
-from judging.scoring.refusals import refuse
+from judging.scoring.queries import conflicted_entry_ids
+from judging.scoring.refusals import round_page_refusal
 from judging.scoring.schedule import services
 from judging.scoring.schedule.forms import ScheduleForm, SlotForm
 from judging.scoring.schedule.queries import schedule, schedule_days
@@ -79,10 +80,18 @@ def slot_action(request, pk, action):
 
 @login_required
 def schedule_print(request, competition, round_slug):
+    """The printable schedule: organisers and the round's judges. A judge's copy withholds the entries a conflict of
+    interest keeps from them (the slot's time stays, the code, title and agency do not); a count says how many."""
     round_ = _round(competition, round_slug)
-    user = request.user
-    if not (is_organiser(user) or RoundJudge.objects.filter(round=round_, judge=user).exists()):
-        return refuse(request, _("Jadwal lengkap hanya untuk penyelenggara dan juri babak ini."))
-    return render(
-        request, "judging/scoring/schedule_print.html", {"round": round_, "days": schedule_days(schedule(round_))}
-    )
+    refusal = round_page_refusal(request, round_)
+    if refusal is not None:
+        return refusal
+    slots = schedule(round_)
+    withheld = 0
+    if not is_organiser(request.user):
+        conflicted = conflicted_entry_ids(round_, request.user)
+        for slot in slots:
+            slot.withheld = slot.entry_id in conflicted
+            withheld += slot.withheld
+    context = {"round": round_, "days": schedule_days(slots), "withheld": withheld}
+    return render(request, "judging/scoring/schedule_print.html", context)

@@ -21,7 +21,12 @@ from judging.scoring.services.conflicts import (
     record_conflict,
     refresh_automatic_conflicts,
 )
-from judging.scoring.services.errors import ConflictOfInterestError, JudgingError, StaleSheetError
+from judging.scoring.services.errors import (
+    ConflictOfInterestError,
+    JudgingError,
+    StaleSheetError,
+    require_round_not_closed,
+)
 from judging.scoring.services.rounds import (
     add_round_entry,
     close_round,
@@ -67,6 +72,7 @@ __all__ = [
     "record_conflict",
     "refresh_automatic_conflicts",
     "reopen_round",
+    "require_round_not_closed",
     "rubric_editable",
     "save_criterion",
     "save_sheet",

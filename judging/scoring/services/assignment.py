@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from judging.models import Assignment, Round, RoundJudge, ScoreSheet
-from judging.scoring.enums import AssignmentSource, RoundState
+from judging.scoring.enums import AssignmentSource
 from judging.scoring.services.conflicts import conflict_pairs, conflicted, refresh_automatic_conflicts
 from judging.scoring.services.errors import JudgingError, require_round_not_closed
 from judging.scoring.services.errors import require_organiser as _require_organiser
@@ -33,8 +33,7 @@ def add_judges(*, round_, judges, actor=None):
 
 
 def _check_assignable(round_, entry_id, judge_id, *, conflicts=None, judges=None, entries=None):
-    if round_.state in (RoundState.CLOSED, RoundState.PUBLISHED):
-        raise JudgingError(_("Babak sudah ditutup; penugasan tidak dapat diubah."))
+    require_round_not_closed(round_)
     judges = judges if judges is not None else set(round_.round_judges.values_list("judge_id", flat=True))
     entries = entries if entries is not None else set(round_.round_entries.values_list("entry_id", flat=True))
     if judge_id not in judges:
@@ -101,8 +100,7 @@ def auto_assign(*, round_, actor=None, k=None):
     is allowed. Returns the number of assignments created; entries that cannot get k judges stay short (shown on
     the dashboard)."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.state in (RoundState.CLOSED, RoundState.PUBLISHED):
-        raise JudgingError(_("Babak sudah ditutup; penugasan tidak dapat diubah."))
+    require_round_not_closed(round_)
     k = k or round_.judges_per_entry
     judges = sorted(round_.round_judges.values_list("judge_id", flat=True))
     if not judges:
@@ -164,6 +162,7 @@ def assign_replacement(*, round_, entry, judge, actor):
 @transaction.atomic
 def unassign(*, assignment, actor):
     _require_organiser(actor)
+    require_round_not_closed(Round.objects.select_for_update().get(pk=assignment.round_id))
     if ScoreSheet.objects.filter(assignment=assignment).exists():
         raise JudgingError(_("Juri sudah mulai menilai proposal ini; penugasan tidak dapat dihapus."))
     record_event(

@@ -36,14 +36,18 @@ def require_reason(reason, refusal):
 CLOSED_STATES = ("closed", "published")
 
 
+def closed_round_refusal(round_name):
+    """The one message of every change refused because the round is closed or published."""
+    return _(
+        "Babak %(round)s sudah ditutup atau diumumkan; perubahan tidak disimpan. Penyelenggara dapat "
+        "membukanya kembali dengan alasan terlebih dahulu."
+    ) % {"round": round_name}
+
+
 def require_round_not_closed(round_):
-    """Refuse any change to who and what a round scores (entries, judges, conflicts, recusals) once it is closed or
-    published: its ranking was frozen and may be announced. The organiser reopens it with a reason first."""
+    """Refuse any change to a round once it is closed or published (who and what it scores: entries, judges,
+    assignments, conflicts, recusals; its sheets, rubric, schedule and field checks): its ranking was frozen in a
+    snapshot and may be announced. The organiser reopens it with a reason first. Callers pass the round's row as
+    read under a lock where a concurrent close matters."""
     if round_.state in CLOSED_STATES:
-        raise JudgingError(
-            _(
-                "Babak %(round)s sudah ditutup atau diumumkan; perubahan tidak disimpan. Penyelenggara dapat "
-                "membukanya kembali dengan alasan terlebih dahulu."
-            )
-            % {"round": round_.name}
-        )
+        raise JudgingError(closed_round_refusal(round_.name))

@@ -12,7 +12,7 @@ from entries.enums import EntryStatus
 from entries.models import Entry
 from judging.models import Assignment, Criterion, RankingSnapshot, Round, RoundEntry, ScoreBand
 from judging.scoring.enums import Outcome, RoundEntrySource, RoundState
-from judging.scoring.queries import missing_sheets, round_criteria, round_ranking
+from judging.scoring.queries import latest_snapshot, missing_sheets, round_criteria, round_ranking
 from judging.scoring.rubrics import default_bands, default_rubric
 from judging.scoring.services.conflicts import refresh_automatic_conflicts
 from judging.scoring.services.errors import JudgingError, require_reason, require_round_not_closed
@@ -268,12 +268,24 @@ def publish_round(*, round_, actor):
     round_ = _locked_round(round_, [RoundState.CLOSED], _("Hanya babak yang sudah ditutup yang dapat diumumkan."))
     round_.state = RoundState.PUBLISHED
     round_.save(update_fields=["state"])
-    snapshot = store_snapshot(round_=round_, actor=actor, reason="publish")
+    snapshot = store_snapshot(round_=round_, actor=actor, reason="publish", frozen=True)
     record_event(actor=actor, action="judging.round_published", obj=round_, details={"snapshot": snapshot.pk})
     return round_
 
 
-def store_snapshot(*, round_, actor=None, reason="close"):
+def store_snapshot(*, round_, actor=None, reason="close", frozen=False):
+    """Store the round's ranking as it stands. frozen=True (publishing a closed round): a copy of the snapshot the
+    round was closed with, never the live sheets again (a closed round's figures are its snapshot)."""
+    latest = latest_snapshot(round_) if frozen else None
+    if latest is not None:
+        return RankingSnapshot.objects.create(
+            round=round_,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            method=latest.method,
+            reason=reason,
+            criteria=latest.criteria,
+            rows=latest.rows,
+        )
     rows = round_ranking(round_)
     criteria = [
         {"key": c.key, "title": c.title, "weight": str(c.weight), "min": c.scale_min, "max": c.scale_max}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from judging.models import Criterion, Round, Score, ScoreBand, ScoreSheet
 from judging.scoring.enums import RoundState, SheetState
 from judging.scoring.rubrics import default_bands
-from judging.scoring.services.errors import JudgingError
+from judging.scoring.services.errors import JudgingError, require_round_not_closed
 from judging.scoring.services.errors import require_organiser as _require_organiser
 from kipp.services import record_event
 
@@ -24,6 +24,7 @@ def rubric_editable(round_):
 
 def check_rubric_editable(round_):
     """Refuse (JudgingError) while the rubric is locked: a sheet is final and the round was not reopened."""
+    require_round_not_closed(round_)
     if not rubric_editable(round_):
         raise JudgingError(
             _(

@@ -10,7 +10,15 @@ from judging.models import Assignment, Conflict, Round, Score, ScoreSheet
 from judging.scoring.conflicts import conflict_applies_sql
 from judging.scoring.enums import RoundState, SheetState
 from judging.scoring.queries import round_criteria
-from judging.scoring.services.errors import ConflictOfInterestError, JudgingError, StaleSheetError, require_reason
+from judging.scoring.services.errors import (
+    CLOSED_STATES,
+    ConflictOfInterestError,
+    JudgingError,
+    StaleSheetError,
+    closed_round_refusal,
+    require_reason,
+    require_round_not_closed,
+)
 from judging.scoring.services.errors import require_organiser as _require_organiser
 from kipp.db import execute_prepared
 from kipp.models import Competition
@@ -47,6 +55,8 @@ def _locked_assignment(assignment, judge):
     judge_id, entry_id, round_id, competition_id, round_slug, round_name, round_state, competition_slug, code = row
     if judge_id != judge.pk:
         raise JudgingError(_("Proposal ini tidak ditugaskan kepada Anda."))
+    if round_state in CLOSED_STATES:
+        raise JudgingError(closed_round_refusal(round_name))
     if round_state != RoundState.OPEN:
         raise JudgingError(_("Babak ini tidak sedang dibuka; nilai tidak dapat disimpan atau dikirim."))
     db = connection.alias  # instances holding just these fields (the others deferred, as with .only())
@@ -211,6 +221,7 @@ def unlock_sheet(*, sheet, actor, reason):
     _require_organiser(actor)
     require_reason(reason, _("Tuliskan alasan membuka kunci lembar nilai."))
     sheet = ScoreSheet.objects.select_for_update().select_related("assignment__round").get(pk=sheet.pk)
+    require_round_not_closed(Round.objects.select_for_update().get(pk=sheet.assignment.round_id))
     if sheet.state != SheetState.FINAL:
         raise JudgingError(_("Lembar nilai ini belum final."))
     if sheet.assignment.round.state != RoundState.OPEN:

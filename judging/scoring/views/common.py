@@ -1,12 +1,11 @@
 """What every scoring page shares: the refusal page and loading a round from the URL."""
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 
 from judging.models import Round
+from judging.scoring.refusals import refuse, round_page_refusal
 
-
-def refuse(request, message, status=403):
-    return render(request, "judging/scoring/refused.html", {"message": message}, status=status)
+__all__ = ["refuse", "round_for", "round_page_refusal"]
 
 
 def round_for(competition, round_slug):

@@ -66,6 +66,7 @@ def round_dashboard(request, competition, round_slug):
         "round": round_,
         "criteria": criteria,
         "fragments": fragments,
+        "frozen_snapshot": dashboard.snapshot,
         "window": fragments["window"],
         "progress": fragments["progress"],
         "short": fragments["short"],

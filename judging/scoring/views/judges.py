@@ -1,11 +1,13 @@
 """Judges: their rounds and the queue of a round."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from judging.scoring import permissions, queries
-from judging.scoring.views.common import refuse, round_for
+from judging.scoring.judge_state import with_judge_states
+from judging.scoring.views.common import refuse, round_for, round_page_refusal
+from kipp.permissions import is_organiser
 
 
 @login_required
@@ -17,24 +19,31 @@ def my_rounds(request):
 
 @login_required
 def judge_queue(request, competition, round_slug):
+    """The judge's own queue in one round. Entries withheld by a conflict of interest are only counted. An organiser
+    (who has no queue) is sent to the round's dashboard, a judge of another round is refused."""
+    round_ = round_for(competition, round_slug)
+    if is_organiser(request.user):
+        return redirect("judging:round_dashboard", competition=round_.competition.slug, round_slug=round_.slug)
     if not permissions.can_view_queue(request.user):
         return refuse(request, _("Halaman ini hanya untuk juri (evaluator/panelis)."))
-    round_ = round_for(competition, round_slug)
+    refusal = round_page_refusal(request, round_)
+    if refusal is not None:
+        return refusal
+    with_judge_states([round_])
     items = queries.judge_queue(round_, request.user)
-    counted = [i for i in items if not i["recused"]]
-    final = sum(1 for i in counted if i["status"] == "final")
-    # Open sheets first (in presentation order), finished and recused ones folded below them.
-    done = [i for i in items if i["recused"] or i["status"] == "final"]
+    final = sum(1 for i in items if i["status"] == "final")
+    # Open sheets first (in presentation order), finished ones folded below them.
     return render(
         request,
         "judging/scoring/queue.html",
         {
             "round": round_,
             "items": items,
-            "open_items": [i for i in items if not (i["recused"] or i["status"] == "final")],
-            "done_items": done,
+            "open_items": [i for i in items if i["status"] != "final"],
+            "done_items": [i for i in items if i["status"] == "final"],
+            "withheld": queries.withheld_count(round_, request.user),
             "final": final,
-            "total": len(counted),
-            "percent": queries.progress_percent(final, len(counted)),
+            "total": len(items),
+            "percent": queries.progress_percent(final, len(items)),
         },
     )

@@ -27,6 +27,20 @@ REJECTED_SECTIONS = {
 }
 
 
+# The actions that change who and what a round scores, or how: refused in a closed or published round (the services
+# refuse them too, under the round's lock; this answers before the form is read).
+FROZEN_WHEN_CLOSED = {
+    "criterion",
+    "criterion-delete",
+    "judges",
+    "assign",
+    "auto-assign",
+    "conflict",
+    "entry",
+    "replace",
+}
+
+
 def _setup_context(request, round_, rejected=None):
     """The setup page's context; `rejected` (a Rejected) puts its bound form, with the errors, in its place."""
     criteria = list(round_.criteria.prefetch_related("bands").order_by("order", "id"))
@@ -87,6 +101,9 @@ def round_action(request, competition, round_slug, action):
         raise Http404
     to_dashboard = request.POST.get("next") == "dashboard"
     try:
+        if action in FROZEN_WHEN_CLOSED:
+            # whatever the form carries: a closed round's message, not the errors of a form it no longer shows
+            services.require_round_not_closed(round_)
         result = handler(request, round_)
     except Rejected as rejected:
         if not to_dashboard:

@@ -89,7 +89,7 @@ def test_submit_in_a_closed_round_is_refused(setup):
     round_, entry, judge, assignment, ids = setup
     services.save_sheet(assignment=assignment, judge=judge, values=values(ids, a=5, b=5), version=0)
     services.close_round(round_=round_, actor=OrganiserFactory(), reason="Juri berhalangan")  # the sheet is a draft
-    with pytest.raises(services.JudgingError, match="tidak sedang dibuka"):
+    with pytest.raises(services.JudgingError, match="sudah ditutup atau diumumkan"):
         services.submit_sheet(assignment=assignment, judge=judge, values=values(ids, a=5, b=5), version=1)
     assert ScoreSheet.objects.get().state == "draft"
 

@@ -244,5 +244,5 @@ def test_closing_the_round_and_a_submit_wait_for_each_other():
             lambda: services.submit_sheet(assignment=assignments[1], judge=judges[1], values=values, version=0)
         )
     thread.join()
-    assert isinstance(outcome[0], services.JudgingError) and "tidak sedang dibuka" in outcome[0].messages[0]
+    assert isinstance(outcome[0], services.JudgingError) and "sudah ditutup atau diumumkan" in outcome[0].messages[0]
     assert not ScoreSheet.objects.filter(assignment=assignments[1]).exists()
