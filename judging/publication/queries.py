@@ -14,14 +14,13 @@ from judging.models import (
     AnnouncementRow,
     Criterion,
     DifferenceReason,
-    RankingSnapshot,
     Round,
     ScheduleSlot,
     SelectionChange,
 )
 from judging.publication.enums import AnnouncementKind, AnnouncementState, ListOrder
-from judging.scoring.enums import Outcome, RoundState, SnapshotReason
-from judging.scoring.queries import assign_outcomes, cut_tie, round_ranking
+from judging.scoring.enums import Outcome, RoundState
+from judging.scoring.queries import assign_outcomes, cut_tie, round_figures_ranking
 
 LISTED = (Outcome.SELECTED, Outcome.RESERVE)
 
@@ -290,7 +289,7 @@ def announcement_cut_tie(announcement, *, public=False):
     final one (its order is the final result's). public=True leaves out the compared values unless totals are public."""
     if announcement.kind == AnnouncementKind.FINAL:
         return None
-    tie = cut_tie(frozen_ranking(announcement.round), announcement.round.top_n)
+    tie = cut_tie(round_figures_ranking(announcement.round), announcement.round.top_n)
     if tie and public and not announcement.show_totals:
         tie = {**tie, "above": None, "below": None}
         tie["above_row"] = {"rank": tie["above_row"]["rank"], "entry_code": tie["above_row"]["entry_code"]}
@@ -313,10 +312,10 @@ def final_ranking(round_):
     did not take part in are left out of both sums). Order: final total, then the total of `round_`, then code.
     Outcomes by `round_`'s top_n and reserve_n. One ranking query per round."""
     rounds = list(Round.objects.filter(competition_id=round_.competition_id, order__lte=round_.order).order_by("order"))
-    last_rows = frozen_ranking(round_)
+    last_rows = round_figures_ranking(round_)
     weighted, weights = defaultdict(float), defaultdict(float)
     for r in rounds:
-        rows = last_rows if r.pk == round_.pk else frozen_ranking(r)
+        rows = last_rows if r.pk == round_.pk else round_figures_ranking(r)
         w = float(r.weight)
         for row in rows:
             if row["total"] is not None and w > 0:
@@ -338,30 +337,8 @@ def final_ranking(round_):
     return assign_outcomes(result, round_.top_n, round_.reserve_n)
 
 
-def frozen_ranking(round_):
-    """The round's ranking as the announcements use it: for a closed or published round, the rows of its latest
-    snapshot stored at closing (scoring's close_round -> store_snapshot), never the live sheets, so that a sheet
-    changed after closing moves nothing; for an open round (the organiser's preview), the live ranking. A round
-    closed without a snapshot (data from before snapshots were stored) falls back to the live ranking."""
-    if round_.state in (RoundState.CLOSED, RoundState.PUBLISHED):
-        snapshot = RankingSnapshot.objects.filter(round=round_, reason=SnapshotReason.CLOSE).order_by(
-            "-created_at", "-id"
-        )
-        snapshot = snapshot.only("rows").first()
-        if snapshot is not None:
-            return [_snapshot_row(row) for row in snapshot.rows]
-    return round_ranking(round_)
-
-
-def _snapshot_row(row):
-    submitted_at = row.get("submitted_at")
-    if isinstance(submitted_at, str):
-        submitted_at = datetime.datetime.fromisoformat(submitted_at)
-    return {**row, "submitted_at": submitted_at}
-
-
 def ranking_rows(round_, kind):
-    return final_ranking(round_) if kind == AnnouncementKind.FINAL else frozen_ranking(round_)
+    return final_ranking(round_) if kind == AnnouncementKind.FINAL else round_figures_ranking(round_)
 
 
 def announcement_ready(round_):

@@ -20,7 +20,9 @@ from judging.scoring.queries import (
     SCORE_COLUMNS,
     SCORES_SQL,
     format_weight,
+    frozen_ranking,
     iter_score_rows,
+    latest_snapshot,
     round_criteria,
     round_ranking,
 )
@@ -138,10 +140,10 @@ def ranking_for_export(round_):
     RankingSnapshot (stored when it closed or was published), never from the live sheets; an open round's (and a
     closed round without a snapshot, which only data written outside the services can make) are computed now."""
     if round_.state in (RoundState.CLOSED, RoundState.PUBLISHED):
-        snapshot = round_.snapshots.order_by("-created_at", "-id").first()
+        snapshot = latest_snapshot(round_)
         if snapshot is not None:
             criteria = [SimpleNamespace(key=c["key"], title=c["title"]) for c in snapshot.criteria]
-            return criteria, snapshot.rows
+            return criteria, frozen_ranking(round_, snapshot=snapshot)
     criteria = round_criteria(round_)
     return criteria, round_ranking(round_, criteria=criteria)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from judging.models import Announcement, RoundEntry, Score
 from judging.publication import services as pub
 from judging.publication.queries import visible_announcements
-from judging.scoring.services import JudgingError
+from judging.scoring.services import JudgingError, close_round, reopen_round
 from kipp.models import AuditEvent
 from tests.factories import InnovatorFactory, OrganiserFactory
 from tests.judging.publication.helpers import closed_round, listed, organisers, published, text_fields
@@ -88,10 +88,16 @@ def test_a_later_score_change_alters_nothing_until_a_correction_is_published(sce
     round_, _next, entries, a, b = scene
     first = published(round_, a, b)
     before = listed(first)
-    # E4's sheets become the best of the round after publication.
+    # E4's sheets become the best of the round after publication (written past the services): the round's figures
+    # stay those it was closed with, and so does a correction prepared now.
     Score.objects.filter(sheet__assignment__entry=entries["E4"]).update(value=10)
     first.refresh_from_db()
     assert listed(first) == before
+    assert listed(pub.prepare_correction(announcement=first, actor=b, correction_note="Uji."))[0] == ("E1", "selected")
+    Announcement.objects.filter(previous=first).update(state="withdrawn", withdrawn_reason="uji")
+    # The real way: the organiser reopens the round with a reason and closes it again (a new snapshot).
+    reopen_round(round_=round_, actor=a, reason="Nilai E4 salah input.")
+    close_round(round_=round_, actor=a, reason="Nilai E4 diperbaiki.")
     assert list(visible_announcements()) == [first]
     correction = pub.prepare_correction(announcement=first, actor=b, correction_note="Nilai E4 salah input.")
     assert listed(correction)[0] == ("E4", "selected")

@@ -6,8 +6,8 @@ import pytest
 from judging.models import RankingSnapshot, Score
 from judging.publication import services as pub
 from judging.publication.enums import AnnouncementKind
-from judging.publication.queries import frozen_ranking
 from judging.scoring import services as scoring
+from judging.scoring.queries import round_figures_ranking
 from tests.judging.publication.helpers import closed_round, listed, organisers, text_fields
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_after_reopening_and_closing_again_the_new_figures_count(closed):
     round_, entries, a, b = closed
     scoring.reopen_round(round_=round_, actor=a, reason="Nilai E4 salah input")
     Score.objects.filter(sheet__assignment__entry=entries["E4"]).update(value=10)
-    assert frozen_ranking(round_)[0]["entry_code"] == "E4"  # open again: the live ranking
+    assert round_figures_ranking(round_)[0]["entry_code"] == "E4"  # open again: the live ranking
     scoring.close_round(round_=round_, actor=a)
     announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields())
     assert listed(announcement)[0] == ("E4", "selected") and _totals(announcement)["E4"] == 100.0
