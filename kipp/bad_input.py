@@ -10,7 +10,7 @@ kipp.middleware.BadInputMiddleware applies it before any other middleware reads 
 (kipp.urls) answers Django's own 400s (SuspiciousOperation, a body too large) the same way."""
 
 import re
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 API_PREFIX = "/api/"
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # no text in a path, a header or a cookie has these
 CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # keeps tab, line feed, carriage return
+BROKEN_BYTE = re.compile(r"%[89a-fA-F][0-9a-fA-F]")
 NUL_OR_SURROGATE = re.compile(r"[\x00\ud800-\udfff]")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -44,18 +45,18 @@ def _decoded(raw):
 
 
 def _path_reason(request):
-    """The path as the client sent it: the server's RAW_URI or REQUEST_URI (gunicorn, uWSGI, werkzeug), else
-    PATH_INFO (percent-decoded by the server)."""
+    """The path as the client sent it: the server's RAW_URI or REQUEST_URI (gunicorn, uWSGI, werkzeug). Without
+    them, Django's path_info, where bytes that were not UTF-8 are written back as %XX (a decoded path holds no
+    other percent sign followed by a byte above 0x7f that our addresses could use)."""
     uri = request.META.get("RAW_URI") or request.META.get("REQUEST_URI")
     if uri:
-        raw = unquote_to_bytes(uri.split("?", 1)[0].encode("iso-8859-1", "replace"))
-    else:
-        raw = _raw(request, "PATH_INFO", "/")
-    try:
-        path = raw.decode("utf-8")
-    except UnicodeDecodeError:
+        try:
+            unquote_to_bytes(urlsplit(uri).path).decode("utf-8")
+        except (UnicodeDecodeError, ValueError):
+            return "path is not UTF-8"
+    elif BROKEN_BYTE.search(request.path_info):
         return "path is not UTF-8"
-    if CONTROL.search(path) or CONTROL.search(request.path_info):
+    if CONTROL.search(unquote(urlsplit(uri).path) if uri else "") or CONTROL.search(request.path_info):
         return "control character in path"
     return None
 
@@ -109,7 +110,7 @@ def bad_input_reason(request):
 
 
 def is_api(request):
-    return _raw(request, "PATH_INFO", "/").startswith(API_PREFIX.encode())
+    return request.path_info.startswith(API_PREFIX)
 
 
 def bad_request_response(request, reason="bad request"):

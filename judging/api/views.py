@@ -97,8 +97,8 @@ def _message(item):
     name = item["loc"][-1]
     if item["type"] in ("int_parsing", "int_type", "int_from_float"):
         return f"{name} must be an integer"
-    if name == "page":
-        return f"page must be between 1 and {schemas.MAX_PAGE}"
+    if name == "page" and item["type"] == "less_than_equal":
+        return f"page is at most {schemas.MAX_PAGE}"
     if name == "page_size":
         return f"page_size must be between 1 and {schemas.MAX_PAGE_SIZE}"
     if name == "format":
