@@ -220,11 +220,14 @@ def formset_rows(formset, fields):
 def upload_requirements():
     """What the upload form says about the files (the same rules entries.uploads and submission_problems apply)."""
     return _(
-        "Wajib untuk pengajuan: minimal satu foto kegiatan dan SK inovator. Foto: JPEG, PNG atau WebP. Dokumen "
-        "pendukung: PDF. SK inovator: PDF atau foto. Paling besar %(file)s per berkas, %(entry)s untuk semua "
-        "lampiran proposal."
+        "Wajib untuk pengajuan: minimal satu foto kegiatan dan SK inovator. Foto: JPEG, PNG atau WebP, paling "
+        "besar %(megapixels)s megapiksel. Dokumen pendukung: PDF tanpa JavaScript atau berkas tersemat. SK "
+        "inovator: PDF atau foto. Paling besar %(file)s per berkas; paling banyak %(files)s lampiran dan "
+        "%(entry)s untuk semua lampiran proposal."
     ) % {
+        "megapixels": f"{settings.UPLOAD_MAX_IMAGE_PIXELS / 1_000_000:g}",
         "file": filesizeformat(settings.UPLOAD_MAX_FILE_BYTES),
+        "files": settings.UPLOAD_MAX_ENTRY_FILES,
         "entry": filesizeformat(settings.UPLOAD_MAX_ENTRY_BYTES),
     }
 

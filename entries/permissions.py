@@ -57,8 +57,21 @@ def can_submit_entry(user, entry):
     return is_member_of_agency(user, entry) and entry.status in EDITABLE_STATUSES
 
 
+def final_results_public_since(entry):
+    """When the final results of the entry's competition became public (judging tells through the hook
+    "final_results_public"), or None while they are not."""
+    from kipp import hooks
+
+    return hooks.collect_mapping("final_results_public", [entry.competition_id]).get(entry.competition_id)
+
+
 def can_withdraw_entry(user, entry):
-    return is_member_of_agency(user, entry) and entry.status in WITHDRAWABLE_STATUSES
+    """Withdraw: a member of the entry's agency, in a withdrawable status, until the final results are public."""
+    return (
+        is_member_of_agency(user, entry)
+        and entry.status in WITHDRAWABLE_STATUSES
+        and final_results_public_since(entry) is None
+    )
 
 
 def can_verify_entry(user, entry):

@@ -1,9 +1,14 @@
 """Checking and cleaning uploaded evidence before anything is stored.
 
-- Images (JPEG, PNG, WebP) are opened and verified with Pillow, bounded in pixels
-  (settings.UPLOAD_MAX_IMAGE_PIXELS: decompression bombs are refused), then re-encoded from their pixels, so
-  no EXIF/GPS block, comment or trailing payload survives, and given a small JPEG thumbnail.
-- PDFs are recognised by content (the %PDF- header and a parse with pypdf), never by the file name.
+The cheap checks come first (the caller, entries.services.add_attachment, checks the upload's bytes, the entry's
+total and count and the person's total before calling clean_upload); decoding comes last:
+- Images (JPEG, PNG, WebP): only the header is read first (format and size, nothing decoded) and the pixel count
+  is checked against settings.UPLOAD_MAX_IMAGE_PIXELS; then the file is verified and decoded, with Pillow's own
+  bound (Image.MAX_IMAGE_PIXELS) set to the same value, so a decompression bomb is refused, never decoded. The
+  picture is re-encoded from its pixels, so no EXIF/GPS block, comment or trailing payload survives, and given a
+  small JPEG thumbnail.
+- PDFs are recognised by content (the %PDF- header and a strict parse with pypdf), never by the file name, and
+  walked object by object for active content (find_active_content), within bounds.
 - Stored names are generated (uuid); the uploaded name is kept only as sanitised display text.
 """
 
@@ -81,8 +86,12 @@ def read_upload(uploaded, max_bytes=None):
 
 def clean_upload(kind, uploaded):
     """Return a CleanFile for an evidence upload of `kind`, or raise ValidationError with a clear message."""
-    data = read_upload(uploaded)
-    name = display_name(getattr(uploaded, "name", ""))
+    return clean_data(kind, read_upload(uploaded), getattr(uploaded, "name", ""))
+
+
+def clean_data(kind, data, name):
+    """clean_upload for bytes already read (read_upload) and checked against the caller's limits."""
+    name = display_name(name)
     if kind == AttachmentKind.PHOTO:
         return clean_image(data, name)
     if kind == AttachmentKind.DOCUMENT:
@@ -92,29 +101,55 @@ def clean_upload(kind, uploaded):
     raise ValidationError(_("Jenis lampiran tidak dikenal."))
 
 
-def _open_bounded(data):
-    """Open and fully decode an image, refusing anything above the pixel bound before decoding it."""
+def _too_many_pixels(pixels=None):
+    limit = f"{settings.UPLOAD_MAX_IMAGE_PIXELS:,}"
+    if pixels is None:
+        message = _("Gambar terlalu besar (lebih dari %(limit)s piksel). Perkecil gambar lalu unggah lagi.")
+        return ValidationError(message % {"limit": limit})
+    message = _(
+        "Gambar terlalu besar (%(pixels)s piksel; batasnya %(limit)s piksel). Perkecil gambar lalu unggah lagi."
+    )
+    return ValidationError(message % {"pixels": f"{pixels:,}", "limit": limit})
+
+
+def _not_an_image():
+    return ValidationError(_("Berkas ini bukan gambar yang dapat dibaca (JPEG, PNG atau WebP)."))
+
+
+def image_header(data):
+    """Open the image without decoding it (Image.open reads only the header) and check its format and pixel
+    count: a few microseconds, whatever the picture's size. Returns the unloaded image."""
     max_pixels = settings.UPLOAD_MAX_IMAGE_PIXELS
-    bomb = _("Gambar terlalu besar (%(pixels)s piksel; batasnya %(limit)s piksel). Perkecil gambar lalu unggah lagi.")
-    Image.MAX_IMAGE_PIXELS = max_pixels
+    Image.MAX_IMAGE_PIXELS = max_pixels  # Pillow refuses to open anything above twice this, warns above it
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked below, with the count
+            probe = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels() from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise _not_an_image() from exc
+    if probe.format not in IMAGE_FORMATS:
+        raise ValidationError(_("Foto harus berformat JPEG, PNG atau WebP."))
+    pixels = probe.size[0] * probe.size[1]
+    if pixels > max_pixels:
+        raise _too_many_pixels(pixels)
+    return probe
+
+
+def _open_bounded(data):
+    """Check the header (image_header), then verify and decode the image, refusing a decompression bomb."""
+    probe = image_header(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-            pixels = probe.size[0] * probe.size[1]
-            if pixels > max_pixels:
-                raise ValidationError(bomb % {"pixels": f"{pixels:,}", "limit": f"{max_pixels:,}"})
-            if probe.format not in IMAGE_FORMATS:
-                raise ValidationError(_("Foto harus berformat JPEG, PNG atau WebP."))
             probe.verify()
             image = Image.open(io.BytesIO(data))
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError(bomb % {"pixels": "?", "limit": f"{max_pixels:,}"}) from exc
-    except ValidationError:
-        raise
+        raise _too_many_pixels() from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ValidationError(_("Berkas ini bukan gambar yang dapat dibaca (JPEG, PNG atau WebP).")) from exc
+        raise _not_an_image() from exc
     return image
 
 
@@ -122,8 +157,9 @@ def clean_image(data, name):
     image = _open_bounded(data)
     source_format = image.format
     content_type, extension = IMAGE_FORMATS[source_format]
-    image = ImageOps.exif_transpose(image)  # keep the picture upright, then drop the metadata
+    ImageOps.exif_transpose(image, in_place=True)  # keep the picture upright (no copy), then drop the metadata
     clean = _pixels_only(image, source_format)
+    del image  # one full-size copy at a time
     out = io.BytesIO()
     if source_format == "JPEG":
         clean.save(out, "JPEG", quality=88, optimize=True)
@@ -156,8 +192,10 @@ def _pixels_only(image, target_format):
 
 
 def make_thumbnail(image):
-    thumb = image.copy()
-    thumb.thumbnail(THUMBNAIL_SIZE)
+    """A JPEG of at most THUMBNAIL_SIZE, resized from `image` without copying it at full size first."""
+    scale = min(THUMBNAIL_SIZE[0] / image.width, THUMBNAIL_SIZE[1] / image.height, 1)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    thumb = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0) if scale < 1 else image.copy()
     if thumb.mode in ("RGBA", "LA"):
         background = Image.new("RGB", thumb.size, (255, 255, 255))
         background.paste(thumb, mask=thumb.getchannel("A"))
@@ -170,60 +208,160 @@ def make_thumbnail(image):
 
 
 def clean_pdf(data, name):
-    not_pdf = _("Berkas ini bukan PDF yang sah. Unggah dokumen dalam format PDF.")
+    """Accept a PDF only when it parses (strictly) and holds no active content (see find_active_content)."""
     if not data.startswith(b"%PDF-"):
-        raise ValidationError(not_pdf)
+        raise ValidationError(_("Berkas ini bukan PDF yang sah. Unggah dokumen dalam format PDF."))
     from pypdf import PdfReader
 
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
+        reader = PdfReader(io.BytesIO(data), strict=True)
         if reader.is_encrypted:
             raise ValidationError(_("PDF terkunci kata sandi tidak dapat diterima."))
         if len(reader.pages) < 1:
-            raise ValidationError(not_pdf)
-        if has_active_content(reader, data):
-            raise ValidationError(
-                _(
-                    "PDF ini berisi JavaScript atau aksi otomatis (misalnya membuka program) dan tidak dapat diterima. "
-                    "Simpan ulang dokumen sebagai PDF biasa lalu unggah lagi."
-                )
-            )
+            raise ValidationError(_broken_pdf_message())
+        found = find_active_content(reader)
     except ValidationError:
         raise
+    except PdfTooComplex as exc:
+        raise ValidationError(
+            _(
+                "PDF ini terlalu rumit untuk diperiksa (lebih dari %(limit)s objek atau %(depth)s tingkat). Simpan "
+                "ulang sebagai PDF biasa atau bagi menjadi beberapa berkas, lalu unggah lagi."
+            )
+            % {"limit": f"{settings.UPLOAD_PDF_MAX_OBJECTS:,}", "depth": settings.UPLOAD_PDF_MAX_DEPTH}
+        ) from exc
     except Exception as exc:  # pypdf raises many kinds of errors on a broken file
-        raise ValidationError(not_pdf) from exc
+        raise ValidationError(_broken_pdf_message()) from exc
+    if found == EMBEDDED:
+        raise ValidationError(
+            _(
+                "PDF ini memuat berkas lain di dalamnya (lampiran tersemat) dan tidak dapat diterima. Hapus lampiran "
+                "di dalam PDF atau simpan ulang dokumen sebagai PDF biasa, lalu unggah lagi."
+            )
+        )
+    if found:
+        raise ValidationError(
+            _(
+                "PDF ini berisi JavaScript atau aksi otomatis (misalnya membuka program) dan tidak dapat diterima. "
+                "Simpan ulang dokumen sebagai PDF biasa lalu unggah lagi."
+            )
+        )
     content_type, extension = PDF_TYPE
     return CleanFile(
         content=data, content_type=content_type, extension=extension, display_name=_with_extension(name, extension)
     )
 
 
-_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm"}
+def _broken_pdf_message():
+    return _(
+        "Berkas ini bukan PDF yang sah: isinya rusak atau tidak dapat dibaca. Buka dokumen aslinya, simpan ulang "
+        "atau ekspor sebagai PDF, lalu unggah lagi."
+    )
 
 
-def _is_active_action(action):
-    action = action.get_object() if action is not None else None
-    return hasattr(action, "get") and action.get("/S") in _ACTIVE_ACTIONS
+# Active content in a PDF: what a viewer may run, open, send or extract. Names are compared as pypdf decodes them,
+# so "/J#61vaScript" is "/JavaScript". An /OpenAction or /AA that only goes to a page or sets the view is fine,
+# and so is a /URI link to a web or mail address (javascript:, vbscript:, data:, file: and \\server links are not).
+ACTION = "action"
+EMBEDDED = "embedded"
+_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/RichMediaExecute",
+    "/GoToE",  # goes into an embedded file
+    "/GoToR",  # opens another file (a UNC path leaks the reader's credentials)
+}
+_SCRIPT_URI_SCHEMES = ("javascript:", "vbscript:", "data:", "file:", "\\\\")
+_ACTIVE_SUBTYPES = {"/RichMedia": ACTION, "/3D": ACTION, "/FileAttachment": EMBEDDED}
+_ACTIVE_KEYS = {
+    "/JS": ACTION,  # JavaScript of an action, whatever its /S says
+    "/JavaScript": ACTION,  # the document-level JavaScript name tree
+    "/XFA": ACTION,  # XFA forms carry their own scripts
+    "/RichMediaContent": ACTION,
+    "/EmbeddedFiles": EMBEDDED,  # the name tree of embedded files
+    "/EF": EMBEDDED,  # a file specification holding the file itself
+}
+# Links that only chain to the next item of a list (outline siblings, chained actions): following them does not
+# nest, so they do not count towards the depth bound.
+_SIBLING_KEYS = {"/Next", "/Prev"}
 
 
-def has_active_content(reader, data):
-    """JavaScript or actions that run something: named in the file's bytes, in the catalog (OpenAction, AA,
-    Names/JavaScript), or on a page (AA, link annotations). An OpenAction that only sets the first view stays."""
-    if b"/JavaScript" in data or b"/Launch" in data:
-        return True
-    root = reader.trailer["/Root"].get_object()
-    names = root.get("/Names")
-    if "/AA" in root or _is_active_action(root.get("/OpenAction")):
-        return True
-    if names is not None and "/JavaScript" in names.get_object():
-        return True
-    for page in reader.pages:
-        if "/AA" in page:
-            return True
-        for annot in page.get("/Annots") or []:
-            if _is_active_action(annot.get_object().get("/A")):
-                return True
-    return False
+class PdfTooComplex(Exception):  # noqa: N818
+    """The PDF has more objects or deeper nesting than settings.UPLOAD_PDF_MAX_OBJECTS / _MAX_DEPTH."""
+
+
+def _resolved(value):
+    from pypdf.generic import IndirectObject
+
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _active_in(node):
+    """ACTION or EMBEDDED when this dictionary itself is active content, else None."""
+    for key, kind in _ACTIVE_KEYS.items():
+        if key in node:
+            return kind
+    action = _resolved(node.get("/S"))
+    if action in _ACTIVE_ACTIONS:
+        return ACTION
+    if action == "/URI" and _is_script_uri(_resolved(node.get("/URI"))):
+        return ACTION
+    if _resolved(node.get("/Type")) == "/EmbeddedFile":
+        return EMBEDDED
+    return _ACTIVE_SUBTYPES.get(_resolved(node.get("/Subtype")))
+
+
+def _is_script_uri(uri):
+    """A /URI link that runs or opens something locally (javascript:, file:, ...) rather than a web address."""
+    if isinstance(uri, bytes):
+        uri = uri.decode("latin-1")
+    text = "".join(ch for ch in str(uri or "") if ch.isprintable() and not ch.isspace()).lower()
+    return text.startswith(_SCRIPT_URI_SCHEMES)
+
+
+def find_active_content(reader, *, max_objects=None, max_depth=None):
+    """Walk every object reachable from the trailer (the catalog and its /OpenAction, /AA, /Names trees, /Outlines
+    with their /First and /Next chains, /AcroForm /Fields and their /Kids, the pages, their annotations and every
+    /A and /AA) and return ACTION or EMBEDDED for the first active content met, None when there is none.
+
+    Each indirect object is visited once (a cycle ends there); more than `max_objects` containers or nesting deeper
+    than `max_depth` raises PdfTooComplex, so a crafted file is refused instead of keeping the server busy.
+    Streams are not decoded: their dictionaries are walked, their data is not needed to find actions."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    max_objects = max_objects or settings.UPLOAD_PDF_MAX_OBJECTS
+    max_depth = max_depth or settings.UPLOAD_PDF_MAX_DEPTH
+    seen = set()
+    visited = 0
+    stack = [(reader.trailer, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, IndirectObject):
+            ref = (node.idnum, node.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            node = node.get_object()
+        if isinstance(node, DictionaryObject):
+            children = [(value, key in _SIBLING_KEYS) for key, value in node.items()]
+            found = _active_in(node)
+            if found:
+                return found
+        elif isinstance(node, ArrayObject):
+            children = [(value, False) for value in node]
+        else:
+            continue
+        visited += 1
+        if visited > max_objects or depth > max_depth:
+            raise PdfTooComplex
+        stack.extend(
+            (child, depth if sibling else depth + 1)
+            for child, sibling in children
+            if isinstance(child, (IndirectObject, DictionaryObject, ArrayObject))
+        )
+    return None
 
 
 def _with_extension(name, extension):

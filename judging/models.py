@@ -5,6 +5,7 @@ finds them under the app label `judging` (tables and migrations unchanged). Impo
 from judging.publication.models import (
     Announcement,
     AnnouncementRow,
+    DifferenceReason,
     Objection,
     PublicProfile,
     SelectionChange,
@@ -41,6 +42,7 @@ __all__ = [
     "Assignment",
     "Conflict",
     "Criterion",
+    "DifferenceReason",
     "FieldCheck",
     "IndicatorValue",
     "InnovationRecord",

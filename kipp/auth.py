@@ -1,18 +1,30 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, router
 
 from kipp.db import execute_prepared
 
 
 class EmailBackend(ModelBackend):
-    """Log in by email address, case-insensitively."""
+    """Log in by email address, case-insensitively; refused, before the password is compared, while the client's
+    address or the account is locked (kipp.login_throttle)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         email = username or kwargs.get(get_user_model().USERNAME_FIELD)
         if not email or password is None:
             return None
+        if request is not None:
+            from kipp import login_throttle
+
+            lock = login_throttle.active_lock(request, email)
+            if lock is not None:
+                # django-axes' flag: its failure handler then records no failure and sends user_locked_out, and its
+                # middleware answers with the lockout page (kipp.views_accounts.lockout), which reads the lock
+                request.axes_locked_out = True
+                request.kipp_login_lock = lock
+                raise PermissionDenied("locked")
+            request.kipp_password_compared = True  # a failure from here on counts (kipp.signals)
         User = get_user_model()
         try:
             user = User.objects.get(email__iexact=email.strip())

@@ -119,10 +119,9 @@ class SignupForm(forms.Form):
         self.helper = _helper()
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if services_accounts.email_taken(email):
-            raise ValidationError(services_accounts.DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
-        return email
+        # a registered address is not refused here: the sign-up answers the same for it (the service mails the
+        # owner instead), so the form tells nobody which addresses have an account
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -138,23 +137,19 @@ class SignupForm(forms.Form):
         return cleaned
 
     def save(self, *, language):
+        """Sign up; returns the address the "check your email" page names (the same whether it was new or not)."""
         data = self.cleaned_data
-        try:
-            return services_accounts.register_innovator(
-                email=data["email"],
-                full_name=data["full_name"],
-                position=data["position"],
-                phone=data["phone"],
-                agency=data["agency"],
-                password=data["password1"],
-                language=language,
-                request=self.request,
-            )
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(field, message)
-            return None
+        services_accounts.register_innovator(
+            email=data["email"],
+            full_name=data["full_name"],
+            position=data["position"],
+            phone=data["phone"],
+            agency=data["agency"],
+            password=data["password1"],
+            language=language,
+            request=self.request,
+        )
+        return data["email"]
 
 
 class ResendVerificationForm(forms.Form):
@@ -273,13 +268,27 @@ class KippPasswordChangeForm(PasswordChangeForm):
 
 
 class AuditedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, with every reset email recorded in the audit log and links built from the request
-    (kipp.mail.site_url, through the view's extra_email_context)."""
+    """Django's reset form (the same answer whether the address has an account or not), with every reset email
+    recorded in the audit log, limited per address (services_accounts.account_mail_allowed: over the limit the page
+    answers the same and no mail goes), and links built from the request (kipp.mail.site_url, through the view's
+    extra_email_context)."""
+
+    request = None
+
+    def save(self, *args, request=None, **kwargs):
+        self.request = request  # for the audit events of send_mail
+        return super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
-        record_event(actor=None, action="account.password_reset_requested", obj=context["user"])
+        user = context["user"]
+        record_event(actor=None, action="account.password_reset_requested", obj=user, request=self.request)
+        allowed = services_accounts.account_mail_allowed(
+            kind="password_reset", email=to_email, user=user, request=self.request
+        )
+        if not allowed:
+            return
         mail.send_password_reset_mail(
             subject_template=subject_template_name,
             body_template=email_template_name,

@@ -6,6 +6,8 @@ Known hooks:
 - "dashboard_sections"(request) -> same shape, shown on the signed-in user's dashboard
 - "entry_badges"(entries) -> {entry pk: text}: the latest public outcome of these entries (one query), shown in
   place of the entry's status on the innovator's entry list (kipp/templatetags/kipp_hooks.py `entry_badges`)
+- "final_results_public"(competition_ids) -> {competition pk: datetime}: when each competition's final results
+  became public (its first visible final announcement); entries.permissions.can_withdraw_entry ends withdrawal then
 """
 
 from collections import defaultdict

@@ -5,7 +5,7 @@ Every function records an audit event through kipp.services.record_event; emails
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from kipp import permissions
+from kipp import limits, permissions
 from kipp.enums import Role
 from kipp.mail import absolute_url, send_templated_mail
 from kipp.services import record_event
@@ -27,21 +27,38 @@ from kipp.tokens import (
 
 User = get_user_model()
 
-DUPLICATE_EMAIL_MESSAGE = _(
-    "Email ini sudah terdaftar. Silakan masuk, atau gunakan “Lupa kata sandi” bila Anda lupa kata sandinya."
-)
-RESEND_INTERVAL_SECONDS = 60
+MAIL_WINDOW_SECONDS = 3600
 
 
 def email_taken(email):
     return User.objects.filter(email__iexact=email.strip()).exists()
 
 
+def account_mail_allowed(*, kind, email, user=None, request=None):
+    """Whether one more account mail of `kind` (verification, password_reset, signup_registered, unlock) may go to
+    `email` in this hour (ACCOUNT_MAILS_PER_HOUR per address and kind, counted in the database by kipp.limits).
+    Over the limit the caller sends nothing and answers as usual (nobody learns whether the address exists); the
+    withheld mail is audited."""
+    email = email.strip().lower()
+    if limits.take(f"mail.{kind}:{email}", limit=settings.ACCOUNT_MAILS_PER_HOUR, window=MAIL_WINDOW_SECONDS):
+        return True
+    record_event(
+        actor=None, action="account.mail_withheld", obj=user, details={"kind": kind, "email": email}, request=request
+    )
+    return False
+
+
 def register_innovator(*, email, full_name, password, agency, position="", phone="", language="id", request=None):
-    """Create an inactive innovator account and email a verification link. Raises ValidationError on a taken email."""
+    """Sign-up: create an inactive innovator account and email a verification link; returns the new user.
+
+    An address that is already registered gets no second account and the caller answers exactly as for a new one
+    (no hint which addresses exist): the owner is mailed instead ("someone tried to sign up with your address")
+    and None is returned."""
     email = User.objects.normalize_email(email.strip()).lower()
     if email_taken(email):
-        raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email")
+        make_password(password)  # the same work as a new account: no timing hint either
+        notify_registered_address(email=email, request=request)
+        return None
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -64,12 +81,61 @@ def register_innovator(*, email, full_name, password, agency, position="", phone
                 request=request,
             )
     except IntegrityError:  # a second sign-up with the same address won the race
-        raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email") from None
+        notify_registered_address(email=email, request=request)
+        return None
     send_verification_email(user, request=request)
     return user
 
 
+def notify_registered_address(*, email, request=None):
+    """Someone signed up with an address that has an account: tell its owner (sign in, or reset the password; an
+    account never verified gets a fresh verification link), within the per-address mail limit."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return False
+    record_event(actor=None, action="account.signup_for_registered_address", obj=user, request=request)
+    if not account_mail_allowed(kind="signup_registered", email=user.email, user=user, request=request):
+        return False
+    unverified = user.email_verified_at is None and not user.is_active
+    verify_path = reverse("kipp:verify_email", kwargs={"token": make_email_verification_token(user)})
+    send_templated_mail(
+        to=user.email,
+        template="kipp/email/signup_registered",
+        context={
+            "user": user,
+            "login_link": absolute_url(f"{reverse('kipp:login')}?email={user.email}", request),
+            "reset_link": absolute_url(reverse("kipp:password_reset"), request),
+            "verify_link": absolute_url(verify_path, request) if unverified else "",
+        },
+        language=user.language,
+        request=request,
+    )
+    return True
+
+
+def send_unlock_mail(*, user, path, lock, request=None):
+    """The account was locked after repeated failed sign-ins: mail its owner the link that opens it."""
+    if not account_mail_allowed(kind="unlock", email=user.email, user=user, request=request):
+        return False
+    send_templated_mail(
+        to=user.email,
+        template="kipp/email/unlock_account",
+        context={
+            "user": user,
+            "link": absolute_url(path, request),
+            "minutes": lock.minutes_left(),
+            "reset_link": absolute_url(reverse("kipp:password_reset"), request),
+        },
+        language=user.language,
+        request=request,
+    )
+    return True
+
+
 def send_verification_email(user, request=None):
+    """The verification link of a sign-up, within the per-address mail limit (returns whether it was sent)."""
+    if not account_mail_allowed(kind="verification", email=user.email, user=user, request=request):
+        return False
     path = reverse("kipp:verify_email", kwargs={"token": make_email_verification_token(user)})
     send_templated_mail(
         to=user.email,
@@ -82,6 +148,7 @@ def send_verification_email(user, request=None):
         language=user.language,
         request=request,
     )
+    return True
 
 
 def verify_email(*, token, request=None):
@@ -104,15 +171,12 @@ def verify_email(*, token, request=None):
 
 def resend_verification(*, email, request=None):
     """Send a fresh link to an unverified account. Quietly does nothing for an unknown or verified address (the page
-    says the same either way, so it tells nobody which addresses exist) or when asked again within a minute."""
+    says the same either way, so it tells nobody which addresses exist) or over the per-address mail limit."""
     user = User.objects.filter(email__iexact=email.strip(), email_verified_at__isnull=True, is_active=False).first()
     if user is None:
         return False
-    if not cache.add(f"kipp:resend-verification:{user.pk}", 1, RESEND_INTERVAL_SECONDS):
-        return False
     record_event(actor=None, action="account.verification_resent", obj=user, request=request)
-    send_verification_email(user, request=request)
-    return True
+    return send_verification_email(user, request=request)
 
 
 def invitation_path(user):

@@ -45,6 +45,8 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)  # reverse proxies in fro
 # Anonymous objections on a public results page: at most this many per hour per client address (REMOTE_ADDR, or
 # X-Forwarded-For only with TRUSTED_PROXY_COUNT) and announcement, counted in the cache (CACHES); 0 turns it off.
 ANONYMOUS_OBJECTIONS_PER_HOUR = envint("ANONYMOUS_OBJECTIONS_PER_HOUR", 5)
+SIGNED_IN_OBJECTIONS_PER_HOUR = envint("SIGNED_IN_OBJECTIONS_PER_HOUR", 5)  # per person and announcement
+SIGNED_IN_OBJECTIONS_PER_ANNOUNCEMENT = envint("SIGNED_IN_OBJECTIONS_PER_ANNOUNCEMENT", 20)  # per person, in all
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -60,6 +62,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kipp",
     "entries",
     "judging",
@@ -74,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "kipp.middleware.PrivateCacheMiddleware",  # Cache-Control: private, no-store for every signed-in response
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -81,6 +87,7 @@ MIDDLEWARE = [
     "kipp.middleware.ClientIPMiddleware",
     "axes.middleware.AxesMiddleware",
     "kipp.middleware.DatabaseUnavailableMiddleware",  # 503 "try again" when the database goes away mid-request
+    "kipp.twofactor.middleware.SecondFactorMiddleware",  # enrol or verify a second factor before anything else
 ]
 
 ROOT_URLCONF = "kipp.urls"
@@ -172,7 +179,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_FILE_BYTES = envint("UPLOAD_MAX_FILE_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_ENTRY_BYTES = envint("UPLOAD_MAX_ENTRY_BYTES", 60 * 1024 * 1024)
-UPLOAD_MAX_IMAGE_PIXELS = envint("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
+UPLOAD_MAX_IMAGE_PIXELS = envint("UPLOAD_MAX_IMAGE_PIXELS", 25_000_000)  # read from the header, before decoding
+UPLOAD_MAX_ENTRY_FILES = envint("UPLOAD_MAX_ENTRY_FILES", 30)
+UPLOAD_MAX_PERSON_BYTES = envint("UPLOAD_MAX_PERSON_BYTES", 300 * 1024 * 1024)  # per person and competition
+UPLOAD_PDF_MAX_OBJECTS = envint("UPLOAD_PDF_MAX_OBJECTS", 100_000)
+UPLOAD_PDF_MAX_DEPTH = envint("UPLOAD_PDF_MAX_DEPTH", 100)
+UPLOADS_PER_PERSON_PER_HOUR = envint("UPLOADS_PER_PERSON_PER_HOUR", 60)  # decoded uploads; 0 turns it off
+ENTRY_MAX_DRAFTS_PER_PERSON = envint("ENTRY_MAX_DRAFTS_PER_PERSON", 10)  # entries one person starts per competition
 
 CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", ""))}
 SESSION_ENGINE = "kipp.sessions"  # Django's database sessions, the per-request lookup prepared (kipp/db.py)
@@ -196,6 +209,31 @@ AXES_USERNAME_CALLABLE = "kipp.auth.axes_username"  # one allowance per address,
 AXES_LOCKOUT_CALLABLE = "kipp.views_accounts.lockout"  # renders kipp/lockout.html with the cool-off in minutes
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "kipp.middleware.client_ip"
+# Besides axes' pairs (kipp/login_throttle.py, within the same cool-off): more than LOGIN_FAILURES_PER_ADDRESS
+# failures from one address, whatever the accounts, lock the address; LOGIN_FAILURES_PER_ACCOUNT failures at one
+# account, from any addresses, lock the account and mail its owner an unlock link. 0 turns a rule off.
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURES_PER_ACCOUNT = envint("LOGIN_FAILURES_PER_ACCOUNT", 10)
+# Account mails (verification, password reset, "someone signed up with your address", unlock) per address and
+# kind within an hour; over it the page answers the same and no mail goes. 0 turns the limit off.
+ACCOUNT_MAILS_PER_HOUR = envint("ACCOUNT_MAILS_PER_HOUR", 3)
+
+
+# Two-factor sign-in (django-otp, kipp/twofactor/): "required" makes organisers (and portal administrators) enrol
+# an authenticator app before any page opens; "optional" lets them choose. Anyone with a device gives a code after
+# the password either way. JUDGE_2FA does the same for judges and regional verifiers.
+def _twofa_mode(name, default):
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in {"required", "optional"}:
+        raise ImproperlyConfigured(f"{name} must be 'required' or 'optional', not {value!r}.")
+    return value
+
+
+STAFF_2FA = _twofa_mode("STAFF_2FA", "optional" if DEVELOPMENT else "required")
+JUDGE_2FA = _twofa_mode("JUDGE_2FA", "optional")
+TWOFA_FAILURE_LIMIT = envint("TWOFA_FAILURE_LIMIT", 5)  # wrong codes per person within TWOFA_FAILURE_WINDOW
+TWOFA_FAILURE_WINDOW = envint("TWOFA_FAILURE_MINUTES", 15) * 60  # seconds
+OTP_TOTP_ISSUER = "KIPP"
 
 # Content Security Policy (django-csp 4): no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from kipp import views_accounts
 
@@ -10,7 +10,9 @@ urlpatterns = [
     path("daftar/terkirim/", views_accounts.signup_done, name="signup_done"),
     path("verifikasi/kirim-ulang/", views_accounts.resend_verification, name="resend_verification"),
     path("verifikasi/<str:token>/", views_accounts.verify_email, name="verify_email"),
+    path("buka-kunci/<str:token>/", views_accounts.unlock_account, name="unlock_account"),
     path("profil/", views_accounts.profile, name="profile"),
+    path("2fa/", include("kipp.twofactor.urls")),
     path("profil/kata-sandi/", views_accounts.PasswordChangeView.as_view(), name="password_change"),
     path("undang/", views_accounts.invite, name="invite"),
     path("anggota-baru/", views_accounts.pending_members, name="pending_members"),

@@ -11,9 +11,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kipp import forms_accounts, services_accounts
+from kipp import forms_accounts, login_throttle, services_accounts
 from kipp.enums import Role
 from kipp.mail import site_url
 from kipp.models import User
@@ -78,6 +78,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         record_event(actor=form.user, action="account.password_reset", obj=form.user, request=self.request)
+        # the owner proved they hold the mailbox: a lock after repeated failed sign-ins opens
+        login_throttle.unlock_account(
+            email=form.user.email, via="password_reset", request=self.request, actor=form.user
+        )
         return response
 
 
@@ -133,10 +137,9 @@ def signup(request):
         return redirect("kipp:dashboard")
     form = forms_accounts.SignupForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        user = form.save(language=get_language() or settings.LANGUAGE_CODE)
-        if user is not None:
-            request.session["kipp_signup_email"] = user.email
-            return redirect("kipp:signup_done")
+        # the same answer for a registered address as for a new one (the owner is mailed instead)
+        request.session["kipp_signup_email"] = form.save(language=get_language() or settings.LANGUAGE_CODE)
+        return redirect("kipp:signup_done")
     return render(request, "kipp/accounts/signup.html", {"form": form})
 
 
@@ -229,17 +232,43 @@ def invite(request):
 
 
 def lockout(request, original_response=None, credentials=None):
-    """django-axes lockout page (AXES_LOCKOUT_CALLABLE): says how long the lock lasts and what to do."""
+    """django-axes lockout page (AXES_LOCKOUT_CALLABLE): says how long the lock lasts and what to do. The lock is
+    axes' (account and address) or one of kipp.login_throttle's (the address; the account, whose owner got an
+    unlock link)."""
     from axes.helpers import get_cool_off
 
-    cool_off = get_cool_off(request)
-    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    lock = getattr(request, "kipp_login_lock", None)
+    if lock is not None:
+        minutes = lock.minutes_left()
+    else:
+        cool_off = get_cool_off(request)
+        minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
     return render(
         request,
         "kipp/lockout.html",
-        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        {
+            "minutes": minutes,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "lock_kind": getattr(lock, "kind", "pair"),
+        },
         status=429,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def unlock_account(request, token):
+    """The link of the unlock mail (kipp.login_throttle): GET asks to confirm (a mail scanner fetching the link opens
+    nothing), POST opens the lock, once."""
+    try:
+        email, _lock = login_throttle.read_unlock_token(token)
+        if request.method == "POST":
+            email = login_throttle.unlock_by_link(token=token, request=request)
+    except login_throttle.UnlockLinkInvalid:
+        return render(request, "kipp/accounts/unlock.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        messages.success(request, _("Kunci akun Anda sudah dibuka. Silakan masuk."))
+        return redirect(f"{reverse('kipp:login')}?email={email}")
+    return render(request, "kipp/accounts/unlock.html", {"invalid": False, "email": email})
 
 
 @login_required

@@ -343,6 +343,38 @@ EXPECTED = {
         "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
+    "kipp:twofactor": (
+        "login    redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+        "login    redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+    ),
+    "kipp:twofactor_backup_codes": (
+        "login    redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+        "login    redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+    ),
+    "kipp:twofactor_enrol": (
+        "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
+    ),
+    "kipp:twofactor_remove": (
+        "login    redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+        "login    redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+    ),
+    "kipp:twofactor_renew_backup_codes": (
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+    ),
+    "kipp:twofactor_reset": (
+        "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
+    ),
+    "kipp:twofactor_reset_list": (
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+    ),
+    "kipp:twofactor_verify": (
+        "login    redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+        "login    redirect redirect redirect redirect redirect redirect redirect redirect redirect",
+    ),
     "kipp:resend_verification": (
         "405      405      405      405      405      405      405      405      405      405",
         "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
@@ -354,6 +386,10 @@ EXPECTED = {
     "kipp:signup_done": (
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+    ),
+    "kipp:unlock_account": (
+        "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
+        "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
     ),
     "kipp:verify_email": (
         "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",

@@ -35,6 +35,7 @@ def bench_env(**extra):
             "DB_CONN_MAX_AGE": "60",
             "LOG_LEVEL": "WARNING",
             "EMAIL_URL": "locmem://",
+            "STAFF_2FA": "optional",  # the benchmark times the pages; two-factor sign-in has its own tests
         }
     )
     env.update(extra)

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,9 +24,10 @@ from entries.models import (
 )
 from entries.notifications import format_wita, notify
 from entries.queries import entry_deadline, submission_problems
-from entries.uploads import clean_upload
+from entries.uploads import clean_data, read_upload
+from kipp import limits
 from kipp.errors import Invalid, Refused, Stale
-from kipp.models import Competition
+from kipp.models import Competition, User
 from kipp.services import record_event
 from kipp.services_accounts import pending_membership_message
 from kipp.text import count_words
@@ -112,6 +115,7 @@ def create_entry(*, user, competition, title, group="", category=None, now=None,
             raise Refused(_("Pendaftaran kompetisi ini tidak sedang dibuka."))
         if group and competition.groups and group not in competition.groups:
             raise Invalid(_("Kelompok tidak tersedia pada kompetisi ini."))
+        _check_draft_limit(user, competition)
         entry = Entry.objects.create(
             competition=competition,
             agency=user.agency,
@@ -124,6 +128,22 @@ def create_entry(*, user, competition, title, group="", category=None, now=None,
         StatusChange.objects.create(entry=entry, from_status="", to_status=EntryStatus.DRAFT, actor=user)
         record_event(actor=user, action="entries.create", obj=entry, details={"code": entry.code}, request=request)
     return entry
+
+
+def _check_draft_limit(user, competition):
+    """At most settings.ENTRY_MAX_DRAFTS_PER_PERSON entries started by one person in one competition (withdrawn ones
+    count too: withdrawing a draft keeps it and its files). Call with the competition row locked: that serialises
+    every creation in the competition, so two simultaneous requests cannot both take the last place."""
+    limit = settings.ENTRY_MAX_DRAFTS_PER_PERSON
+    started = Entry.objects.filter(competition=competition, created_by=user).count()
+    if limit > 0 and started >= limit:
+        raise Refused(
+            _(
+                "Anda sudah memulai %(count)s proposal pada kompetisi ini; batasnya %(limit)s per orang. Lanjutkan "
+                "salah satu draf Anda di halaman “Proposal saya”."
+            )
+            % {"count": started, "limit": limit}
+        )
 
 
 def save_draft(*, entry, user, version, profile=None, answers=None, team=None, indicators=None, request=None):
@@ -250,27 +270,28 @@ def edit_refusal(user, entry):
 
 
 def add_attachment(*, entry, user, kind, uploaded, request=None):
-    """Check and clean the upload (entries.uploads), then store it under a generated name."""
+    """Check and clean the upload (entries.uploads), then store it under a generated name.
+
+    The cheap checks come before any decoding: the upload's own size (read_upload stops reading past the limit),
+    then the entry's count and total and the person's total (_check_room, a few sums in the database); only then
+    is the file decoded (clean_data: image header first, then the pixels; or the PDF walk). The room is checked
+    again under the entry's and the person's row locks with the cleaned size, so parallel uploads cannot overrun."""
     if kind not in AttachmentKind.values:
         raise Invalid(_("Jenis lampiran tidak dikenal."))
     if not permissions.can_edit_entry(user, entry):
         raise PermissionDenied(edit_refusal(user, entry))
-    clean = clean_upload(kind, uploaded)  # CPU work outside the lock; raises ValidationError
+    data = read_upload(uploaded)
+    _check_room(entry, user, len(data))
+    _count_decode(user)
+    clean = clean_data(kind, data, getattr(uploaded, "name", ""))  # CPU work outside the lock
     stored = []
     try:
         with transaction.atomic():
             entry = _lock_entry(entry)
+            User.objects.select_for_update().filter(pk=user.pk).first()  # the person's total, across entries
             if not permissions.can_edit_entry(user, entry):
                 raise PermissionDenied(edit_refusal(user, entry))
-            used = sum(entry.attachments.values_list("size", flat=True))
-            limit = settings.UPLOAD_MAX_ENTRY_BYTES
-            if used + clean.size > limit:
-                from django.template.defaultfilters import filesizeformat
-
-                raise Refused(
-                    _("Total lampiran proposal akan melebihi batas %(limit)s (sudah terpakai %(used)s).")
-                    % {"limit": filesizeformat(limit), "used": filesizeformat(used)}
-                )
+            _check_room(entry, user, clean.size)
             attachment = Attachment(
                 entry=entry,
                 kind=kind,
@@ -301,6 +322,61 @@ def add_attachment(*, entry, user, kind, uploaded, request=None):
             default_storage.delete(name)
         raise
     return attachment
+
+
+UPLOAD_WINDOW = 3600
+
+
+def _count_decode(user):
+    """At most settings.UPLOADS_PER_PERSON_PER_HOUR uploads decoded for one person in an hour (kipp.limits, in the
+    database: shared by every process): uploading and removing the same photo again and again costs CPU that the
+    count and byte limits do not see. Counted only once the cheap checks have passed."""
+    limit = settings.UPLOADS_PER_PERSON_PER_HOUR
+    if not limits.take(f"entries.upload:{user.pk}", limit=limit, window=UPLOAD_WINDOW):
+        minutes = -(-limits.retry_after(UPLOAD_WINDOW) // 60)
+        raise Refused(
+            _(
+                "Anda sudah mengunggah %(limit)s berkas dalam satu jam ini. Coba lagi dalam %(minutes)s menit, atau "
+                "unggah lebih sedikit berkas yang lebih lengkap."
+            )
+            % {"limit": limit, "minutes": minutes}
+        )
+
+
+def _check_room(entry, user, size):
+    """Refuse an upload of `size` bytes that the entry (count, total bytes) or the person (total bytes of what
+    they uploaded in this competition) has no room for."""
+    files = Attachment.objects.filter(entry=entry).aggregate(count=Count("pk"), used=Sum("size"))
+    used = files["used"] or 0
+    limit = settings.UPLOAD_MAX_ENTRY_FILES
+    if limit > 0 and files["count"] >= limit:
+        raise Refused(
+            _(
+                "Proposal ini sudah memiliki %(count)s lampiran; batasnya %(limit)s. Hapus lampiran yang tidak "
+                "diperlukan lalu unggah lagi."
+            )
+            % {"count": files["count"], "limit": limit}
+        )
+    limit = settings.UPLOAD_MAX_ENTRY_BYTES
+    if used + size > limit:
+        raise Refused(
+            _(
+                "Total lampiran proposal akan melebihi batas %(limit)s (sudah terpakai %(used)s). Hapus lampiran "
+                "yang tidak diperlukan atau perkecil berkasnya, lalu unggah lagi."
+            )
+            % {"limit": filesizeformat(limit), "used": filesizeformat(used)}
+        )
+    limit = settings.UPLOAD_MAX_PERSON_BYTES
+    mine = Attachment.objects.filter(uploaded_by=user, entry__competition_id=entry.competition_id)
+    used = mine.aggregate(used=Sum("size"))["used"] or 0
+    if limit > 0 and used + size > limit:
+        raise Refused(
+            _(
+                "Lampiran yang Anda unggah pada kompetisi ini akan melebihi batas %(limit)s per orang (sudah "
+                "terpakai %(used)s). Hapus lampiran yang tidak diperlukan, lalu unggah lagi."
+            )
+            % {"limit": filesizeformat(limit), "used": filesizeformat(used)}
+        )
 
 
 def remove_attachment(*, attachment, user, request=None):
@@ -391,6 +467,15 @@ def withdraw_entry(*, entry, user, note="", request=None):
                 raise PermissionDenied(pending_membership_message(user))
             if not permissions.is_member_of_agency(user, entry):
                 raise PermissionDenied(_("Proposal ini milik instansi lain."))
+            since = permissions.final_results_public_since(entry)
+            if since is not None and entry.status in permissions.WITHDRAWABLE_STATUSES:
+                raise Refused(
+                    _(
+                        "Hasil akhir %(competition)s sudah diumumkan pada %(date)s; proposal tidak dapat ditarik "
+                        "lagi. Bila ada yang perlu diperbaiki, hubungi penyelenggara."
+                    )
+                    % {"competition": entry.competition.name, "date": format_wita(since)}
+                )
             raise Refused(_("Proposal ini tidak dapat ditarik lagi."))
         was_draft = entry.status == EntryStatus.DRAFT
         _set_status(entry, to_status=EntryStatus.WITHDRAWN, actor=user, note=(note or "").strip())

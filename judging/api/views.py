@@ -8,10 +8,9 @@ page_size up to MAX_PAGE_SIZE) and available as CSV (?format=csv, the whole list
 strong ETag of their body and answer If-None-Match with 304. Errors are JSON ({"error": ...}): 400 for a bad
 parameter, 404 for what is not (or not yet) public, 405 for any method but GET and HEAD."""
 
-import csv
 import hashlib
-import io
 import json
+from itertools import chain
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
@@ -26,6 +25,7 @@ from judging.models import Announcement
 from judging.publication.queries import RESULT_COLUMNS, result_rows, visible_announcements, visible_at
 from judging.records import queries as records_queries
 from judging.records.filters import FilterError, catalogue_filters
+from kipp import exports
 from kipp.mail import absolute_url
 
 CACHE_SECONDS = 60
@@ -139,14 +139,7 @@ def json_response(data):
 
 
 def csv_response(items, columns, row, name):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for item in items:
-        writer.writerow(row(item))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return exports.csv_response(f"{name}.csv", chain([columns], (row(item) for item in items)))
 
 
 def page_of(items, query, serialise):

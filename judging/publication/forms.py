@@ -46,6 +46,19 @@ class ChangeOutcomeForm(forms.Form):
         ]
 
 
+class DifferenceReasonForm(forms.Form):
+    entry = forms.TypedChoiceField(label=_("Proposal"), coerce=int)
+    reason = forms.CharField(
+        label=_("Alasan perbedaan (tampil di halaman publik koreksi)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, differences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [(d["entry_id"], f"{d['entry_code']} {d['title']}") for d in differences]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 

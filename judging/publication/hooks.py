@@ -2,7 +2,12 @@
 dashboard (outcomes and presentation slots) and the entry page ("entry_sections": the template computes its data
 for the `entry` of the entry page through the {% entry_publication %} tag). All go through visible_announcements."""
 
-from judging.publication.queries import current_public_announcements, entry_public_outcomes, entry_slots
+from judging.publication.queries import (
+    current_public_announcements,
+    entry_public_outcomes,
+    entry_slots,
+    final_results_public_at,
+)
 from kipp.permissions import has_confirmed_agency
 
 
@@ -81,5 +86,6 @@ def register():
     hooks.register("dashboard_sections", dashboard_sections)
     hooks.register("entry_sections", entry_sections)
     hooks.register("entry_badges", entry_badges)
+    hooks.register("final_results_public", final_results_public_at)
     hooks.register_seeder("publication", seed_publication, 300)
     navigation.register(_("Pengumuman"), "judging:announcement_index", ["organiser"], order=45)

@@ -4,8 +4,9 @@ changes, objections (uji publik) and public profiles.
 Imported at the bottom of judging/models.py, so these are models of the judging app."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from entries.models import Entry
@@ -17,8 +18,16 @@ __all__ = [
     "AnnouncementRow",
     "Objection",
     "PublicProfile",
+    "DifferenceReason",
     "SelectionChange",
 ]
+
+
+def _as_array(expression):
+    """ARRAY[expression] in SQL, for `editor_ids @> ARRAY[a_user_id]` in the constraints."""
+    return Func(
+        expression, template="ARRAY[%(expressions)s]::bigint[]", output_field=ArrayField(models.BigIntegerField())
+    )
 
 
 class Announcement(models.Model):
@@ -55,6 +64,9 @@ class Announcement(models.Model):
     correction_note = models.TextField(_("catatan koreksi"), blank=True, max_length=4000)
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     prepared_at = models.DateTimeField(_("disiapkan"))
+    # Everyone who prepared or changed this version (text, list, carried-over changes of a correction): none of them
+    # may approve it (the two-person rule, enforced by approve_announcement and by a CHECK below).
+    editor_ids = ArrayField(models.BigIntegerField(), verbose_name=_("disiapkan atau diubah oleh"), default=list)
     submitted_at = models.DateTimeField(_("diajukan untuk persetujuan"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -75,6 +87,14 @@ class Announcement(models.Model):
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("prepared_by")),
                 name="announcement_two_person_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(editor_ids__contains=_as_array(F("prepared_by"))),
+                name="announcement_preparer_is_editor",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(editor_ids__contains=_as_array(F("approved_by"))),
+                name="announcement_approver_is_no_editor",
             ),
             models.CheckConstraint(
                 condition=~Q(state=AnnouncementState.PUBLISHED)
@@ -107,6 +127,14 @@ class Announcement(models.Model):
     def __str__(self):
         suffix = f" (v{self.version})" if self.version > 1 else ""
         return f"Pengumuman {self.number}{suffix}"
+
+    def save(self, *args, **kwargs):
+        # The preparer is always one of the editors (the CHECK announcement_preparer_is_editor asks for it).
+        if self.prepared_by_id is not None and self.prepared_by_id not in self.editor_ids:
+            self.editor_ids = [*self.editor_ids, self.prepared_by_id]
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "editor_ids"}
+        super().save(*args, **kwargs)
 
 
 class AnnouncementRow(models.Model):
@@ -163,6 +191,30 @@ class SelectionChange(models.Model):
 
     def __str__(self):
         return f"{self.entry_id}: {self.from_outcome} -> {self.to_outcome}"
+
+
+class DifferenceReason(models.Model):
+    """Why an entry's place in a correction differs from the version it corrects, where no SelectionChange of the
+    correction says it (a re-score moved it): typed by the organiser, shown to the approver and the public. A
+    correction whose list differs without a reason for each difference is not submitted or approved."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="difference_reasons")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("alasan"), max_length=2000)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["announcement", "created_at", "id"]
+        verbose_name = _("alasan perbedaan koreksi")
+        verbose_name_plural = _("alasan perbedaan koreksi")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="difference_reason_has_text"),
+            models.UniqueConstraint(fields=["announcement", "entry"], name="difference_reason_one_per_entry"),
+        ]
+
+    def __str__(self):
+        return f"{self.announcement} · {self.entry_id}"
 
 
 class Objection(models.Model):

@@ -5,12 +5,22 @@ download, hook and notification goes through it."""
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from judging.models import Announcement, AnnouncementRow, Criterion, Round, ScheduleSlot, SelectionChange
+from judging.models import (
+    Announcement,
+    AnnouncementRow,
+    Criterion,
+    DifferenceReason,
+    RankingSnapshot,
+    Round,
+    ScheduleSlot,
+    SelectionChange,
+)
 from judging.publication.enums import AnnouncementKind, AnnouncementState, ListOrder
-from judging.scoring.enums import Outcome, RoundState
+from judging.scoring.enums import Outcome, RoundState, SnapshotReason
 from judging.scoring.queries import assign_outcomes, cut_tie, round_ranking
 
 LISTED = (Outcome.SELECTED, Outcome.RESERVE)
@@ -40,6 +50,18 @@ def current_public_announcements(now=None):
         .select_related("round__competition")
         .order_by("-published_at", "-id")
     )
+
+
+def final_results_public_at(competition_ids, now=None):
+    """{competition pk: when its final results became public}: the earliest moment a final announcement of the
+    competition became visible (approval and embargo both passed). One query."""
+    rows = (
+        visible_announcements(now)
+        .filter(kind=AnnouncementKind.FINAL, round__competition_id__in=list(competition_ids))
+        .values("round__competition_id")
+        .annotate(since=Min(Greatest("published_at", "embargo_until")))
+    )
+    return {row["round__competition_id"]: row["since"] for row in rows}
 
 
 def visible_at(announcement):
@@ -120,6 +142,76 @@ def result_rows(announcement):
     ]
 
 
+def _place(row):
+    if row is None:
+        return None
+    return {"outcome": row.outcome, "outcome_label": row.get_outcome_display(), "rank": row.rank, "total": row.total}
+
+
+def _difference_kind(before, after):
+    was = before is not None and before.outcome in LISTED
+    now = after is not None and after.outcome in LISTED
+    if now and not was:
+        return "in"
+    if was and not now:
+        return "out"
+    if was and now and (before.outcome != after.outcome or before.rank != after.rank):
+        return "moved"
+    return None
+
+
+def correction_differences(announcement):
+    """What a correction changes in the list of the version it corrects, entry by entry: entries that come in
+    (listed now, not before), go out, or move (from one list to the other, or to another rank). Each:
+    {entry_id, entry_code, title, kind (in | out | moved), before, after ({outcome, rank, total} or None),
+    reasons [text], explained}. A difference is explained by a reasoned change made in this correction
+    (SelectionChange, not one carried over unchanged from the corrected version) or by a DifferenceReason. Rows in
+    the correction's rank order, entries no longer in it last. Four queries; [] for a first version."""
+    if not announcement.previous_id:
+        return []
+    before = {row.entry_id: row for row in AnnouncementRow.objects.filter(announcement_id=announcement.previous_id)}
+    after = {row.entry_id: row for row in AnnouncementRow.objects.filter(announcement=announcement)}
+    carried = set(
+        SelectionChange.objects.filter(announcement_id=announcement.previous_id).values_list(
+            "entry_id", "to_outcome", "reason"
+        )
+    )
+    reasons = defaultdict(list)
+    for change in SelectionChange.objects.filter(announcement=announcement).order_by("created_at", "id"):
+        if (change.entry_id, change.to_outcome, change.reason) not in carried:
+            reasons[change.entry_id].append(change.reason)
+    for typed in DifferenceReason.objects.filter(announcement=announcement).order_by("created_at", "id"):
+        reasons[typed.entry_id].append(typed.reason)
+    order = sorted(after, key=lambda e: after[e].rank) + sorted(
+        (e for e in before if e not in after), key=lambda e: before[e].rank
+    )
+    differences = []
+    for entry_id in order:
+        old, new = before.get(entry_id), after.get(entry_id)
+        kind = _difference_kind(old, new)
+        if kind is None:
+            continue
+        shown = new or old
+        differences.append(
+            {
+                "entry_id": entry_id,
+                "entry_code": shown.entry_code,
+                "title": shown.title,
+                "kind": kind,
+                "before": _place(old),
+                "after": _place(new),
+                "before_after": (_place(old), _place(new)),
+                "reasons": reasons.get(entry_id, []),
+                "explained": bool(reasons.get(entry_id)),
+            }
+        )
+    return differences
+
+
+def unexplained_differences(announcement):
+    return [d for d in correction_differences(announcement) if not d["explained"]]
+
+
 def counts(rows, field):
     """[(label, n)] of the selected rows by region or category, largest first."""
     counter = Counter(getattr(row, field) or "-" for row in rows)
@@ -198,7 +290,7 @@ def announcement_cut_tie(announcement, *, public=False):
     final one (its order is the final result's). public=True leaves out the compared values unless totals are public."""
     if announcement.kind == AnnouncementKind.FINAL:
         return None
-    tie = cut_tie(round_ranking(announcement.round), announcement.round.top_n)
+    tie = cut_tie(frozen_ranking(announcement.round), announcement.round.top_n)
     if tie and public and not announcement.show_totals:
         tie = {**tie, "above": None, "below": None}
         tie["above_row"] = {"rank": tie["above_row"]["rank"], "entry_code": tie["above_row"]["entry_code"]}
@@ -221,10 +313,10 @@ def final_ranking(round_):
     did not take part in are left out of both sums). Order: final total, then the total of `round_`, then code.
     Outcomes by `round_`'s top_n and reserve_n. One ranking query per round."""
     rounds = list(Round.objects.filter(competition_id=round_.competition_id, order__lte=round_.order).order_by("order"))
-    last_rows = round_ranking(round_)
+    last_rows = frozen_ranking(round_)
     weighted, weights = defaultdict(float), defaultdict(float)
     for r in rounds:
-        rows = last_rows if r.pk == round_.pk else round_ranking(r)
+        rows = last_rows if r.pk == round_.pk else frozen_ranking(r)
         w = float(r.weight)
         for row in rows:
             if row["total"] is not None and w > 0:
@@ -246,8 +338,30 @@ def final_ranking(round_):
     return assign_outcomes(result, round_.top_n, round_.reserve_n)
 
 
+def frozen_ranking(round_):
+    """The round's ranking as the announcements use it: for a closed or published round, the rows of its latest
+    snapshot stored at closing (scoring's close_round -> store_snapshot), never the live sheets, so that a sheet
+    changed after closing moves nothing; for an open round (the organiser's preview), the live ranking. A round
+    closed without a snapshot (data from before snapshots were stored) falls back to the live ranking."""
+    if round_.state in (RoundState.CLOSED, RoundState.PUBLISHED):
+        snapshot = RankingSnapshot.objects.filter(round=round_, reason=SnapshotReason.CLOSE).order_by(
+            "-created_at", "-id"
+        )
+        snapshot = snapshot.only("rows").first()
+        if snapshot is not None:
+            return [_snapshot_row(row) for row in snapshot.rows]
+    return round_ranking(round_)
+
+
+def _snapshot_row(row):
+    submitted_at = row.get("submitted_at")
+    if isinstance(submitted_at, str):
+        submitted_at = datetime.datetime.fromisoformat(submitted_at)
+    return {**row, "submitted_at": submitted_at}
+
+
 def ranking_rows(round_, kind):
-    return final_ranking(round_) if kind == AnnouncementKind.FINAL else round_ranking(round_)
+    return final_ranking(round_) if kind == AnnouncementKind.FINAL else frozen_ranking(round_)
 
 
 def announcement_ready(round_):

@@ -4,13 +4,12 @@ correct, answer objections, release feedback) and the public pages (results, PDF
 Every public view loads its announcement through `_visible_or_404`, i.e. judging.publication.queries.
 visible_announcements(now): before approval and before the embargo time nothing of it exists for anyone."""
 
-import csv
-import io
+from itertools import chain
 from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Case, Count, Prefetch, Q, When
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,12 +22,14 @@ from entries.models import Entry
 from judging.models import Announcement, Objection, Round
 from judging.publication import forms, services
 from judging.publication.cache import results_fragments, results_key
+from judging.publication.defaults import initial_fields
 from judging.publication.enums import AnnouncementKind, AnnouncementState
 from judging.publication.pdf import announcement_pdf
 from judging.publication.queries import (
     RESULT_COLUMNS,
     announcement_cut_tie,
     announcement_ready,
+    correction_differences,
     objection_window,
     objection_window_open,
     public_rows,
@@ -37,15 +38,15 @@ from judging.publication.queries import (
     version_chain,
     visible_announcements,
 )
-from judging.publication.ratelimit import WINDOW_SECONDS
 from judging.scoring import permissions
 from judging.scoring.enums import RoundState
 from judging.scoring.permissions import organiser_required
 from judging.scoring.queries import rows_short_of_k
 from judging.scoring.services import JudgingError
+from kipp import exports
 from kipp.errors import add_message, error_text
 from kipp.middleware import client_ip
-from kipp.models import Competition
+from kipp.models import Competition, User
 
 
 def _refuse(request, message, status=403):
@@ -76,44 +77,6 @@ def announcement_index(request):
     )
 
 
-def _letter_defaults(competition):
-    """Letterhead, place and signatory of a new announcement: those of the organiser's latest announcement (this
-    competition first, then another of the same organiser), else drawn from the competition (its organiser heads
-    the letter and its head signs); never a fixed organisation."""
-    previous = (
-        Announcement.objects.filter(round__competition__organiser_name=competition.organiser_name)
-        .order_by(Case(When(round__competition=competition, then=0), default=1), "-date", "-id")
-        .only("letterhead", "place", "signatory_name", "signatory_title")
-        .first()
-    )
-    if previous is not None:
-        fields = ("letterhead", "place", "signatory_name", "signatory_title")
-        return {name: getattr(previous, name) for name in fields}
-    return {
-        "letterhead": competition.organiser_name.upper(),
-        "signatory_title": _("Kepala %(organiser)s") % {"organiser": competition.organiser_name},
-    }
-
-
-def _defaults(round_, kind, user):
-    competition = round_.competition
-    label = _("Top %(n)s") % {"n": round_.top_n}
-    return {
-        "title": _("Hasil %(round)s %(competition)s: %(label)s")
-        % {"round": round_.name, "competition": competition.name, "label": label},
-        "date": timezone.localdate(),
-        **_letter_defaults(competition),
-        "body": _(
-            "Berdasarkan hasil %(round)s %(competition)s, dengan ini diumumkan daftar inovasi yang terpilih "
-            "(%(label)s) sebagai berikut. Sanggahan dapat diajukan melalui portal selama masa sanggah."
-        )
-        % {"round": round_.name, "competition": competition.name, "label": label},
-        "embargo_until": services.default_embargo(),
-        "show_ranks": kind == AnnouncementKind.FINAL,
-        "list_order": "rank",
-    }
-
-
 @organiser_required
 def announcement_prepare(request, competition, round_slug, kind="round"):
     round_ = get_object_or_404(
@@ -121,7 +84,7 @@ def announcement_prepare(request, competition, round_slug, kind="round"):
     )
     if kind not in AnnouncementKind.values:
         raise Http404
-    form = forms.AnnouncementForm(request.POST or None, initial=_defaults(round_, kind, request.user))
+    form = forms.AnnouncementForm(request.POST or None, initial=initial_fields(round_, kind))
     acknowledged = request.POST.get("acknowledge_few_judges") == "1"
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +115,18 @@ def _manage_context(announcement, user):
     rows = list(announcement.rows.select_related("entry").order_by("rank"))
     objections = list(announcement.objections.select_related("entry", "filed_by").order_by("created_at", "id"))
     editable = announcement.state == AnnouncementState.DRAFT
+    differences = correction_differences(announcement)
     return {
+        "editors": list(
+            User.objects.filter(pk__in=announcement.editor_ids)
+            .order_by("full_name")
+            .values_list("full_name", flat=True)
+        ),
+        "differences": differences,
+        "difference_form": forms.DifferenceReasonForm(differences=differences) if editable and differences else None,
+        "difference_refusal": services.difference_refusal(announcement)
+        if announcement.state in (AnnouncementState.DRAFT, AnnouncementState.AWAITING)
+        else None,
         "announcement": announcement,
         "rows": rows,
         "changes": list(announcement.changes.select_related("entry", "actor")),
@@ -193,6 +167,7 @@ def announcement_action(request, pk, action):
     handlers = {
         "edit": _edit,
         "change": _change,
+        "explain": _explain,
         "submit": _submit,
         "approve": _approve,
         "return": _return,
@@ -247,6 +222,17 @@ def _change(request, announcement):
         actor=request.user,
     )
     return _("Perubahan daftar dicatat dengan alasannya.")
+
+
+def _explain(request, announcement):
+    form = forms.DifferenceReasonForm(request.POST, differences=correction_differences(announcement))
+    if not form.is_valid():
+        _invalid(form)
+    entry = get_object_or_404(Entry, pk=form.cleaned_data["entry"])
+    services.explain_difference(
+        announcement=announcement, entry=entry, reason=form.cleaned_data["reason"], actor=request.user
+    )
+    return _("Alasan perbedaan dicatat.")
 
 
 def _submit(request, announcement):
@@ -366,6 +352,7 @@ def _public_context(request, announcement, bound_objection_form=None):
         )
     return {
         "announcement": announcement,
+        "differences": correction_differences(announcement),
         "results": {"lists": mark_safe(results["lists"]), "summary": mark_safe(results["summary"])},  # noqa: S308
         "chain": chain,
         "latest": chain[-1] if chain else announcement,
@@ -406,27 +393,12 @@ def public_download(request, pk, fmt):
     announcement = _visible_or_404(pk)
     name = "pengumuman-" + announcement.number.replace("/", "-") + f"-v{announcement.version}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(_export_rows(announcement))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = exports.csv_response(f"{name}.csv", chain([EXPORT_COLUMNS], _export_rows(announcement)))
     elif fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title="Pengumuman")
-        sheet.append(EXPORT_COLUMNS)
-        for line in _export_rows(announcement):
-            sheet.append(line)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        rows = chain([EXPORT_COLUMNS], _export_rows(announcement))
+        response = exports.xlsx_response(f"{name}.xlsx", rows, title="Pengumuman")
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
@@ -471,7 +443,8 @@ def public_objection(request, pk):
         context = _public_context(request, announcement, bound_objection_form=form)
         context["objection_refusal"] = error_text(error)
         response = render(request, "judging/publication/public/announcement.html", context, status=429)
-        response["Retry-After"] = str(WINDOW_SECONDS)
+        if error.retry_after:
+            response["Retry-After"] = str(error.retry_after)
         return response
     except JudgingError as error:
         add_message(request, error)

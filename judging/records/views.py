@@ -6,15 +6,14 @@ The older entry-numbered addresses under /penilaian/inovasi/ (judging:records, j
 judging:record_settings) are served here too: the list by the catalogue (final outcomes), a record by a redirect
 to its page, a photo by the one photo view."""
 
-import csv
-import io
+from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -42,6 +41,7 @@ from judging.records.permissions import (
 )
 from judging.records.statistics import statistics_context
 from judging.scoring.services import JudgingError
+from kipp import exports
 from kipp.errors import add_message
 from kipp.files import private_file_response
 from kipp.permissions import is_pending_member
@@ -56,13 +56,7 @@ def _record_or_404(key):
 
 
 def csv_response(name, columns, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return exports.csv_response(f"{name}.csv", chain([columns], rows))
 
 
 @require_GET

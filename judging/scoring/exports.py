@@ -2,18 +2,20 @@
 
 export_scores: one row per entry x judge x criterion; the command's CSV is written by PostgreSQL (COPY),
 the dashboard download and JSON stream from a server-side cursor (iter_scores); memory stays bounded either way.
-export_results: one row per entry in rank order, from judging.scoring.queries.round_ranking. 4 decimals.
+export_results: one row per entry in rank order, from judging.scoring.queries.round_ranking (a closed or published
+round: from its ranking snapshot). 4 decimals. Every CSV and XLSX is written by kipp.exports (formula-safe).
 """
 
 import codecs
-import csv
-import io
 import json
+from decimal import Decimal
+from itertools import chain
+from types import SimpleNamespace
 
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from judging.scoring.enums import Outcome
+from judging.scoring.enums import Outcome, RoundState
 from judging.scoring.queries import (
     SCORE_COLUMNS,
     SCORES_SQL,
@@ -22,6 +24,7 @@ from judging.scoring.queries import (
     round_criteria,
     round_ranking,
 )
+from kipp import exports
 
 SCORE_FORMATS = ("csv", "json")
 RESULT_FORMATS = ("csv", "json", "xlsx")
@@ -32,28 +35,8 @@ CONTENT_TYPES = {
 }
 
 
-def _fixed(value):
-    return "" if value is None else f"{value:.4f}"
-
-
 def _rounded(value):
     return None if value is None else round(value, 4)
-
-
-class _Line:
-    """A file-like object for csv.writer that hands back what was written."""
-
-    def __init__(self):
-        self.buffer = io.StringIO()
-
-    def write(self, text):
-        self.buffer.write(text)
-
-    def pop(self):
-        text = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return text
 
 
 def _score_dict(row):
@@ -72,24 +55,19 @@ def _score_dict(row):
     }
 
 
+def _score_csv_rows(round_):
+    yield SCORE_COLUMNS
+    for row in iter_score_rows(round_):
+        item = _score_dict(row)
+        item["weight"] = Decimal(item["weight"])  # a number: never neutralised, written as format_weight writes it
+        item["recused"] = "true" if item["recused"] else "false"
+        yield [item[c] for c in SCORE_COLUMNS]
+
+
 def iter_scores(round_, fmt="csv"):
     """Yield text chunks of the scores file."""
     if fmt == "csv":
-        line = _Line()
-        writer = csv.writer(line)
-        writer.writerow(SCORE_COLUMNS)
-        yield line.pop()
-        batch = 0
-        for row in iter_score_rows(round_):
-            item = _score_dict(row)
-            item["recused"] = "true" if item["recused"] else "false"
-            item["value"] = "" if item["value"] is None else item["value"]
-            writer.writerow([item[c] for c in SCORE_COLUMNS])
-            batch += 1
-            if batch == 1000:
-                yield line.pop()
-                batch = 0
-        yield line.pop()
+        yield from exports.csv_lines(_score_csv_rows(round_), batch=1000)
     elif fmt == "json":
         yield "["
         first = True
@@ -102,15 +80,19 @@ def iter_scores(round_, fmt="csv"):
 
 
 # The scores CSV written by PostgreSQL itself (COPY ... TO STDOUT), the same bytes as iter_scores(round_, "csv"):
-# the weight as format_weight writes it (trim_scale drops trailing zeros), recused as true/false, a missing value as
-# an empty field; the header from the column names. PostgreSQL ends records with \n where csv.writer writes \r\n:
+# the text columns neutralised by the export writer's rule in SQL (kipp.exports.safe_sql), the weight as
+# format_weight writes it (trim_scale drops trailing zeros), recused as true/false, a missing value as an empty
+# field; the header from the column names. PostgreSQL ends records with \n where csv.writer writes \r\n:
 # _CrlfWriter turns the record ends (newlines outside quotes) into \r\n and leaves newlines inside quoted fields.
 COPY_SCORES_SQL = """COPY (
-SELECT code AS entry_code, title AS entry_title, email AS judge, key AS criterion, trim_scale(weight)::text AS weight,
-       scale_min AS min, scale_max AS max, value, state AS sheet_state,
+SELECT {code} AS entry_code, {title} AS entry_title, {email} AS judge, {key} AS criterion,
+       trim_scale(weight)::text AS weight, scale_min AS min, scale_max AS max, value, state AS sheet_state,
        CASE WHEN recused THEN 'true' ELSE 'false' END AS recused
 FROM ({scores}) AS x (code, title, email, key, weight, scale_min, scale_max, value, state, recused)
 ) TO STDOUT WITH (FORMAT csv, HEADER)"""
+
+
+_COPY_TEXT = ("code", "title", "email", "key")  # the text columns that people write (state is one of SheetState)
 
 
 class _CrlfWriter:
@@ -136,7 +118,9 @@ class _CrlfWriter:
 
 def copy_scores_csv(round_, handle):
     """Write the scores CSV of round_ to the text file handle, streamed from PostgreSQL by COPY."""
-    sql = COPY_SCORES_SQL.format(scores=SCORES_SQL.strip() % int(round_.pk))
+    sql = COPY_SCORES_SQL.format(
+        scores=SCORES_SQL.strip() % int(round_.pk), **{name: exports.safe_sql(name) for name in _COPY_TEXT}
+    )
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(sql, _CrlfWriter(handle))
 
@@ -149,10 +133,23 @@ def result_columns(criteria):
     )
 
 
-def result_rows(round_):
-    """(columns, list of dicts with unrounded values) in rank order."""
+def ranking_for_export(round_):
+    """(criteria, rows of round_ranking) of round_. A closed or published round's figures come from its latest
+    RankingSnapshot (stored when it closed or was published), never from the live sheets; an open round's (and a
+    closed round without a snapshot, which only data written outside the services can make) are computed now."""
+    if round_.state in (RoundState.CLOSED, RoundState.PUBLISHED):
+        snapshot = round_.snapshots.order_by("-created_at", "-id").first()
+        if snapshot is not None:
+            criteria = [SimpleNamespace(key=c["key"], title=c["title"]) for c in snapshot.criteria]
+            return criteria, snapshot.rows
     criteria = round_criteria(round_)
-    rows = round_ranking(round_, criteria=criteria)
+    return criteria, round_ranking(round_, criteria=criteria)
+
+
+def result_rows(round_):
+    """(columns, list of dicts with unrounded values, criteria) in rank order (ranking_for_export: a closed round's
+    from its snapshot)."""
+    criteria, rows = ranking_for_export(round_)
     out = []
     for row in rows:
         item = {
@@ -187,36 +184,23 @@ def results_bytes(round_, fmt="csv", *, for_people=False):
     columns, rows, criteria = result_rows(round_)
     numeric = {"total", "spread", *[c.key for c in criteria]}
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_fixed(row[c]) if c in numeric else row[c] for c in columns])
-        return buffer.getvalue().encode("utf-8")
+        lines = ([exports.fixed(row[c]) if c in numeric else row[c] for c in columns] for row in rows)
+        return exports.csv_bytes(chain([columns], lines))
     if fmt == "json":
         data = [{c: _rounded(row[c]) if c in numeric else row[c] for c in columns} for row in rows]
         return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=round_.slug[:31])
-        sheet.append(people_headers(criteria) if for_people else columns)
-        for row in rows:
-            cells = []
-            for c in columns:
-                value = _rounded(row[c]) if c in numeric else row[c]
-                if for_people and c == "outcome":
-                    value = str(Outcome(value).label)
-                cell = WriteOnlyCell(sheet, value=value)
-                if c in numeric and value is not None:
-                    cell.number_format = "0.0000"
-                cells.append(cell)
-            sheet.append(cells)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        def cell(row, c):
+            value = _rounded(row[c]) if c in numeric else row[c]
+            return str(Outcome(value).label) if for_people and c == "outcome" else value
+
+        lines = ([cell(row, c) for c in columns] for row in rows)
+        return exports.xlsx_bytes(
+            chain([people_headers(criteria) if for_people else columns], lines),
+            title=round_.slug[:31],
+            column_formats={i: "0.0000" for i, c in enumerate(columns) if c in numeric},
+        )
     raise ValueError(f"unknown format {fmt}")
 
 

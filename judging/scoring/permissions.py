@@ -37,13 +37,15 @@ def can_manage_round(user, round_):
 
 
 def can_approve_announcement(user, announcement):
-    """Approve and publish an announcement awaiting approval: an organiser other than the one who prepared it (the
-    two-person rule; the service enforces it, the database too, and the page shows the button only when true)."""
+    """Approve and publish an announcement awaiting approval: an organiser who neither prepared nor changed it (the
+    two-person rule over its editor_ids; the service enforces it, the database too, and the page shows the button
+    only when true)."""
     return bool(
         is_organiser(user)
         and announcement.state == "awaiting"
         and announcement.prepared_by_id is not None
         and announcement.prepared_by_id != user.pk
+        and user.pk not in announcement.editor_ids
     )
 
 

@@ -149,20 +149,6 @@ def test_resend_does_not_tell_which_addresses_exist_and_skips_verified_accounts(
     assert mail.outbox == []
 
 
-def test_duplicate_email_at_signup_gets_a_clear_message_and_keeps_the_input(client):
-    InnovatorFactory(email="suhaedir@example.org")
-    agency = AgencyFactory(name="UPT SMPN 2 Rumbia")
-    response = client.post(reverse("kipp:signup"), _signup_data(agency, email="SUHAEDIR@example.org"))
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "Email ini sudah terdaftar" in html
-    assert 'value="Dr. Suhaedir Bahtiar"' in html
-    assert 'value="Kepala UPT SMPN 2 Rumbia"' in html
-    assert f'<option value="{agency.pk}" selected>' in html
-    assert User.objects.filter(email__iexact="suhaedir@example.org").count() == 1
-    assert mail.outbox == []
-
-
 def test_signup_rejects_mismatched_and_weak_passwords(client):
     agency = AgencyFactory()
     response = client.post(reverse("kipp:signup"), _signup_data(agency, password2="Inovasi-Lain-2027"))

@@ -11,6 +11,7 @@ from judging.publication.services.announcements import (
     approve_announcement,
     change_outcome,
     default_embargo,
+    difference_refusal,
     few_judges_refusal,
     prepare_announcement,
     return_to_draft,
@@ -20,7 +21,7 @@ from judging.publication.services.announcements import (
     withdraw_announcement,
 )
 from judging.publication.services.base import TEXT_FIELDS
-from judging.publication.services.corrections import prepare_correction, replace_withdrawn
+from judging.publication.services.corrections import explain_difference, prepare_correction, replace_withdrawn
 from judging.publication.services.feedback import entry_feedback, release_feedback
 from judging.publication.services.notifications import (
     mail_objection_answer,
@@ -44,7 +45,9 @@ __all__ = [
     "approve_announcement",
     "change_outcome",
     "default_embargo",
+    "difference_refusal",
     "entry_feedback",
+    "explain_difference",
     "few_judges_refusal",
     "file_objection",
     "mail_objection_answer",

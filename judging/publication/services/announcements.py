@@ -11,13 +11,14 @@ from django.utils.translation import ngettext
 from entries.models import Entry
 from judging.models import Announcement, AnnouncementRow, Round, SelectionChange
 from judging.publication.enums import AnnouncementKind, AnnouncementState
-from judging.publication.queries import announcement_ready, is_visible, ranking_rows
+from judging.publication.queries import announcement_ready, is_visible, ranking_rows, unexplained_differences
 from judging.publication.services.advancing import advance_selected
 from judging.publication.services.base import TEXT_FIELDS, locked, require_organiser
 from judging.publication.services.notifications import went_public
 from judging.scoring.enums import Outcome, RoundState
 from judging.scoring.queries import rows_short_of_k
 from judging.scoring.services import JudgingError, publish_round
+from kipp.models import User
 from kipp.services import record_event
 from kipp.text import has_visible_text
 
@@ -66,7 +67,9 @@ def prepare_announcement(
     fields.setdefault("embargo_until", now)
     rows = ranking_rows(round_, kind)
     few = few_judges_refusal(round_, rows, acknowledged=acknowledge_few_judges)
-    announcement = Announcement(round=round_, kind=kind, prepared_by=actor, prepared_at=now, **fields)
+    announcement = Announcement(
+        round=round_, kind=kind, prepared_by=actor, prepared_at=now, editor_ids=[actor.pk], **fields
+    )
     announcement.full_clean(exclude=["round", "prepared_by", "previous"])
     announcement.save()
     _freeze_rows(announcement, rows)
@@ -101,9 +104,15 @@ def _editable(announcement):
 
 
 def _changed_by(announcement, actor):
-    """Whoever changes a draft becomes its preparer (the audit log keeps every earlier one), so the two-person rule
-    holds for the change too: the approver must be someone else than the last person who changed it."""
+    """Whoever changes a draft becomes its preparer and joins its editors (editor_ids keeps everyone who prepared or
+    changed it), so the two-person rule holds for every change: no editor may approve it. A change to an
+    announcement awaiting approval (no service allows one today) sends it back to draft."""
     announcement.prepared_by = actor
+    if actor.pk not in announcement.editor_ids:
+        announcement.editor_ids = [*announcement.editor_ids, actor.pk]
+    if announcement.state == AnnouncementState.AWAITING:
+        announcement.state = AnnouncementState.DRAFT
+        announcement.submitted_at = None
 
 
 @transaction.atomic
@@ -158,7 +167,7 @@ def change_outcome(*, announcement, entry, to_outcome, reason, actor):
     row.outcome = to_outcome
     row.save(update_fields=["outcome"])
     _changed_by(announcement, actor)
-    announcement.save(update_fields=["prepared_by"])
+    announcement.save(update_fields=["prepared_by", "editor_ids", "state", "submitted_at"])
     record_event(
         actor=actor,
         action="publication.outcome_changed",
@@ -168,12 +177,36 @@ def change_outcome(*, announcement, entry, to_outcome, reason, actor):
     return change
 
 
+def difference_refusal(announcement):
+    """The message when a correction's list differs from the version it corrects without a reason for each
+    difference (the note alone never explains a changed list), else None."""
+    missing = unexplained_differences(announcement)
+    if not missing:
+        return None
+    return ngettext(
+        "Daftar koreksi ini berbeda dari versi %(v)s pada %(n)s proposal tanpa alasan (%(codes)s). Catatan koreksi "
+        "saja tidak menjelaskan perubahan daftar: tuliskan alasan untuk setiap perbedaan di bagian 'Perbedaan dari "
+        "versi %(v)s', lalu ajukan atau setujui lagi.",
+        "Daftar koreksi ini berbeda dari versi %(v)s pada %(n)s proposal tanpa alasan (%(codes)s). Catatan koreksi "
+        "saja tidak menjelaskan perubahan daftar: tuliskan alasan untuk setiap perbedaan di bagian 'Perbedaan dari "
+        "versi %(v)s', lalu ajukan atau setujui lagi.",
+        len(missing),
+    ) % {
+        "v": announcement.version - 1,
+        "n": len(missing),
+        "codes": ", ".join(d["entry_code"] for d in missing),
+    }
+
+
 @transaction.atomic
 def submit_for_approval(*, announcement, actor, now=None):
     require_organiser(actor)
     announcement = locked(announcement)
     if announcement.state != AnnouncementState.DRAFT:
         raise JudgingError(_("Hanya draf yang dapat diajukan untuk persetujuan."))
+    refusal = difference_refusal(announcement)
+    if refusal:
+        raise JudgingError(refusal)
     announcement.state = AnnouncementState.AWAITING
     announcement.submitted_at = now or timezone.now()
     announcement.save(update_fields=["state", "submitted_at"])
@@ -197,13 +230,20 @@ def return_to_draft(*, announcement, actor, reason):
 
 
 def two_person_refusal(announcement, actor):
-    """The message shown when the preparer (or the last person who changed it) tries to approve, else None."""
-    if announcement.prepared_by_id == getattr(actor, "pk", None):
-        return _(
-            "Anda menyiapkan atau terakhir mengubah pengumuman ini, jadi Anda tidak dapat menyetujuinya sendiri. "
-            "Persetujuan harus diberikan oleh penyelenggara lain (aturan dua orang)."
-        )
-    return None
+    """The message shown when someone who prepared or changed the announcement (any of its editors) tries to
+    approve it, else None. It names the editors, so the organiser knows who may approve: anyone else."""
+    if getattr(actor, "pk", None) not in {*announcement.editor_ids, announcement.prepared_by_id}:
+        return None
+    names = list(
+        User.objects.filter(pk__in=announcement.editor_ids)
+        .order_by("full_name", "pk")
+        .values_list("full_name", flat=True)
+    )
+    return _(
+        "Anda menyiapkan atau mengubah pengumuman ini, jadi Anda tidak dapat menyetujuinya sendiri. Persetujuan "
+        "harus diberikan oleh penyelenggara lain yang tidak menyiapkan dan tidak mengubahnya (aturan dua orang). "
+        "Disiapkan atau diubah oleh: %(names)s."
+    ) % {"names": ", ".join(names)}
 
 
 def approve_announcement(*, announcement, actor, now=None):
@@ -219,6 +259,9 @@ def approve_announcement(*, announcement, actor, now=None):
             raise JudgingError(refusal)
         if announcement.state != AnnouncementState.AWAITING:
             raise JudgingError(_("Hanya pengumuman yang menunggu persetujuan yang dapat disetujui."))
+        refusal = difference_refusal(announcement)
+        if refusal:
+            raise JudgingError(refusal)
         announcement.state = AnnouncementState.PUBLISHED
         announcement.approved_by = actor
         announcement.published_at = now

@@ -6,14 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entries.enums import EntryStatus
-from judging.models import Announcement, AnnouncementRow
+from judging.models import Announcement, AnnouncementRow, DifferenceReason
 from judging.publication.enums import AnnouncementState
-from judging.publication.queries import ranking_rows
-from judging.publication.services.announcements import _freeze_rows, change_outcome
+from judging.publication.queries import correction_differences, ranking_rows
+from judging.publication.services.announcements import _changed_by, _editable, _freeze_rows, change_outcome
 from judging.publication.services.base import TEXT_FIELDS, locked, require_organiser
 from judging.scoring.enums import Outcome
 from judging.scoring.services import JudgingError
 from kipp.services import record_event
+from kipp.text import has_visible_text
 
 
 @transaction.atomic
@@ -44,6 +45,7 @@ def prepare_correction(*, announcement, actor, correction_note, now=None, change
         correction_note=note,
         prepared_by=actor,
         prepared_at=now,
+        editor_ids=[actor.pk],
         **values,
     )
     if refreeze:
@@ -69,6 +71,34 @@ def prepare_correction(*, announcement, actor, correction_note, now=None, change
     for entry, to_outcome, reason in changes or []:
         change_outcome(announcement=correction, entry=entry, to_outcome=to_outcome, reason=reason, actor=actor)
     return correction
+
+
+@transaction.atomic
+def explain_difference(*, announcement, entry, reason, actor):
+    """The organiser says why an entry's place in a draft correction differs from the corrected version (a
+    re-score moved it); shown to the approver and on the public page. Typing it is a change: the organiser becomes
+    an editor (and may not approve the correction)."""
+    require_organiser(actor)
+    reason = (reason or "").strip()
+    if not has_visible_text(reason):
+        raise JudgingError(_("Tuliskan alasan perbedaan ini; alasan ini tampil di halaman publik koreksi."))
+    announcement = locked(announcement)
+    _editable(announcement)
+    difference = next((d for d in correction_differences(announcement) if d["entry_id"] == entry.pk), None)
+    if difference is None:
+        raise JudgingError(_("Proposal ini tidak berbeda dari versi sebelumnya; tidak ada yang perlu dijelaskan."))
+    DifferenceReason.objects.update_or_create(
+        announcement=announcement, entry=entry, defaults={"reason": reason, "actor": actor}
+    )
+    _changed_by(announcement, actor)
+    announcement.save(update_fields=["prepared_by", "editor_ids", "state", "submitted_at"])
+    record_event(
+        actor=actor,
+        action="publication.difference_explained",
+        obj=announcement,
+        details={"entry": difference["entry_code"], "kind": difference["kind"], "reason": reason},
+    )
+    return difference
 
 
 def _copy_rows(base, correction):

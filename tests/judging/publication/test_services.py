@@ -12,7 +12,7 @@ from judging.publication import services as pub
 from judging.publication.queries import visible_announcements
 from judging.scoring.services import JudgingError
 from kipp.models import AuditEvent
-from tests.factories import InnovatorFactory
+from tests.factories import InnovatorFactory, OrganiserFactory
 from tests.judging.publication.helpers import closed_round, listed, organisers, published, text_fields
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,8 @@ def test_a_later_score_change_alters_nothing_until_a_correction_is_published(sce
     correction = pub.prepare_correction(announcement=first, actor=b, correction_note="Nilai E4 salah input.")
     assert listed(correction)[0] == ("E4", "selected")
     assert list(visible_announcements()) == [first]  # the draft correction is not public
+    for code in ("E4", "E1", "E2", "E3"):  # every entry that came in, went out or moved needs its reason
+        pub.explain_difference(announcement=correction, entry=entries[code], reason="Nilai E4 salah input.", actor=b)
     pub.submit_for_approval(announcement=correction, actor=b)
     pub.approve_announcement(announcement=correction, actor=a)
     assert set(visible_announcements()) == {first, correction}  # the first version stays readable
@@ -218,8 +220,8 @@ def test_a_published_announcement_is_never_edited_or_withdrawn_silently(scene):
 
 @pytest.mark.parametrize("change", ["outcome", "text"])
 def test_whoever_changed_the_draft_cannot_approve_it(scene, change):
-    """A prepares; B moves E4 into the list (or rewrites the title) and submits: B may not approve B's own change
-    (the attacker's way round the two-person rule), A may."""
+    """A prepares; B moves E4 into the list (or rewrites the title) and submits: neither B (who changed it) nor A
+    (who prepared it) may approve it; a third organiser may."""
     round_, _next, entries, a, b = scene
     announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields())
     if change == "outcome":
@@ -227,13 +229,16 @@ def test_whoever_changed_the_draft_cannot_approve_it(scene, change):
     else:
         pub.update_announcement(announcement=announcement, actor=b, title="Judul lain")
     pub.submit_for_approval(announcement=announcement, actor=b)
-    with pytest.raises(JudgingError, match="tidak dapat menyetujuinya sendiri"):
-        pub.approve_announcement(announcement=announcement, actor=b)
+    for editor in (b, a):
+        with pytest.raises(JudgingError, match="tidak dapat menyetujuinya sendiri"):
+            pub.approve_announcement(announcement=announcement, actor=editor)
     announcement.refresh_from_db()
     assert announcement.state == "awaiting" and announcement.prepared_by == b
-    pub.approve_announcement(announcement=announcement, actor=a)
+    assert set(announcement.editor_ids) == {a.pk, b.pk}
+    c = OrganiserFactory(full_name="Organiser C")
+    pub.approve_announcement(announcement=announcement, actor=c)
     announcement.refresh_from_db()
-    assert announcement.state == "published" and announcement.approved_by == a
+    assert announcement.state == "published" and announcement.approved_by == c
 
 
 def test_the_few_judges_refusal_counts_in_english_singular_and_plural():

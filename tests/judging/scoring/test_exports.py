@@ -156,3 +156,98 @@ def test_copy_csv_is_byte_for_byte_the_python_csv(seed):
     copy_scores_csv(round_, out)
     assert out.getvalue() == "".join(iter_scores(round_, "csv"))
     assert "12.25," in out.getvalue() and "\r\n" in out.getvalue()
+
+
+def test_copy_csv_neutralises_formulas_like_the_python_csv():
+    """Titles, codes, judges' addresses and criterion keys that a spreadsheet would run as formulas are quoted by
+    PostgreSQL (kipp.exports.safe_sql) exactly as by the export writer: the same bytes, no cell starts a formula."""
+    import io
+
+    from judging.models import Criterion
+    from judging.scoring.exports import copy_scores_csv, iter_scores
+    from tests.kipp.test_exports import DANGEROUS, FORMULA, HARMLESS, opens_formula
+
+    round_ = random_round(3, "mean")
+    Criterion.objects.filter(round=round_, key="k0").update(key="-k0")
+    entries = list(round_.competition.entries.order_by("code"))
+    for entry, title in zip(entries, DANGEROUS + HARMLESS, strict=False):
+        entry.title = title
+        entry.save(update_fields=["title"])
+    entries[-1].code = "@KODE-1"
+    entries[-1].save(update_fields=["code"])
+    judge = round_.assignments.order_by("id").first().judge
+    judge.email = "+juri@example.org"
+    judge.save(update_fields=["email"])
+    out = io.StringIO(newline="")
+    copy_scores_csv(round_, out)
+    assert out.getvalue() == "".join(iter_scores(round_, "csv"))
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert not [cell for row in rows for cell in row if opens_formula(cell)]
+    cells = {cell for row in rows for cell in row}
+    assert {"'" + FORMULA, "'@KODE-1", "'+juri@example.org", "'-k0", "'\t=1+1"} <= cells
+    assert {"12", "1", "true", "false"} & cells  # numbers and flags are written as they were
+
+
+def _closed_round_with_a_clear_winner():
+    from judging.scoring.services import close_round
+    from tests.factories import OrganiserFactory
+
+    round_ = make_round([("a", 3, 1, 10), ("b", 1, 1, 10)], top_n=1, reserve_n=0)
+    judges = [JudgeFactory(), JudgeFactory()]
+    first, second = add_entry(round_, "E1"), add_entry(round_, "E2", minutes=1)
+    for judge, (x, y) in zip(judges, [(9, 8), (8, 6)], strict=True):
+        add_sheet(round_, first, judge, {"a": x, "b": x})
+        add_sheet(round_, second, judge, {"a": y, "b": y})
+    organiser = OrganiserFactory()
+    return close_round(round_=round_, actor=organiser), organiser, second
+
+
+def test_a_closed_rounds_results_come_from_its_snapshot_not_from_live_sheets(tmp_path, client):
+    """A sheet changed after the round closed (behind the services' back, in the database) moves the live ranking
+    but not the closed round's results: hasil.csv/xlsx and export_results read the snapshot stored at closing."""
+    from django.urls import reverse
+
+    from judging.models import Round, Score
+    from judging.scoring.exports import results_bytes
+    from judging.scoring.queries import round_ranking
+    from judging.scoring.services import reopen_round
+
+    round_, organiser, second = _closed_round_with_a_clear_winner()
+    before = {fmt: results_bytes(round_, fmt) for fmt in ("csv", "json")}
+    people = load_workbook(io_bytes(results_bytes(round_, "xlsx", for_people=True)), read_only=True)
+    before_people = list(people.active.iter_rows(values_only=True))
+    assert [r["entry_code"] for r in json.loads(before["json"])] == ["E1", "E2"]
+
+    Score.objects.filter(sheet__assignment__entry=second).update(value=10)
+    assert [r["entry_code"] for r in round_ranking(round_)] == ["E2", "E1"]  # the live figures did move
+
+    round_.refresh_from_db()
+    assert results_bytes(round_, "csv") == before["csv"]
+    assert results_bytes(round_, "json") == before["json"]
+    people = load_workbook(io_bytes(results_bytes(round_, "xlsx", for_people=True)), read_only=True)
+    assert list(people.active.iter_rows(values_only=True)) == before_people
+    assert [r["entry_code"] for r in read_csv(export(tmp_path, "results", "export_results", round_, "csv"))] == [
+        "E1",
+        "E2",
+    ]
+    rows = list(
+        load_workbook(export(tmp_path, "r", "export_results", round_, "xlsx")).active.iter_rows(values_only=True)
+    )
+    assert [r[1] for r in rows[1:]] == ["E1", "E2"]
+    client.force_login(organiser)
+    url = reverse("judging:round_download", args=[round_.competition.slug, round_.slug, "hasil", "csv"])
+    assert client.get(url).content == before["csv"]
+
+    Round.objects.filter(pk=round_.pk).update(state="published")  # a published round: its latest snapshot too
+    round_.refresh_from_db()
+    assert results_bytes(round_, "csv") == before["csv"]
+
+    reopen_round(round_=round_, actor=organiser, reason="Nilai dikoreksi setelah klarifikasi juri.")
+    round_.refresh_from_db()
+    assert [r["entry_code"] for r in json.loads(results_bytes(round_, "json"))] == ["E2", "E1"]  # open: live
+
+
+def io_bytes(data):
+    import io
+
+    return io.BytesIO(data)

@@ -1,0 +1,213 @@
+"""The writes of two-factor sign-in: enrolment, verification, backup codes, removal and reset. Each is audited
+(kipp.services.record_event); wrong codes are counted in kipp.limits (TWOFA_FAILURE_LIMIT per person per
+TWOFA_FAILURE_WINDOW), on top of django-otp's own back-off per device."""
+
+import re
+from base64 import b32encode
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kipp import limits
+from kipp.errors import Invalid, Refused
+from kipp.mail import absolute_url, send_templated_mail
+from kipp.services import record_event
+from kipp.twofactor.permissions import can_reset_second_factor
+
+BACKUP_CODE_COUNT = 10
+APP_DEVICE_NAME = "authenticator"
+BACKUP_DEVICE_NAME = "backup"
+
+
+def _limit_key(user):
+    return f"twofactor:{user.pk}"
+
+
+def _normalised(code):
+    return re.sub(r"[\s-]+", "", str(code or "")).lower()[:32]
+
+
+def secret_text(device):
+    """The device's secret in base32, in groups of four, for typing into an app by hand."""
+    secret = b32encode(device.bin_key).decode("ascii")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def pending_device(user):
+    """The authenticator being enrolled: the person's unconfirmed TOTP device (the same one on every reload, so
+    the QR code stays the same), made when there is none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def backup_codes_left(user):
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def _take_attempt(user, request):
+    """Count one code attempt; refuse when the person gave too many wrong codes in the window."""
+    window = settings.TWOFA_FAILURE_WINDOW
+    if limits.take(_limit_key(user), limit=settings.TWOFA_FAILURE_LIMIT, window=window):
+        return
+    record_event(actor=user, action="twofactor.locked", obj=user, request=request)
+    minutes = max(1, round(limits.retry_after(window) / 60))
+    raise Refused(
+        _(
+            "Terlalu banyak kode yang salah. Tunggu %(minutes)d menit, lalu coba lagi. Bila perangkat Anda hilang, "
+            "minta penyelenggara lain mengatur ulang verifikasi dua langkah Anda."
+        )
+        % {"minutes": minutes}
+    )
+
+
+def _wrong_code(user, request, action="twofactor.verify_failed"):
+    record_event(actor=user, action=action, obj=user, request=request)
+    return Invalid(
+        _(
+            "Kode tidak cocok atau sudah dipakai. Masukkan kode 6 angka yang sedang tampil di aplikasi autentikator "
+            "(periksa jam ponsel Anda), atau salah satu kode cadangan."
+        )
+    )
+
+
+def _new_backup_codes(user):
+    """Replace the person's backup codes with BACKUP_CODE_COUNT new ones; returns them (shown once)."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def confirm_enrolment(*, user, device_id, code, request):
+    """Confirm the pending authenticator with one code from the app: it becomes the person's device, this session
+    counts as verified, and new backup codes are made. Returns the backup codes (to show once)."""
+    _take_attempt(user, request)
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
+        if device is None:
+            raise Refused(_("Pendaftaran ini sudah tidak berlaku. Muat ulang halaman dan pindai kode QR yang baru."))
+        verified = device.verify_token(_normalised(code))
+    if not verified:
+        raise _wrong_code(user, request, action="twofactor.enrol_failed")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_backup_codes(user)
+        record_event(actor=user, action="twofactor.enrolled", obj=user, request=request)
+    limits.reset(_limit_key(user))
+    otp_login(request, device)
+    request.session.cycle_key()
+    return codes
+
+
+def _matching_device(user, code):
+    """The confirmed device that accepts `code` (the app's or a backup code), or None. django-otp's
+    verify_token locks the device row, refuses a TOTP code used before and deletes a used backup code."""
+    code = _normalised(code)
+    if not code:
+        return None
+    # six digits are a code of the app; anything else can only be a backup code (a wrong guess of one kind does
+    # not slow down the other through django-otp's back-off)
+    model = TOTPDevice if re.fullmatch(r"\d{6}", code) else StaticDevice
+    with transaction.atomic():
+        for device in model.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk"):
+            if device.verify_token(code):
+                return device
+    return None
+
+
+def verify_second_factor(*, user, code, request):
+    """Check a code after the password; on success the session is verified (django_otp.login). A backup code
+    is used up. Refuses (and counts) a wrong code."""
+    _take_attempt(user, request)
+    device = _matching_device(user, code)
+    if device is None:
+        raise _wrong_code(user, request)
+    limits.reset(_limit_key(user))
+    if isinstance(device, StaticDevice):
+        left = device.token_set.count()
+        record_event(actor=user, action="twofactor.backup_code_used", obj=user, details={"left": left}, request=request)
+    record_event(
+        actor=user,
+        action="twofactor.verified",
+        obj=user,
+        details={"method": "backup_code" if isinstance(device, StaticDevice) else "authenticator"},
+        request=request,
+    )
+    otp_login(request, device)
+    request.session.cycle_key()
+    return device
+
+
+def renew_backup_codes(*, user, request):
+    """New backup codes for a verified session; the old ones stop working. Returns the codes (shown once)."""
+    if not has_verified_session(request):
+        raise Refused(_("Masukkan kode dari aplikasi autentikator terlebih dahulu."))
+    with transaction.atomic():
+        codes = _new_backup_codes(user)
+        record_event(actor=user, action="twofactor.backup_codes_renewed", obj=user, request=request)
+    return codes
+
+
+def has_verified_session(request):
+    user = request.user
+    return bool(user.is_authenticated and getattr(user, "otp_device", None) is not None)
+
+
+def _delete_devices(user):
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def remove_own_device(*, user, code, request):
+    """The person removes their authenticator and backup codes, confirming with a current code."""
+    if not has_verified_session(request):
+        raise Refused(_("Masukkan kode dari aplikasi autentikator terlebih dahulu."))
+    _take_attempt(user, request)
+    if _matching_device(user, code) is None:
+        raise _wrong_code(user, request, action="twofactor.remove_failed")
+    limits.reset(_limit_key(user))
+    with transaction.atomic():
+        _delete_devices(user)
+        record_event(actor=user, action="twofactor.removed", obj=user, request=request)
+
+
+def reset_second_factor(*, actor, person, reason, request):
+    """Another organiser resets a person's lost device: every device and backup code of `person` goes, their
+    sessions no longer count as verified, they enrol again at the next sign-in; they get an email."""
+    if not can_reset_second_factor(actor, person):
+        raise Refused(
+            _(
+                "Anda tidak dapat mengatur ulang verifikasi dua langkah orang ini. Perangkat Anda sendiri diatur "
+                "ulang oleh penyelenggara lain."
+            )
+        )
+    reason = " ".join(str(reason or "").split())
+    if len(reason) < 5:
+        raise Invalid(_("Tuliskan alasan pengaturan ulang (paling sedikit 5 huruf), misalnya: ponsel hilang."))
+    with transaction.atomic():
+        had_device = TOTPDevice.objects.filter(user=person).exists()
+        _delete_devices(person)
+        record_event(
+            actor=actor,
+            action="twofactor.reset",
+            obj=person,
+            details={"reason": reason[:500], "had_device": had_device},
+            request=request,
+        )
+    send_templated_mail(
+        to=person.email,
+        template="kipp/twofactor/email/reset",
+        context={"user": person, "by": actor, "reason": reason, "link": absolute_url(reverse("kipp:login"), request)},
+        language=person.language,
+        request=request,
+    )
