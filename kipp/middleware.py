@@ -1,15 +1,26 @@
+import ipaddress
+
 from django.conf import settings
 
 
 def client_ip(request):
-    """The client's address: REMOTE_ADDR, or the address a trusted reverse proxy put in X-Forwarded-For."""
+    """The client's address: REMOTE_ADDR, or the address a trusted reverse proxy put in X-Forwarded-For (when it
+    is an address at all: the audit log stores it in an inet column)."""
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
+        if len(hops) >= proxies and _is_address(hops[-proxies]):
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def _is_address(text):
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 class ClientIPMiddleware:
@@ -47,3 +58,53 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(loader.get_template("503.html").render({}), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
+
+
+class BadInputMiddleware:
+    """Input that no page can use (kipp.bad_input: NUL, control characters, bytes that are not UTF-8 in the path,
+    the query string, form fields, headers or cookies) is answered with 400 (the site's page, JSON under /api/)
+    before anything reads it: never a 500, with or without DEBUG. Placed early in MIDDLEWARE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from kipp.bad_input import bad_input_reason, bad_request_response
+
+        reason = bad_input_reason(request)
+        if reason:
+            return bad_request_response(request, reason)
+        return self.get_response(request)
+
+
+PRIVATE_CACHE_CONTROL = "private, no-store"
+_SHARED_CACHE_DIRECTIVES = {"public", "private", "no-store", "max-age", "s-maxage", "immutable"}
+
+
+class PrivateCacheMiddleware:
+    """Every response to a signed-in person (request.user at response time) is `Cache-Control: private, no-store`,
+    whatever the view set for visitors (a public page viewed by a signed-in person is private too): a shared
+    computer's browser or a proxy keeps none of it. Directives the view added that are not about who may store it
+    (no-cache, must-revalidate) stay. Responses to visitors keep their caching. After AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            make_private(response)
+        return response
+
+
+def make_private(response):
+    kept = [
+        directive.strip()
+        for directive in response.get("Cache-Control", "").split(",")
+        if directive.strip() and directive.split("=")[0].strip().lower() not in _SHARED_CACHE_DIRECTIVES
+    ]
+    response["Cache-Control"] = ", ".join([PRIVATE_CACHE_CONTROL, *kept])
+    if "Expires" in response:
+        del response["Expires"]
+    return response

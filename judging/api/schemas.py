@@ -8,10 +8,14 @@ from pydantic import WithJsonSchema
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 100_000  # page * page_size stays far inside PostgreSQL's OFFSET (bigint)
 
 DateText = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
 DateTimeText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
+# Text parameters hold no control characters (kipp.bad_input answers those with 400 before the API sees them).
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+PathText = Annotated[str, WithJsonSchema({"type": "string", "pattern": NO_CONTROL})]
 Stage = Literal["", "penciptaan", "pengembangan", "pelembagaan"]
 RecordOutcome = Literal["final", "round"]
 
@@ -26,23 +30,28 @@ class Error(Schema):
 class PageQuery(Schema):
     """Every list: one page as JSON, or the whole list as CSV."""
 
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     format: Literal["json", "csv"] = Field("json", description="csv: the whole list")
 
 
 class AnnouncementQuery(PageQuery):
-    competition: str | None = Field(None, description="competition slug")
+    competition: str | None = Field(None, pattern=NO_CONTROL, description="competition slug")
     year: int | None = Field(None, ge=1)
 
 
 class RecordQuery(PageQuery):
     """The catalogue's filters (judging.records.filters, strict), as the page reads them."""
 
-    q: str | None = Field(None, max_length=200, description="full-text search (title, summary, proposal text)")
+    q: str | None = Field(
+        None,
+        max_length=200,
+        pattern=NO_CONTROL,
+        description="full-text search (title, summary, proposal text), at most 20 words or quoted phrases",
+    )
     region: int | None = Field(None, ge=1)
     agency: int | None = Field(None, ge=1)
-    category: str | None = Field(None, description="category key")
+    category: str | None = Field(None, pattern=NO_CONTROL, description="category key")
     stage: Literal["penciptaan", "pengembangan", "pelembagaan"] | None = None
     year: int | None = Field(None, ge=1, description="a year in the record's published history")
     outcome: RecordOutcome | None = None

@@ -30,6 +30,7 @@ from kipp.mail import absolute_url
 
 CACHE_SECONDS = 60
 NOT_FOUND = {404: schemas.Error}
+BAD_INPUT = {400: schemas.Error}  # an address that cannot be read (NUL, control characters: kipp.bad_input)
 NOT_MODIFIED = {304: None}
 
 
@@ -96,6 +97,8 @@ def _message(item):
     name = item["loc"][-1]
     if item["type"] in ("int_parsing", "int_type", "int_from_float"):
         return f"{name} must be an integer"
+    if name == "page" and item["type"] == "less_than_equal":
+        return f"page is at most {schemas.MAX_PAGE}"
     if name == "page_size":
         return f"page_size must be between 1 and {schemas.MAX_PAGE_SIZE}"
     if name == "format":
@@ -275,7 +278,7 @@ def announcement_results(request, pk: int, query: Query[schemas.PageQuery]):
 
 @api.get(
     "/announcements/{path:pk}/",
-    response={200: schemas.Announcement, **NOT_MODIFIED, **NOT_FOUND},
+    response={200: schemas.Announcement, **NOT_MODIFIED, **BAD_INPUT, **NOT_FOUND},
     url_name="announcement_detail",
     summary="One published announcement",
     openapi_extra=DETAIL_200,
@@ -383,13 +386,13 @@ def _replicated_by(record):
 
 @api.get(
     "/records/{path:slug}/",
-    response={200: schemas.RecordDetail, **NOT_MODIFIED, **NOT_FOUND},
+    response={200: schemas.RecordDetail, **NOT_MODIFIED, **BAD_INPUT, **NOT_FOUND},
     url_name="record_detail",
     summary="One innovation record",
     openapi_extra=DETAIL_200,
 )
 @decorate_view(with_etag)
-def record_detail(request, slug: str):
+def record_detail(request, slug: schemas.PathText):
     record = records_queries.public_records().select_related("agency", "region").filter(slug=slug).first()
     if record is None:
         raise NotFound

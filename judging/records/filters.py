@@ -8,9 +8,10 @@ client learns about a typo). Both return the same dict, which records_queries.fi
 
 from entries.enums import InnovationStage
 from judging.records.enums import RecordOutcome
+from judging.records.queries import SEARCH_MAX_LENGTH, SEARCH_MAX_TERMS, search_is_cut
 
 FILTER_NAMES = ("q", "region", "agency", "category", "stage", "year", "outcome", "digital", "status")
-Q_MAX_LENGTH = 200
+Q_MAX_LENGTH = SEARCH_MAX_LENGTH
 CATEGORY_MAX_LENGTH = 60
 TRUE_VALUES = ("1", "true", "yes")
 FALSE_VALUES = ("0", "false", "no")
@@ -52,6 +53,8 @@ def _check_strict(params):
             raise FilterError(f"{name} must be one of {', '.join(allowed)}")
     if len(params.get("q", "")) > Q_MAX_LENGTH:
         raise FilterError(f"q is at most {Q_MAX_LENGTH} characters")
+    if search_is_cut(params.get("q", "")):
+        raise FilterError(f"q has at most {SEARCH_MAX_TERMS} search terms")
 
 
 def catalogue_filters(params, *, strict=False):

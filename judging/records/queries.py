@@ -3,6 +3,7 @@ is public only while one of its history steps rests on an announcement that publ
 visible_announcements(now) shows (approved and past its embargo). The catalogue, the record page, the API,
 the statistics and the photo view all start from it."""
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -35,9 +36,54 @@ def public_history(now=None):
     return RecordEntry.objects.filter(announcement__in=visible_announcements(now))
 
 
+SEARCH_MAX_LENGTH = 200  # characters of the query that are read
+SEARCH_MAX_TERMS = 20  # words and quoted phrases that are searched for
+_SEARCH_TOKEN = re.compile(r'(-*)("[^"]*"?|[^\s"]+)')
+_SEARCH_WORD = re.compile(r"\w+(?:[-.']\w+)*")
+
+
+def _search_tokens(text):
+    """Words, quoted phrases and "or", in order, the lone operators dropped; no bound on their number."""
+    terms = []
+    for negation, body in _SEARCH_TOKEN.findall(text):
+        words = _SEARCH_WORD.findall(body)
+        if not words:
+            continue
+        if body.startswith('"'):
+            words = ['"' + " ".join(words) + '"']
+        elif words[0].lower() == "or" and len(words) == 1:
+            if not negation and terms and terms[-1] != "or":
+                terms.append("or")
+            continue
+        terms.extend([("-" if negation else "") + words[0], *words[1:]])
+    return terms
+
+
+def search_terms(text):
+    """The search of a websearch-syntax query, bounded: its words and quoted phrases (each with at most one leading
+    '-', "not"), "or" only between two terms, at most SEARCH_MAX_TERMS of them from its first SEARCH_MAX_LENGTH
+    characters. Lone operators ('-', '--', '"', '!', '(' ...) are dropped: PostgreSQL's parser fails on a run of
+    them ("tsquery stack too small") instead of ignoring them."""
+    kept, counted = [], 0
+    for term in _search_tokens(text[:SEARCH_MAX_LENGTH]):
+        counted += term != "or"
+        if counted > SEARCH_MAX_TERMS:
+            break
+        kept.append(term)
+    while kept and kept[-1] == "or":
+        kept.pop()
+    return kept
+
+
+def search_is_cut(text):
+    """True when search_terms() searches for less than the query asked: too long, or too many terms."""
+    return len(text) > SEARCH_MAX_LENGTH or sum(t != "or" for t in _search_tokens(text)) > SEARCH_MAX_TERMS
+
+
 def search_query(text):
-    """websearch syntax ('putus sekolah', "a b", -c) on unaccented text, 'simple' config: the same treatment as
-    the stored document."""
+    """websearch syntax ('putus sekolah', "a b", -c, a or b) on unaccented text, 'simple' config: the same treatment
+    as the stored document; bounded by search_terms()."""
+    text = " ".join(search_terms(text))
     return SearchQuery(Func(Value(text), function="unaccent"), config="simple", search_type="websearch")
 
 
@@ -60,7 +106,7 @@ def filter_records(qs, filters, now=None):
         qs = qs.filter(is_running=filters["status"] == "running")
     if "year" in filters:
         qs = qs.filter(Exists(public_history(now).filter(record=OuterRef("pk"), year=filters["year"])))
-    if "q" in filters:
+    if "q" in filters and search_terms(filters["q"]):
         query = search_query(filters["q"])
         qs = (
             qs.filter(search_document=query)

@@ -78,6 +78,8 @@ def _catalogue_page(request, preset=None):
     records = queries.catalogue(filters)
     if request.GET.get("format") == "csv":
         return csv_response("katalog-inovasi", queries.RECORD_CSV_COLUMNS, (queries.record_csv_row(r) for r in records))
+    if queries.search_is_cut((request.GET.get("q") or "").strip()):
+        messages.warning(request, _search_cut_message())
     page = Paginator(records, queries.PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: ("1" if v is True else "0" if v is False else v) for k, v in filters.items()})
     return render(
@@ -92,6 +94,13 @@ def _catalogue_page(request, preset=None):
             "can_manage": can_manage_records(request.user),
         },
     )
+
+
+def _search_cut_message():
+    return _(
+        "Kata kunci terlalu panjang: hanya %(chars)s karakter dan %(terms)s kata pertama yang dicari. "
+        "Persingkat kata kunci Anda untuk hasil yang lebih tepat."
+    ) % {"chars": queries.SEARCH_MAX_LENGTH, "terms": queries.SEARCH_MAX_TERMS}
 
 
 @require_GET
