@@ -43,7 +43,7 @@ SILENCED_SYSTEM_CHECKS = ["security.W009"]
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)  # reverse proxies in front of gunicorn
 # Anonymous objections on a public results page: at most this many per hour per client address (REMOTE_ADDR, or
-# X-Forwarded-For only with TRUSTED_PROXY_COUNT) and announcement, counted in the cache (CACHES); 0 turns it off.
+# X-Forwarded-For only with TRUSTED_PROXY_COUNT) and announcement, counted in the database (kipp.limits); 0: off.
 ANONYMOUS_OBJECTIONS_PER_HOUR = envint("ANONYMOUS_OBJECTIONS_PER_HOUR", 5)
 SIGNED_IN_OBJECTIONS_PER_HOUR = envint("SIGNED_IN_OBJECTIONS_PER_HOUR", 5)  # per person and announcement
 SIGNED_IN_OBJECTIONS_PER_ANNOUNCEMENT = envint("SIGNED_IN_OBJECTIONS_PER_ANNOUNCEMENT", 20)  # per person, in all
