@@ -26,3 +26,20 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return None
         return model.from_db(alias, fields, row)
+
+
+def end_sessions_of(user, keep=None):
+    """Sign `user` out everywhere: delete every unexpired session that belongs to them (all but the session key
+    `keep`). For a reset of their second factor, where a session left open on a stolen device must not go on (nor
+    enrol a new authenticator without the password). Returns how many sessions ended."""
+    from django.contrib.auth import SESSION_KEY
+
+    store = SessionStore()
+    ended = []
+    for key, data in store.model.objects.filter(expire_date__gt=timezone.now()).values_list(
+        "session_key", "session_data"
+    ):
+        if key != keep and str(store.decode(data).get(SESSION_KEY)) == str(user.pk):
+            ended.append(key)
+    store.model.objects.filter(session_key__in=ended).delete()
+    return len(ended)

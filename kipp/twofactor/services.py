@@ -4,10 +4,12 @@ TWOFA_FAILURE_WINDOW), on top of django-otp's own back-off per device."""
 
 import re
 from base64 import b32encode
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -17,6 +19,7 @@ from kipp import limits
 from kipp.errors import Invalid, Refused
 from kipp.mail import absolute_url, send_templated_mail
 from kipp.services import record_event
+from kipp.sessions import end_sessions_of
 from kipp.twofactor.permissions import can_reset_second_factor
 
 BACKUP_CODE_COUNT = 10
@@ -38,12 +41,22 @@ def secret_text(device):
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def pending_device(user):
-    """The authenticator being enrolled: the person's unconfirmed TOTP device (the same one on every reload, so
-    the QR code stays the same), made when there is none."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+PENDING_DEVICE_SESSION_KEY = "twofactor_pending_device"
+PENDING_DEVICE_LIFETIME = timedelta(hours=1)
+
+
+def pending_device(user, session):
+    """The authenticator being enrolled in this session: its own unconfirmed TOTP device, the same one on every
+    reload of this session (so the QR code stays the same), a new secret for any other session. A secret seen by
+    one session (someone who has only the password) is never the one another session confirms. Unconfirmed
+    devices older than PENDING_DEVICE_LIFETIME are removed when a new one is made."""
+    device_id = session.get(PENDING_DEVICE_SESSION_KEY)
+    device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
     if device is None:
+        stale = timezone.now() - PENDING_DEVICE_LIFETIME
+        TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lt=stale).delete()
         device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+        session[PENDING_DEVICE_SESSION_KEY] = device.pk
     return device
 
 
@@ -104,9 +117,23 @@ def confirm_enrolment(*, user, device_id, code, request):
         codes = _new_backup_codes(user)
         record_event(actor=user, action="twofactor.enrolled", obj=user, request=request)
     limits.reset(_limit_key(user))
+    request.session.pop(PENDING_DEVICE_SESSION_KEY, None)
     otp_login(request, device)
     request.session.cycle_key()
+    _mail_enrolled(user, request)
     return codes
+
+
+def _mail_enrolled(user, request):
+    """Tell the owner that an authenticator was enrolled on their account: if it was not them (someone who has the
+    password enrolled first), they know at once whom to ask for a reset."""
+    send_templated_mail(
+        to=user.email,
+        template="kipp/twofactor/email/enrolled",
+        context={"user": user, "when": timezone.now(), "link": absolute_url(reverse("kipp:password_reset"), request)},
+        language=user.language,
+        request=request,
+    )
 
 
 def _matching_device(user, code):
@@ -182,8 +209,9 @@ def remove_own_device(*, user, code, request):
 
 
 def reset_second_factor(*, actor, person, reason, request):
-    """Another organiser resets a person's lost device: every device and backup code of `person` goes, their
-    sessions no longer count as verified, they enrol again at the next sign-in; they get an email."""
+    """Another organiser resets a person's lost device: every device and backup code of `person` goes, every session
+    of theirs ends (one left open on the stolen phone or laptop must neither go on nor enrol a new authenticator
+    without the password), they sign in with the password and enrol again; they get an email."""
     if not can_reset_second_factor(actor, person):
         raise Refused(
             _(
@@ -197,11 +225,12 @@ def reset_second_factor(*, actor, person, reason, request):
     with transaction.atomic():
         had_device = TOTPDevice.objects.filter(user=person).exists()
         _delete_devices(person)
+        sessions_ended = end_sessions_of(person, keep=request.session.session_key if person == actor else None)
         record_event(
             actor=actor,
             action="twofactor.reset",
             obj=person,
-            details={"reason": reason[:500], "had_device": had_device},
+            details={"reason": reason[:500], "had_device": had_device, "sessions_ended": sessions_ended},
             request=request,
         )
     send_templated_mail(

@@ -71,7 +71,7 @@ def enrol(request):
             messages.info(request, _("Verifikasi dua langkah Anda sudah aktif."))
             return redirect("kipp:profile")
         return _with_next("kipp:twofactor_verify", request)
-    device = services.pending_device(user)
+    device = services.pending_device(user, request.session)
     form = AppCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

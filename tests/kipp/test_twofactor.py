@@ -226,6 +226,43 @@ def test_enrolment_shows_a_qr_code_and_the_secret_then_the_backup_codes_once(cli
     assert "twofactor.enrolled" in actions(organiser)
 
 
+def test_each_session_enrols_its_own_secret_and_the_owner_is_mailed(client, required, world):
+    """Someone who has only the password opens the enrol page first and keeps the secret; the real person enrols in
+    their own session later: the first secret is not theirs, gives no way in, and the owner learns of the
+    enrolment by mail (issue 17 review: one pending secret shared by all sessions was a permanent second factor)."""
+    from django.test import Client
+
+    organiser = world.organiser
+    intruder = Client()
+    sign_in(intruder, organiser)
+    intruder.get(ENROL)
+    seen = TOTPDevice.objects.get(user=organiser, confirmed=False)
+    intruder_secret = re.search(r'id="twofactor-secret">([A-Z2-7 ]+)<', text(intruder.get(ENROL))).group(1)
+
+    sign_in(client, organiser)
+    page = text(client.get(ENROL))
+    own_secret = re.search(r'id="twofactor-secret">([A-Z2-7 ]+)<', page).group(1)
+    assert own_secret != intruder_secret
+    own = TOTPDevice.objects.get(user=organiser, confirmed=False, pk__gt=seen.pk)
+    mail.outbox.clear()
+    response = client.post(ENROL, {"code": app_code(own)})
+    assert response.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=organiser).values_list("pk", flat=True)) == [own.pk]  # the other went
+    assert [m.to for m in mail.outbox] == [[organiser.email]]
+    assert "Aplikasi autentikator didaftarkan pada akun Anda" in mail.outbox[0].subject
+
+    # the intruder's saved secret: its code confirms nothing and signs nobody in
+    saved_code = f"{totp(seen.bin_key):06d}"
+    response = intruder.post(ENROL, {"code": saved_code})
+    assert TOTPDevice.objects.filter(user=organiser, confirmed=True).count() == 1
+    assert not TOTPDevice.objects.filter(pk=seen.pk).exists()
+    fresh = Client()
+    sign_in(fresh, organiser)
+    response = fresh.post(VERIFY, {"code": saved_code})
+    assert "Kode tidak cocok" in text(response)
+    assert fresh.get(DASHBOARD).status_code == 302
+
+
 def test_with_required_a_signed_in_organiser_with_a_device_is_asked_for_a_code(client, required, world):
     device = enrolled(world.organiser)
     response = client.post(LOGIN, {"username": world.organiser.email, "password": PASSWORD}, follow=True)
@@ -502,6 +539,16 @@ def test_a_reset_ends_the_verified_sessions_of_the_owner(client, required):
     colleague_device = enrolled(colleague)
     sign_in_verified(client, colleague, colleague_device)
     client.post(reverse("kipp:twofactor_reset", args=[owner.pk]), {"reason": "Ponsel dicuri"})
+    # the session left open on the stolen device is signed out: it can neither go on nor enrol a new authenticator
+    # without the password (issue 17 review)
+    response = owner_client.get(DASHBOARD)
+    assert response.status_code == 302 and response.url.startswith(LOGIN)
+    response = owner_client.get(ENROL)
+    assert response.status_code == 302 and response.url.startswith(LOGIN)
+    assert not TOTPDevice.objects.filter(user=owner).exists()
+    assert AuditEvent.objects.get(action="twofactor.reset").details["sessions_ended"] == 1
+    assert client.get(DASHBOARD).status_code == 200  # the colleague who reset it stays signed in
+    sign_in(owner_client, owner)  # the owner, with the password, enrols again
     assert owner_client.get(DASHBOARD).url.startswith(ENROL)
 
 
