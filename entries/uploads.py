@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -213,10 +214,14 @@ def clean_pdf(data, name):
         raise ValidationError(_("Berkas ini bukan PDF yang sah. Unggah dokumen dalam format PDF."))
     from pypdf import PdfReader
 
+    if _data_after_the_end(data):
+        raise ValidationError(_broken_pdf_message())
     try:
         reader = PdfReader(io.BytesIO(data), strict=True)
         if reader.is_encrypted:
             raise ValidationError(_("PDF terkunci kata sandi tidak dapat diterima."))
+        if int(reader.trailer.get("/Size", 0)) > settings.UPLOAD_PDF_MAX_OBJECTS:
+            raise PdfTooComplex  # the file says how many objects it has: refused before any is read
         if len(reader.pages) < 1:
             raise ValidationError(_broken_pdf_message())
         found = find_active_content(reader)
@@ -228,7 +233,10 @@ def clean_pdf(data, name):
                 "PDF ini terlalu rumit untuk diperiksa (lebih dari %(limit)s objek atau %(depth)s tingkat). Simpan "
                 "ulang sebagai PDF biasa atau bagi menjadi beberapa berkas, lalu unggah lagi."
             )
-            % {"limit": f"{settings.UPLOAD_PDF_MAX_OBJECTS:,}", "depth": settings.UPLOAD_PDF_MAX_DEPTH}
+            % {
+                "limit": number_format(settings.UPLOAD_PDF_MAX_OBJECTS, force_grouping=True),
+                "depth": settings.UPLOAD_PDF_MAX_DEPTH,
+            }
         ) from exc
     except Exception as exc:  # pypdf raises many kinds of errors on a broken file
         raise ValidationError(_broken_pdf_message()) from exc
@@ -250,6 +258,17 @@ def clean_pdf(data, name):
     return CleanFile(
         content=data, content_type=content_type, extension=extension, display_name=_with_extension(name, extension)
     )
+
+
+_END_OF_FILE = b"%%EOF"
+
+
+def _data_after_the_end(data):
+    """Bytes after the last %%EOF other than blanks: something appended that no cross-reference table names (an
+    object a repairing viewer might read instead of the one checked here). A real incremental update ends with its
+    own %%EOF."""
+    end = data.rfind(_END_OF_FILE)
+    return end < 0 or bool(data[end + len(_END_OF_FILE) :].strip(b" \t\r\n\f\x00"))
 
 
 def _broken_pdf_message():

@@ -331,6 +331,33 @@ def test_pdf_over_the_object_bound_is_refused(existing, innovator, media_root, s
     assert_refused(existing, innovator, media_root, build(mutate), "terlalu rumit")
 
 
+def test_pdf_whose_trailer_counts_too_many_objects_is_refused_before_walking(existing, innovator, media_root, settings):
+    """Objects nothing points to still cost the parser: the trailer's /Size is checked first (issue 17 review: a
+    150,000-object file with 3 reachable objects was accepted, one with 99,000 reachable took 2.4 s to refuse)."""
+    settings.UPLOAD_PDF_MAX_OBJECTS = 50
+
+    def mutate(writer):
+        for i in range(60):
+            writer._add_object(dictionary(Type="/Note", T=f"n{i}"))  # unreachable from the catalog
+
+    assert_refused(existing, innovator, media_root, build(mutate), "terlalu rumit")
+
+
+def test_an_object_appended_after_the_end_of_the_file_is_refused(existing, innovator, media_root):
+    """A clean PDF with a second catalog carrying an /OpenAction appended after %%EOF and no cross-reference for it:
+    a viewer that rebuilds the table might read that one (issue 17 review)."""
+    clean = build()
+    appended = (
+        clean + b"\n1 0 obj\n<< /Type /Catalog /OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> >>\nendobj\n"
+    )
+    assert_refused(existing, innovator, media_root, appended, BROKEN)
+    # blank bytes after the end are harmless and accepted
+    services.add_attachment(
+        entry=existing, user=innovator, kind="document", uploaded=upload("ok.pdf", clean + b"\r\n\x00")
+    )
+    assert Attachment.objects.filter(entry=existing, original_name="ok.pdf").exists()
+
+
 def test_pdf_over_the_depth_bound_is_refused(existing, innovator, media_root, settings):
     settings.UPLOAD_PDF_MAX_DEPTH = 20
 
