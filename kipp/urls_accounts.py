@@ -21,7 +21,7 @@ urlpatterns = [
     path("lupa-sandi/", views_accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "lupa-sandi/terkirim/",
-        auth_views.PasswordResetDoneView.as_view(template_name="kipp/accounts/password_reset_done.html"),
+        views_accounts.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(

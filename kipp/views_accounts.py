@@ -143,12 +143,23 @@ def signup(request):
     return render(request, "kipp/accounts/signup.html", {"form": form})
 
 
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "kipp/accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "mails_per_hour": settings.ACCOUNT_MAILS_PER_HOUR}
+
+
 def signup_done(request):
     email = request.session.get("kipp_signup_email", "")
     return render(
         request,
         "kipp/accounts/signup_done.html",
-        {"email": email, "resend_form": forms_accounts.ResendVerificationForm(initial={"email": email})},
+        {
+            "email": email,
+            "resend_form": forms_accounts.ResendVerificationForm(initial={"email": email}),
+            "mails_per_hour": settings.ACCOUNT_MAILS_PER_HOUR,
+        },
     )
 
 
@@ -190,6 +201,15 @@ def resend_verification(request):
         )
         % {"email": form.cleaned_data["email"]},
     )
+    if settings.ACCOUNT_MAILS_PER_HOUR:
+        messages.info(
+            request,
+            _(
+                "Untuk melindungi pemilik alamat, paling banyak %(n)s email seperti ini dikirim ke satu alamat dalam "
+                "satu jam. Bila email belum datang, tunggu sebelum meminta lagi."
+            )
+            % {"n": settings.ACCOUNT_MAILS_PER_HOUR},
+        )
     return redirect("kipp:login")
 
 

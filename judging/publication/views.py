@@ -30,6 +30,7 @@ from judging.publication.queries import (
     announcement_cut_tie,
     announcement_ready,
     correction_differences,
+    is_visible,
     objection_window,
     objection_window_open,
     public_rows,
@@ -114,6 +115,8 @@ def announcement_prepare(request, competition, round_slug, kind="round"):
 def _manage_context(announcement, user):
     rows = list(announcement.rows.select_related("entry").order_by("rank"))
     objections = list(announcement.objections.select_related("entry", "filed_by").order_by("created_at", "id"))
+    for objection in objections:  # one form each, with its own ids (a label points to its own field)
+        objection.answer_form = forms.AnswerForm(auto_id=f"answer{objection.pk}_%s")
     editable = announcement.state == AnnouncementState.DRAFT
     differences = correction_differences(announcement)
     return {
@@ -123,7 +126,9 @@ def _manage_context(announcement, user):
             .values_list("full_name", flat=True)
         ),
         "differences": differences,
-        "difference_form": forms.DifferenceReasonForm(differences=differences) if editable and differences else None,
+        "difference_form": forms.DifferenceReasonForm(differences=differences, auto_id="difference_%s")
+        if editable and differences
+        else None,
         "difference_refusal": services.difference_refusal(announcement)
         if announcement.state in (AnnouncementState.DRAFT, AnnouncementState.AWAITING)
         else None,
@@ -131,11 +136,11 @@ def _manage_context(announcement, user):
         "rows": rows,
         "changes": list(announcement.changes.select_related("entry", "actor")),
         "objections": objections,
-        "answer_form": forms.AnswerForm(),
-        "edit_form": forms.AnnouncementForm(instance=announcement) if editable else None,
-        "change_form": forms.ChangeOutcomeForm(rows=rows) if editable else None,
-        "reason_form": forms.ReasonForm(),
-        "correction_form": forms.CorrectionForm(),
+        "edit_form": forms.AnnouncementForm(instance=announcement, auto_id="edit_%s") if editable else None,
+        "change_form": forms.ChangeOutcomeForm(rows=rows, auto_id="change_%s") if editable else None,
+        "return_form": forms.ReasonForm(auto_id="return_%s"),
+        "withdraw_form": forms.ReasonForm(auto_id="withdraw_%s"),
+        "correction_form": forms.CorrectionForm(auto_id="correction_%s"),
         "two_person_refusal": services.two_person_refusal(announcement, user),
         "can_approve": permissions.can_approve_announcement(user, announcement),
         "few_judges": rows_short_of_k(rows, announcement.round.judges_per_entry),
@@ -245,6 +250,8 @@ def _approve(request, announcement):
     refusal = services.advance_refusal(announcement)
     if refusal:
         messages.warning(request, refusal)
+    if is_visible(announcement):
+        return _("Pengumuman disetujui dan terbit; sudah tampil di halaman publik.")
     return _("Pengumuman disetujui dan terbit (tampil setelah waktu embargo).")
 
 

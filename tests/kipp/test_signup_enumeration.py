@@ -91,6 +91,9 @@ def test_ten_password_reset_requests_send_three_mails_and_answer_the_same(client
     assert withheld.count() == 7
     assert withheld.first().details == {"kind": "password_reset", "email": "korban@example.org"}
     assert withheld.first().ip_address == "127.0.0.1"
+    # the page says, the same for every address, that such mails are limited (no one waits for a mail in vain)
+    done = client.get(reverse("kipp:password_reset_done")).content.decode()
+    assert "paling banyak 3 email seperti ini dikirim ke satu alamat dalam satu jam" in done
 
 
 def test_verification_mails_are_limited_per_address_and_the_page_says_the_same(client):
@@ -101,6 +104,7 @@ def test_verification_mails_are_limited_per_address_and_the_page_says_the_same(c
         response = client.post(reverse("kipp:resend_verification"), {"email": "ulang@example.org"}, follow=True)
         messages.add("Jika ulang@example.org terdaftar" in response.content.decode())
     assert messages == {True}
+    assert "paling banyak 3 email seperti ini" in response.content.decode()
     assert len(mail.outbox) == 3  # the sign-up's link and two resends, then nothing within the hour
     assert AuditEvent.objects.filter(action="account.mail_withheld", details__kind="verification").count() == 3
 

@@ -242,7 +242,7 @@ def two_person_refusal(announcement, actor):
     return _(
         "Anda menyiapkan atau mengubah pengumuman ini, jadi Anda tidak dapat menyetujuinya sendiri. Persetujuan "
         "harus diberikan oleh penyelenggara lain yang tidak menyiapkan dan tidak mengubahnya (aturan dua orang). "
-        "Disiapkan atau diubah oleh: %(names)s."
+        "Disiapkan atau diubah oleh: %(names)s"
     ) % {"names": ", ".join(names)}
 
 

@@ -131,3 +131,32 @@ def test_an_unchanged_list_has_no_differences_and_says_so(client):
     pub.approve_announcement(announcement=correction, actor=b)
     page = client.get(reverse("judging:public_announcement", args=[correction.pk])).content.decode()
     assert "Daftar tidak berubah" in page
+
+
+def test_every_form_on_the_manage_page_has_its_own_ids(client, rescored):
+    """Several forms ask for a reason (return, withdraw, a difference's reason, an objection's answer): each label
+    must point to its own field, never to a hidden one of another form (issue 17 review)."""
+    import re
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from judging.models import Objection
+
+    first, correction, entries, a, b = rescored
+    for n in range(2):
+        Objection.objects.create(
+            announcement=correction,
+            entry=entries["E1"],
+            name=f"Warga {n}",
+            email=f"w{n}@example.id",
+            reason="Nilai?",
+            created_at=timezone.now(),
+        )
+    client.force_login(b)
+    page = client.get(reverse("judging:announcement_manage", args=[correction.pk])).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [name for name, count in ids.items() if count > 1] == []
+    for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
+        assert ids[target] == 1, target
+    assert 'for="difference_id_reason"' not in page and 'id="difference_reason"' in page
