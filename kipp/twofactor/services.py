@@ -82,6 +82,13 @@ def _take_attempt(user, request):
 
 def _wrong_code(user, request, action="twofactor.verify_failed"):
     record_event(actor=user, action=action, obj=user, request=request)
+    if action == "twofactor.enrol_failed":  # no backup codes exist yet
+        return Invalid(
+            _(
+                "Kode tidak cocok. Masukkan kode 6 angka yang sedang tampil di aplikasi autentikator untuk akun ini "
+                "(periksa jam ponsel Anda; kode berganti tiap 30 detik)."
+            )
+        )
     return Invalid(
         _(
             "Kode tidak cocok atau sudah dipakai. Masukkan kode 6 angka yang sedang tampil di aplikasi autentikator "

@@ -79,7 +79,7 @@ def enrol(request):
                 user=user, device_id=device.pk, code=form.cleaned_data["code"], request=request
             )
         except PortalError as error:
-            form.add_error("code", error_text(error))
+            _refused_code(form, error)
         else:
             request.session[BACKUP_CODES_SESSION_KEY] = codes
             messages.success(request, _("Verifikasi dua langkah aktif. Simpan kode cadangan di bawah ini."))
@@ -91,7 +91,16 @@ def enrol(request):
         "required": must_enrol(user),
         "next": _next_url(request),
     }
+    if context["required"]:
+        context["nav_items"] = []  # every other page waits for this step: no menu that only leads back here
     return render(request, "kipp/twofactor/enrol.html", context)
+
+
+def _refused_code(form, error):
+    """Show why the code was refused, with the field empty for the next code (a six-digit code is typed anew)."""
+    form.add_error("code", error_text(error))
+    form.data = form.data.copy()
+    form.data["code"] = ""
 
 
 @never_cache
@@ -109,7 +118,7 @@ def verify(request):
         try:
             device = services.verify_second_factor(user=user, code=form.cleaned_data["code"], request=request)
         except PortalError as error:
-            form.add_error("code", error_text(error))
+            _refused_code(form, error)
         else:
             if isinstance(device, StaticDevice):
                 left = services.backup_codes_left(user)
@@ -122,7 +131,8 @@ def verify(request):
                     % {"left": left},
                 )
             return _go_on(request)
-    return render(request, "kipp/twofactor/verify.html", {"form": form, "next": _next_url(request)})
+    # every other page waits for this step: no menu that only leads back here
+    return render(request, "kipp/twofactor/verify.html", {"form": form, "next": _next_url(request), "nav_items": []})
 
 
 @never_cache

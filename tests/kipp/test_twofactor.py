@@ -205,8 +205,15 @@ def test_enrolment_shows_a_qr_code_and_the_secret_then_the_backup_codes_once(cli
     assert client.get(ENROL).content.decode().count(secret) == 1  # a reload keeps the same secret
     assert TOTPDevice.objects.filter(user=organiser).count() == 1
 
-    response = client.post(ENROL, {"code": "000000" if app_code(device) != "000000" else "111111", "next": "/dasbor/"})
-    assert "Kode tidak cocok" in text(response)
+    wrong = "000000" if app_code(device) != "000000" else "111111"
+    response = client.post(ENROL, {"code": wrong, "next": "/dasbor/"})
+    page = text(response)
+    assert (
+        "Kode tidak cocok. Masukkan kode 6 angka" in page
+        and "kode cadangan" not in page.split("Kode tidak cocok")[1][:200]
+    )
+    assert f'value="{wrong}"' not in page  # the field is empty for the next code
+    assert reverse("kipp:dashboard") not in page.split("<main", 1)[0]  # no menu that only leads back here
     assert not TOTPDevice.objects.get(pk=device.pk).confirmed
     assert client.get(DASHBOARD).status_code == 302
 
