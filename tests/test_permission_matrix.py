@@ -145,7 +145,7 @@ EXPECTED = {
     ),
     "judging:announcement_action": (
         "405      405      405      405      405      405      405      405      405      405",
-        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
     ),
     "judging:announcement_index": (
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",

@@ -189,10 +189,40 @@ def announcement_action(request, pk, action):
         result = handler(request, announcement)
     except JudgingError as error:
         add_message(request, error)
-        return redirect("judging:announcement_manage", pk=announcement.pk)
+        if action not in KEPT_FORMS:
+            return redirect("judging:announcement_manage", pk=announcement.pk)
+        return _refused_form(request, pk, action)
     message, target = result if isinstance(result, tuple) else (result, announcement)
     messages.success(request, message)
     return redirect("judging:announcement_manage", pk=target.pk)
+
+
+# The forms of the manage page that a refusal shows again as typed: action -> (context key, bound form).
+KEPT_FORMS = {
+    "edit": ("edit_form", lambda data, a, c: forms.AnnouncementForm(data, instance=a, auto_id="edit_%s")),
+    "change": ("change_form", lambda data, a, c: forms.ChangeOutcomeForm(data, rows=c["rows"], auto_id="change_%s")),
+    "explain": (
+        "difference_form",
+        lambda data, a, c: forms.DifferenceReasonForm(data, differences=c["differences"], auto_id="difference_%s"),
+    ),
+    "return": ("return_form", lambda data, a, c: forms.ReasonForm(data, auto_id="return_%s")),
+    "withdraw": ("withdraw_form", lambda data, a, c: forms.ReasonForm(data, auto_id="withdraw_%s")),
+    "correct": ("correction_form", lambda data, a, c: forms.CorrectionForm(data, auto_id="correction_%s")),
+}
+
+
+def _refused_form(request, pk, action):
+    """The manage page again, with the refused form holding what was typed (and its field errors), never empty."""
+    announcement = get_object_or_404(
+        Announcement.objects.select_related("round__competition", "prepared_by", "approved_by", "previous"), pk=pk
+    )
+    context = _manage_context(announcement, request.user)
+    key, bound = KEPT_FORMS[action]
+    if context.get(key) is not None or key in ("return_form", "withdraw_form", "correction_form"):
+        form = bound(request.POST, announcement, context)
+        form.is_valid()  # its field errors show beside the fields
+        context[key] = form
+    return render(request, "judging/publication/manage.html", context, status=400)
 
 
 def _invalid(form):

@@ -160,3 +160,24 @@ def test_every_form_on_the_manage_page_has_its_own_ids(client, rescored):
     for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
         assert ids[target] == 1, target
     assert 'for="difference_id_reason"' not in page and 'id="difference_reason"' in page
+
+
+def test_a_refused_form_comes_back_with_what_was_typed(client, rescored):
+    """A reason that the service refuses (invisible text) or a form with an error: the page shows the form again
+    with the typed words, never an empty form (nothing a user typed is dropped)."""
+    first, correction, entries, a, b = rescored
+    client.force_login(a)
+    url = reverse("judging:announcement_action", args=[correction.pk, "explain"])
+    response = client.post(url, {"entry": entries["E4"].pk, "reason": "\u3164\u200b"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "\u3164\u200b</textarea>" in page and f'<option value="{entries["E4"].pk}" selected>' in page
+    assert not DifferenceReason.objects.filter(announcement=correction).exists()
+
+    edit = reverse("judging:announcement_action", args=[correction.pk, "edit"])
+    typed = {"title": "Judul koreksi yang diketik panjang-panjang", "number": ""}
+    response = client.post(edit, typed)
+    assert response.status_code == 400
+    assert 'value="Judul koreksi yang diketik panjang-panjang"' in response.content.decode()
+    correction.refresh_from_db()
+    assert correction.title != typed["title"]
