@@ -8,13 +8,17 @@ total and count and the person's total before calling clean_upload); decoding co
   picture is re-encoded from its pixels, so no EXIF/GPS block, comment or trailing payload survives, and given a
   small JPEG thumbnail.
 - PDFs are recognised by content (the %PDF- header and a strict parse with pypdf), never by the file name, and
-  walked object by object for active content (find_active_content), within bounds.
+  walked object by object for active content, within bounds, in a child process limited in CPU time and memory
+  (entries/pdf_check.py), so a crafted file costs the portal's process nothing and the child no more than its limits.
 - Stored names are generated (uuid); the uploaded name is kept only as sanitised display text.
 """
 
 import hashlib
 import io
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 import uuid
 import warnings
@@ -27,6 +31,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from entries import pdf_check
 from entries.enums import AttachmentKind
 
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
@@ -209,25 +214,16 @@ def make_thumbnail(image):
 
 
 def clean_pdf(data, name):
-    """Accept a PDF only when it parses (strictly) and holds no active content (see find_active_content)."""
+    """Accept a PDF only when it parses (strictly) and holds no active content. The check runs in a child process
+    with a CPU-time and memory limit (entries/pdf_check.py): whatever a crafted file makes pypdf do (a few kB of
+    compressed object streams can expand into minutes of parsing), one upload costs at most
+    UPLOAD_PDF_CPU_SECONDS of CPU and UPLOAD_PDF_MEMORY_MB of memory, and the portal's own process none of it."""
     if not data.startswith(b"%PDF-"):
         raise ValidationError(_("Berkas ini bukan PDF yang sah. Unggah dokumen dalam format PDF."))
-    from pypdf import PdfReader
-
-    if _data_after_the_end(data):
-        raise ValidationError(_broken_pdf_message())
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=True)
-        if reader.is_encrypted:
-            raise ValidationError(_("PDF terkunci kata sandi tidak dapat diterima."))
-        if int(reader.trailer.get("/Size", 0)) > settings.UPLOAD_PDF_MAX_OBJECTS:
-            raise PdfTooComplex  # the file says how many objects it has: refused before any is read
-        if len(reader.pages) < 1:
-            raise ValidationError(_broken_pdf_message())
-        found = find_active_content(reader)
-    except ValidationError:
-        raise
-    except PdfTooComplex as exc:
+    verdict = _checked_in_child(data)
+    if verdict == pdf_check.ENCRYPTED:
+        raise ValidationError(_("PDF terkunci kata sandi tidak dapat diterima."))
+    if verdict == pdf_check.TOO_COMPLEX:
         raise ValidationError(
             _(
                 "PDF ini terlalu rumit untuk diperiksa (lebih dari %(limit)s objek atau %(depth)s tingkat). Simpan "
@@ -237,38 +233,59 @@ def clean_pdf(data, name):
                 "limit": number_format(settings.UPLOAD_PDF_MAX_OBJECTS, force_grouping=True),
                 "depth": settings.UPLOAD_PDF_MAX_DEPTH,
             }
-        ) from exc
-    except Exception as exc:  # pypdf raises many kinds of errors on a broken file
-        raise ValidationError(_broken_pdf_message()) from exc
-    if found == EMBEDDED:
+        )
+    if verdict == pdf_check.EMBEDDED:
         raise ValidationError(
             _(
                 "PDF ini memuat berkas lain di dalamnya (lampiran tersemat) dan tidak dapat diterima. Hapus lampiran "
                 "di dalam PDF atau simpan ulang dokumen sebagai PDF biasa, lalu unggah lagi."
             )
         )
-    if found:
+    if verdict == pdf_check.ACTION:
         raise ValidationError(
             _(
                 "PDF ini berisi JavaScript atau aksi otomatis (misalnya membuka program) dan tidak dapat diterima. "
                 "Simpan ulang dokumen sebagai PDF biasa lalu unggah lagi."
             )
         )
+    if verdict != pdf_check.CLEAN:
+        raise ValidationError(_broken_pdf_message())
     content_type, extension = PDF_TYPE
     return CleanFile(
         content=data, content_type=content_type, extension=extension, display_name=_with_extension(name, extension)
     )
 
 
-_END_OF_FILE = b"%%EOF"
-
-
-def _data_after_the_end(data):
-    """Bytes after the last %%EOF other than blanks: something appended that no cross-reference table names (an
-    object a repairing viewer might read instead of the one checked here). A real incremental update ends with its
-    own %%EOF."""
-    end = data.rfind(_END_OF_FILE)
-    return end < 0 or bool(data[end + len(_END_OF_FILE) :].strip(b" \t\r\n\f\x00"))
+def _checked_in_child(data):
+    """The verdict of entries/pdf_check.py run as a child process under its limits. A child that runs out of CPU
+    time or memory (killed, or no verdict) means the file is too costly to check: TOO_COMPLEX."""
+    cpu = settings.UPLOAD_PDF_CPU_SECONDS
+    command = [
+        sys.executable,
+        "-m",
+        "entries.pdf_check",
+        str(settings.UPLOAD_PDF_MAX_OBJECTS),
+        str(settings.UPLOAD_PDF_MAX_DEPTH),
+        str(cpu),
+        str(settings.UPLOAD_PDF_MEMORY_MB),
+    ]
+    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(settings.BASE_DIR), "PYTHONHASHSEED": "0"}
+    try:
+        child = subprocess.run(  # noqa: S603 - our own module, the file on standard input
+            command,
+            input=data,
+            capture_output=True,
+            timeout=cpu * 3 + 10,
+            cwd=settings.BASE_DIR,
+            env=environment,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return pdf_check.TOO_COMPLEX
+    verdict = child.stdout.decode("ascii", "replace").strip()
+    if child.returncode != 0 or verdict not in pdf_check.VERDICTS:
+        return pdf_check.TOO_COMPLEX if child.returncode < 0 or b"MemoryError" in child.stderr else pdf_check.BROKEN
+    return verdict
 
 
 def _broken_pdf_message():
@@ -276,111 +293,6 @@ def _broken_pdf_message():
         "Berkas ini bukan PDF yang sah: isinya rusak atau tidak dapat dibaca. Buka dokumen aslinya, simpan ulang "
         "atau ekspor sebagai PDF, lalu unggah lagi."
     )
-
-
-# Active content in a PDF: what a viewer may run, open, send or extract. Names are compared as pypdf decodes them,
-# so "/J#61vaScript" is "/JavaScript". An /OpenAction or /AA that only goes to a page or sets the view is fine,
-# and so is a /URI link to a web or mail address (javascript:, vbscript:, data:, file: and \\server links are not).
-ACTION = "action"
-EMBEDDED = "embedded"
-_ACTIVE_ACTIONS = {
-    "/JavaScript",
-    "/Launch",
-    "/SubmitForm",
-    "/ImportData",
-    "/RichMediaExecute",
-    "/GoToE",  # goes into an embedded file
-    "/GoToR",  # opens another file (a UNC path leaks the reader's credentials)
-}
-_SCRIPT_URI_SCHEMES = ("javascript:", "vbscript:", "data:", "file:", "\\\\")
-_ACTIVE_SUBTYPES = {"/RichMedia": ACTION, "/3D": ACTION, "/FileAttachment": EMBEDDED}
-_ACTIVE_KEYS = {
-    "/JS": ACTION,  # JavaScript of an action, whatever its /S says
-    "/JavaScript": ACTION,  # the document-level JavaScript name tree
-    "/XFA": ACTION,  # XFA forms carry their own scripts
-    "/RichMediaContent": ACTION,
-    "/EmbeddedFiles": EMBEDDED,  # the name tree of embedded files
-    "/EF": EMBEDDED,  # a file specification holding the file itself
-}
-# Links that only chain to the next item of a list (outline siblings, chained actions): following them does not
-# nest, so they do not count towards the depth bound.
-_SIBLING_KEYS = {"/Next", "/Prev"}
-
-
-class PdfTooComplex(Exception):  # noqa: N818
-    """The PDF has more objects or deeper nesting than settings.UPLOAD_PDF_MAX_OBJECTS / _MAX_DEPTH."""
-
-
-def _resolved(value):
-    from pypdf.generic import IndirectObject
-
-    return value.get_object() if isinstance(value, IndirectObject) else value
-
-
-def _active_in(node):
-    """ACTION or EMBEDDED when this dictionary itself is active content, else None."""
-    for key, kind in _ACTIVE_KEYS.items():
-        if key in node:
-            return kind
-    action = _resolved(node.get("/S"))
-    if action in _ACTIVE_ACTIONS:
-        return ACTION
-    if action == "/URI" and _is_script_uri(_resolved(node.get("/URI"))):
-        return ACTION
-    if _resolved(node.get("/Type")) == "/EmbeddedFile":
-        return EMBEDDED
-    return _ACTIVE_SUBTYPES.get(_resolved(node.get("/Subtype")))
-
-
-def _is_script_uri(uri):
-    """A /URI link that runs or opens something locally (javascript:, file:, ...) rather than a web address."""
-    if isinstance(uri, bytes):
-        uri = uri.decode("latin-1")
-    text = "".join(ch for ch in str(uri or "") if ch.isprintable() and not ch.isspace()).lower()
-    return text.startswith(_SCRIPT_URI_SCHEMES)
-
-
-def find_active_content(reader, *, max_objects=None, max_depth=None):
-    """Walk every object reachable from the trailer (the catalog and its /OpenAction, /AA, /Names trees, /Outlines
-    with their /First and /Next chains, /AcroForm /Fields and their /Kids, the pages, their annotations and every
-    /A and /AA) and return ACTION or EMBEDDED for the first active content met, None when there is none.
-
-    Each indirect object is visited once (a cycle ends there); more than `max_objects` containers or nesting deeper
-    than `max_depth` raises PdfTooComplex, so a crafted file is refused instead of keeping the server busy.
-    Streams are not decoded: their dictionaries are walked, their data is not needed to find actions."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
-    max_objects = max_objects or settings.UPLOAD_PDF_MAX_OBJECTS
-    max_depth = max_depth or settings.UPLOAD_PDF_MAX_DEPTH
-    seen = set()
-    visited = 0
-    stack = [(reader.trailer, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, IndirectObject):
-            ref = (node.idnum, node.generation)
-            if ref in seen:
-                continue
-            seen.add(ref)
-            node = node.get_object()
-        if isinstance(node, DictionaryObject):
-            children = [(value, key in _SIBLING_KEYS) for key, value in node.items()]
-            found = _active_in(node)
-            if found:
-                return found
-        elif isinstance(node, ArrayObject):
-            children = [(value, False) for value in node]
-        else:
-            continue
-        visited += 1
-        if visited > max_objects or depth > max_depth:
-            raise PdfTooComplex
-        stack.extend(
-            (child, depth if sibling else depth + 1)
-            for child, sibling in children
-            if isinstance(child, (IndirectObject, DictionaryObject, ArrayObject))
-        )
-    return None
 
 
 def _with_extension(name, extension):

@@ -184,6 +184,8 @@ UPLOAD_MAX_ENTRY_FILES = envint("UPLOAD_MAX_ENTRY_FILES", 30)
 UPLOAD_MAX_PERSON_BYTES = envint("UPLOAD_MAX_PERSON_BYTES", 300 * 1024 * 1024)  # per person and competition
 UPLOAD_PDF_MAX_OBJECTS = envint("UPLOAD_PDF_MAX_OBJECTS", 30_000)
 UPLOAD_PDF_MAX_DEPTH = envint("UPLOAD_PDF_MAX_DEPTH", 100)
+UPLOAD_PDF_CPU_SECONDS = envint("UPLOAD_PDF_CPU_SECONDS", 3)  # a PDF is checked in a child process with these limits
+UPLOAD_PDF_MEMORY_MB = envint("UPLOAD_PDF_MEMORY_MB", 512)
 UPLOADS_PER_PERSON_PER_HOUR = envint("UPLOADS_PER_PERSON_PER_HOUR", 60)  # decoded uploads; 0 turns it off
 ENTRY_MAX_DRAFTS_PER_PERSON = envint("ENTRY_MAX_DRAFTS_PER_PERSON", 10)  # entries one person starts per competition
 

@@ -452,3 +452,74 @@ def test_messages_in_english(db):
             clean_pdf(embedded_file(), "a.pdf")
         with pytest.raises(ValidationError, match="This file is not a valid PDF: it is damaged"):
             clean_pdf(b"%PDF-1.7\n garbage", "a.pdf")
+
+
+def compressed_object_stream_pdf(objects=50, numbers=99_000):
+    """A few kB that pypdf expands into minutes of parsing: one compressed object stream holding `objects` arrays of
+    `numbers` integers each, reached from the catalog (issue 17 review: 11 kB cost 9.6 s of CPU and was accepted)."""
+    import struct
+    import zlib
+
+    out = bytearray(b"%PDF-1.7\n")
+    xref = {}
+
+    def put(num, body):
+        xref[num] = (1, len(out), 0)
+        out.extend(b"%d 0 obj\n" % num + body + b"\nendobj\n")
+
+    nums = list(range(5, 5 + objects))
+    stream_num = 5 + objects
+    array = b"[" + b"1 " * numbers + b"]\n"
+    offsets, data = [], b""
+    for num in nums:
+        offsets.append(b"%d %d" % (num, len(data)))
+        data += array
+    header = b" ".join(offsets) + b"\n"
+    packed = zlib.compress(header + data, 9)
+    put(1, b"<< /Type /Catalog /Pages 2 0 R /X 4 0 R >>")
+    put(2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+    put(3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>")
+    put(4, b"[%d 0 R]" % nums[0])
+    put(
+        stream_num,
+        b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (objects, len(header), len(packed))
+        + packed
+        + b"\nendstream",
+    )
+    for index, num in enumerate(nums):
+        xref[num] = (2, stream_num, index)
+    xref_num = stream_num + 1
+    xref[xref_num] = (1, len(out), 0)
+    rows = b"".join(struct.pack(">BIH", *xref.get(n, (0, 0, 65535))) for n in range(xref_num + 1))
+    start = len(out)
+    out.extend(
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % (xref_num, xref_num + 1, len(rows))
+        + rows
+        + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start
+    )
+    return bytes(out)
+
+
+def test_a_pdf_that_costs_more_than_its_cpu_limit_is_refused_and_the_portal_spends_none(
+    existing, innovator, media_root, settings
+):
+    """The check runs in a child process under UPLOAD_PDF_CPU_SECONDS and UPLOAD_PDF_MEMORY_MB: a small crafted file
+    is refused as too complex after at most that much CPU, spent by the child, not by the portal's process."""
+    import resource
+    import time
+
+    settings.UPLOAD_PDF_CPU_SECONDS = 1
+    data = compressed_object_stream_pdf()
+    assert len(data) < 20_000
+    own_before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
+    started = time.monotonic()
+    assert_refused(existing, innovator, media_root, data, "terlalu rumit")
+    assert time.monotonic() - started < 10
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_utime - own_before < 0.5  # the child did the work
+
+
+def test_a_pdf_check_out_of_memory_is_refused_as_too_complex(existing, innovator, media_root, settings):
+    settings.UPLOAD_PDF_MEMORY_MB = 25  # less than Python and pypdf need: the child cannot finish
+    assert_refused(existing, innovator, media_root, minimal_pdf(), "terlalu rumit")
