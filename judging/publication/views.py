@@ -199,7 +199,10 @@ def announcement_action(request, pk, action):
 
 # The forms of the manage page that a refusal shows again as typed: action -> (context key, bound form).
 KEPT_FORMS = {
-    "edit": ("edit_form", lambda data, a, c: forms.AnnouncementForm(data, instance=a, auto_id="edit_%s")),
+    "edit": (  # bound to a copy: the page's summary keeps showing what is saved, not what was typed
+        "edit_form",
+        lambda data, a, c: forms.AnnouncementForm(data, instance=Announcement.objects.get(pk=a.pk), auto_id="edit_%s"),
+    ),
     "change": ("change_form", lambda data, a, c: forms.ChangeOutcomeForm(data, rows=c["rows"], auto_id="change_%s")),
     "explain": (
         "difference_form",

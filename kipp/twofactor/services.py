@@ -7,6 +7,7 @@ from base64 import b32encode
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +44,7 @@ def secret_text(device):
 
 PENDING_DEVICE_SESSION_KEY = "twofactor_pending_device"
 PENDING_DEVICE_LIFETIME = timedelta(hours=1)
+MAX_PENDING_DEVICES = 5
 
 
 def pending_device(user, session):
@@ -54,7 +56,10 @@ def pending_device(user, session):
     device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
     if device is None:
         stale = timezone.now() - PENDING_DEVICE_LIFETIME
-        TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lt=stale).delete()
+        pending = TOTPDevice.objects.filter(user=user, confirmed=False)
+        pending.filter(created_at__lt=stale).delete()
+        kept = list(pending.order_by("-pk").values_list("pk", flat=True)[: MAX_PENDING_DEVICES - 1])
+        pending.exclude(pk__in=kept).delete()  # a bound, however many sessions open the enrol page
         device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
         session[PENDING_DEVICE_SESSION_KEY] = device.pk
     return device
@@ -70,6 +75,8 @@ def _take_attempt(user, request):
     if limits.take(_limit_key(user), limit=settings.TWOFA_FAILURE_LIMIT, window=window):
         return
     record_event(actor=user, action="twofactor.locked", obj=user, request=request)
+    if limits.count(_limit_key(user), window=window) == settings.TWOFA_FAILURE_LIMIT + 1:
+        _mail_locked(user, request)  # wrong codes after the right password: someone else may know it
     minutes = max(1, round(limits.retry_after(window) / 60))
     raise Refused(
         _(
@@ -118,6 +125,11 @@ def confirm_enrolment(*, user, device_id, code, request):
     if not verified:
         raise _wrong_code(user, request, action="twofactor.enrol_failed")
     with transaction.atomic():
+        # one enrolment at a time per person: two sessions confirming at once, the second finds the first's device
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        mine = TOTPDevice.objects.filter(pk=device.pk, user=user, confirmed=False).exists()
+        if not mine or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise Refused(_("Pendaftaran ini sudah tidak berlaku. Muat ulang halaman dan pindai kode QR yang baru."))
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -129,6 +141,17 @@ def confirm_enrolment(*, user, device_id, code, request):
     request.session.cycle_key()
     _mail_enrolled(user, request)
     return codes
+
+
+def _mail_locked(user, request):
+    """Once per window: the codes were refused after the right password, so the owner changes the password."""
+    send_templated_mail(
+        to=user.email,
+        template="kipp/twofactor/email/locked",
+        context={"user": user, "link": absolute_url(reverse("kipp:password_reset"), request)},
+        language=user.language,
+        request=request,
+    )
 
 
 def _mail_enrolled(user, request):
@@ -232,6 +255,10 @@ def reset_second_factor(*, actor, person, reason, request):
     with transaction.atomic():
         had_device = TOTPDevice.objects.filter(user=person).exists()
         _delete_devices(person)
+        # whoever knows the old password (the thief of the phone, of the laptop) must not be the one who enrols
+        # next: the password goes too, and the owner sets a new one through the link mailed to their address
+        person.set_unusable_password()
+        person.save(update_fields=["password"])
         sessions_ended = end_sessions_of(person, keep=request.session.session_key if person == actor else None)
         record_event(
             actor=actor,
@@ -243,7 +270,23 @@ def reset_second_factor(*, actor, person, reason, request):
     send_templated_mail(
         to=person.email,
         template="kipp/twofactor/email/reset",
-        context={"user": person, "by": actor, "reason": reason, "link": absolute_url(reverse("kipp:login"), request)},
+        context={"user": person, "by": actor, "reason": reason, "link": _new_password_link(person, request)},
         language=person.language,
         request=request,
     )
+
+
+def _new_password_link(person, request):
+    """The link where the owner sets a new password (Django's password reset token: it works once, and expires)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    path = reverse(
+        "kipp:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+            "token": default_token_generator.make_token(person),
+        },
+    )
+    return absolute_url(path, request)

@@ -484,8 +484,9 @@ def test_another_organiser_resets_a_lost_device_with_a_reason(client, required):
     assert "Ponsel hilang" in mail.outbox[0].body
 
     client.post(reverse("kipp:logout"))
-    sign_in(client, owner)
-    assert client.get(DASHBOARD).url.startswith(ENROL)  # enrols again at the next sign-in
+    owner.refresh_from_db()
+    assert not owner.has_usable_password()  # a new password first (the link in the mail), then a new device
+    assert "/akun/atur-sandi/" in mail.outbox[0].body
 
 
 def test_nobody_resets_their_own_device(client):
@@ -555,8 +556,65 @@ def test_a_reset_ends_the_verified_sessions_of_the_owner(client, required):
     assert not TOTPDevice.objects.filter(user=owner).exists()
     assert AuditEvent.objects.get(action="twofactor.reset").details["sessions_ended"] == 1
     assert client.get(DASHBOARD).status_code == 200  # the colleague who reset it stays signed in
-    sign_in(owner_client, owner)  # the owner, with the password, enrols again
+    # the old password went too (whoever stole it must not be the next to enrol): the owner sets a new one through
+    # the link in the reset mail, then signs in and enrols
+    owner.refresh_from_db()
+    assert not owner.has_usable_password()
+    refused = Client().post(LOGIN, {"username": owner.email, "password": PASSWORD})
+    assert refused.status_code == 200 and "_auth_user_id" not in refused.wsgi_request.session
+    reset_mail = [m for m in mail.outbox if m.to == [owner.email]][-1]
+    link = re.search(r"https?://[^\s]+/akun/atur-sandi/[^\s]+", reset_mail.body).group(0)
+    form_page = owner_client.get(link.split("://", 1)[1].split("/", 1)[1].join(["/", ""]), follow=True)
+    new_password = "Ponsel-Baru-2026-aman"
+    response = owner_client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
+    )
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.check_password(new_password)
+    response = owner_client.post(LOGIN, {"username": owner.email, "password": new_password})
+    assert response.status_code == 302
     assert owner_client.get(DASHBOARD).url.startswith(ENROL)
+
+
+def test_wrong_codes_after_the_right_password_mail_the_owner_once(client, required):
+    owner = OrganiserFactory()
+    enrolled(owner)
+    sign_in(client, owner)
+    mail.outbox.clear()
+    for _ in range(8):
+        client.post(VERIFY, {"code": "000001"})
+    locked = [m for m in mail.outbox if "Kode verifikasi yang salah" in m.subject]
+    assert [m.to for m in locked] == [[owner.email]]
+    assert "/akun/lupa-sandi/" in locked[0].body
+
+
+def test_two_sessions_confirming_at_once_one_wins_and_the_other_is_told(client, required, world):
+    from django.test import Client
+
+    organiser = world.organiser
+    other = Client()
+    sign_in(client, organiser)
+    sign_in(other, organiser)
+    client.get(ENROL)
+    other.get(ENROL)
+    first, second = TOTPDevice.objects.filter(user=organiser, confirmed=False).order_by("pk")
+    assert client.post(ENROL, {"code": app_code(first)}).status_code == 302
+    # the other session's device was removed by the first confirmation; its code is refused with a message
+    response = other.post(ENROL, {"code": f"{totp(second.bin_key):06d}"})
+    assert response.status_code in (200, 302)
+    assert TOTPDevice.objects.filter(user=organiser, confirmed=True).count() == 1
+
+
+def test_opening_the_enrol_page_in_many_sessions_keeps_a_bounded_number_of_pending_secrets(client, required):
+    from django.test import Client
+
+    organiser = OrganiserFactory()
+    for _ in range(12):
+        session = Client()
+        sign_in(session, organiser)
+        session.get(ENROL)
+    assert TOTPDevice.objects.filter(user=organiser, confirmed=False).count() <= 5
 
 
 def test_the_pages_speak_english_too(client):

@@ -175,9 +175,11 @@ def test_a_refused_form_comes_back_with_what_was_typed(client, rescored):
     assert not DifferenceReason.objects.filter(announcement=correction).exists()
 
     edit = reverse("judging:announcement_action", args=[correction.pk, "edit"])
-    typed = {"title": "Judul koreksi yang diketik panjang-panjang", "number": ""}
+    typed = {"title": "Judul koreksi yang diketik panjang-panjang", "number": "", "embargo_until": "2031-01-01T10:00"}
     response = client.post(edit, typed)
     assert response.status_code == 400
-    assert 'value="Judul koreksi yang diketik panjang-panjang"' in response.content.decode()
+    page = response.content.decode()
+    assert 'value="Judul koreksi yang diketik panjang-panjang"' in page
+    assert "1 Januari 2031" not in page.split('id="edit_', 1)[0]  # the summary shows what is saved, not what was typed
     correction.refresh_from_db()
-    assert correction.title != typed["title"]
+    assert correction.title != typed["title"] and correction.embargo_until.year != 2031
