@@ -292,6 +292,9 @@ def entry_detail(request, pk):
         "data": entry_display_data(entry),
         "can_edit": permissions.can_edit_entry(user, entry),
         "can_withdraw": permissions.can_withdraw_entry(user, entry),
+        "withdrawal_ended": services.withdrawal_ended_message(entry)
+        if permissions.is_member_of_agency(user, entry)
+        else None,
         "can_verify": permissions.can_verify_entry(user, entry),
         "can_select": permissions.can_select_entry(user, entry),
         "can_extend": permissions.can_extend_deadline(user, entry),

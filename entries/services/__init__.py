@@ -27,6 +27,7 @@ from entries.services.drafts import (
     save_draft_with_attachment,
     submit_entry,
     withdraw_entry,
+    withdrawal_ended_message,
 )
 from entries.services.verification import (
     decide_eligibility,
@@ -58,4 +59,5 @@ __all__ = [
     "save_draft_with_attachment",
     "submit_entry",
     "withdraw_entry",
+    "withdrawal_ended_message",
 ]

@@ -459,6 +459,20 @@ def submit_entry(*, entry, user, now=None, request=None):
     return entry
 
 
+def withdrawal_ended_message(entry):
+    """Why an entry that could otherwise be withdrawn no longer can: its competition's final results are public
+    (the date in WITA). None when that is not the reason."""
+    if entry.status not in permissions.WITHDRAWABLE_STATUSES:
+        return None
+    since = permissions.final_results_public_since(entry)
+    if since is None:
+        return None
+    return _(
+        "Hasil akhir %(competition)s sudah diumumkan pada %(date)s; proposal tidak dapat ditarik "
+        "lagi. Bila ada yang perlu diperbaiki, hubungi penyelenggara."
+    ) % {"competition": entry.competition.name, "date": format_wita(since)}
+
+
 def withdraw_entry(*, entry, user, note="", request=None):
     with transaction.atomic():
         entry = _lock_entry(entry)
@@ -467,16 +481,7 @@ def withdraw_entry(*, entry, user, note="", request=None):
                 raise PermissionDenied(pending_membership_message(user))
             if not permissions.is_member_of_agency(user, entry):
                 raise PermissionDenied(_("Proposal ini milik instansi lain."))
-            since = permissions.final_results_public_since(entry)
-            if since is not None and entry.status in permissions.WITHDRAWABLE_STATUSES:
-                raise Refused(
-                    _(
-                        "Hasil akhir %(competition)s sudah diumumkan pada %(date)s; proposal tidak dapat ditarik "
-                        "lagi. Bila ada yang perlu diperbaiki, hubungi penyelenggara."
-                    )
-                    % {"competition": entry.competition.name, "date": format_wita(since)}
-                )
-            raise Refused(_("Proposal ini tidak dapat ditarik lagi."))
+            raise Refused(withdrawal_ended_message(entry) or _("Proposal ini tidak dapat ditarik lagi."))
         was_draft = entry.status == EntryStatus.DRAFT
         _set_status(entry, to_status=EntryStatus.WITHDRAWN, actor=user, note=(note or "").strip())
         entry.save()

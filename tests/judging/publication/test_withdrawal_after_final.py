@@ -53,6 +53,7 @@ def test_once_the_final_results_are_public_withdrawal_is_refused_with_their_date
     client.force_login(innovator)  # the page offers no withdraw button, and a forged post changes nothing
     page = client.get(reverse("entries:detail", args=[entry.pk])).content.decode()
     assert reverse("entries:withdraw", args=[entry.pk]) not in page
+    assert 'id="withdrawal-ended"' in page and f"Hasil akhir {round_.competition.name} sudah diumumkan" in page
     client.post(reverse("entries:withdraw", args=[entry.pk]), {"note": "mundur"})
     entry.refresh_from_db()
     assert entry.status == "eligible"
