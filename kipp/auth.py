@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, router
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kipp.db import execute_prepared
 
@@ -47,16 +48,21 @@ class EmailBackend(ModelBackend):
         connection = connections[alias]
         quote = connection.ops.quote_name
         fields = User._meta.concrete_fields
+        devices = quote(TOTPDevice._meta.db_table)
+        # whether the person has enrolled an authenticator, in the same statement: the two-factor middleware asks
+        # it on every signed-in request (kipp.twofactor.policy.owed_step)
         sql = (
-            f"SELECT {', '.join(quote(f.column) for f in fields)} "  # noqa: S608 - names from model meta
-            f"FROM {quote(User._meta.db_table)} WHERE {quote(User._meta.pk.column)} = %s"
+            f"SELECT {', '.join('u.' + quote(f.column) for f in fields)}, "  # noqa: S608 - names from model meta
+            f"EXISTS (SELECT 1 FROM {devices} d WHERE d.user_id = u.{quote(User._meta.pk.column)} AND d.confirmed) "
+            f"FROM {quote(User._meta.db_table)} u WHERE u.{quote(User._meta.pk.column)} = %s"
         )
         with connection.cursor() as cursor:
             execute_prepared(connection, cursor, sql, [user_id])
             row = cursor.fetchone()
         if row is None:
             return None
-        user = User.from_db(alias, [f.attname for f in fields], row)
+        user = User.from_db(alias, [f.attname for f in fields], row[:-1])
+        user.has_confirmed_authenticator = bool(row[-1])
         return user if self.user_can_authenticate(user) else None
 
 

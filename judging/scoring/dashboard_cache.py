@@ -128,7 +128,7 @@ def frozen_snapshot(round_):
     """The snapshot a closed or published round's figures come from (None for a round in setup or open)."""
     if round_.state not in (RoundState.CLOSED, RoundState.PUBLISHED):
         return None
-    return queries.latest_snapshot(round_)
+    return queries.latest_snapshot(round_, with_rows=False)  # the rows are read on a cache miss only
 
 
 def round_figures(round_, criteria, key=None, snapshot=None):

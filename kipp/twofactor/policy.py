@@ -35,7 +35,8 @@ def owed_step(user):
     session), "enrol" (the setting requires a device and there is none), or None."""
     if not getattr(user, "is_authenticated", False) or is_verified(user):
         return None
-    if has_device(user):
+    enrolled = getattr(user, "has_confirmed_authenticator", None)  # read with the user (kipp.auth.EmailBackend)
+    if enrolled if enrolled is not None else has_device(user):
         return "verify"
     if must_enrol(user):
         return "enrol"

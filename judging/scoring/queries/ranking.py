@@ -186,9 +186,13 @@ def final_results(rounds):
     return {entry_id: weighted[entry_id] / weights[entry_id] for entry_id in weighted}
 
 
-def latest_snapshot(round_):
-    """The round's newest ranking snapshot (stored by close_round, copied by publish_round), or None."""
-    return RankingSnapshot.objects.filter(round_id=round_.pk).order_by("-created_at", "-id").first()
+def latest_snapshot(round_, *, with_rows=True):
+    """The round's newest ranking snapshot (stored by close_round, copied by publish_round), or None. Without
+    `with_rows` its rows and criteria (large JSON) are read only when used: for a cache key, the id is enough."""
+    snapshots = RankingSnapshot.objects.filter(round_id=round_.pk).order_by("-created_at", "-id")
+    if not with_rows:
+        snapshots = snapshots.defer("rows", "criteria")
+    return snapshots.first()
 
 
 def snapshot_rows(snapshot):
