@@ -34,8 +34,6 @@ MAX_INFLATED_STREAM = 20 * 1024 * 1024
 # Active content in a PDF: what a viewer may run, open, send or extract. Names are compared as pypdf decodes them,
 # so "/J#61vaScript" is "/JavaScript". An /OpenAction or /AA that only goes to a page or sets the view is fine,
 # and so is a /URI link to a web or mail address (javascript:, vbscript:, data:, file: and \\server links are not).
-ACTION = "action"
-EMBEDDED = "embedded"
 _ACTIVE_ACTIONS = {
     "/JavaScript",
     "/Launch",

@@ -183,3 +183,38 @@ def test_a_refused_form_comes_back_with_what_was_typed(client, rescored):
     assert "1 Januari 2031" not in page.split('id="edit_', 1)[0]  # the summary shows what is saved, not what was typed
     correction.refresh_from_db()
     assert correction.title != typed["title"] and correction.embargo_until.year != 2031
+
+
+def test_the_edit_form_saved_reloaded_and_saved_again_keeps_everything(client, rescored):
+    """As an organiser does it: open the page, change the title, save; reload, save the form as shown: every field
+    keeps its value and the unchanged save makes nobody an editor."""
+    first, correction, entries, a, b = rescored
+
+    def shown(response):
+        form = response.context["edit_form"]
+        data = {}
+        for name, field in form.fields.items():
+            value = field.widget.format_value(form[name].value())
+            if getattr(field.widget, "input_type", None) == "checkbox":
+                if form[name].value():
+                    data[name] = "on"
+            elif value is not None:
+                data[name] = value
+        return data
+
+    client.force_login(a)
+    manage = reverse("judging:announcement_manage", args=[correction.pk])
+    edit = reverse("judging:announcement_action", args=[correction.pk, "edit"])
+    data = shown(client.get(manage))
+    data["title"] = "Koreksi Pengumuman Hasil Penilaian Proposal"
+    assert client.post(edit, data).status_code == 302
+    correction.refresh_from_db()
+    saved = {name: getattr(correction, name) for name in data}
+    editors = list(correction.editor_ids)
+
+    again = shown(client.get(manage))
+    assert again["title"] == "Koreksi Pengumuman Hasil Penilaian Proposal"
+    assert client.post(edit, again).status_code == 302
+    correction.refresh_from_db()
+    assert {name: getattr(correction, name) for name in data} == saved
+    assert list(correction.editor_ids) == editors
