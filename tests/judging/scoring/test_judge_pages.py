@@ -16,6 +16,7 @@ from judging.scoring.schedule import services as schedule
 from tests.factories import InnovatorFactory, JudgeFactory, OrganiserFactory
 from tests.judging.publication.helpers import closed_round, organisers, published
 from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
+from tests.pages import page_body
 
 pytestmark = pytest.mark.django_db
 
@@ -93,14 +94,14 @@ def test_the_finding_panelist1_no_longer_opens_a_field_round_that_is_not_theirs(
     client.force_login(rounds["panelist2"])
     response = client.get(_pages(rounds["field"])["field"])
     assert response.status_code == 403
-    assert "F1" not in response.content.decode()
+    assert "F1" not in page_body(response)
 
 
 def test_a_conflicted_entry_is_withheld_from_the_queue_entirely(client, rounds):
     talk, judge = rounds["talk"], rounds["panelist2"]
     p2 = talk.round_entries.get(entry__code="P2").entry
     client.force_login(judge)
-    body = client.get(_pages(talk)["queue"]).content.decode()
+    body = page_body(client.get(_pages(talk)["queue"]))
     assert "P1" in body
     assert "P2" not in body and p2.title not in body and str(p2.agency) not in body
     assert reverse("judging:sheet", args=[talk.assignments.get(entry=p2).pk]) not in body
@@ -112,7 +113,7 @@ def test_a_conflicted_entry_is_withheld_from_the_judges_schedule_but_not_the_org
     talk, judge = rounds["talk"], rounds["panelist2"]
     p2 = talk.round_entries.get(entry__code="P2").entry
     client.force_login(judge)
-    body = client.get(_pages(talk)["schedule"]).content.decode()
+    body = page_body(client.get(_pages(talk)["schedule"]))
     assert 'data-entry="P1"' in body and "Presentasi (tidak ditampilkan: konflik kepentingan)" in body
     assert "P2" not in body and p2.title not in body
     assert f"1 proposal {WITHHELD}" in body
@@ -201,5 +202,5 @@ def test_my_rounds_counts_only_the_sheets_the_judge_scores(client, rounds):
     assert "0 dari 1 final" in client.get(reverse("judging:my_rounds")).content.decode()
     sheet = add_sheet(talk, talk.round_entries.get(entry__code="P1").entry, judge, {"a": 5, "b": 5})
     assert sheet.state == "final"
-    body = client.get(reverse("judging:my_rounds")).content.decode()
+    body = page_body(client.get(reverse("judging:my_rounds")))
     assert "1 dari 1 final" in body and "P2" not in body

@@ -8,6 +8,7 @@ from django.urls import reverse
 from judging.models import Conflict, ScoreBand, ScoreSheet
 from judging.scoring import services
 from tests.factories import InnovatorFactory, JudgeFactory, OrganiserFactory, VerifierFactory
+from tests.pages import page_body
 from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_judge_queue_and_sheet(client, world):
     client.force_login(world["judge"])
     queue = client.get(reverse("judging:queue", args=[world["round"].competition.slug, world["round"].slug]))
     assert queue.status_code == 200
-    body = queue.content.decode()
+    body = page_body(queue)
     assert "E1" in body and "Belum dimulai" in body and "E2" not in body
     url = reverse("judging:sheet", args=[world["assignment"].pk])
     ScoreBand.objects.create(
