@@ -123,8 +123,12 @@ def copy_scores_csv(round_, handle):
     sql = COPY_SCORES_SQL.format(
         scores=SCORES_SQL.strip() % int(round_.pk), **{name: exports.safe_sql(name) for name in _COPY_TEXT}
     )
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(sql, _CrlfWriter(handle))
+    writer = _CrlfWriter(handle)
+    decoder = codecs.getincrementaldecoder("utf-8")()  # a chunk of COPY may end inside a character
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # psycopg 3's COPY
+        for chunk in copy:
+            writer.write(decoder.decode(bytes(chunk)))
+        writer.write(decoder.decode(b"", final=True))
 
 
 def result_columns(criteria):
