@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote, urlparse, urlunparse
 
 BENCH_DB = os.environ.get("KIPP_BENCH_DB_NAME", "kipp_bench")
-SECTIONS = ("ranking", "pages", "dashboard", "catalogue", "throughput", "burst", "exports")
+SECTIONS = ("calibration", "ranking", "pages", "dashboard", "catalogue", "throughput", "burst", "exports")
 
 
 class BenchError(Exception):
@@ -147,6 +147,7 @@ def measure_sections(sections, names, datasets, wrk_seconds):
 
     rows = []
     steps = [
+        ("calibration", measure.measure_calibration),
         ("ranking", lambda: measure.measure_ranking({n: datasets[n] for n in names})),
         ("pages", lambda: measure.measure_pages(datasets)),
         ("dashboard", lambda: measure.measure_dashboard_vs_bare(datasets["D"])),
@@ -165,7 +166,7 @@ def measure_sections(sections, names, datasets, wrk_seconds):
     if "burst" in sections:
         say("Starting gunicorn (2 workers); measuring the burst of 64 judges ...")
         with measure.gunicorn(workers=2) as port:
-            rows += measure.measure_burst(port, datasets["M"])
+            rows += measure.measure_burst(port, datasets["M"], workers=2)
     if "exports" in sections:
         say("Measuring exports at L ...")
         rows += measure.measure_exports(datasets["L"])

@@ -62,7 +62,12 @@ HOW_TO_READ = """\
 - Datasets (seeded by `make bench` into the database `kipp_bench`, never the demo database `kipp`):
   S = 141 entries, 9 judges; M = 5,000 entries, 60 judges; L = 50,000 entries, 500 judges; every entry
   scored by 3 judges on 7 criteria (about 2% of sheets left as drafts, 0.5% of assignments recused);
-  D = a competition of 2,000 entries whose round ranks 250 of them (the dashboard comparison).
+  D = 2,000 entries, 30 judges, a round that ranks all 2,000 (42,000 scores; the dashboard comparison, like-for-like
+  with pretalx's review dashboard: 2,000 submissions x 3 reviews x 7 weighted categories, 250 rows shown). Each
+  line names what it rests on: entries ranked, scores, rows shown, whether the cache was warm, and the floor a
+  ratio divides by.
+- Calibration: two fixed workloads timed in the run (a pure-Python loop and one SQL aggregate over
+  generate_series): read another machine's figures against its own calibration lines, not against these.
 - Ranking: the median time of `judging.scoring.queries.round_ranking(round)` (the product's ranking: method, tie-break,
   spread, outliers, criterion means), against the floor: one bare SQL GROUP BY over the same score rows (sheet
   totals, then the mean per entry), timed in the same run. The ratio is ranking / floor.
@@ -72,8 +77,9 @@ HOW_TO_READ = """\
   nothing was published to show.
 - Pages: the organiser's round dashboard is measured as organisers read it between changes (from the cache); the
   line below it is its first request after a real change to the round (recomputed), median and max of 5.
-- Dashboard vs bare: the organiser's round dashboard (its 250-row page) against a bare Django view (bench/views.py,
-  one GROUP BY average, the same rows in a plain template, uncached), median of 9 requests each, with PostgreSQL's
+- Dashboard vs bare: the organiser's round dashboard at D (its 250-row page, the ranking of all 2,000 entries)
+  against a bare Django view (bench/views.py: one GROUP BY average over the same 42,000 scores, the same 250 rows
+  in a plain template, uncached), median of 9 requests each, with PostgreSQL's
   JIT off (as the portal runs: kipp/settings.py sets `-c jit=off`) and on (SET jit = on in the same session),
   in the order off, on, off (the first pass warms the buffers); the dashboard's first request after a change is
   shown beside it.
@@ -84,6 +90,11 @@ HOW_TO_READ = """\
   same moment (64 threads, real HTTP against gunicorn started with gunicorn.conf.py; connections open and request
   bytes ready before the release, latency from sending to the whole response); the stored final sheets must equal
   what was sent, in every burst. One warm-up burst, then five timed; the target is on the median of their p95.
+  The queueing floor beside it: the same 64 submits sent one at a time give the median service time s; with w
+  workers, 64 requests arriving at once cannot all finish sooner than 64 / w x s, so p95 / floor says how much
+  the server loses to contention beyond the queue itself (target 1.2x).
+- Pages at M: the dashboard's first request after a change is divided by the bare SQL aggregate of the round's
+  scores (the floor of recomputing from scores: the stored sheet totals must beat it, target 1.0x).
   Throughput and burst each start a gunicorn of their own.
 - Exports at L: each command run as a child process; time is wall time, memory the child's peak resident set
   size (getrusage RUSAGE_CHILDREN).
@@ -97,7 +108,7 @@ HOW_TO_READ = """\
   database `kipp_bench` on the same PostgreSQL server (the embedded one, or DATABASE_URL's server), seeds what is
   missing, measures, prints the table and writes this file. Seeding L takes a couple of minutes the first time;
   later runs reuse the datasets. Options: `--datasets S,M` (ranking table),
-  `--only ranking,pages,dashboard,catalogue,throughput,burst,exports`, `--reseed`, `--seed-only`, `--output ''`
+  `--only calibration,ranking,pages,dashboard,catalogue,throughput,burst,exports`, `--reseed`, `--seed-only`, `--output ''`
   (print only), `--wrk-seconds N`. The quickest run: `--datasets S --only catalogue --output ''` (S and M are
   always seeded).
 - The code is a top-level package `bench/` (not an installed app, never imported by the product): it spans the

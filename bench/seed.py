@@ -64,8 +64,9 @@ DATASETS = {
     "S": Dataset("S", entries=141, judges=9),
     "M": Dataset("M", entries=5_000, judges=60, burst_judges=64),
     "L": Dataset("L", entries=50_000, judges=500),
-    # the dashboard comparison: a competition of 2,000 entries whose round ranks 250 of them
-    "D": Dataset("D", entries=2_000, judges=30, round_entries=250),
+    # the dashboard comparison, like-for-like with pretalx's review dashboard: a round that ranks all 2,000 entries,
+    # 3 judges each, 7 weighted criteria (42,000 scores); the page shows 250 rows
+    "D": Dataset("D", entries=2_000, judges=30),
 }
 
 

@@ -4,11 +4,13 @@ value, target, ok).
 ok is True (meets the target), False (misses it) or None (no target: context, or the page is not built yet).
 
 - common: the table row, medians and percentiles, formatting, the round measured;
-- ranking (1), page_figures (2), dashboard (3), throughput (4), burst (5), exports (6), catalogue;
+- calibration (0: fixed Python and SQL workloads),
+  ranking (1), page_figures (2), dashboard (3), throughput (4), burst (5), exports (6), catalogue;
 - server: a gunicorn of the benchmark's own (bench.settings) and plain HTTP requests to it.
 """
 
 from bench.measure.burst import measure_burst
+from bench.measure.calibration import measure_calibration
 from bench.measure.catalogue import measure_catalogue_search
 from bench.measure.common import Row
 from bench.measure.dashboard import measure_dashboard_vs_bare
@@ -23,6 +25,7 @@ __all__ = [
     "bench_env",
     "gunicorn",
     "measure_burst",
+    "measure_calibration",
     "measure_catalogue_search",
     "measure_dashboard_vs_bare",
     "measure_exports",

@@ -1,4 +1,4 @@
-"""3. The dashboard at 2,000 entries (250 ranked rows) vs a bare view, JIT on and off."""
+"""3. The dashboard at D (2,000 entries ranked, 42,000 scores, 250 rows shown) vs a bare view, JIT on and off."""
 
 import time
 
@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from bench.measure.common import Row, bench_round, median, ms, timed
 from bench.measure.page_figures import note_change
+from judging.models import Score
 from judging.scoring.queries import round_ranking
 from kipp.models import User
 
@@ -30,7 +31,8 @@ def measure_dashboard_vs_bare(comp, runs=9, cold_runs=5):
     # the first page of the ranking: 250 rows (the default view shows the rows down to just past the cut)
     dashboard_url = reverse("judging:round_dashboard", args=[comp.slug, round_.slug]) + "?halaman=1"
     bare_url = reverse("bench_bare_ranking", args=[comp.slug, round_.slug]) + "?rows=250"
-    ranked = len(round_ranking(round_))
+    ranked = sum(1 for row in round_ranking(round_) if row.get("total") is not None)
+    scores = Score.objects.filter(sheet__assignment__round=round_).count()
     shown = client.get(dashboard_url).content.count(b"data-rank=")
     results = {}
     for jit in (False, True, False):
@@ -58,22 +60,24 @@ def measure_dashboard_vs_bare(comp, runs=9, cold_runs=5):
             rows.append(Row("dashboard vs bare", f"dashboard D ({tag})", "page did not answer 200", "", False))
             continue
         ratio = dash / bare
+        sizes = f"{ranked:,} entries ranked ({scores:,} scores), {shown} rows shown"
         rows.append(
             Row(
                 "dashboard vs bare",
-                f"dashboard at 2,000 entries, {shown} of {ranked} rows, {tag}: dashboard / bare / ratio",
+                f"dashboard at D, {sizes}, {tag}, cache warm: dashboard / bare view (uncached) / ratio",
                 f"{ms(dash)} / {ms(bare)} / {ratio:.2f}x",
                 "<= 2x" if not jit else "(portal runs JIT off)",
                 ratio <= 2 if not jit else None,
             )
         )
+        cold_ratio = cold / bare
         rows.append(
             Row(
                 "dashboard vs bare",
-                f"  {tag}, dashboard's first request after a change (cache miss) / bare / ratio",
-                f"{ms(cold)} / {ms(bare)} / {cold / bare:.2f}x",
-                "",
-                None,
+                f"  D, {tag}, first request after a change (cache miss): dashboard / bare view / ratio",
+                f"{ms(cold)} / {ms(bare)} / {cold_ratio:.2f}x",
+                "<= 1.0x" if not jit else "",
+                cold_ratio <= 1.0 if not jit else None,
             )
         )
     return rows

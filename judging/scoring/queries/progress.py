@@ -171,12 +171,59 @@ def judge_queue(round_, judge):
         .annotate(position=position)
         .order_by("position", "entry__code")
     )
+    return _queue_items(qs)
+
+
+QUEUE_OPEN_PAGE_SIZE = 50
+QUEUE_DONE_PAGE_SIZE = 20
+
+
+def _queue_items(assignments):
     items = []
-    for a in qs:
+    for a in assignments:
         sheet = getattr(a, "sheet", None)
         status = QueueStatus.NOT_STARTED if sheet is None else QueueStatus(sheet.state)
         items.append({"assignment": a, "entry": a.entry, "status": status, "sheet": sheet})
     return items
+
+
+def _page_number(value, count, size):
+    """The page asked for (1-based), clamped to the pages there are: never an error for a stale or odd link."""
+    pages = max(1, -(-count // size))
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 1
+    return min(max(number, 1), pages), pages
+
+
+def judge_queue_page(round_, judge, *, open_page=1, done_page=1):
+    """What the judge's queue page shows, read in three queries whatever the number of assignments: the counts of
+    open (not started or draft) and final sheets, one page of open items (presentation order, else code) and one
+    page of final ones. Like judge_queue, entries a conflict of interest covers are never read."""
+    position = RoundEntry.objects.filter(round=round_, entry_id=OuterRef("entry_id")).values("position")[:1]
+    mine = Assignment.objects.filter(round=round_, judge=judge).alias(recused=recused_q()).filter(recused=False)
+    counts = mine.aggregate(total=Count("id"), final=Count("id", filter=Q(sheet__state=QueueStatus.FINAL)))
+    shown = mine.select_related("entry", "entry__agency", "entry__category", "sheet").annotate(position=position)
+    shown = shown.order_by("position", "entry__code")
+    open_count = counts["total"] - counts["final"]
+    open_number, open_pages = _page_number(open_page, open_count, QUEUE_OPEN_PAGE_SIZE)
+    done_number, done_pages = _page_number(done_page, counts["final"], QUEUE_DONE_PAGE_SIZE)
+    first_open = (open_number - 1) * QUEUE_OPEN_PAGE_SIZE
+    first_done = (done_number - 1) * QUEUE_DONE_PAGE_SIZE
+    return {
+        "total": counts["total"],
+        "final": counts["final"],
+        "open_count": open_count,
+        "open_items": _queue_items(
+            shown.exclude(sheet__state=QueueStatus.FINAL)[first_open : first_open + QUEUE_OPEN_PAGE_SIZE]
+        ),
+        "done_items": _queue_items(
+            shown.filter(sheet__state=QueueStatus.FINAL)[first_done : first_done + QUEUE_DONE_PAGE_SIZE]
+        ),
+        "open_page": {"number": open_number, "pages": open_pages},
+        "done_page": {"number": done_number, "pages": done_pages, "first": first_done},
+    }
 
 
 def withheld_count(round_, judge):

@@ -30,20 +30,19 @@ def judge_queue(request, competition, round_slug):
     if refusal is not None:
         return refusal
     with_judge_states([round_])
-    items = queries.judge_queue(round_, request.user)
-    final = sum(1 for i in items if i["status"] == "final")
-    # Open sheets first (in presentation order), finished ones folded below them.
+    # Open sheets first (in presentation order), finished ones folded below them; both paged, so a judge with 250
+    # assignments gets a light page on a phone.
+    page = queries.judge_queue_page(
+        round_, request.user, open_page=request.GET.get("halaman"), done_page=request.GET.get("selesai")
+    )
     return render(
         request,
         "judging/scoring/queue.html",
         {
             "round": round_,
-            "items": items,
-            "open_items": [i for i in items if i["status"] != "final"],
-            "done_items": [i for i in items if i["status"] == "final"],
+            **page,
             "withheld": queries.withheld_count(round_, request.user),
-            "final": final,
-            "total": len(items),
-            "percent": queries.progress_percent(final, len(items)),
+            "percent": queries.progress_percent(page["final"], page["total"]),
+            "done_open": "selesai" in request.GET,
         },
     )
