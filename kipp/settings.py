@@ -287,3 +287,4 @@ LOGGING = {
 # .run_portal). Task modules: each app's tasks.py (autodiscovered).
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": envint("WORKER_CONCURRENCY", 4)}
+PROCRASTINATE_IMPORT_PATHS = ["kipp.audit_jobs"]  # task modules outside an app's tasks.py
