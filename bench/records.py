@@ -39,6 +39,7 @@ def bulk_records(n, *, seed=7, prefix="BENCH", match_every=100, now=None):
     )
     announcement = _published_announcement(round_, n, prefix=prefix, organisers=organisers, past=past)
     _announcement_rows(announcement, entries, agency=agency, region=region)
+    _seal(announcement)
     records = _public_records(
         entries, competition=round_.competition, agency=agency, region=region, rng=rng, now=now, match_every=match_every
     )
@@ -114,12 +115,21 @@ def _published_announcement(round_, n, *, prefix, organisers, past):
         letterhead="-",
         body="-",
         embargo_until=past,
-        state="published",
+        state="awaiting",  # published by _seal once its rows are there (a published version has a fingerprint)
         prepared_by=organisers[0],
         prepared_at=past,
         approved_by=organisers[1],
         published_at=past,
     )
+
+
+def _seal(announcement):
+    """What approval does to the version: its canonical CSV and fingerprint written, then published."""
+    from judging.publication import fingerprint
+
+    fields = fingerprint.seal(announcement)
+    announcement.state = "published"
+    announcement.save(update_fields=["state", *fields])
 
 
 def _announcement_rows(announcement, entries, *, agency, region):

@@ -18,3 +18,9 @@ class KippConfig(AppConfig):
         register(_("Anggota baru"), "kipp:pending_members", ["innovator", "verifier", "organiser"], order=70)
         register(_("Kompetisi"), "kipp:competitions", ["organiser"], order=80)
         register(_("Undang pengguna"), "kipp:invite", ["organiser"], order=90)
+        register(_("Catatan audit"), "kipp:audit_log", ["organiser"], order=95)
+
+        from kipp.audit import dashboard_sections
+        from kipp.hooks import register as register_hook
+
+        register_hook("dashboard_sections", dashboard_sections)

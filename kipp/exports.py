@@ -74,10 +74,15 @@ def fixed(value, places=4):
 class _Line:
     """A file-like object for csv.writer that hands back what was written."""
 
-    def __init__(self):
+    def __init__(self, marker=""):
         self.buffer = io.StringIO()
+        self.marker = marker
 
     def write(self, text):
+        # csv.writer writes one row per call, ending in its line terminator: a marker added to the terminator
+        # (see csv_lines) is taken off again here
+        if self.marker and text.endswith(self.marker):
+            text = text[: -len(self.marker)]
         self.buffer.write(text)
 
     def pop(self):
@@ -89,8 +94,12 @@ class _Line:
 
 def csv_lines(rows, *, bom=False, line_end="\r\n", batch=1):
     """Yield the CSV text of rows (the first row is usually the header), `batch` rows per chunk, neutralised."""
-    line = _Line()
-    writer = csv.writer(line, lineterminator=line_end)
+    # Python's csv module quotes a cell that holds a character of the line terminator; with "\n" line ends a bare
+    # "\r" in a cell would go out unquoted and split the row for every reader. A "\r" is added to the terminator
+    # (so such cells are quoted) and taken off each row again.
+    marker = "" if "\r" in line_end else "\r"
+    line = _Line(marker)
+    writer = csv.writer(line, lineterminator=line_end + marker)
     if bom:
         yield BOM
     count = 0
@@ -169,3 +178,8 @@ def xlsx_bytes(rows, *, title="Sheet", column_formats=None):
 
 def xlsx_response(filename, rows, **options):
     return _attachment(HttpResponse(xlsx_bytes(rows, **options), content_type=XLSX_TYPE), filename)
+
+
+def csv_bytes_response(filename, data):
+    """A CSV download of bytes written earlier by this module (a sealed canonical CSV): served exactly as stored."""
+    return _attachment(HttpResponse(data, content_type=CSV_TYPE), filename)

@@ -287,7 +287,9 @@ class ProposalSection(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Append-only: rows are only ever inserted (a database trigger refuses UPDATE and DELETE)."""
+    """Append-only: rows are only ever inserted (a database trigger refuses UPDATE and DELETE). Tamper-evident: a
+    second trigger chains every new event to the one before it (seq, prev_hash, hash: kipp/audit.py, migration
+    0010), so an event changed, deleted or inserted out of order afterwards is found by `manage.py verify_audit`."""
 
     created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -300,6 +302,11 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("objek"), max_length=300, blank=True)
     details = models.JSONField(_("rincian"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    # Set by the database (trigger kipp_audit_chain), never by Python: the event's place in the chain, the hash of
+    # the event before it and the SHA-256 of this event's content and that hash.
+    seq = models.BigIntegerField(_("urutan"), null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -334,3 +341,32 @@ class LimitCount(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class AuditCheck(models.Model):
+    """One run of the audit log's chain check (kipp.audit.check_and_record: `manage.py verify_audit` and the
+    periodic job); the latest is shown on the organisers' dashboard."""
+
+    ran_at = models.DateTimeField(_("diperiksa"), db_index=True)
+    ok = models.BooleanField(_("utuh"))
+    events = models.PositiveBigIntegerField(_("jumlah catatan"))
+    head_seq = models.BigIntegerField(null=True, blank=True)
+    head_hash = models.CharField(max_length=64, blank=True)
+    problem = models.CharField(max_length=20, blank=True)
+    problem_event_id = models.BigIntegerField(null=True, blank=True)
+    problem_seq = models.BigIntegerField(null=True, blank=True)
+    summary = models.CharField(_("ringkasan"), max_length=400)
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+        verbose_name = _("pemeriksaan catatan audit")
+        verbose_name_plural = _("pemeriksaan catatan audit")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ok=True, problem="") | models.Q(ok=False) & ~models.Q(problem=""),
+                name="audit_check_problem_iff_broken",
+            ),
+        ]
+
+    def __str__(self):
+        return self.summary

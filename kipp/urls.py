@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kipp import views, views_accounts, views_competitions
+from kipp import views, views_accounts, views_audit, views_competitions
 
 kipp_patterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,7 @@ kipp_patterns = [
     path("akun/", include("kipp.urls_accounts")),
     path("kompetisi/", views_competitions.competition_list, name="competitions"),
     path("kompetisi/baru/", views_competitions.competition_create, name="competition_create"),
+    path("catatan-audit/", views_audit.audit_log, name="audit_log"),
 ]
 
 urlpatterns = [

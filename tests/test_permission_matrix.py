@@ -195,6 +195,10 @@ EXPECTED = {
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
+    "judging:check_document": (
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid  invalid",
+    ),
     "judging:public_list": (
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",

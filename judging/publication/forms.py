@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from entries.uploads import read_upload
 from judging.models import Announcement
 from judging.publication.services import TEXT_FIELDS
 from judging.scoring.enums import Outcome
@@ -82,3 +84,15 @@ class ObjectionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Jawaban"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class DocumentCheckForm(forms.Form):
+    """The public "check a document" page: one CSV or PDF, read at most CHECK_DOCUMENT_MAX_BYTES."""
+
+    document = forms.FileField(
+        label=_("Dokumen (CSV atau PDF pengumuman)"),
+        help_text=_("Berkas CSV yang diunduh dari halaman pengumuman, atau PDF-nya."),
+    )
+
+    def clean_document(self):
+        return read_upload(self.cleaned_data["document"], settings.CHECK_DOCUMENT_MAX_BYTES)

@@ -78,6 +78,9 @@ class Announcement(models.Model):
     feedback_released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Written once at approval (judging.publication.fingerprint.seal); a trigger refuses any later change.
+    canonical_csv = models.TextField(_("CSV kanonik"), blank=True, editable=False)
+    fingerprint = models.CharField(_("sidik jari (SHA-256)"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -116,13 +119,24 @@ class Announcement(models.Model):
             models.CheckConstraint(condition=Q(kind__in=AnnouncementKind.values), name="announcement_kind_valid"),
             models.CheckConstraint(condition=Q(list_order__in=ListOrder.values), name="announcement_order_valid"),
             models.CheckConstraint(condition=~Q(number=""), name="announcement_has_number"),
+            models.CheckConstraint(
+                condition=Q(fingerprint="") | Q(fingerprint__regex=r"^[0-9a-f]{64}$"),
+                name="announcement_fingerprint_is_sha256_hex",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=AnnouncementState.PUBLISHED) | ~Q(fingerprint=""),
+                name="announcement_published_has_fingerprint",
+            ),
             models.UniqueConstraint(
                 fields=["previous"],
                 condition=~Q(state=AnnouncementState.WITHDRAWN),
                 name="announcement_one_live_correction",
             ),
         ]
-        indexes = [models.Index(fields=["state", "embargo_until"])]
+        indexes = [
+            models.Index(fields=["state", "embargo_until"]),
+            models.Index(fields=["fingerprint"], name="announcement_fingerprint_idx"),
+        ]
 
     def __str__(self):
         suffix = f" (v{self.version})" if self.version > 1 else ""

@@ -53,6 +53,8 @@ def _styles():
             "note", parent=base["Normal"], textColor=colors.HexColor("#7a4b00"), borderPadding=4, spaceAfter=6
         ),
         "h3": ParagraphStyle("h3", parent=base["Heading3"], spaceBefore=8),
+        "fingerprint": ParagraphStyle("fingerprint", parent=base["Normal"], fontSize=8, leading=11, spaceBefore=14),
+        "hex": ParagraphStyle("hex", parent=base["Normal"], fontName="Courier", fontSize=8, leading=11),
         "sign": ParagraphStyle("sign", parent=base["Normal"], leading=14, leftIndent=9.5 * cm),
         "sign_name": ParagraphStyle("sign_name", parent=base["Normal"], fontName=BOLD, leading=14, leftIndent=9.5 * cm),
     }
@@ -202,8 +204,30 @@ def _lists(announcement, selected, reserve, styles, available, *, pages, tail_he
             header = tail_header or not head_rows
             tail = _list_table(announcement, tail_rows, styles, widths, start=len(head_rows) + 1, header=header)
             story.append(_PageProbe(pages, "before"))
-            story.append(KeepTogether([_PageProbe(pages, "tail"), tail] + _signature(announcement, styles)))
+            signature = _signature(announcement, styles) + _fingerprint(announcement, styles)
+            story.append(KeepTogether([_PageProbe(pages, "tail"), tail, *signature]))
     return story
+
+
+def _fingerprint(announcement, styles):
+    """The version's fingerprint (judging.publication.fingerprint) and where to check it, under the signature."""
+    if not announcement.fingerprint:
+        return []
+    from django.urls import reverse
+
+    from kipp.mail import absolute_url
+
+    return [
+        _p(
+            _(
+                "Sidik jari (SHA-256) daftar versi %(version)s, sama dengan sha256sum berkas CSV-nya; periksa dokumen "
+                "di %(url)s:"
+            )
+            % {"version": announcement.version, "url": absolute_url(reverse("judging:check_document"))},
+            styles["fingerprint"],
+        ),
+        _p(announcement.fingerprint, styles["hex"]),
+    ]
 
 
 def announcement_pdf(announcement, selected, reserve):
@@ -229,6 +253,7 @@ def _build(announcement, selected, reserve, *, pages, tail_header=False):
         title=_("Pengumuman %(number)s") % {"number": announcement.number},
         author=announcement.signatory_name,
         subject=announcement.title,
+        keywords=f"sha256:{announcement.fingerprint}" if announcement.fingerprint else "",
     )
     story = [_p(announcement.letterhead, styles["letterhead"]), Spacer(1, 4)]
     story.append(HRFlowable(width="100%", thickness=1.5, color=colors.black, spaceAfter=2))

@@ -7,6 +7,7 @@ from judging.publication import views
 
 urlpatterns = [
     path("pengumuman/", views.public_list, name="public_list"),
+    path("pengumuman/periksa/", views.check_document, name="check_document"),
     path("pengumuman/<int:pk>/", views.public_announcement, name="public_announcement"),
     path("pengumuman/<int:pk>/pengumuman.pdf", views.public_pdf, name="public_pdf"),
     path("pengumuman/<int:pk>/daftar.<slug:fmt>", views.public_download, name="public_download"),

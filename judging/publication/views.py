@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from entries.models import Entry
 from judging.models import Announcement, Objection, Round
-from judging.publication import forms, services
+from judging.publication import fingerprint, forms, services
 from judging.publication.cache import results_fragments, results_key
 from judging.publication.defaults import initial_fields
 from judging.publication.enums import AnnouncementKind, AnnouncementState
@@ -432,13 +432,48 @@ def _export_rows(announcement):
 def public_download(request, pk, fmt):
     announcement = _visible_or_404(pk)
     name = "pengumuman-" + announcement.number.replace("/", "-") + f"-v{announcement.version}"
-    if fmt == "csv":
-        response = exports.csv_response(f"{name}.csv", chain([EXPORT_COLUMNS], _export_rows(announcement)))
+    if fmt == "csv":  # the canonical CSV: its SHA-256 is the fingerprint printed on the page and in the PDF
+        response = exports.csv_bytes_response(f"{name}.csv", fingerprint.canonical_bytes(announcement))
     elif fmt == "xlsx":
         rows = chain([EXPORT_COLUMNS], _export_rows(announcement))
         response = exports.xlsx_response(f"{name}.xlsx", rows, title="Pengumuman")
     else:
         raise Http404
+    return response
+
+
+def check_document(request):
+    """Public: upload a CSV or PDF and learn which published announcement version it matches, or that it matches
+    none (judging.publication.document_check). Works without JavaScript; checks are counted per address."""
+    from django.conf import settings
+
+    from judging.publication.document_check import check_document as verdict_on
+    from kipp import limits
+
+    verdict, status = None, 200
+    form = forms.DocumentCheckForm()
+    if request.method == "POST":
+        form = forms.DocumentCheckForm(request.POST, request.FILES)
+        address = client_ip(request) or "-"
+        window = 3600
+        allowed = limits.take(
+            f"document-check:{address}", limit=settings.DOCUMENT_CHECKS_PER_ADDRESS_PER_HOUR, window=window
+        )
+        if not allowed:
+            minutes = max(1, limits.retry_after(window) // 60)
+            form.add_error(
+                None, _("Terlalu banyak pemeriksaan dari alamat ini; coba lagi dalam %(m)s menit.") % {"m": minutes}
+            )
+            status = 429
+        elif form.is_valid():
+            verdict = verdict_on(form.cleaned_data["document"])
+        else:
+            status = 400
+    response = render(
+        request, "judging/publication/public/check_document.html", {"form": form, "verdict": verdict}, status=status
+    )
+    if status == 429:
+        response["Retry-After"] = str(limits.retry_after(3600))
     return response
 
 

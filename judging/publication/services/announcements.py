@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from entries.models import Entry
 from judging.models import Announcement, AnnouncementRow, Round, SelectionChange
+from judging.publication import fingerprint
 from judging.publication.enums import AnnouncementKind, AnnouncementState
 from judging.publication.queries import announcement_ready, is_visible, ranking_rows, unexplained_differences
 from judging.publication.services.advancing import advance_selected
@@ -265,9 +266,10 @@ def approve_announcement(*, announcement, actor, now=None):
         announcement.state = AnnouncementState.PUBLISHED
         announcement.approved_by = actor
         announcement.published_at = now
+        sealed = fingerprint.seal(announcement)  # the canonical CSV and its SHA-256, written once
         try:
             with transaction.atomic():
-                announcement.save(update_fields=["state", "approved_by", "published_at"])
+                announcement.save(update_fields=["state", "approved_by", "published_at", *sealed])
         except IntegrityError as error:
             raise JudgingError(two_person_refusal(announcement, actor) or str(error)) from error
         round_ = announcement.round
@@ -281,6 +283,7 @@ def approve_announcement(*, announcement, actor, now=None):
                 "number": announcement.number,
                 "version": announcement.version,
                 "embargo_until": announcement.embargo_until.isoformat(),
+                "fingerprint": announcement.fingerprint,
             },
         )
         advance_selected(announcement=announcement, actor=actor)

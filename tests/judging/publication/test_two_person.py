@@ -66,7 +66,7 @@ def test_the_database_refuses_an_editor_as_approver(scene):
     round_, _next, entries, a, b = scene
     announcement = _prepared_changed_back(round_, entries, a, b)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Announcement.objects.filter(pk=announcement.pk).update(approved_by=b, state="published")
+        Announcement.objects.filter(pk=announcement.pk).update(approved_by=b, state="published", fingerprint="0" * 64)
     with pytest.raises(IntegrityError), transaction.atomic():  # nor can the preparer leave the editors
         Announcement.objects.filter(pk=announcement.pk).update(editor_ids=[b.pk])
     announcement.refresh_from_db()

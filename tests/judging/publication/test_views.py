@@ -130,7 +130,7 @@ def test_totals_are_shown_only_when_chosen(client, scene):
     body = client.get(reverse("judging:public_announcement", args=[announcement.pk])).content.decode()
     assert "Nilai</th>" in body
     rows = list(csv.reader(io.StringIO(client.get(_url("csv", announcement)).content.decode())))
-    assert rows[0][:3] == ["no", "rank", "entry_code"] and rows[1][2] == "E1" and rows[1][7] != ""
+    assert rows[0][4:7] == ["list", "position", "entry_code"] and rows[1][6] == "E1" and rows[1][10] != ""
 
 
 def test_pdf_starts_with_pdf_and_parses(client, scene):
@@ -147,8 +147,9 @@ def test_csv_and_xlsx_hide_totals_and_list_only_selected_and_reserve(client, sce
     round_, entries, a, b, users = scene
     announcement = published(round_, a, b)
     rows = list(csv.reader(io.StringIO(client.get(_url("csv", announcement)).content.decode())))
-    assert [r[2] for r in rows[1:]] == ["E1", "E2", "E3"]
-    assert all(r[7] == "" for r in rows[1:])
+    assert [r[6] for r in rows[1:]] == ["E1", "E2", "E3"]
+    assert [r[4] for r in rows[1:]] == ["selected", "selected", "reserve"]
+    assert all(r[10] == "" for r in rows[1:])
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(client.get(_url("xlsx", announcement)).content))

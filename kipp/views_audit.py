@@ -1,0 +1,88 @@
+"""The organisers' audit log: every audit event, newest first, filtered by action, person, object and dates, paged,
+with the state of its hash chain (kipp.audit) and a CSV export of what the filter shows (kipp.exports).
+
+Until organisations arrive (issue 13) every organiser runs every competition, so every event is theirs to read."""
+
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kipp import exports
+from kipp.audit import last_check
+from kipp.models import AuditEvent
+from kipp.permissions import is_organiser
+
+PAGE_SIZE = 50
+EXPORT_COLUMNS = ["seq", "time_wita", "actor", "action", "object", "details", "ip_address", "hash"]
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(
+        label=_("Tindakan"), required=False, max_length=80, help_text=_("Awal nama tindakan, mis. publication.")
+    )
+    actor = forms.CharField(label=_("Pelaku"), required=False, max_length=150, help_text=_("Nama atau email."))
+    object = forms.CharField(label=_("Objek"), required=False, max_length=150)
+    since = forms.DateField(label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def filtered_events(data):
+    """(form, queryset) for the filter in `data` (GET): an invalid filter shows its errors and every event."""
+    form = AuditFilterForm(data or None)
+    events = AuditEvent.objects.order_by("-seq", "-id")
+    if form.is_valid():
+        f = form.cleaned_data
+        if f["action"]:
+            events = events.filter(action__startswith=f["action"].strip())
+        if f["actor"]:
+            term = f["actor"].strip()
+            events = events.filter(Q(actor_label__icontains=term) | Q(actor__email__iexact=term))
+        if f["object"]:
+            events = events.filter(object_repr__icontains=f["object"].strip())
+        if f["since"]:
+            events = events.filter(created_at__gte=_day_start(f["since"]))
+        if f["until"]:
+            events = events.filter(created_at__lt=_day_start(f["until"] + datetime.timedelta(days=1)))
+    return form, events
+
+
+@login_required
+def audit_log(request):
+    if not is_organiser(request.user):
+        raise PermissionDenied(_("Catatan audit hanya untuk penyelenggara."))
+    form, events = filtered_events(request.GET)
+    if request.GET.get("export") == "csv":
+        rows = (
+            [
+                e.seq,
+                timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor_label,
+                e.action,
+                e.object_repr,
+                e.details,
+                e.ip_address or "",
+                e.hash,
+            ]
+            for e in events.iterator(chunk_size=2000)
+        )
+        return exports.csv_streaming_response("catatan-audit.csv", [EXPORT_COLUMNS, *rows])
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return render(
+        request,
+        "kipp/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode(), "check": last_check()},
+    )
