@@ -25,7 +25,7 @@ from entries.models import (
 from entries.notifications import format_wita, notify
 from entries.queries import entry_deadline, submission_problems
 from entries.uploads import clean_data, read_upload
-from kipp import limits
+from kipp import idempotency, limits
 from kipp.errors import Invalid, Refused, Stale
 from kipp.models import Competition, User
 from kipp.services import record_event
@@ -146,18 +146,63 @@ def _check_draft_limit(user, competition):
         )
 
 
-def save_draft(*, entry, user, version, profile=None, answers=None, team=None, indicators=None, request=None):
+def _sending(entry, user, form_key, action, content):
+    """This sending of an entry's form (kipp/idempotency.py): one row per entry, shared by its edit and submit."""
+    return idempotency.Sending(key=form_key, user=user, ref=f"entries.entry:{entry.pk}", action=action, content=content)
+
+
+def _refuse_overtaken(retry, *, submit=False):
+    """A form whose earlier sending was stored, sent again after the entry changed since: a real conflict."""
+    if retry is not idempotency.Retry.OVERTAKEN:
+        return
+    if submit:
+        message = _(
+            "Proposal ini sudah diajukan dari formulir ini, tetapi berubah sesudahnya (misalnya dikembalikan oleh "
+            "verifikator). Tidak ada yang diajukan ulang: buka proposal untuk melihat statusnya."
+        )
+    else:
+        message = _(
+            "Formulir ini sudah tersimpan sebelumnya, tetapi proposal berubah sesudahnya (di tab lain atau oleh "
+            "anggota tim lain). Pengiriman ulang ini tidak disimpan: bandingkan dengan versi terbaru, lalu simpan "
+            "lagi."
+        )
+    raise StaleEntryError(message, code="stale")
+
+
+def save_draft(
+    *,
+    entry,
+    user,
+    version,
+    profile=None,
+    answers=None,
+    team=None,
+    indicators=None,
+    request=None,
+    form_key="",
+    sent_with=None,
+):
     """Save what the innovator typed, complete or not.
 
     profile: {field: value} for PROFILE_FIELDS; answers: {section_id: text}; team / indicators: lists of dicts
     that replace the current rows (None leaves them alone). `version` is the Entry.version the form was opened
-    with: if someone saved meanwhile, StaleEntryError is raised and nothing is written.
+    with: if someone saved meanwhile, StaleEntryError is raised and nothing is written. `form_key` is the form's
+    idempotency key and `sent_with` what else the form sent (an upload): the same form sent again after it was
+    stored returns the entry marked `already_saved`, with nothing written (kipp/idempotency.py).
     """
     profile = profile or {}
     with transaction.atomic():
         entry = _lock_entry(entry)
         if not permissions.can_edit_entry(user, entry):
             raise PermissionDenied(edit_refusal(user, entry))
+        content = [profile, answers, team, indicators, sent_with]
+        sending = _sending(entry, user, form_key, "entries.save_draft", content)
+        retry = sending.recognise(entry.version)
+        if retry is idempotency.Retry.RETRY:
+            return idempotency.mark(entry, retry)
+        _refuse_overtaken(retry)
+        if retry is idempotency.Retry.CONTINUES:
+            version = entry.version  # this very form wrote the current version: it goes on from there
         if int(version) != entry.version:
             raise StaleEntryError(
                 _(
@@ -184,7 +229,8 @@ def save_draft(*, entry, user, version, profile=None, answers=None, team=None, i
         record_event(
             actor=user, action="entries.save_draft", obj=entry, details={"version": entry.version}, request=request
         )
-    return entry
+        sending.record(entry.version)
+    return idempotency.mark(entry, retry)
 
 
 def _draft_problems(entry, profile, answers, new_indicators):
@@ -229,9 +275,15 @@ def save_draft_with_attachment(*, entry, user, version, kind=None, uploaded=None
     """Save the draft and, with it, add one attachment (kind, uploaded) or remove one (remove=Attachment): the
     edit page's "Unggah" and "Hapus". Both or neither, so a failed upload leaves the entry as it was, and an
     upload never discards what was typed beside it. `draft` takes save_draft's profile / answers / team /
-    indicators."""
+    indicators and form_key; a retry of a stored sending adds or removes nothing again."""
+    sent_with = {
+        "upload": [kind, uploaded.name, uploaded.size] if uploaded is not None else None,
+        "remove": remove.pk if remove is not None else None,
+    }
     with transaction.atomic():
-        entry = save_draft(entry=entry, user=user, version=version, request=request, **draft)
+        entry = save_draft(entry=entry, user=user, version=version, request=request, sent_with=sent_with, **draft)
+        if idempotency.already_saved(entry):
+            return entry
         if uploaded is not None:
             add_attachment(entry=entry, user=user, kind=kind, uploaded=uploaded, request=request)
         if remove is not None:
@@ -422,11 +474,18 @@ def _check_quotas(entry):
             )
 
 
-def submit_entry(*, entry, user, now=None, request=None):
+def submit_entry(*, entry, user, now=None, request=None, form_key=""):
+    """Submit (or resubmit a returned entry). `form_key` is the submit form's idempotency key: the same form sent
+    again after the submit was stored returns the entry marked `already_saved`, with nothing written or mailed."""
     now = now or timezone.now()
     with transaction.atomic():
         Competition.objects.select_for_update().get(pk=entry.competition_id)
         entry = _lock_entry(entry)
+        sending = _sending(entry, user, form_key, "entries.submit", [])
+        retry = sending.recognise(entry.version)
+        if retry is idempotency.Retry.RETRY:
+            return idempotency.mark(entry, retry)
+        _refuse_overtaken(retry, submit=True)
         if not permissions.can_submit_entry(user, entry):
             raise PermissionDenied(edit_refusal(user, entry))
         deadline = entry_deadline(entry)
@@ -455,6 +514,7 @@ def submit_entry(*, entry, user, now=None, request=None):
             details={"status": to_status, "resubmission": was_returned},
             request=request,
         )
+        sending.record(entry.version)
     notify(entry, "submitted", agency=True, verifiers=to_status == EntryStatus.SUBMITTED)
     return entry
 
