@@ -3,16 +3,25 @@ stored sheet; a real conflict (another tab, an organiser's unlock since) is stil
 its idempotency key as the page renders it (a hidden field), read here from the page as a browser sends it."""
 
 import re
+import socket
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from judging.models import ScoreSheet
 from judging.scoring import services
 from kipp.models import AuditEvent, FormSubmission
 from tests.factories import OrganiserFactory
+from tests.faults.servers import BASE_DIR, Browser, child_env
 from tests.judging.scoring.helpers import add_entry, add_judge, make_round
 
 pytestmark = pytest.mark.django_db
@@ -187,8 +196,6 @@ def test_another_judge_cannot_use_a_key_of_someone_elses_sheet(client, world):
 def test_the_same_submit_sent_twice_at_once_is_stored_once(world):
     """A double click without JavaScript: both requests race for the assignment's lock; the second waits, then
     finds the first's sending and answers "already saved"."""
-    from django.test import Client
-
     _round, judge, assignment, ids = world
     browser = Client()
     browser.force_login(judge)
@@ -211,4 +218,100 @@ def test_the_same_submit_sent_twice_at_once_is_stored_once(world):
     assert answers == [302, 302]
     sheet = ScoreSheet.objects.get(assignment=assignment)
     assert (sheet.state, sheet.version) == ("final", 1)
+    assert AuditEvent.objects.filter(action="judging.sheet_submitted").count() == 1
+
+
+# The lost answer, for real: a live gunicorn, a client that drops the connection before reading the answer -----
+
+LIVE_PORTS = range(8390, 8410)  # this area's ports
+
+
+def _live_port():
+    for port in LIVE_PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 8390-8409")
+
+
+def _gunicorn(env, port):
+    command = [str(Path(sys.executable).with_name("gunicorn")), "kipp.wsgi", "--bind", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen([*command, "--workers", "1", "--log-level", "warning"], cwd=BASE_DIR, env=env)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.terminate()
+                raise RuntimeError("gunicorn did not start") from None
+            time.sleep(0.2)
+
+
+def _send_and_drop(port, path, body, cookies):
+    """Send a POST whole, then close the socket without reading a byte of the answer."""
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Cookie: {'; '.join(f'{k}={v}' for k, v in cookies.items())}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(head.encode() + body)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_submit_whose_answer_was_lost_on_a_live_server_is_told_it_is_saved():
+    round_ = make_round(CRITERIA)
+    entry = add_entry(round_, "E1")
+    judge = add_judge(round_, full_name="Juri Jaringan Putus", email="juri.putus@example.org")
+    judge.password = PBKDF2PasswordHasher().encode("kata-sandi-juri-putus", "garamgaram12", iterations=1000)
+    judge.save()
+    assignment = services.assign(round_=round_, entry=entry, judge=judge)
+    ids = {c.key: c.pk for c in round_.criteria.all()}
+    port = _live_port()
+    proc = _gunicorn(child_env(), port)
+    try:
+        browser = Browser()
+        browser.get(port, reverse("kipp:login"))
+        status, _, _ = browser.post(
+            port, reverse("kipp:login"), {"username": judge.email, "password": "kata-sandi-juri-putus"}
+        )
+        assert status == 302, "the judge could not sign in"
+        path = reverse("judging:sheet", args=[assignment.pk])
+        status, _, page = browser.get(port, path)
+        assert status == 200
+        page = page.decode()
+        form = {
+            "version": VERSION.search(page).group(1),
+            "form_key": KEY.search(page).group(1),
+            "action": "submit",
+            "overall_comment": "Inovasi yang layak direplikasi",
+            f"score_{ids['a']}": 8,
+            f"score_{ids['b']}": 5,
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+        }
+        _send_and_drop(port, path, urlencode(form).encode(), browser.cookies)
+        deadline = time.monotonic() + 30  # the server commits although nobody reads its answer
+        while not ScoreSheet.objects.filter(assignment=assignment, state="final").exists():
+            assert time.monotonic() < deadline, "the dropped submit was not stored"
+            time.sleep(0.1)
+
+        status, headers, _ = browser.post(port, path, {k: v for k, v in form.items() if k != "csrfmiddlewaretoken"})
+        assert status == 302  # not 409
+        assert headers["Location"] == reverse("judging:queue", args=[round_.competition.slug, round_.slug])
+        status, _, queue = browser.get(port, headers["Location"])
+        assert status == 200
+        assert ALREADY_FINAL in queue.decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    sheet = ScoreSheet.objects.get(assignment=assignment)
+    assert (sheet.state, sheet.version, sheet.overall_comment) == ("final", 1, "Inovasi yang layak direplikasi")
+    assert dict(sheet.scores.values_list("criterion__key", "value")) == {"a": 8, "b": 5}
     assert AuditEvent.objects.filter(action="judging.sheet_submitted").count() == 1
