@@ -23,10 +23,10 @@ from entries.models import (
     indicator_value_problems,
 )
 from entries.notifications import format_wita, notify
-from entries.queries import entry_deadline, submission_problems
+from entries.services.retries import StaleEntryError, entry_sending
 from entries.uploads import clean_data, read_upload
 from kipp import idempotency, limits
-from kipp.errors import Invalid, Refused, Stale
+from kipp.errors import Invalid, Refused
 from kipp.models import Competition, User
 from kipp.services import record_event
 from kipp.services_accounts import pending_membership_message
@@ -57,10 +57,6 @@ INDICATOR_FIELDS = (
     "latest_on",
     "source",
 )
-
-
-class StaleEntryError(Stale):
-    """The entry was saved by someone else since the form was opened."""
 
 
 def _lock_entry(entry):
@@ -146,29 +142,6 @@ def _check_draft_limit(user, competition):
         )
 
 
-def _sending(entry, user, form_key, action, content):
-    """This sending of an entry's form (kipp/idempotency.py): one row per entry, shared by its edit and submit."""
-    return idempotency.Sending(key=form_key, user=user, ref=f"entries.entry:{entry.pk}", action=action, content=content)
-
-
-def _refuse_overtaken(retry, *, submit=False):
-    """A form whose earlier sending was stored, sent again after the entry changed since: a real conflict."""
-    if retry is not idempotency.Retry.OVERTAKEN:
-        return
-    if submit:
-        message = _(
-            "Proposal ini sudah diajukan dari formulir ini, tetapi berubah sesudahnya (misalnya dikembalikan oleh "
-            "verifikator). Tidak ada yang diajukan ulang: buka proposal untuk melihat statusnya."
-        )
-    else:
-        message = _(
-            "Formulir ini sudah tersimpan sebelumnya, tetapi proposal berubah sesudahnya (di tab lain atau oleh "
-            "anggota tim lain). Pengiriman ulang ini tidak disimpan: bandingkan dengan versi terbaru, lalu simpan "
-            "lagi."
-        )
-    raise StaleEntryError(message, code="stale")
-
-
 def save_draft(
     *,
     entry,
@@ -196,11 +169,11 @@ def save_draft(
         if not permissions.can_edit_entry(user, entry):
             raise PermissionDenied(edit_refusal(user, entry))
         content = [profile, answers, team, indicators, sent_with]
-        sending = _sending(entry, user, form_key, "entries.save_draft", content)
-        retry = sending.recognise(entry.version)
+        sending, retry = entry_sending(
+            entry=entry, user=user, form_key=form_key, action="entries.save_draft", content=content
+        )
         if retry is idempotency.Retry.RETRY:
             return idempotency.mark(entry, retry)
-        _refuse_overtaken(retry)
         if retry is idempotency.Retry.CONTINUES:
             version = entry.version  # this very form wrote the current version: it goes on from there
         if int(version) != entry.version:
@@ -472,51 +445,6 @@ def _check_quotas(entry):
                 _("Kuota instansi %(agency)s sudah penuh (%(quota)d proposal telah diteruskan).")
                 % {"agency": entry.agency, "quota": competition.quota_per_agency}
             )
-
-
-def submit_entry(*, entry, user, now=None, request=None, form_key=""):
-    """Submit (or resubmit a returned entry). `form_key` is the submit form's idempotency key: the same form sent
-    again after the submit was stored returns the entry marked `already_saved`, with nothing written or mailed."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        Competition.objects.select_for_update().get(pk=entry.competition_id)
-        entry = _lock_entry(entry)
-        sending = _sending(entry, user, form_key, "entries.submit", [])
-        retry = sending.recognise(entry.version)
-        if retry is idempotency.Retry.RETRY:
-            return idempotency.mark(entry, retry)
-        _refuse_overtaken(retry, submit=True)
-        if not permissions.can_submit_entry(user, entry):
-            raise PermissionDenied(edit_refusal(user, entry))
-        deadline = entry_deadline(entry)
-        if now >= deadline:
-            raise Refused(
-                _("Batas waktu pengajuan telah lewat: %(deadline)s.") % {"deadline": format_wita(deadline)},
-                code="deadline",
-            )
-        problems = submission_problems(entry)
-        if problems:
-            raise Invalid(problems, code="incomplete")
-        if entry.competition.requires_regional_verification:
-            to_status = EntryStatus.SUBMITTED
-        else:
-            _check_quotas(entry)
-            to_status = EntryStatus.FORWARDED
-            entry.forwarded_at = now
-        was_returned = entry.status == EntryStatus.RETURNED
-        _set_status(entry, to_status=to_status, actor=user, now=now)
-        entry.submitted_at = entry.submitted_at or now
-        entry.save()
-        record_event(
-            actor=user,
-            action="entries.submit",
-            obj=entry,
-            details={"status": to_status, "resubmission": was_returned},
-            request=request,
-        )
-        sending.record(entry.version)
-    notify(entry, "submitted", agency=True, verifiers=to_status == EntryStatus.SUBMITTED)
-    return entry
 
 
 def withdrawal_ended_message(entry):
