@@ -108,9 +108,9 @@ HOW_TO_READ = """\
   database `kipp_bench` on the same PostgreSQL server (the embedded one, or DATABASE_URL's server), seeds what is
   missing, measures, prints the table and writes this file. Seeding L takes a couple of minutes the first time;
   later runs reuse the datasets. Options: `--datasets S,M` (ranking table),
-  `--only calibration,ranking,pages,dashboard,catalogue,throughput,burst,exports`, `--reseed`, `--seed-only`, `--output ''`
-  (print only), `--wrk-seconds N`. The quickest run: `--datasets S --only catalogue --output ''` (S and M are
-  always seeded).
+  `--only calibration,ranking,pages,dashboard,catalogue,throughput,burst,exports`, `--reseed`, `--seed-only`,
+  `--output ''` (print only), `--wrk-seconds N`. The quickest run: `--datasets S --only catalogue --output ''`
+  (S and M are always seeded).
 - The code is a top-level package `bench/` (not an installed app, never imported by the product): it spans the
   three layers (kipp, entries, judging), so it sits beside them rather than inside one. `bench/cli.py` is the
   command (`python -m bench`, with the product's settings) that starts the worker process (`python -m bench

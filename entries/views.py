@@ -41,6 +41,7 @@ from entries.queries import (
     with_checks,
 )
 from entries.services import INDICATOR_FIELDS, TEAM_FIELDS
+from kipp import idempotency
 from kipp.errors import add_message
 from kipp.files import private_file_response
 from kipp.hooks import collect_sections
@@ -146,19 +147,30 @@ def _draft(forms):
 
 def _save_edit(request, entry, forms, version, attachment_form):
     """The edit page's one form: save the draft, with the chosen file or the attachment to remove. Returns the
-    success message, or raises ValidationError / PermissionDenied with nothing written."""
-    draft = {"entry": entry, "user": request.user, "version": version, "request": request, **_draft(forms)}
+    success message, or raises ValidationError / PermissionDenied with nothing written. The same form sent again
+    after it was stored (its answer lost) is told so and changes nothing."""
+    draft = {
+        "entry": entry,
+        "user": request.user,
+        "version": version,
+        "request": request,
+        "form_key": request.POST.get(idempotency.FIELD, ""),
+        **_draft(forms),
+    }
     if attachment_form is not None:
         data = attachment_form.cleaned_data
-        services.save_draft_with_attachment(kind=data["kind"], uploaded=data["file"], **draft)
-        return _("Draf tersimpan. Lampiran diunggah.")
-    remove = request.POST.get("remove_attachment", "")
-    if remove.isascii() and remove.isdigit():
+        saved = services.save_draft_with_attachment(kind=data["kind"], uploaded=data["file"], **draft)
+        success = _("Draf tersimpan. Lampiran diunggah.")
+    elif (remove := request.POST.get("remove_attachment", "")).isascii() and remove.isdigit():
         attachment = get_object_or_404(Attachment, pk=int(remove), entry=entry)
-        services.save_draft_with_attachment(remove=attachment, **draft)
-        return _("Draf tersimpan. Lampiran dihapus.")
-    services.save_draft(**draft)
-    return _("Draf tersimpan.")
+        saved = services.save_draft_with_attachment(remove=attachment, **draft)
+        success = _("Draf tersimpan. Lampiran dihapus.")
+    else:
+        saved = services.save_draft(**draft)
+        success = _("Draf tersimpan.")
+    if idempotency.already_saved(saved):
+        return _("Sudah tersimpan: formulir ini sudah disimpan sebelumnya; pengiriman ulang tidak mengubah apa pun.")
+    return success
 
 
 def _attachment_form(request):
@@ -176,9 +188,11 @@ def entry_edit(request, pk):
         return redirect("entries:detail", entry.pk)
     forms = _edit_forms(entry, request.POST if request.method == "POST" else None)
     version = entry.version
+    form_key = idempotency.new_key()
     attachment_form = AttachmentForm()
     if request.method == "POST":
         version = request.POST.get("version", "")
+        form_key = idempotency.clean_key(request.POST.get(idempotency.FIELD)) or form_key
         upload = _attachment_form(request)
         if upload is not None:
             attachment_form = upload
@@ -193,6 +207,7 @@ def entry_edit(request, pk):
             except services.StaleEntryError as error:
                 add_message(request, error)
                 version = Entry.objects.values_list("version", flat=True).get(pk=entry.pk)
+                form_key = idempotency.new_key()  # the form now rests on the latest version: a new form
             except (ValidationError, PermissionDenied) as error:
                 add_message(request, error)
                 messages.error(request, _("Belum ada yang tersimpan; isian Anda masih ada di formulir."))
@@ -206,6 +221,7 @@ def entry_edit(request, pk):
     context = {
         "entry": entry,
         "version": version,
+        "form_key": form_key,
         "attachment_form": attachment_form,
         "attachments": list(entry.attachments.all()),
         "missing": submission_problems(entry),
@@ -245,16 +261,28 @@ def attachment_remove(request, pk):
 @login_required
 def entry_submit(request, pk):
     entry = _entry_for(request, pk)
-    if not permissions.can_submit_entry(request.user, entry):
+    if request.method != "POST" and not permissions.can_submit_entry(request.user, entry):
         messages.error(request, services.edit_refusal(request.user, entry))
         return redirect("entries:detail", entry.pk)
+    status = 200
     if request.method == "POST":
+        # the service checks who may submit, after it has recognised a retry of a submit that was stored
         try:
-            services.submit_entry(entry=entry, user=request.user, request=request)
-        except (ValidationError, PermissionDenied) as error:
+            submitted = services.submit_entry(
+                entry=entry, user=request.user, request=request, form_key=request.POST.get(idempotency.FIELD, "")
+            )
+        except PermissionDenied as error:
+            add_message(request, error)
+            return redirect("entries:detail", entry.pk)
+        except ValidationError as error:
             problems = getattr(error, "messages", [str(error)])
+            status = 409 if isinstance(error, services.StaleEntryError) else 422
         else:
-            messages.success(request, _("Proposal %(code)s telah diajukan.") % {"code": entry.code})
+            if idempotency.already_saved(submitted):
+                message = _("Sudah tersimpan: proposal %(code)s sudah diajukan sebelumnya; tidak ada yang berubah.")
+            else:
+                message = _("Proposal %(code)s telah diajukan.")
+            messages.success(request, message % {"code": entry.code})
             return redirect("entries:detail", entry.pk)
     else:
         problems = submission_problems(entry)
@@ -266,8 +294,8 @@ def entry_submit(request, pk):
     return render(
         request,
         "entries/submit.html",
-        {"entry": entry, "problems": problems, "deadline": entry_deadline(entry)},
-        status=422 if request.method == "POST" else 200,
+        {"entry": entry, "problems": problems, "deadline": entry_deadline(entry), "form_key": idempotency.new_key()},
+        status=status,
     )
 
 

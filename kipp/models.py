@@ -370,3 +370,20 @@ class AuditCheck(models.Model):
 
     def __str__(self):
         return self.summary
+
+
+class FormSubmission(models.Model):
+    """The last stored sending of a form, per object (kipp/idempotency.py): the random key the form was rendered
+    with, who sent it, what it did, the version it left the object at and a digest of what was sent. A form sent
+    again with the same key and content while the object is still at that version is answered "already saved"."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=60)
+    object_ref = models.CharField(max_length=100, unique=True)
+    version = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.action} {self.object_ref} v{self.version}"

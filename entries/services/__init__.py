@@ -6,7 +6,8 @@ Refusals raise one of kipp.errors' classes, all of them ValidationErrors with a 
 deadline has passed, a quota is full, the entry's status), `Stale` (StaleEntryError) for a form opened before
 someone else saved; or PermissionDenied for a person who may not act on the entry. Nothing has been written.
 
-- drafts.py: the innovator's side (create, save drafts, attachments, submit, withdraw);
+- drafts.py: the innovator's side (create, save drafts, attachments, withdraw); submission.py: submit;
+  retries.py: a form sent again after it was stored (kipp/idempotency.py);
 - verification.py: the regional verifier's and the organiser's side (return, forward, selection, extensions).
 
 Callers use `from entries import services; services.save_draft(...)`.
@@ -17,7 +18,6 @@ from entries.services.drafts import (
     INDICATOR_FIELDS,
     PROFILE_FIELDS,
     TEAM_FIELDS,
-    StaleEntryError,
     add_attachment,
     create_entry,
     edit_refusal,
@@ -25,10 +25,11 @@ from entries.services.drafts import (
     remove_attachment,
     save_draft,
     save_draft_with_attachment,
-    submit_entry,
     withdraw_entry,
     withdrawal_ended_message,
 )
+from entries.services.retries import StaleEntryError
+from entries.services.submission import submit_entry
 from entries.services.verification import (
     decide_eligibility,
     decide_eligibility_bulk,

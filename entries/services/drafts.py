@@ -23,10 +23,10 @@ from entries.models import (
     indicator_value_problems,
 )
 from entries.notifications import format_wita, notify
-from entries.queries import entry_deadline, submission_problems
+from entries.services.retries import StaleEntryError, entry_sending
 from entries.uploads import clean_data, read_upload
-from kipp import limits
-from kipp.errors import Invalid, Refused, Stale
+from kipp import idempotency, limits
+from kipp.errors import Invalid, Refused
 from kipp.models import Competition, User
 from kipp.services import record_event
 from kipp.services_accounts import pending_membership_message
@@ -57,10 +57,6 @@ INDICATOR_FIELDS = (
     "latest_on",
     "source",
 )
-
-
-class StaleEntryError(Stale):
-    """The entry was saved by someone else since the form was opened."""
 
 
 def _lock_entry(entry):
@@ -146,18 +142,40 @@ def _check_draft_limit(user, competition):
         )
 
 
-def save_draft(*, entry, user, version, profile=None, answers=None, team=None, indicators=None, request=None):
+def save_draft(
+    *,
+    entry,
+    user,
+    version,
+    profile=None,
+    answers=None,
+    team=None,
+    indicators=None,
+    request=None,
+    form_key="",
+    sent_with=None,
+):
     """Save what the innovator typed, complete or not.
 
     profile: {field: value} for PROFILE_FIELDS; answers: {section_id: text}; team / indicators: lists of dicts
     that replace the current rows (None leaves them alone). `version` is the Entry.version the form was opened
-    with: if someone saved meanwhile, StaleEntryError is raised and nothing is written.
+    with: if someone saved meanwhile, StaleEntryError is raised and nothing is written. `form_key` is the form's
+    idempotency key and `sent_with` what else the form sent (an upload): the same form sent again after it was
+    stored returns the entry marked `already_saved`, with nothing written (kipp/idempotency.py).
     """
     profile = profile or {}
     with transaction.atomic():
         entry = _lock_entry(entry)
         if not permissions.can_edit_entry(user, entry):
             raise PermissionDenied(edit_refusal(user, entry))
+        content = [profile, answers, team, indicators, sent_with]
+        sending, retry = entry_sending(
+            entry=entry, user=user, form_key=form_key, action="entries.save_draft", content=content
+        )
+        if retry is idempotency.Retry.RETRY:
+            return idempotency.mark(entry, retry)
+        if retry is idempotency.Retry.CONTINUES:
+            version = entry.version  # this very form wrote the current version: it goes on from there
         if int(version) != entry.version:
             raise StaleEntryError(
                 _(
@@ -184,7 +202,8 @@ def save_draft(*, entry, user, version, profile=None, answers=None, team=None, i
         record_event(
             actor=user, action="entries.save_draft", obj=entry, details={"version": entry.version}, request=request
         )
-    return entry
+        sending.record(entry.version)
+    return idempotency.mark(entry, retry)
 
 
 def _draft_problems(entry, profile, answers, new_indicators):
@@ -229,9 +248,15 @@ def save_draft_with_attachment(*, entry, user, version, kind=None, uploaded=None
     """Save the draft and, with it, add one attachment (kind, uploaded) or remove one (remove=Attachment): the
     edit page's "Unggah" and "Hapus". Both or neither, so a failed upload leaves the entry as it was, and an
     upload never discards what was typed beside it. `draft` takes save_draft's profile / answers / team /
-    indicators."""
+    indicators and form_key; a retry of a stored sending adds or removes nothing again."""
+    sent_with = {
+        "upload": [kind, uploaded.name, uploaded.size] if uploaded is not None else None,
+        "remove": remove.pk if remove is not None else None,
+    }
     with transaction.atomic():
-        entry = save_draft(entry=entry, user=user, version=version, request=request, **draft)
+        entry = save_draft(entry=entry, user=user, version=version, request=request, sent_with=sent_with, **draft)
+        if idempotency.already_saved(entry):
+            return entry
         if uploaded is not None:
             add_attachment(entry=entry, user=user, kind=kind, uploaded=uploaded, request=request)
         if remove is not None:
@@ -420,43 +445,6 @@ def _check_quotas(entry):
                 _("Kuota instansi %(agency)s sudah penuh (%(quota)d proposal telah diteruskan).")
                 % {"agency": entry.agency, "quota": competition.quota_per_agency}
             )
-
-
-def submit_entry(*, entry, user, now=None, request=None):
-    now = now or timezone.now()
-    with transaction.atomic():
-        Competition.objects.select_for_update().get(pk=entry.competition_id)
-        entry = _lock_entry(entry)
-        if not permissions.can_submit_entry(user, entry):
-            raise PermissionDenied(edit_refusal(user, entry))
-        deadline = entry_deadline(entry)
-        if now >= deadline:
-            raise Refused(
-                _("Batas waktu pengajuan telah lewat: %(deadline)s.") % {"deadline": format_wita(deadline)},
-                code="deadline",
-            )
-        problems = submission_problems(entry)
-        if problems:
-            raise Invalid(problems, code="incomplete")
-        if entry.competition.requires_regional_verification:
-            to_status = EntryStatus.SUBMITTED
-        else:
-            _check_quotas(entry)
-            to_status = EntryStatus.FORWARDED
-            entry.forwarded_at = now
-        was_returned = entry.status == EntryStatus.RETURNED
-        _set_status(entry, to_status=to_status, actor=user, now=now)
-        entry.submitted_at = entry.submitted_at or now
-        entry.save()
-        record_event(
-            actor=user,
-            action="entries.submit",
-            obj=entry,
-            details={"status": to_status, "resubmission": was_returned},
-            request=request,
-        )
-    notify(entry, "submitted", agency=True, verifiers=to_status == EntryStatus.SUBMITTED)
-    return entry
 
 
 def withdrawal_ended_message(entry):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from judging.models import Criterion, Round
 from judging.scoring.enums import AggregationMethod, TieBreak
+from kipp import idempotency
 from kipp.models import User
 
 RADIO_MAX_CHOICES = 11  # scales up to 11 values are radio buttons (big touch targets); wider ones a number box
@@ -24,9 +25,11 @@ class ScaleChoices(BaseChoiceIterator):
 
 
 class ScoreSheetForm(forms.Form):
-    """One field per criterion (value + comment), the overall comment and the version the form was loaded with."""
+    """One field per criterion (value + comment), the overall comment, the version the form was loaded with and
+    the form's idempotency key (a retry of a stored sending is answered "already saved")."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    form_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=idempotency.MAX_KEY_LENGTH)
     overall_comment = forms.CharField(
         label=_("Catatan umum"),
         required=False,
@@ -38,6 +41,7 @@ class ScoreSheetForm(forms.Form):
         scores = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
         initial = kwargs.pop("initial", {}) or {}
         initial.setdefault("version", sheet.version if sheet else 0)
+        initial.setdefault("form_key", idempotency.new_key())  # new at every rendering (kipp/idempotency.py)
         initial.setdefault("overall_comment", sheet.overall_comment if sheet else "")
         for criterion in criteria:
             score = scores.get(criterion.pk)

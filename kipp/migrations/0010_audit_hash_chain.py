@@ -61,7 +61,7 @@ ALTER TABLE kipp_auditevent ENABLE TRIGGER kipp_audit_no_update_delete;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kipp', '0006_limit_counts'),
+        ('kipp', '0009_form_submissions'),
     ]
 
     operations = [

@@ -20,6 +20,7 @@ from judging.scoring.services.errors import (
     require_round_not_closed,
 )
 from judging.scoring.services.errors import require_organiser as _require_organiser
+from kipp import idempotency
 from kipp.db import execute_prepared
 from kipp.models import Competition
 from kipp.services import record_event
@@ -152,11 +153,39 @@ def _write_scores(sheet, checked, existing):
         Score.objects.bulk_update(to_update, ["value", "comment"])
 
 
-def _save(assignment, judge, values, overall_comment, version, *, final):
+def _sending(locked, judge, checked, overall_comment, form_key, final):
+    """This sending of the sheet's form (kipp/idempotency.py): one row per assignment, the content as checked."""
+    return idempotency.Sending(
+        key=form_key,
+        user=judge,
+        ref=f"judging.assignment:{locked.pk}",
+        action="judging.sheet_submit" if final else "judging.sheet_save",
+        content=[sorted(checked.items()), overall_comment or ""],
+    )
+
+
+def _save(assignment, judge, values, overall_comment, version, *, final, form_key=""):
     """Save the sheet as a draft, or as final (every required criterion scored). One INSERT or UPDATE of the sheet,
-    and one statement per kind of score change."""
+    and one statement per kind of score change. A form sent again after its first sending was stored is answered
+    with the stored sheet, marked `already_saved`, and nothing is written (kipp/idempotency.py)."""
     locked, sheet = _locked_assignment(assignment, judge)
     current = sheet.version if sheet else 0
+    criteria = {c.pk: c for c in round_criteria(locked.round_id)}
+    checked = _checked_values(criteria, values)
+    sending = _sending(locked, judge, checked, overall_comment, form_key, final)
+    retry = sending.recognise(current)
+    if retry is idempotency.Retry.RETRY:
+        return locked, idempotency.mark(sheet, retry)
+    if retry is idempotency.Retry.OVERTAKEN:
+        raise StaleSheetError(
+            _(
+                "Formulir ini sudah tersimpan sebelumnya, tetapi lembar nilai berubah sesudahnya (di tab atau "
+                "perangkat lain, atau kuncinya dibuka penyelenggara). Muat ulang halaman untuk melihat versi "
+                "terbaru; pengiriman ulang ini tidak disimpan."
+            )
+        )
+    if retry is idempotency.Retry.CONTINUES:
+        version = current  # this very form wrote the current version: it goes on from there
     if sheet and sheet.state == SheetState.FINAL:
         raise StaleSheetError(_("Lembar nilai ini sudah dikirim final dan terkunci; perubahan tidak disimpan."))
     if int(version) != current:
@@ -166,8 +195,6 @@ def _save(assignment, judge, values, overall_comment, version, *, final):
                 "terbaru; perubahan Anda belum disimpan."
             )
         )
-    criteria = {c.pk: c for c in round_criteria(locked.round_id)}
-    checked = _checked_values(criteria, values)
     existing = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
     scored = {pk for pk in existing if pk not in checked}
     scored |= {pk for pk, (value, _comment) in checked.items() if value is not None}
@@ -193,20 +220,24 @@ def _save(assignment, judge, values, overall_comment, version, *, final):
         sheet.state, sheet.submitted_at = state, submitted_at
         sheet.save(update_fields=["version", "overall_comment", "state", "submitted_at", "updated_at"])
     _write_scores(sheet, checked, existing)
-    return locked, sheet
+    sending.record(sheet.version)
+    return locked, idempotency.mark(sheet, retry)
 
 
 @transaction.atomic
-def save_sheet(*, assignment, judge, values, overall_comment="", version):
+def save_sheet(*, assignment, judge, values, overall_comment="", version, form_key=""):
     """Save a draft (any time while the round is open). `version` is the sheet version the form was loaded with
-    (0 for a sheet not started)."""
-    return _save(assignment, judge, values, overall_comment, version, final=False)[1]
+    (0 for a sheet not started); `form_key` the form's idempotency key (kipp/idempotency.py)."""
+    return _save(assignment, judge, values, overall_comment, version, final=False, form_key=form_key)[1]
 
 
 @transaction.atomic
-def submit_sheet(*, assignment, judge, values, overall_comment="", version):
-    """Save and make final: every required criterion must have a value. Final locks the sheet."""
-    locked, sheet = _save(assignment, judge, values, overall_comment, version, final=True)
+def submit_sheet(*, assignment, judge, values, overall_comment="", version, form_key=""):
+    """Save and make final: every required criterion must have a value. Final locks the sheet. A retry of a
+    stored submit returns the sheet marked `already_saved`, with no second audit event."""
+    locked, sheet = _save(assignment, judge, values, overall_comment, version, final=True, form_key=form_key)
+    if idempotency.already_saved(sheet):
+        return sheet
     record_event(
         actor=judge,
         action="judging.sheet_submitted",

@@ -10,6 +10,7 @@ from judging.models import Assignment, Criterion, ScoreBand, ScoreSheet
 from judging.scoring import forms, permissions, queries, services
 from judging.scoring.enums import SheetState
 from judging.scoring.views.common import refuse
+from kipp import idempotency
 from kipp.errors import add_message, error_text
 
 
@@ -51,6 +52,7 @@ def _sheet_post(request, pk):
             values=form.values(),
             overall_comment=form.cleaned_data["overall_comment"],
             version=form.cleaned_data["version"],
+            form_key=form.cleaned_data["form_key"],
         )
     except services.ConflictOfInterestError:
         return refuse(request, _conflicted_sheet_text())
@@ -58,12 +60,23 @@ def _sheet_post(request, pk):
         return _sheet_page(request, pk, data=request.POST, error=error_text(error), status=409)
     except services.JudgingError as error:
         return _sheet_page(request, pk, data=request.POST, error=error_text(error))
+    messages.success(request, _saved_message(saved))
     if saved.state == SheetState.FINAL:
-        messages.success(request, _("Nilai dikirim final. Terima kasih."))
         round_ = saved.assignment.round
         return redirect("judging:queue", competition=round_.competition.slug, round_slug=round_.slug)
-    messages.success(request, _("Draf tersimpan."))
     return redirect("judging:sheet", pk=assignment.pk)
+
+
+def _saved_message(saved):
+    """What the judge is told after a stored sending; a retry of one already stored says so (issue 19)."""
+    final = saved.state == SheetState.FINAL
+    if idempotency.already_saved(saved):
+        if final:
+            return _(
+                "Sudah tersimpan: nilai ini sudah dikirim final sebelumnya; pengiriman ulang tidak mengubah apa pun."
+            )
+        return _("Sudah tersimpan: draf ini sudah disimpan sebelumnya; pengiriman ulang tidak mengubah apa pun.")
+    return _("Nilai dikirim final. Terima kasih.") if final else _("Draf tersimpan.")
 
 
 def _conflicted_sheet_text():
