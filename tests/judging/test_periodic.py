@@ -2,20 +2,31 @@
 them, at frozen moments: embargoed announcements go public, records are built, judges are reminded before a round
 closes, expired sessions are cleared. Each job run twice has its effect once.
 
-The real engine (a `manage.py procrastinate worker` process) is tested in test_periodic_worker.py."""
+At the end, the real engine: a `manage.py procrastinate worker` process against the test database publishes an
+announcement by itself when its embargo ends."""
 
 import datetime
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from judging import tasks
-from judging.models import Conflict, InnovationRecord, JudgeReminder, RecordEntry
+from judging.models import Announcement, Conflict, InnovationRecord, JudgeReminder, RecordEntry
 from kipp import periodic
 from kipp.models import AuditEvent
 from tests.factories import InnovatorFactory, JudgeFactory
@@ -269,3 +280,88 @@ def test_clear_sessions_removes_expired_sessions_only():
     periodic.clear_sessions(TIMESTAMP)
     periodic.clear_sessions(TIMESTAMP)
     assert list(Session.objects.values_list("session_key", flat=True)) == ["b" * 32]
+
+
+# The real engine: a worker process publishes an embargoed announcement by itself ------------------------------
+
+SMTP_PORT = 8331  # this area's port range (8330-8349)
+
+
+class _Inbox:
+    """aiosmtpd handler: keeps every message the loopback SMTP server receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(envelope)
+        return "250 OK"
+
+    def to(self, address):
+        return [m for m in self.messages if address in m.rcpt_tos]
+
+
+def _database_url():
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_publishes_an_embargoed_announcement_by_itself(client, tmp_path):
+    """Only a `manage.py procrastinate worker` runs (as `make run` starts it), against the test database, mailing
+    through a real SMTP server on the loopback. Its periodic deferrer runs publish_due every 2 seconds here
+    (PUBLISH_DUE_CRON with a seconds field; in production every minute): the announcement stays unpublished until its
+    embargo ends, then its outcome mail arrives, once, and its records are built."""
+    round_, _next, entries, _judges = closed_round()
+    a, b = organisers()
+    innovator = InnovatorFactory(agency=entries["E1"].agency, agency_confirmed_at=timezone.now())
+    embargo = timezone.now() + datetime.timedelta(seconds=12)
+    announcement = published(round_, a, b, embargo_until=embargo)
+    public_url = reverse("judging:public_announcement", args=[announcement.pk])
+    assert client.get(public_url).status_code == 404
+    inbox = _Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=SMTP_PORT)
+    smtp.start()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "PUBLISH_DUE_CRON": "* * * * * */2",
+        "EMAIL_URL": f"smtp://127.0.0.1:{SMTP_PORT}",
+        "LOG_LEVEL": "INFO",
+    }
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "procrastinate", "worker"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        while timezone.now() < embargo - datetime.timedelta(seconds=1):  # the worker runs; nothing is due yet
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+            time.sleep(0.5)
+        announcement.refresh_from_db()
+        assert announcement.notified_at is None and not inbox.to(innovator.email)
+        deadline = embargo + datetime.timedelta(seconds=60)
+        while timezone.now() < deadline and not inbox.to(innovator.email):
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+            time.sleep(0.5)
+        assert inbox.to(innovator.email), (tmp_path / "worker.log").read_text()
+        published_after = timezone.now() - embargo
+        time.sleep(5)  # more runs of publish_due: nothing more is sent
+    finally:
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        smtp.stop()
+        log.close()
+    assert published_after < datetime.timedelta(seconds=60)
+    assert len(inbox.to(innovator.email)) == 1
+    announcement = Announcement.objects.get(pk=announcement.pk)
+    assert announcement.notified_at is not None and announcement.notified_at >= embargo
+    assert sorted(RecordEntry.objects.values_list("entry__code", flat=True)) == ["E1", "E2"]
+    assert client.get(public_url).status_code == 200
