@@ -307,6 +307,7 @@ def _database_url():
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_process_publishes_an_embargoed_announcement_by_itself(client, tmp_path):
     """Only a `manage.py procrastinate worker` runs (as `make run` starts it), against the test database, mailing
