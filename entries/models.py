@@ -318,3 +318,6 @@ class DeadlineExtension(models.Model):
 
     def __str__(self):
         return f"{self.entry.code} -> {self.deadline:%Y-%m-%d %H:%M}"
+
+
+from entries.reminders.models import DraftReminder  # noqa: E402, F401 - registered here: a model of the entries app

@@ -34,6 +34,7 @@ from judging.scoring.models import (
     ScoringChange,
     default_tie_break,
 )
+from judging.scoring.reminders.models import JudgeReminder
 from judging.scoring.schedule.models import ScheduleSlot
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "FieldCheck",
     "IndicatorValue",
     "InnovationRecord",
+    "JudgeReminder",
     "Objection",
     "PublicProfile",
     "RankingSnapshot",

@@ -287,4 +287,8 @@ LOGGING = {
 # .run_portal). Task modules: each app's tasks.py (autodiscovered).
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": envint("WORKER_CONCURRENCY", 4)}
-PROCRASTINATE_IMPORT_PATHS = ["kipp.audit_jobs"]  # task modules outside an app's tasks.py
+# Task modules outside an app's tasks.py (kipp.tasks is the outbox's module)
+PROCRASTINATE_IMPORT_PATHS = ["kipp.periodic", "kipp.audit_jobs"]
+# Periodic jobs (docs/publication.md): embargoed announcements go public at this schedule (5 fields, or 6 with
+# seconds last: the real-engine test runs its worker with "* * * * * */2").
+PUBLISH_DUE_CRON = os.environ.get("PUBLISH_DUE_CRON", "* * * * *")

@@ -1,5 +1,6 @@
-"""Send the outcome emails of announcements whose embargo time has passed since approval (run from cron, e.g. every
-5 minutes). Approval sends them at once when there is no embargo left."""
+"""Send the outcome emails of announcements whose embargo time has passed since approval (the periodic job
+judging.tasks.publish_due does this every minute; the command is for operators). Approval sends them at once when
+there is no embargo left."""
 
 from django.core.management.base import BaseCommand
 

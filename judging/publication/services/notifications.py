@@ -89,7 +89,8 @@ def mail_objection_answer(objection):
 
 
 def send_due_notifications(now=None):
-    """For announcements whose embargo has passed since approval (run from cron: manage.py publish_due)."""
+    """For announcements whose embargo has passed since approval (the periodic job judging.tasks.publish_due, and
+    manage.py publish_due)."""
     now = now or timezone.now()
     sent = 0
     for announcement in visible_announcements(now).filter(notified_at__isnull=True):
