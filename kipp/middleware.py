@@ -91,9 +91,15 @@ class PrivateCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from django.db import InterfaceError, OperationalError
+
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        try:
+            signed_in = user is not None and user.is_authenticated
+        except (OperationalError, InterfaceError):  # the database is away (an error page): private, to be safe
+            signed_in = True
+        if signed_in:
             make_private(response)
         return response
 

@@ -34,16 +34,53 @@ def dashboard(request):
     return render(request, "kipp/dashboard.html", context)
 
 
+# The error pages never query the database: it may be the reason for the error, or away while a page is simply
+# missing (issue 19). They show the signed-in person's name and menu only when this request has already read the
+# person; a request with a session whose person was not read shows the header without the account part.
+
+
+def known_user(request):
+    """The person of this request without a query: the user the request already read, AnonymousUser when it
+    carries no session cookie, None when it has a session whose person was not read (unknown)."""
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser
+
+    cached = getattr(request, "_cached_user", None)  # set by django.contrib.auth once request.user was read
+    if cached is not None:
+        return cached
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return AnonymousUser()
+    return None
+
+
+def error_context(request, **extra):
+    """What base.html reads of the person, in place of the context processors' lazy values (which would load
+    the session and the user). Messages wait for the next page."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from kipp.navigation import items_for
+
+    user = known_user(request)
+    return {
+        "user": user if user is not None else AnonymousUser(),
+        "account_unknown": user is None,
+        "nav_items": items_for(user) if user is not None else [],
+        "messages": (),
+        **extra,
+    }
+
+
 @requires_csrf_token
 def error_403(request, exception=None):
     """The refusal page; a PermissionDenied raised with a sentence (the services' refusals are translated
     sentences) shows it, so the person reads why and what to do."""
     reason = str(exception.args[0]) if exception is not None and exception.args else ""
-    return render(request, "403.html", {"reason": reason}, status=403)
+    return render(request, "403.html", error_context(request, reason=reason), status=403)
 
 
+@requires_csrf_token
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", error_context(request), status=404)
 
 
 def error_500(request):

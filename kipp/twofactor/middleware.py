@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from kipp.middleware import DatabaseUnavailableMiddleware
 from kipp.twofactor.policy import owed_step
@@ -33,6 +33,8 @@ class SecondFactorMiddleware:
             try:
                 step = owed_step(request.user)
             except (OperationalError, InterfaceError) as error:
+                if not _resolves(request):  # a missing page is missing for everyone: its 404 needs no database
+                    return self.get_response(request)
                 return DatabaseUnavailableMiddleware(self.get_response).process_exception(request, error)
             if step is not None:
                 return self._redirect(request, step)
@@ -44,3 +46,11 @@ class SecondFactorMiddleware:
         if request.method == "GET":
             target = f"{target}?{urlencode({'next': request.get_full_path()})}"
         return redirect(target)
+
+
+def _resolves(request):
+    try:
+        resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return True
