@@ -334,3 +334,7 @@ class LimitCount(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+# Models of kipp's feature packages, re-exported by name (their app label is kipp).
+from kipp.jobs.models import BackgroundJob  # noqa: E402, F401

@@ -283,4 +283,13 @@ LOGGING = {
 # `manage.py procrastinate worker` processes; `make run` starts one beside the web server (kipp.management.commands
 # .run_portal). Task modules: each app's tasks.py (autodiscovered).
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
-PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": envint("WORKER_CONCURRENCY", 4)}
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": envint("WORKER_CONCURRENCY", 4),
+    # A worker's heartbeat and when a silent worker's jobs count as stalled (kipp/jobs/tasks.py retries them).
+    "update_heartbeat_interval": envint("WORKER_HEARTBEAT_SECONDS", 10),
+    "stalled_worker_timeout": envint("WORKER_STALLED_SECONDS", 30),
+}
+# Task modules outside the apps' tasks.py: background jobs' upkeep and the long organiser actions (issue 14 item 4).
+PROCRASTINATE_IMPORT_PATHS = ["kipp.jobs.tasks", "judging.scoring.jobs"]
+# A round whose score export has more rows than this (entries x judges x criteria) exports in the background.
+EXPORT_IN_BACKGROUND_ROWS = envint("EXPORT_IN_BACKGROUND_ROWS", 20_000)
