@@ -293,3 +293,5 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 PROCRASTINATE_IMPORT_PATHS = ["kipp.jobs.tasks", "judging.scoring.jobs"]
 # A round whose score export has more rows than this (entries x judges x criteria) exports in the background.
 EXPORT_IN_BACKGROUND_ROWS = envint("EXPORT_IN_BACKGROUND_ROWS", 20_000)
+# A round with more entries than this computes the certainty of its cut only in the background (its page offers it).
+CERTAINTY_IN_BACKGROUND_ENTRIES = envint("CERTAINTY_IN_BACKGROUND_ENTRIES", 500)

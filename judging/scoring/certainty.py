@@ -10,8 +10,8 @@ The sheets come from ONE query (sheet totals and, for "normalised", v_p, compute
 does); the resampling is vectorised with numpy and seeded, so the same round gives the same shares every time.
 """
 
-from collections import defaultdict
 import json
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 import numpy as np

@@ -177,6 +177,13 @@ def _unlock(job_id):
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, job_id])
 
 
+def unexpected_failure_text(job_id):
+    return _(
+        "An unexpected error stopped the job. Please try again; if it fails again, tell the portal's "
+        "administrator (job %(id)s)."
+    ) % {"id": job_id}
+
+
 def run_job(job_id, work):
     """Run work(job) for the job once (see the module's docstring). Returns the job as it ended, or None when there
     was nothing to do (done, failed, gone, or being run by another live worker)."""
@@ -193,7 +200,7 @@ def run_job(job_id, work):
             return fail_job(job, error_text(error))
         except Exception:
             logger.exception("background job %s (%s) failed", job_id, job.kind)
-            return fail_job(job, _("An unexpected error stopped the job. Please try again; if it fails again, tell the portal's administrator (job %(id)s).") % {"id": job_id})
+            return fail_job(job, unexpected_failure_text(job_id))
         return _finish(job, outcome)
     finally:
         _unlock(job_id)
