@@ -58,7 +58,7 @@ def start_certainty(*, round_, actor):
 def _round_of(job):
     round_ = Round.objects.select_related("competition").filter(pk=job.subject_id).first()
     if round_ is None:
-        raise Refused(_("The round of this job no longer exists."))
+        raise Refused(_("Babak tugas ini sudah tidak ada."))
     return round_
 
 
@@ -67,7 +67,7 @@ def _export(job):
     fmt = job.params.get("format")
     scores = job.kind == JobKind.EXPORT_SCORES
     if fmt not in (SCORE_FORMATS if scores else RESULT_FORMATS):
-        raise Invalid(_("The file format “%(format)s” is not offered for this export.") % {"format": fmt})
+        raise Invalid(_("Format berkas “%(format)s” tidak tersedia untuk ekspor ini.") % {"format": fmt})
     if scores:
         total = score_row_count(round_)
         report_progress(job, 0, total, force=True)
@@ -95,8 +95,8 @@ def _certainty(job):
     key = certainty_key(round_)  # before computing: a change while it runs makes the result out of date
     result = certainty.cut_certainty(round_, progress=lambda done, total: report_progress(job, done, total))
     summary = ngettext(
-        "%(n)d entry near the cut line has an uncertain place.",
-        "%(n)d entries near the cut line have an uncertain place.",
+        "%(n)d proposal di sekitar garis batas tempatnya belum pasti.",
+        "%(n)d proposal di sekitar garis batas tempatnya belum pasti.",
         result["undecided"],
     ) % {"n": result["undecided"]}
     link = reverse("judging:round_certainty", args=[round_.competition.slug, round_.slug])

@@ -3,16 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JobKind(models.TextChoices):
-    EXPORT_SCORES = "export_scores", _("Export of the scores")
-    EXPORT_RESULTS = "export_results", _("Export of the results")
-    CERTAINTY = "certainty", _("Certainty of the cut")
+    EXPORT_SCORES = "export_scores", _("Ekspor nilai")
+    EXPORT_RESULTS = "export_results", _("Ekspor hasil")
+    CERTAINTY = "certainty", _("Kepastian garis batas")
 
 
 class JobState(models.TextChoices):
-    QUEUED = "queued", _("Waiting in the queue")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    QUEUED = "queued", _("Menunggu giliran")
+    RUNNING = "running", _("Sedang berjalan")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
 
 
 ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)

@@ -160,7 +160,7 @@ def fail_job(job, reason):
         return locked
     locked.state = JobState.FAILED
     locked.finished_at = timezone.now()
-    locked.error = reason or _("The job stopped for an unknown reason.")
+    locked.error = reason or _("Tugas berhenti tanpa alasan yang diketahui.")
     locked.save(update_fields=["state", "finished_at", "error"])
     record_event(actor=locked.requested_by, action="jobs.failed", obj=locked, details={"error": locked.error})
     return locked
@@ -179,8 +179,8 @@ def _unlock(job_id):
 
 def unexpected_failure_text(job_id):
     return _(
-        "An unexpected error stopped the job. Please try again; if it fails again, tell the portal's "
-        "administrator (job %(id)s)."
+        "Tugas berhenti karena galat yang tidak terduga. Silakan coba lagi; bila gagal lagi, beri tahu "
+        "administrator portal (tugas %(id)s)."
     ) % {"id": job_id}
 
 

@@ -24,12 +24,12 @@ def time_left_text(seconds):
     if seconds is None:
         return ""
     if seconds < 60:
-        return _("less than a minute left")
+        return _("kurang dari semenit lagi")
     minutes = round(seconds / 60)
     if minutes < 90:
-        return ngettext("about %(n)d minute left", "about %(n)d minutes left", minutes) % {"n": minutes}
+        return ngettext("sekitar %(n)d menit lagi", "sekitar %(n)d menit lagi", minutes) % {"n": minutes}
     hours = round(seconds / 3600)
-    return ngettext("about %(n)d hour left", "about %(n)d hours left", hours) % {"n": hours}
+    return ngettext("sekitar %(n)d jam lagi", "sekitar %(n)d jam lagi", hours) % {"n": hours}
 
 
 @login_required
