@@ -31,7 +31,15 @@ from judging.scoring.queries import round_criteria
 from kipp.errors import Invalid, Refused
 from kipp.jobs.enums import JobKind, JobState
 from kipp.jobs.models import BackgroundJob
-from kipp.jobs.services import FileResult, SummaryResult, report_progress, run_job, start_job, store_file
+from kipp.jobs.services import (
+    RETRY_WHEN_BUSY,
+    FileResult,
+    SummaryResult,
+    report_progress,
+    run_job,
+    start_job,
+    store_file,
+)
 
 EXPORT_KINDS = {"nilai": JobKind.EXPORT_SCORES, "hasil": JobKind.EXPORT_RESULTS}
 
@@ -112,12 +120,12 @@ def _in_language(work):
     return run
 
 
-@app.task(name="judging.scoring.export_round_file")
+@app.task(name="judging.scoring.export_round_file", retry=RETRY_WHEN_BUSY)
 def export_round_file(job_id):
     run_job(job_id, _in_language(_export))
 
 
-@app.task(name="judging.scoring.recompute_certainty")
+@app.task(name="judging.scoring.recompute_certainty", retry=RETRY_WHEN_BUSY)
 def recompute_certainty(job_id):
     run_job(job_id, _in_language(_certainty))
 

@@ -28,6 +28,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 from kipp.errors import PortalError, error_text
@@ -39,6 +40,15 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 1.0  # seconds between two progress writes of one job (the last step is always written)
 LOCK_NAMESPACE = 1_414_090_001  # pg advisory lock key space of background jobs (first key; the job id the second)
+
+
+class JobBusy(Exception):
+    """Another worker holds the job (a queue job retried while its first run still lives): the task is retried
+    later (RETRY_WHEN_BUSY), and then finds the job done, or free when that run died without finishing it."""
+
+
+# The retry strategy of every background job's task: only when the job is busy elsewhere, every 15 s for an hour.
+RETRY_WHEN_BUSY = RetryStrategy(max_attempts=240, wait=15, retry_exceptions={JobBusy})
 
 
 @dataclass
@@ -186,10 +196,9 @@ def unexpected_failure_text(job_id):
 
 def run_job(job_id, work):
     """Run work(job) for the job once (see the module's docstring). Returns the job as it ended, or None when there
-    was nothing to do (done, failed, gone, or being run by another live worker)."""
+    was nothing to do (done, failed or gone); raises JobBusy while another live session runs it."""
     if not _try_lock(job_id):
-        logger.info("background job %s is being run by another worker", job_id)
-        return None
+        raise JobBusy(f"background job {job_id} is being run by another worker")
     try:
         job = _claim(job_id)
         if job is None:
