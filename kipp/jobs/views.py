@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
 
 from kipp.files import private_file_response
 from kipp.jobs.models import BackgroundJob
@@ -32,6 +33,7 @@ def time_left_text(seconds):
     return ngettext("sekitar %(n)d jam lagi", "sekitar %(n)d jam lagi", hours) % {"n": hours}
 
 
+@require_GET
 @login_required
 def job_detail(request, pk):
     job = _job_for(request, pk)
@@ -45,6 +47,7 @@ def job_detail(request, pk):
     return render(request, "kipp/jobs/detail.html", context)
 
 
+@require_GET
 @login_required
 def job_download(request, pk):
     job = _job_for(request, pk)
