@@ -44,8 +44,10 @@ from kipp.jobs.services import (
 EXPORT_KINDS = {"nilai": JobKind.EXPORT_SCORES, "hasil": JobKind.EXPORT_RESULTS}
 
 
-def exports_in_background(round_):
-    return score_row_count(round_) > settings.EXPORT_IN_BACKGROUND_ROWS
+def exports_in_background(round_, criteria=None):
+    """criteria: the round's criteria when the caller has them (one query fewer)."""
+    rows = round_.assignments.count() * len(criteria) if criteria is not None else score_row_count(round_)
+    return rows > settings.EXPORT_IN_BACKGROUND_ROWS
 
 
 def certainty_in_background(round_):

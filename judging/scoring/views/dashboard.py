@@ -78,7 +78,7 @@ def round_dashboard(request, competition, round_slug):
         ),
         "score_formats": SCORE_FORMATS,
         "result_formats": RESULT_FORMATS,
-        "exports_in_background": exports_in_background(round_),
+        "exports_in_background": exports_in_background(round_, criteria),
         "reason_form": forms.ReasonForm(),
     }
     return render(request, "judging/scoring/round_dashboard.html", context)
