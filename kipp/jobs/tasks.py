@@ -20,11 +20,20 @@ def stalled_after_seconds():
     return float((settings.PROCRASTINATE_WORKER_DEFAULTS or {}).get("stalled_worker_timeout", 30))
 
 
-@app.periodic(cron=getattr(settings, "JOBS_STALLED_CHECK_CRON", "* * * * * */10"))
-@app.task(name="kipp.jobs.retry_stalled_jobs", queueing_lock="kipp.jobs.retry_stalled_jobs", pass_context=True)
+UPKEEP_QUEUE = "kipp_upkeep"  # this task's own queue: its finished runs are removed after an hour (below)
+
+
+@app.periodic(cron="* * * * * */10")  # every 10 seconds (croniter: the sixth field is the second)
+@app.task(
+    name="kipp.jobs.retry_stalled_jobs",
+    queue=UPKEEP_QUEUE,
+    queueing_lock="kipp.jobs.retry_stalled_jobs",
+    pass_context=True,
+)
 async def retry_stalled_jobs(context, timestamp):
     manager = context.app.job_manager
     stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after_seconds())
     for job in stalled:
         logger.warning("retrying stalled job %s (%s)", job.id, job.task_name)
         await manager.retry_job(job)
+    await manager.delete_old_jobs(nb_hours=1, queue=UPKEEP_QUEUE)  # 360 runs an hour: keep the table small
