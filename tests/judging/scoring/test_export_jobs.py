@@ -209,7 +209,11 @@ def _worker(media_root):
 def _stop(proc, sig=signal.SIGTERM):
     if proc.poll() is None:
         os.killpg(proc.pid, sig)
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a worker that does not stop when asked is stopped all the same
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=20)
 
 
 def _wait_for(job, condition, timeout=60):
