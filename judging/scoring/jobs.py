@@ -105,8 +105,8 @@ def _certainty(job):
     key = certainty_key(round_)  # before computing: a change while it runs makes the result out of date
     result = certainty.cut_certainty(round_, progress=lambda done, total: report_progress(job, done, total))
     summary = ngettext(
-        "%(n)d proposal di sekitar garis batas tempatnya belum pasti.",
-        "%(n)d proposal di sekitar garis batas tempatnya belum pasti.",
+        "%(n)s proposal tempatnya belum pasti (antara 5%% dan 95%%).",  # the certainty page's own sentence
+        "%(n)s proposal tempatnya belum pasti (antara 5%% dan 95%%).",
         result["undecided"],
     ) % {"n": result["undecided"]}
     link = reverse("judging:round_certainty", args=[round_.competition.slug, round_.slug])

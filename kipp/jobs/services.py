@@ -87,7 +87,7 @@ def start_job(*, kind, actor, round_=None, params=None):
                     competition_id=getattr(round_, "competition_id", None),
                     subject_type=subject_type,
                     subject_id=getattr(round_, "pk", None),
-                    subject_label=str(round_)[:300] if round_ is not None else "",
+                    subject_label=str(getattr(round_, "name", round_))[:300] if round_ is not None else "",
                     params=params,
                     dedup_key=key,
                 )
