@@ -387,3 +387,7 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.object_ref} v{self.version}"
+
+
+# Models of kipp's feature packages, re-exported by name (their app label is kipp).
+from kipp.jobs.models import BackgroundJob  # noqa: E402, F401

@@ -286,9 +286,19 @@ LOGGING = {
 # `manage.py procrastinate worker` processes; `make run` starts one beside the web server (kipp.management.commands
 # .run_portal). Task modules: each app's tasks.py (autodiscovered).
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
-PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": envint("WORKER_CONCURRENCY", 4)}
-# Task modules outside an app's tasks.py (kipp.tasks is the outbox's module)
-PROCRASTINATE_IMPORT_PATHS = ["kipp.periodic", "kipp.audit_jobs"]
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": envint("WORKER_CONCURRENCY", 4),
+    # A worker's heartbeat and when a silent worker's jobs count as stalled (kipp/jobs/tasks.py retries them).
+    "update_heartbeat_interval": envint("WORKER_HEARTBEAT_SECONDS", 10),
+    "stalled_worker_timeout": envint("WORKER_STALLED_SECONDS", 30),
+}
+# Task modules outside the apps' tasks.py (kipp.tasks is the outbox's): background jobs' upkeep and the long
+# organiser actions (issue 14 item 4), the base's periodic jobs, the audit chain's hourly check.
+PROCRASTINATE_IMPORT_PATHS = ["kipp.jobs.tasks", "judging.scoring.jobs", "kipp.periodic", "kipp.audit_jobs"]
+# A round whose score export has more rows than this (entries x judges x criteria) exports in the background.
+EXPORT_IN_BACKGROUND_ROWS = envint("EXPORT_IN_BACKGROUND_ROWS", 20_000)
+# A round with more entries than this computes the certainty of its cut only in the background (its page offers it).
+CERTAINTY_IN_BACKGROUND_ENTRIES = envint("CERTAINTY_IN_BACKGROUND_ENTRIES", 500)
 # Periodic jobs (docs/publication.md): embargoed announcements go public at this schedule (5 fields, or 6 with
 # seconds last: the real-engine test runs its worker with "* * * * * */2").
 PUBLISH_DUE_CRON = os.environ.get("PUBLISH_DUE_CRON", "* * * * *")

@@ -239,6 +239,10 @@ EXPECTED = {
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
+    "judging:round_certainty_start": (
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
+    ),
     "judging:round_create": (
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
@@ -249,7 +253,7 @@ EXPECTED = {
     ),
     "judging:round_download": (
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
-        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
     ),
     "judging:round_index": (
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
@@ -314,6 +318,14 @@ EXPECTED = {
     "kipp:invite": (
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+    ),
+    "kipp:job": (
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
+    "kipp:job_download": (
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "405      405      405      405      405      405      405      405      405      405",
     ),
     "kipp:login": (
         "ok       redirect redirect redirect redirect redirect redirect redirect redirect redirect",
@@ -502,6 +514,8 @@ def args_for(name, w, role):
         "records:detail": {"key": w.extra.get("record_key", "tidak-ada")},
         "records:update": {"key": w.extra.get("record_key", "tidak-ada")},
         "kipp:decide_membership": {"pk": w.pending_member.pk},
+        "kipp:job": {"pk": w.extra.get("job", 999999)},
+        "kipp:job_download": {"pk": w.extra.get("job", 999999)},
         "records:replication_request": {"key": w.extra.get("record_key", "tidak-ada")},
         "records:photo": {
             "key": w.extra.get("record_key", "tidak-ada"),
@@ -524,11 +538,25 @@ def args_for(name, w, role):
     return {**base, **per_route.get(name, {}), **per_role.get((name, role), {})}
 
 
+def _done_job(w):
+    """A background job of the organiser's, done, with its file (kipp/jobs)."""
+    from kipp.jobs import services as job_services
+
+    job = job_services.start_job(kind="export_results", actor=w.organiser, round_=w.round, params={"format": "csv"})
+
+    def work(job):
+        name = job_services.store_file(job, "hasil.csv", lambda handle: handle.write(b"rank\r\n"))
+        return job_services.FileResult(name, "hasil.csv", "text/csv")
+
+    return job_services.run_job(job.pk, work)
+
+
 def add_objects(w):
     """A ranking snapshot, a schedule slot and an objection, when those parts exist."""
     from judging.models import RankingSnapshot
 
     later = w.announcement.round if w.announcement else w.round
+    w.extra["job"] = _done_job(w).pk
     snapshot = RankingSnapshot.objects.filter(round=later).first()
     if snapshot:
         w.extra["snapshot"] = snapshot.pk

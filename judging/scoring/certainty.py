@@ -10,16 +10,19 @@ The sheets come from ONE query (sheet totals and, for "normalised", v_p, compute
 does); the resampling is vectorised with numpy and seeded, so the same round gives the same shares every time.
 """
 
+import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
 from judging.scoring.enums import AggregationMethod
 from judging.scoring.queries import COUNTING_SHEETS, SD_EPSILON, T, cut_tie, round_figures_ranking
 
 RESAMPLES = 200
+CHUNK = 20  # resamples drawn at a time (a background job reports its progress after each)
 SEED = 2023
 WINDOW = 10  # ranks shown either side of the cut line
 SURE = 0.95  # a share at or above this (or at or below 1 - SURE) is "decided"
@@ -59,31 +62,41 @@ def sheet_values(round_):
     return values
 
 
-def resample_shares(values, top_n, method=AggregationMethod.MEAN, resamples=RESAMPLES, seed=SEED):
+def resample_shares(values, top_n, method=AggregationMethod.MEAN, resamples=RESAMPLES, seed=SEED, progress=None):
     """values: a list (in the real ranking's order) of lists of sheet values per entry (empty: no total).
-    Returns a numpy array: for each entry, the share of resamples in which it is in the Top N."""
+    Returns a numpy array: for each entry, the share of resamples in which it is in the Top N. The resamples are
+    drawn CHUNK at a time (bounded memory); progress(done, resamples) is called after each chunk (a background
+    job's progress). The draws do not depend on whether progress is given: the same seed, the same shares."""
     n = len(values)
     if n == 0:
+        if progress is not None:
+            progress(resamples, resamples)
         return np.zeros(0)
     rng = np.random.default_rng(seed)
-    totals = np.full((resamples, n), -np.inf)
     by_k = defaultdict(list)
     for index, sheet in enumerate(values):
         if sheet:
             by_k[len(sheet)].append(index)
+    groups = [(k, np.array(by_k[k]), np.array([values[i] for i in by_k[k]], dtype=float)) for k in sorted(by_k)]
     reduce = np.median if method == AggregationMethod.MEDIAN else np.mean
-    for k in sorted(by_k):
-        idx = np.array(by_k[k])
-        matrix = np.array([values[i] for i in idx], dtype=float)  # (n_k, k)
-        draws = rng.integers(0, k, size=(resamples, len(idx), k))
-        sample = matrix[np.arange(len(idx))[None, :, None], draws]  # (R, n_k, k)
-        totals[:, idx] = reduce(sample, axis=2)
-    # Rank each resample by total (desc; unrounded but free of float noise), equal totals in the real order.
-    order_keys = (np.broadcast_to(np.arange(n), (resamples, n)), -np.round(totals, 9))
-    order = np.lexsort(order_keys, axis=-1)
-    top = order[:, : min(top_n, n)]
-    in_top = np.isfinite(np.take_along_axis(totals, top, axis=1))
-    counts = np.bincount(top[in_top].ravel(), minlength=n)
+    counts = np.zeros(n, dtype=np.int64)
+    done = 0
+    while done < resamples:
+        chunk = min(CHUNK, resamples - done)
+        totals = np.full((chunk, n), -np.inf)
+        for k, idx, matrix in groups:  # matrix: (n_k, k)
+            draws = rng.integers(0, k, size=(chunk, len(idx), k))
+            sample = matrix[np.arange(len(idx))[None, :, None], draws]  # (R, n_k, k)
+            totals[:, idx] = reduce(sample, axis=2)
+        # Rank each resample by total (desc; unrounded but free of float noise), equal totals in the real order.
+        order_keys = (np.broadcast_to(np.arange(n), (chunk, n)), -np.round(totals, 9))
+        order = np.lexsort(order_keys, axis=-1)
+        top = order[:, : min(top_n, n)]
+        in_top = np.isfinite(np.take_along_axis(totals, top, axis=1))
+        counts += np.bincount(top[in_top].ravel(), minlength=n)
+        done += chunk
+        if progress is not None:
+            progress(done, resamples)
     return counts / resamples
 
 
@@ -112,13 +125,16 @@ class Row:
         return "noise"
 
 
-def cut_certainty(round_, resamples=RESAMPLES, seed=SEED, window=WINDOW):
+def cut_certainty(round_, resamples=RESAMPLES, seed=SEED, window=WINDOW, progress=None):
     """{"rows": [Row near the cut], "undecided": int (entries anywhere whose share is between 5% and 95%),
-    "resamples", "top_n", "entries", "cut_tie" (queries.cut_tie)}. Two queries (the ranking and the sheet values)."""
+    "resamples", "top_n", "entries", "cut_tie" (queries.cut_tie)}. Two queries (the ranking and the sheet values).
+    progress(done, total): resamples drawn so far (judging/scoring/jobs.py runs this as a background job)."""
     ranking = round_figures_ranking(round_)  # a closed round's ranks and totals: those it was closed with
     values_by_entry = sheet_values(round_)
     values = [values_by_entry.get(row["entry_id"], []) if row["total"] is not None else [] for row in ranking]
-    shares = resample_shares(values, round_.top_n, round_.aggregation, resamples, seed=[seed, round_.pk])
+    shares = resample_shares(
+        values, round_.top_n, round_.aggregation, resamples, seed=[seed, round_.pk], progress=progress
+    )
     rows = [
         Row(
             rank=row["rank"],
@@ -142,3 +158,23 @@ def cut_certainty(round_, resamples=RESAMPLES, seed=SEED, window=WINDOW):
         "entries": len(rows),
         "cut_tie": cut_tie(ranking, round_.top_n),
     }
+
+
+def _plain(value):
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _row_brief(row):
+    return {"rank": row["rank"], "entry_code": row["entry_code"], "total": row["total"]}
+
+
+def result_to_json(result):
+    """cut_certainty's result as JSON data (a background job stores it; result_from_json reads it back)."""
+    cut = result["cut_tie"]
+    if cut is not None:
+        cut = {**cut, "above_row": _row_brief(cut["above_row"]), "below_row": _row_brief(cut["below_row"])}
+    return _plain({**result, "rows": [asdict(row) for row in result["rows"]], "cut_tie": cut})
+
+
+def result_from_json(data):
+    return {**data, "rows": [Row(**row) for row in data["rows"]]}

@@ -57,23 +57,41 @@ def _score_dict(row):
     }
 
 
-def _score_csv_rows(round_):
+def score_row_count(round_):
+    """The number of rows of the scores file (one per assignment x criterion): the size of a round's exports."""
+    return round_.assignments.count() * round_.criteria.count()
+
+
+def _counted(rows, progress, every=500):
+    """The rows, calling progress(n) after every `every` rows (a background job's progress), and at the end."""
+    if progress is None:
+        yield from rows
+        return
+    n = 0
+    for n, row in enumerate(rows, 1):  # noqa: B007 - n is read after the loop
+        yield row
+        if n % every == 0:
+            progress(n)
+    progress(n)
+
+
+def _score_csv_rows(round_, progress=None):
     yield SCORE_COLUMNS
-    for row in iter_score_rows(round_):
+    for row in _counted(iter_score_rows(round_), progress):
         item = _score_dict(row)
         item["weight"] = Decimal(item["weight"])  # a number: never neutralised, written as format_weight writes it
         item["recused"] = "true" if item["recused"] else "false"
         yield [item[c] for c in SCORE_COLUMNS]
 
 
-def iter_scores(round_, fmt="csv"):
-    """Yield text chunks of the scores file."""
+def iter_scores(round_, fmt="csv", progress=None):
+    """Yield text chunks of the scores file (progress(rows written so far): a background job's progress)."""
     if fmt == "csv":
-        yield from exports.csv_lines(_score_csv_rows(round_), batch=1000)
+        yield from exports.csv_lines(_score_csv_rows(round_, progress), batch=1000)
     elif fmt == "json":
         yield "["
         first = True
-        for row in iter_score_rows(round_):
+        for row in _counted(iter_score_rows(round_), progress):
             yield ("\n" if first else ",\n") + json.dumps(_score_dict(row), ensure_ascii=False)
             first = False
         yield "\n]\n"

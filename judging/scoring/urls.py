@@ -21,6 +21,11 @@ urlpatterns = [
     path("babak/<slug:competition>/<slug:round_slug>/potret/<int:pk>/", views.snapshot_detail, name="snapshot"),
     path("babak/<slug:competition>/<slug:round_slug>/antrean/", views.judge_queue, name="queue"),
     path("babak/<slug:competition>/<slug:round_slug>/kepastian/", certainty_views.certainty, name="round_certainty"),
+    path(
+        "babak/<slug:competition>/<slug:round_slug>/kepastian/hitung/",
+        certainty_views.certainty_start,
+        name="round_certainty_start",
+    ),
     path("lembar/<int:pk>/", views.sheet, name="sheet"),
     path("lembar/<int:pk>/konflik/", views.declare_conflict, name="declare_conflict"),
     path("lembar-nilai/<int:pk>/buka-kunci/", views.sheet_unlock, name="sheet_unlock"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kipp", "0006_limit_counts"),
+        ("kipp", "0008_background_jobs"),
     ]
 
     operations = [

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from judging.models import ScoreSheet
 from judging.scoring import dashboard_cache as round_cache
 from judging.scoring import forms, permissions, queries, services
 from judging.scoring.exports import CONTENT_TYPES, RESULT_FORMATS, SCORE_FORMATS, file_name, iter_scores, results_bytes
+from judging.scoring.jobs import exports_in_background, start_export
 from judging.scoring.views.common import round_for
 from kipp.errors import add_message
 from kipp.services import record_event
@@ -77,6 +78,7 @@ def round_dashboard(request, competition, round_slug):
         ),
         "score_formats": SCORE_FORMATS,
         "result_formats": RESULT_FORMATS,
+        "exports_in_background": exports_in_background(round_, criteria),
         "reason_form": forms.ReasonForm(),
     }
     return render(request, "judging/scoring/round_dashboard.html", context)
@@ -88,20 +90,31 @@ def _window_id(request):
     return f"page{page}" if mode == "page" else mode
 
 
+def _offered(kind, fmt):
+    return (kind == "nilai" and fmt in SCORE_FORMATS) or (kind == "hasil" and fmt in RESULT_FORMATS)
+
+
+@require_http_methods(["GET", "POST"])
 @permissions.organiser_required
 def round_download(request, competition, round_slug, kind, fmt):
+    """GET: the file at once (a small round) or a page offering to prepare it (a large one, see
+    judging/scoring/jobs.py exports_in_background); POST: prepare it as a background job and show its page."""
     round_ = round_for(competition, round_slug)
-    if kind == "nilai" and fmt in SCORE_FORMATS:
+    if not _offered(kind, fmt):
+        raise Http404
+    if request.method == "POST":
+        return redirect(start_export(round_=round_, actor=request.user, kind=kind, fmt=fmt))
+    if exports_in_background(round_):
+        return render(request, "judging/scoring/export_confirm.html", {"round": round_, "kind": kind, "fmt": fmt})
+    if kind == "nilai":
         response = StreamingHttpResponse(
             (chunk.encode("utf-8") for chunk in iter_scores(round_, fmt)), content_type=CONTENT_TYPES[fmt]
         )
         name = file_name(round_, "scores", fmt)
-    elif kind == "hasil" and fmt in RESULT_FORMATS:
+    else:
         # The XLSX is read by people (words in their language); CSV and JSON keep the contract's keys.
         response = HttpResponse(results_bytes(round_, fmt, for_people=fmt == "xlsx"), content_type=CONTENT_TYPES[fmt])
         name = file_name(round_, "results", fmt)
-    else:
-        raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     record_event(actor=request.user, action="judging.exported", obj=round_, details={"file": name})
     return response
