@@ -334,3 +334,6 @@ class LimitCount(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+from kipp.outbox.models import Notification  # noqa: E402, F401 - the outbox's model, re-exported by name

@@ -284,3 +284,11 @@ LOGGING = {
 # .run_portal). Task modules: each app's tasks.py (autodiscovered).
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": envint("WORKER_CONCURRENCY", 4)}
+# The outbox (kipp.outbox): every mail is queued in the database and sent by the worker, OUTBOX_BATCH_SIZE per job,
+# retried MAIL_RETRY_ATTEMPTS times with an exponential backoff (MAIL_RETRY_WAIT ** try seconds) while the mail
+# server is away; MAIL_SEND_INTERVAL seconds between two mails of a job (a provider's rate limit).
+OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", 100)
+MAIL_RETRY_ATTEMPTS = envint("MAIL_RETRY_ATTEMPTS", 12)
+MAIL_RETRY_WAIT = envint("MAIL_RETRY_WAIT", 2)
+MAIL_SEND_INTERVAL = float(os.environ.get("MAIL_SEND_INTERVAL", "0"))
+MAIL_STALLED_AFTER = envint("MAIL_STALLED_AFTER", 60)

@@ -8,6 +8,7 @@ from judging.models import Conflict
 from judging.scoring import services
 from tests.factories import OrganiserFactory
 from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_organisers_are_told_in_their_language(client, scene, mailoutbox, django
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"reason": "Saya pernah menjadi konsultan inovasi ini"})
     assert response.status_code == 302
-    by_address = {m.to[0]: m for m in mailoutbox}
+    by_address = {m.to[0]: m for m in sent_mail()}
     assert set(by_address) == {"biro@sulselprov.go.id", "advisor@example.org"}
     indonesian, english = by_address["biro@sulselprov.go.id"], by_address["advisor@example.org"]
     assert indonesian.subject.startswith("Konflik kepentingan dinyatakan: SULSEL-2023-004")
@@ -48,7 +49,7 @@ def test_a_recusal_says_the_sheet_no_longer_counts(scene, mailoutbox, django_cap
     add_sheet(scene["round"], scene["entry"], scene["judge"], {"a": 7})
     with django_capture_on_commit_callbacks(execute=True):
         services.declare_conflict(assignment=scene["assignment"], judge=scene["judge"], reason="Keluarga")
-    assert "lembarnya tidak lagi dihitung" in mailoutbox[0].body
+    assert "lembarnya tidak lagi dihitung" in sent_mail()[0].body
 
 
 def test_a_failing_mail_server_keeps_the_declaration(scene, settings, django_capture_on_commit_callbacks, caplog):
