@@ -9,6 +9,7 @@ kipp_patterns = [
     path("akun/", include("kipp.urls_accounts")),
     path("kompetisi/", views_competitions.competition_list, name="competitions"),
     path("kompetisi/baru/", views_competitions.competition_create, name="competition_create"),
+    path("kompetisi/<slug:slug>/kotak-keluar/", include("kipp.outbox.urls")),
 ]
 
 urlpatterns = [
