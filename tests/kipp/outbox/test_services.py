@@ -104,7 +104,9 @@ def test_the_context_keeps_ids_and_values_and_renders_them_as_they_are_at_send_t
 def test_a_mail_about_a_deleted_object_fails_with_the_reason():
     innovator = InnovatorFactory()
     send_templated_mail(
-        to="x@example.org", template="kipp/email/verify_email", context={"user": innovator, "link": "l", "valid_days": 3}
+        to="x@example.org",
+        template="kipp/email/verify_email",
+        context={"user": innovator, "link": "l", "valid_days": 3},
     )
     Notification.objects.filter(address="x@example.org").update(
         context={"user": {"$model": "kipp.user", "pk": 10**9}, "link": "l", "valid_days": 3}
