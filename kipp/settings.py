@@ -291,4 +291,7 @@ OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", 100)
 MAIL_RETRY_ATTEMPTS = envint("MAIL_RETRY_ATTEMPTS", 12)
 MAIL_RETRY_WAIT = envint("MAIL_RETRY_WAIT", 2)
 MAIL_SEND_INTERVAL = float(os.environ.get("MAIL_SEND_INTERVAL", "0"))
+# A send job whose worker sent no heartbeat for MAIL_STALLED_AFTER seconds (killed, crashed) is run again by a periodic
+# job (cron MAIL_STALLED_CRON; a sixth field counts seconds); keep it above the worker's heartbeat interval (10 s).
 MAIL_STALLED_AFTER = envint("MAIL_STALLED_AFTER", 60)
+MAIL_STALLED_CRON = os.environ.get("MAIL_STALLED_CRON", "* * * * *")

@@ -43,10 +43,10 @@ def defer_sending(ids):
         send_notifications.batch_defer(*batches)
 
 
-@app.periodic(cron="* * * * *", periodic_id="outbox-stalled")
+@app.periodic(cron=settings.MAIL_STALLED_CRON, periodic_id="outbox-stalled")
 @app.task(name="kipp.outbox.retry_stalled_sends", queue=QUEUE, pass_context=True)
 async def retry_stalled_sends(context, timestamp):
-    """Once a minute: the send jobs of workers that stopped sending heartbeats (killed, crashed) are run again. Their
+    """Once a minute (MAIL_STALLED_CRON): the send jobs of workers that stopped sending heartbeats (killed, crashed) are run again. Their
     notifications that were sent are skipped (kipp.outbox.services)."""
     manager = context.app.job_manager
     for job in await manager.get_stalled_jobs(task_name=SEND_TASK, seconds_since_heartbeat=settings.MAIL_STALLED_AFTER):
