@@ -1,7 +1,7 @@
 """A mail's context as JSON (Notification.context), and back at send time.
 
 The caller's context may hold plain values (str, int, float, bool, None, lists, dicts) and:
-- model instances: stored as {"$model": "app.model", "pk": ...}, loaded again when the mail is rendered (the template
+- model instances (or `ref("app.model", id)`): stored as {"$model": "app.model", "pk": ...}, loaded again when the mail is rendered (the template
   reads the object as it is at send time: its names, titles, numbers);
 - datetimes, dates and Decimals: stored as ISO text, given back as the same type;
 - `label(instance, "field")`: the label of a choice field's value *now* (the status an entry had when it was
@@ -48,6 +48,11 @@ class Wita:
 
     def __bool__(self):
         return self.value is not None
+
+
+def ref(model_label, pk):
+    """A model instance by its label and id, without loading it ("kipp.user", 12): loaded when the mail renders."""
+    return {"$model": model_label.lower(), "pk": pk}
 
 
 def label(instance, field):

@@ -11,6 +11,7 @@ from judging.publication.queries import is_visible, visible_announcements
 from judging.publication.signals import announcement_published
 from kipp.mail import absolute_url, send_templated_mails, templated_message
 from kipp.models import User
+from kipp.outbox import context as mail_context
 from kipp.outbox.enums import NotificationKind
 from kipp.services import record_event
 
@@ -30,15 +31,19 @@ def _public_url(announcement):
 
 
 def _innovators_by_agency(rows):
-    """{agency id: [its active, confirmed innovators with an email]} for the agencies of these rows."""
+    """{agency id: [(id, email, language) of its active, confirmed innovators with an email]} for these rows."""
     people = {}
-    for user in User.objects.filter(
-        role="innovator",
-        is_active=True,
-        agency_confirmed_at__isnull=False,
-        agency_id__in={r.entry.agency_id for r in rows},
-    ).exclude(email=""):
-        people.setdefault(user.agency_id, []).append(user)
+    for user_id, email, language, agency_id in (
+        User.objects.filter(
+            role="innovator",
+            is_active=True,
+            agency_confirmed_at__isnull=False,
+            agency_id__in={r.entry.agency_id for r in rows},
+        )
+        .exclude(email="")
+        .values_list("id", "email", "language", "agency_id")
+    ):
+        people.setdefault(agency_id, []).append((user_id, email, language))
     return people
 
 
@@ -57,25 +62,22 @@ def notify_outcomes(*, announcement, now=None):
         rows = list(locked.rows.select_related("entry"))
         people = _innovators_by_agency(rows)
         context = {"announcement": locked, "url": _public_url(locked)}
+        entry_urls = {row.pk: absolute_url(reverse("entries:detail", args=[row.entry_id])) for row in rows}
         messages = [
             templated_message(
-                to=person.email,
+                to=email,
                 template="judging/publication/email/outcome",
-                context={
-                    **context,
-                    "person": person,
-                    "row": row,
-                    "entry_url": absolute_url(reverse("entries:detail", args=[row.entry_id])),
-                },
-                language=person.language,
+                context={**context, "person": mail_context.ref("kipp.user", user_id), "row": row, "entry_url": url},
+                language=language,
                 kind=NotificationKind.OUTCOME,
-                competition=locked.round.competition,
-                key=f"outcome:{locked.pk}:{row.pk}:{person.pk}",
-                user=person,
+                competition=locked.round.competition_id,
+                key=f"outcome:{locked.pk}:{row.pk}:{user_id}",
+                user=user_id,
                 about=locked,
             )
             for row in rows
-            for person in people.get(row.entry.agency_id, [])
+            for url in [entry_urls[row.pk]]
+            for user_id, email, language in people.get(row.entry.agency_id, [])
         ]
         queued = send_templated_mails(messages)
         record_event(actor=None, action="publication.notified", obj=locked, details={"emails": queued})
