@@ -160,7 +160,7 @@ def send_templated_mails(messages, *, fail_silently=True):
     OUTBOX_BATCH_SIZE of them (one INSERT too), in the caller's transaction. Returns how many were queued: a mail
     whose key was queued before is not queued again. `fail_silently` is kept for the callers: queueing never talks to
     a mail server, so nothing can fail here but the database."""
-    from kipp.outbox.tasks import defer_sending
+    from kipp.outbox.queue import defer_sending
 
     messages = list(messages)
     if not messages:

@@ -1,8 +1,8 @@
 """A mail's context as JSON (Notification.context), and back at send time.
 
 The caller's context may hold plain values (str, int, float, bool, None, lists, dicts) and:
-- model instances (or `ref("app.model", id)`): stored as {"$model": "app.model", "pk": ...}, loaded again when the mail is rendered (the template
-  reads the object as it is at send time: its names, titles, numbers);
+- model instances (or `ref("app.model", id)`): stored as {"$model": "app.model", "pk": ...}, loaded again when the
+  mail is rendered (the template reads the object as it is at send time: its names, titles, numbers);
 - datetimes, dates and Decimals: stored as ISO text, given back as the same type;
 - `label(instance, "field")`: the label of a choice field's value *now* (the status an entry had when it was
   returned), rendered in the recipient's language;

@@ -120,7 +120,7 @@ def run_queued_mail(*, competition=None):
 
 def resend_notification(*, notification, actor, request=None):
     """An organiser sends a failed mail again: queued anew with a fresh count of attempts (audited)."""
-    from kipp.outbox.tasks import defer_sending
+    from kipp.outbox.queue import defer_sending
 
     with transaction.atomic():
         locked = Notification.objects.select_for_update().get(pk=notification.pk)

@@ -9,11 +9,9 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 from kipp.outbox import services
+from kipp.outbox.queue import QUEUE, SEND_TASK
 
 logger = logging.getLogger(__name__)
-
-QUEUE = "mail"
-SEND_TASK = "kipp.outbox.send_notifications"
 
 
 @app.task(
@@ -34,20 +32,11 @@ def send_notifications(context, ids):
     logger.info("outbox batch of %s: %s", len(ids), counts)
 
 
-def defer_sending(ids):
-    """Defer the jobs that send `ids`, OUTBOX_BATCH_SIZE per job, through procrastinate's Django connector: the job
-    rows are written by Django's connection, in the caller's transaction (one INSERT for all the jobs)."""
-    size = settings.OUTBOX_BATCH_SIZE
-    batches = [{"ids": ids[i : i + size]} for i in range(0, len(ids), size)]
-    if batches:
-        send_notifications.batch_defer(*batches)
-
-
 @app.periodic(cron=settings.MAIL_STALLED_CRON, periodic_id="outbox-stalled")
 @app.task(name="kipp.outbox.retry_stalled_sends", queue=QUEUE, pass_context=True)
 async def retry_stalled_sends(context, timestamp):
-    """Once a minute (MAIL_STALLED_CRON): the send jobs of workers that stopped sending heartbeats (killed, crashed) are run again. Their
-    notifications that were sent are skipped (kipp.outbox.services)."""
+    """Once a minute (MAIL_STALLED_CRON): the send jobs of workers that stopped sending heartbeats (killed, crashed)
+    are run again; their notifications that were sent are skipped (kipp.outbox.services)."""
     manager = context.app.job_manager
     for job in await manager.get_stalled_jobs(task_name=SEND_TASK, seconds_since_heartbeat=settings.MAIL_STALLED_AFTER):
         logger.warning("retrying stalled outbox job %s", job.id)
