@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kipp.models import Competition
 from kipp.outbox import services
@@ -27,6 +27,7 @@ def _competition(request, slug):
     return competition
 
 
+@require_GET
 @login_required
 def outbox(request, slug):
     competition = _competition(request, slug)
