@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 
 from kipp.mail import absolute_url, send_templated_mails, templated_message
 from kipp.models import User
+from kipp.outbox import context as mail_context
 
 EVENTS = ("submitted", "returned", "forwarded", "decided", "withdrawn", "extended")
 
@@ -30,16 +31,16 @@ def notify(entry, event, *, agency=True, verifiers=False, note="", deadline=None
     entries/email/status_changed_subject.txt and status_changed.txt)."""
     if event not in EVENTS:
         raise ValueError(f"unknown entry event {event!r}")
-    # Callables, not strings: the template calls them while it renders in the person's language (month names,
-    # status and reason labels).
+    # Ids and plain values (the worker renders the mail later, in each person's language, kipp.outbox.context): the
+    # status and reason labels as they are now, the deadline shown in WITA with the person's month names.
     context = {
         "entry": entry,
         "event": event,
         "note": note,
         "url": absolute_url(reverse("entries:detail", args=[entry.pk])),
-        "deadline": (lambda: format_wita(deadline)) if deadline else "",
-        "status": entry.get_status_display,
-        "reason": entry.get_decision_reason_display if entry.decision_reason else "",
+        "deadline": mail_context.wita(deadline) if deadline else "",
+        "status": mail_context.label(entry, "status"),
+        "reason": mail_context.label(entry, "decision_reason") if entry.decision_reason else "",
     }
     send_templated_mails(
         templated_message(
@@ -47,6 +48,10 @@ def notify(entry, event, *, agency=True, verifiers=False, note="", deadline=None
             template="entries/email/status_changed",
             context={**context, "person": person},
             language=person.language,
+            kind=f"entry_{event}",
+            competition=entry.competition_id,
+            user=person,
+            about=entry,
         )
         for person in _recipients(entry, agency=agency, verifiers=verifiers)
     )

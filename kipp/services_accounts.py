@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from kipp import limits, permissions
 from kipp.enums import Role
 from kipp.mail import absolute_url, send_templated_mail
+from kipp.outbox import context as mail_context
+from kipp.outbox.enums import NotificationKind
 from kipp.services import record_event
 from kipp.tokens import (
     VerificationLinkInvalid,
@@ -109,6 +111,8 @@ def notify_registered_address(*, email, request=None):
         },
         language=user.language,
         request=request,
+        kind=NotificationKind.SIGNUP,
+        user=user,
     )
     return True
 
@@ -128,6 +132,8 @@ def send_unlock_mail(*, user, path, lock, request=None):
         },
         language=user.language,
         request=request,
+        kind=NotificationKind.UNLOCK,
+        user=user,
     )
     return True
 
@@ -147,6 +153,8 @@ def send_verification_email(user, request=None):
         },
         language=user.language,
         request=request,
+        kind=NotificationKind.VERIFICATION,
+        user=user,
     )
     return True
 
@@ -241,11 +249,13 @@ def invite_user(
             "user": user,
             "invited_by": invited_by,
             "link": absolute_url(invitation_path(user), request),
-            "role": user.get_role_display(),
+            "role": mail_context.label(user, "role"),
             "valid_days": _invitation_days(),
         },
         language=user.language,
         request=request,
+        kind=NotificationKind.INVITATION,
+        user=user,
     )
     return user, resent
 
@@ -346,6 +356,8 @@ def _send_membership_mail(member, actor, confirmed):
             "link": absolute_url(reverse("kipp:dashboard")),
         },
         language=member.language,
+        kind=NotificationKind.MEMBERSHIP,
+        user=member,
     )
 
 

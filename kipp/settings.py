@@ -302,3 +302,11 @@ CERTAINTY_IN_BACKGROUND_ENTRIES = envint("CERTAINTY_IN_BACKGROUND_ENTRIES", 500)
 # Periodic jobs (docs/publication.md): embargoed announcements go public at this schedule (5 fields, or 6 with
 # seconds last: the real-engine test runs its worker with "* * * * * */2").
 PUBLISH_DUE_CRON = os.environ.get("PUBLISH_DUE_CRON", "* * * * *")
+# The outbox (kipp.outbox): every mail is queued in the database and sent by the worker, OUTBOX_BATCH_SIZE per job,
+# retried MAIL_RETRY_ATTEMPTS times with an exponential backoff (MAIL_RETRY_WAIT ** try seconds) while the mail
+# server is away; MAIL_SEND_INTERVAL seconds between two mails of a job (a provider's rate limit).
+OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", 100)
+MAIL_RETRY_ATTEMPTS = envint("MAIL_RETRY_ATTEMPTS", 12)
+MAIL_RETRY_WAIT = envint("MAIL_RETRY_WAIT", 2)
+MAIL_SEND_INTERVAL = float(os.environ.get("MAIL_SEND_INTERVAL", "0"))
+# A send job whose worker died is run again by kipp.jobs.retry_stalled_jobs (every job of the queue, one way).

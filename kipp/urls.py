@@ -11,6 +11,7 @@ kipp_patterns = [
     path("kompetisi/baru/", views_competitions.competition_create, name="competition_create"),
     path("catatan-audit/", views_audit.audit_log, name="audit_log"),
     path("tugas/", include("kipp.jobs.urls")),  # background jobs: kipp/jobs/
+    path("kompetisi/<slug:slug>/kotak-keluar/", include("kipp.outbox.urls")),
 ]
 
 urlpatterns = [

@@ -295,6 +295,14 @@ EXPECTED = {
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
+    "kipp:outbox": (
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
+    "kipp:outbox_resend": (
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
+    ),
     "kipp:competitions": (
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",

@@ -48,6 +48,7 @@ from kipp import exports
 from kipp.errors import add_message, error_text
 from kipp.middleware import client_ip
 from kipp.models import Competition, User
+from kipp.outbox.queries import mail_progress
 
 
 def _refuse(request, message, status=403):
@@ -154,6 +155,9 @@ def _manage_context(announcement, user):
         "withdrawn": [r for r in rows if r.outcome == "selected" and r.entry.status == "withdrawn"]
         if announcement.state == AnnouncementState.PUBLISHED
         else [],
+        "outcome_mail": mail_progress(announcement, kind="outcome", competition=announcement.round.competition)
+        if announcement.notified_at
+        else None,
     }
 
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('kipp', '0006_limit_counts'),
+        ("kipp", "0007_outbox"),
     ]
 
     operations = [

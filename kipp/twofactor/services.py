@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kipp import limits
 from kipp.errors import Invalid, Refused
 from kipp.mail import absolute_url, send_templated_mail
+from kipp.outbox.enums import NotificationKind
 from kipp.services import record_event
 from kipp.sessions import end_sessions_of
 from kipp.twofactor.permissions import can_reset_second_factor
@@ -151,6 +152,8 @@ def _mail_locked(user, request):
         context={"user": user, "link": absolute_url(reverse("kipp:password_reset"), request)},
         language=user.language,
         request=request,
+        kind=NotificationKind.TWO_FACTOR,
+        user=user,
     )
 
 
@@ -163,6 +166,8 @@ def _mail_enrolled(user, request):
         context={"user": user, "when": timezone.now(), "link": absolute_url(reverse("kipp:password_reset"), request)},
         language=user.language,
         request=request,
+        kind=NotificationKind.TWO_FACTOR,
+        user=user,
     )
 
 
@@ -273,6 +278,8 @@ def reset_second_factor(*, actor, person, reason, request):
         context={"user": person, "by": actor, "reason": reason, "link": _new_password_link(person, request)},
         language=person.language,
         request=request,
+        kind=NotificationKind.TWO_FACTOR,
+        user=person,
     )
 
 

@@ -7,7 +7,6 @@ on URLs, ids and data attributes only)."""
 import re
 
 import pytest
-from django.core import mail
 
 from entries.models import Entry
 from tests.e2e.conftest import login
@@ -22,6 +21,7 @@ from tests.factories import (
     VerifierFactory,
     region,
 )
+from tests.outbox import sent_mail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +64,7 @@ def test_entry_journey(page, live_server, media_root, language):
     page.fill("input[name=password2]", PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    link = re.search(r"/akun/verifikasi/[^\s/]+/", mail.outbox[-1].body).group(0)
+    link = re.search(r"/akun/verifikasi/[^\s/]+/", sent_mail()[-1].body).group(0)
     page.goto(live_server.url + link)
     assert "/akun/masuk/" in page.url
     login(page, live_server, email, PASSWORD)

@@ -6,7 +6,6 @@ newcomer can."""
 import re
 
 import pytest
-from django.core import mail
 
 from entries.enums import WITHDRAWABLE_STATUSES
 from entries.models import Entry
@@ -15,6 +14,7 @@ from judging.records import services as records_services
 from tests.e2e.conftest import _new_page, login
 from tests.factories import PASSWORD, AgencyFactory, InnovatorFactory, region
 from tests.judging.records.helpers import published_world
+from tests.outbox import sent_mail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,7 @@ def _sign_up_and_verify(page, live_server, agency):
     page.locator("input[name=password2]").fill(NEW_PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
-    link = re.search(r"https?://\S+/akun/verifikasi/\S+", mail.outbox[-1].body).group(0)
+    link = re.search(r"https?://\S+/akun/verifikasi/\S+", sent_mail()[-1].body).group(0)
     page.goto(live_server.url + re.sub(r"^https?://[^/]+", "", link))
     login(page, live_server, "pendatang@example.org", NEW_PASSWORD)
 
@@ -76,7 +76,7 @@ def test_a_new_sign_up_acts_for_the_agency_only_after_a_member_confirms(browser,
         row.get_by_role("button", name="Konfirmasi").click()
     assert "Pendatang Baru kini anggota terkonfirmasi" in member.locator("body").inner_text()
     context.close()
-    assert "dikonfirmasi" in mail.outbox[-1].subject and mail.outbox[-1].to == ["pendatang@example.org"]
+    assert "dikonfirmasi" in sent_mail()[-1].subject and sent_mail()[-1].to == ["pendatang@example.org"]
 
     # Now they act for the agency: answer the request, open the update form, withdraw the entry.
     page.goto(f"{live_server.url}/dasbor/")

@@ -4,21 +4,21 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from entries import services
 from tests.factories import InnovatorFactory
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
 
 def _extend(entry, organiser, day):
     deadline = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 30)))
-    mail.outbox.clear()
+    sent_mail().clear()
     services.extend_deadline(entry=entry, user=organiser, deadline=deadline, reason="Banjir")
-    return {m.to[0]: m for m in mail.outbox}
+    return {m.to[0]: m for m in sent_mail()}
 
 
 def test_each_person_gets_one_email_in_their_own_language(entry, innovator, organiser):

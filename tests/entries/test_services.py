@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from kipp.errors import Invalid, Refused, Stale, error_text
 from kipp.models import AuditEvent
 from tests.entries.conftest import make_complete
 from tests.factories import AgencyFactory, EntryFactory, InnovatorFactory, JudgeFactory, region
+from tests.outbox import sent_mail
 
 
 def actions(entry):
@@ -158,9 +158,9 @@ def test_submit_sends_to_verifier_and_notifies(complete_entry, innovator, collea
     assert complete_entry.status == EntryStatus.SUBMITTED
     assert complete_entry.submitted_at is not None
     assert "entries.submit" in actions(complete_entry)
-    recipients = sorted(m.to[0] for m in mail.outbox)
+    recipients = sorted(m.to[0] for m in sent_mail())
     assert recipients == sorted([innovator.email, colleague.email, verifier.email])
-    assert complete_entry.code in mail.outbox[0].subject
+    assert complete_entry.code in sent_mail()[0].subject
 
 
 def test_submit_without_regional_verification_goes_straight_to_forwarded(complete_entry, innovator):
@@ -230,7 +230,7 @@ def test_submit_by_another_agencys_innovator_is_refused(complete_entry, other_in
 def submitted(complete_entry, innovator):
     services.submit_entry(entry=complete_entry, user=innovator)
     complete_entry.refresh_from_db()
-    mail.outbox.clear()
+    sent_mail().clear()
     return complete_entry
 
 
@@ -239,7 +239,7 @@ def test_return_with_note_then_resubmit(submitted, innovator, verifier):
     submitted.refresh_from_db()
     assert submitted.status == EntryStatus.RETURNED
     assert StatusChange.objects.filter(entry=submitted, to_status="returned").get().note == "Lengkapi data indikator."
-    assert "Lengkapi data indikator." in mail.outbox[0].body
+    assert "Lengkapi data indikator." in sent_mail()[0].body
     services.save_draft(entry=submitted, user=innovator, version=submitted.version, profile={"short_name": "SMS"})
     services.submit_entry(entry=submitted, user=innovator)
     submitted.refresh_from_db()
@@ -277,7 +277,7 @@ def test_forward_by_verifier_of_region(submitted, verifier, innovator):
     services.forward_entry(entry=submitted, user=verifier)
     submitted.refresh_from_db()
     assert submitted.status == EntryStatus.FORWARDED
-    assert [m.to[0] for m in mail.outbox] == [innovator.email]
+    assert [m.to[0] for m in sent_mail()] == [innovator.email]
 
 
 def test_forward_refused_for_a_draft(entry, verifier):
@@ -314,7 +314,7 @@ def test_agency_quota_holds_at_forwarding(submitted, verifier, competition, agen
 def forwarded(submitted, verifier):
     services.forward_entry(entry=submitted, user=verifier)
     submitted.refresh_from_db()
-    mail.outbox.clear()
+    sent_mail().clear()
     return submitted
 
 
@@ -322,7 +322,7 @@ def test_decide_eligible(forwarded, organiser, innovator, verifier):
     services.decide_eligibility(entry=forwarded, user=organiser, eligible=True)
     forwarded.refresh_from_db()
     assert forwarded.status == EntryStatus.ELIGIBLE and forwarded.decided_at
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([innovator.email, verifier.email])
+    assert sorted(m.to[0] for m in sent_mail()) == sorted([innovator.email, verifier.email])
 
 
 def test_decide_ineligible_needs_a_reason(forwarded, organiser):

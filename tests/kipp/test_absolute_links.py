@@ -4,13 +4,13 @@ the request where there is one (its Host checked against ALLOWED_HOSTS), from SI
 import re
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from kipp.mail import absolute_url
 from kipp.models import User
 from kipp.services_accounts import send_verification_email
 from tests.factories import AgencyFactory, InnovatorFactory
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,8 @@ def _links(message):
 def test_the_verification_email_links_to_the_host_and_port_the_sign_up_came_to(client, settings):
     settings.SITE_URL = "http://127.0.0.1:8000"
     _signup(client, HTTP_HOST="127.0.0.1:8123")
-    assert len(mail.outbox) == 1
-    links = _links(mail.outbox[0])
+    assert len(sent_mail()) == 1
+    links = _links(sent_mail()[0])
     assert links and all(link.startswith("http://127.0.0.1:8123") for link in links)
     assert any(link.startswith("http://127.0.0.1:8123/akun/verifikasi/") for link in links)
 
@@ -48,12 +48,12 @@ def test_a_mail_sent_outside_a_request_links_to_site_url(settings):
     settings.SITE_URL = "https://kipp.example.org"
     user = InnovatorFactory(email="job@example.org", is_active=False)
     send_verification_email(user)  # as a job or a command sends it: no request
-    assert _links(mail.outbox[0])[0].startswith("https://kipp.example.org/akun/verifikasi/")
+    assert _links(sent_mail()[0])[0].startswith("https://kipp.example.org/akun/verifikasi/")
     assert absolute_url("/inovasi/") == "https://kipp.example.org/inovasi/"
 
 
 def test_a_forged_host_is_refused_and_no_mail_goes_out(client):
     response = _signup(client, HTTP_HOST="attacker.example")
     assert response.status_code == 400
-    assert mail.outbox == []
+    assert sent_mail() == []
     assert not User.objects.filter(email="baru@example.org").exists()

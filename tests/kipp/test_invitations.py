@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +17,7 @@ from tests.factories import (
     VerifierFactory,
     region,
 )
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -65,14 +65,14 @@ def test_organiser_invites_a_verifier_who_sets_a_password_and_logs_in(client, se
         True,
         False,
     )
-    assert len(mail.outbox) == 1
-    assert "Ibu Organiser" in mail.outbox[0].body
-    assert "https://kipp.example.org/akun/undangan/" in mail.outbox[0].body
+    assert len(sent_mail()) == 1
+    assert "Ibu Organiser" in sent_mail()[0].body
+    assert "https://kipp.example.org/akun/undangan/" in sent_mail()[0].body
     event = AuditEvent.objects.get(action="account.invited", object_id=str(user.pk))
     assert event.actor == organiser
 
     client.logout()
-    response = client.get(_path(mail.outbox[0]), follow=True)
+    response = client.get(_path(sent_mail()[0]), follow=True)
     assert "Buat kata sandi" in response.content.decode()
     form_url = response.redirect_chain[-1][0]
     response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True)
@@ -89,7 +89,7 @@ def test_organiser_invites_a_verifier_who_sets_a_password_and_logs_in(client, se
 
     # the link worked once; now it is spent
     client.logout()
-    response = client.get(_path(mail.outbox[0]))
+    response = client.get(_path(sent_mail()[0]))
     assert "tidak berlaku lagi" in response.content.decode()
 
 
@@ -119,7 +119,7 @@ def test_verifier_needs_a_region(client):
     response = _invite(client)
     assert "Pilih daerah yang akan diverifikasi" in response.content.decode()
     assert not User.objects.filter(email="verifikator@example.org").exists()
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_an_active_account_cannot_be_invited_again(client):
@@ -135,11 +135,11 @@ def test_reinviting_a_pending_invitation_sends_a_new_link_and_voids_the_old(clie
     _invite(client, email="juri@example.org", role="judge")
     response = _invite(client, email="juri@example.org", role="judge", full_name="Juri Baru")
     assert "Undangan dikirim ulang" in response.content.decode()
-    assert len(mail.outbox) == 2
+    assert len(sent_mail()) == 2
     assert User.objects.filter(email="juri@example.org").count() == 1
     client.logout()
-    assert "tidak berlaku lagi" in client.get(_path(mail.outbox[0])).content.decode()
-    assert "Buat kata sandi" in client.get(_path(mail.outbox[1]), follow=True).content.decode()
+    assert "tidak berlaku lagi" in client.get(_path(sent_mail()[0])).content.decode()
+    assert "Buat kata sandi" in client.get(_path(sent_mail()[1]), follow=True).content.decode()
 
 
 def test_expired_invitation_link_says_what_to_do(client, settings):
@@ -147,7 +147,7 @@ def test_expired_invitation_link_says_what_to_do(client, settings):
     _invite(client, email="juri@example.org", role="judge")
     client.logout()
     settings.INVITATION_MAX_AGE = -1
-    html = client.get(_path(mail.outbox[0])).content.decode()
+    html = client.get(_path(sent_mail()[0])).content.decode()
     assert "kedaluwarsa" in html
     assert "mengirim ulang undangan" in html
 
@@ -173,7 +173,7 @@ def test_password_set_link_and_login_for_a_judge(client):
     client.force_login(organiser)
     _invite(client, email="evaluator@example.org", role="judge")
     client.logout()
-    response = client.get(_path(mail.outbox[0]), follow=True)
+    response = client.get(_path(sent_mail()[0]), follow=True)
     client.post(response.redirect_chain[-1][0], {"new_password1": PASSWORD + "x", "new_password2": PASSWORD + "x"})
     response = client.post(reverse("kipp:login"), {"username": "evaluator@example.org", "password": PASSWORD + "x"})
     assert response.status_code == 302

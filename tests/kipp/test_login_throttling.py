@@ -7,11 +7,11 @@ import re
 import time
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from kipp.models import AuditEvent
 from tests.factories import PASSWORD, InnovatorFactory
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_spraying_from_one_address_locks_the_address(client, settings):
     locks = AuditEvent.objects.filter(action="account.locked_out", details__lock="address")
     assert locks.count() == 2  # the lock starting, then the refused attempt
     assert locks.first().ip_address == "203.0.113.7"
-    assert mail.outbox == []  # an address lock mails nobody
+    assert sent_mail() == []  # an address lock mails nobody
     # the accounts themselves are not locked: from another address the owner signs in
     assert _login(client, accounts[0].email, PASSWORD, "192.0.2.50").status_code == 302
 
@@ -85,10 +85,10 @@ def test_guessing_one_account_from_many_addresses_locks_it_and_the_mailed_link_o
     assert "tautan untuk membuka kunci ke pemilik akun" in html
     assert not _signed_in(client)
     # the owner got one unlock mail
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["target@example.org"]
-    assert "dikunci sementara" in mail.outbox[0].subject
-    link = _unlock_link(mail.outbox[0])
+    assert len(sent_mail()) == 1
+    assert sent_mail()[0].to == ["target@example.org"]
+    assert "dikunci sementara" in sent_mail()[0].subject
+    link = _unlock_link(sent_mail()[0])
     assert AuditEvent.objects.filter(action="account.locked_out", details__lock="account").count() == 2
 
     # following the link: a page that asks to confirm (a mail scanner's GET opens nothing), then the lock opens
@@ -118,7 +118,7 @@ def test_an_unknown_address_is_locked_the_same_way_and_nobody_is_mailed(client):
     assert responses[-1].status_code == 429
     html = _login(client, "tidak-ada@example.org", PASSWORD, "198.51.100.6").content.decode()
     assert "tautan untuk membuka kunci ke pemilik akun" in html
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_a_password_reset_opens_an_account_lock(client):
@@ -127,7 +127,7 @@ def test_a_password_reset_opens_an_account_lock(client):
     assert _login(client, owner.email, PASSWORD, "198.51.100.6").status_code == 429
 
     client.post(reverse("kipp:password_reset"), {"email": owner.email})
-    reset = mail.outbox[-1]
+    reset = sent_mail()[-1]
     assert "/akun/atur-sandi/" in reset.body
     link = _path(re.search(r"https?://\S+/akun/atur-sandi/\S+", reset.body).group(0))
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
@@ -139,13 +139,13 @@ def test_a_password_reset_opens_an_account_lock(client):
         "via": "password_reset",
     }
     # the unlock link of the lock that is gone no longer opens anything
-    assert client.post(_unlock_link(mail.outbox[0])).status_code == 400
+    assert client.post(_unlock_link(sent_mail()[0])).status_code == 400
 
 
 def test_a_tampered_unlock_link_is_refused_and_opens_nothing(client):
     owner = InnovatorFactory(email="rusak@example.org")
     _lock_account(client, owner.email)
-    link = _unlock_link(mail.outbox[0])
+    link = _unlock_link(sent_mail()[0])
     tampered = link.replace("/buka-kunci/", "/buka-kunci/x")
     response = client.post(tampered)
     assert response.status_code == 400
@@ -160,7 +160,7 @@ def test_the_lock_and_its_link_end_with_the_cool_off(client, settings):
     _lock_account(client, owner.email)
     assert _login(client, owner.email, PASSWORD, "198.51.100.6").status_code == 429
     time.sleep(2.1)
-    assert client.post(_unlock_link(mail.outbox[0])).status_code == 400  # expired with the lock
+    assert client.post(_unlock_link(sent_mail()[0])).status_code == 400  # expired with the lock
     assert _login(client, owner.email, PASSWORD, "198.51.100.6").status_code == 302
 
 
@@ -173,15 +173,15 @@ def test_limits_come_from_the_settings_and_zero_turns_a_rule_off(client, setting
     assert [r.status_code for r in responses] == [200, 200, 200, 429]  # more than 3 from one address
     responses = _lock_account(client, owner.email)  # 10 at one account: that rule is off
     assert [r.status_code for r in responses] == [200] * 10
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_unlock_mails_are_limited_per_address(client):
     owner = InnovatorFactory(email="sering@example.org")
     for _ in range(4):
         _lock_account(client, owner.email)
-        client.post(_unlock_link(mail.outbox[-1]))
-    assert len(mail.outbox) == 3
+        client.post(_unlock_link(sent_mail()[-1]))
+    assert len(sent_mail()) == 3
     assert AuditEvent.objects.filter(action="account.mail_withheld", details__kind="unlock").count() == 1
 
 
@@ -191,7 +191,7 @@ def test_the_lockout_page_and_the_unlock_mail_speak_english(client):
     _lock_account(client, owner.email)
     html = _login(client, owner.email, PASSWORD, "198.51.100.6").content.decode()
     assert "We emailed the account's owner a link that unlocks it" in html
-    assert mail.outbox[0].subject == "Your KIPP account is locked for a while"
-    assert "open this link to unlock the account" in mail.outbox[0].body
-    page = client.get(_unlock_link(mail.outbox[0])).content.decode()
+    assert sent_mail()[0].subject == "Your KIPP account is locked for a while"
+    assert "open this link to unlock the account" in sent_mail()[0].body
+    page = client.get(_unlock_link(sent_mail()[0])).content.decode()
     assert "Unlock my account" in page

@@ -3,7 +3,6 @@ confirms it: while pending the person may write drafts of their own, and acts fo
 services refuse, not only the pages)."""
 
 import pytest
-from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.test.utils import CaptureQueriesContext
@@ -28,6 +27,7 @@ from tests.factories import (
     region,
 )
 from tests.judging.records.helpers import published_world
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +119,8 @@ def test_confirm_membership_by_each_role_that_may(confirmer):
     assert is_agency_innovator(pending, agency.pk)
     event = AuditEvent.objects.get(action="account.membership_confirmed", object_id=str(pending.pk))
     assert event.actor == actor
-    assert mail.outbox[-1].to == ["baru@example.org"]
-    assert agency.name in mail.outbox[-1].subject
+    assert sent_mail()[-1].to == ["baru@example.org"]
+    assert agency.name in sent_mail()[-1].subject
 
 
 def test_confirm_membership_is_refused_to_everyone_else():
@@ -150,7 +150,7 @@ def test_decline_membership_keeps_the_person_out_and_tells_them():
     pending.refresh_from_db()
     assert pending.agency_declined_at is not None and pending.agency_confirmed_at is None
     assert AuditEvent.objects.filter(action="account.membership_declined", object_id=str(pending.pk)).exists()
-    assert "tidak dikonfirmasi" in mail.outbox[-1].subject
+    assert "tidak dikonfirmasi" in sent_mail()[-1].subject
     assert not can_confirm_member(organiser, pending)  # decided once
     assert not is_agency_innovator(pending, agency.pk)
 

@@ -18,7 +18,7 @@ from psycopg2 import sql
 
 from kipp.defaults import DEFAULT_PROPOSAL_SECTIONS
 from kipp.demo import DemoContext
-from kipp.models import Agency, Category, Competition, ProposalSection, User
+from kipp.models import Agency, Category, Competition, Notification, ProposalSection, User
 from tests.faults.servers import database_url
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +67,7 @@ def test_seeding_sends_no_email(settings, mailoutbox):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
     _seed()
     assert mailoutbox == []
+    assert list(Notification.objects.values_list("kind", "address")) == []  # and queues none for the worker
 
 
 def test_demo_people_and_agencies_match_the_reference_instance():

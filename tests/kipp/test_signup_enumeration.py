@@ -5,12 +5,12 @@ address, and over the limit the pages still answer the same."""
 import re
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from kipp.models import AuditEvent, User
 from tests.factories import PASSWORD, AgencyFactory, InnovatorFactory
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +53,8 @@ def test_signup_with_a_registered_address_answers_as_a_new_one_and_mails_the_own
     assert User.objects.filter(email__iexact="suhaedir@example.org").count() == 1
     owner.refresh_from_db()
     assert owner.check_password(PASSWORD)
-    assert [m.to for m in mail.outbox] == [["suhaedir@example.org"], ["baru@example.org"]]
-    notice = mail.outbox[0]
+    assert [m.to for m in sent_mail()] == [["suhaedir@example.org"], ["baru@example.org"]]
+    notice = sent_mail()[0]
     assert "Seseorang mencoba mendaftar" in notice.body
     assert "/akun/masuk/?email=suhaedir@example.org" in notice.body
     assert "/akun/lupa-sandi/" in notice.body
@@ -67,9 +67,9 @@ def test_signup_with_an_unverified_address_sends_the_owner_a_fresh_verification_
     client.post(reverse("kipp:signup"), _signup_data(agency, "lambat@example.org"))
     client.post(reverse("kipp:signup"), _signup_data(agency, "lambat@example.org"))
     assert User.objects.filter(email="lambat@example.org").count() == 1
-    assert len(mail.outbox) == 2
-    assert "Akun Anda belum diverifikasi" in mail.outbox[1].body
-    link = re.search(r"https?://\S+/akun/verifikasi/\S+", mail.outbox[1].body).group(0)
+    assert len(sent_mail()) == 2
+    assert "Akun Anda belum diverifikasi" in sent_mail()[1].body
+    link = re.search(r"https?://\S+/akun/verifikasi/\S+", sent_mail()[1].body).group(0)
     response = client.get(re.sub(r"^https?://[^/]+", "", link))
     assert response.status_code == 302
     assert User.objects.get(email="lambat@example.org").is_active
@@ -85,8 +85,8 @@ def test_ten_password_reset_requests_send_three_mails_and_answer_the_same(client
     answers.add((unknown.status_code, unknown["Location"]))
 
     assert answers == {(302, reverse("kipp:password_reset_done"))}
-    assert len(mail.outbox) == 3
-    assert all(m.to == ["korban@example.org"] for m in mail.outbox)
+    assert len(sent_mail()) == 3
+    assert all(m.to == ["korban@example.org"] for m in sent_mail())
     withheld = AuditEvent.objects.filter(action="account.mail_withheld", object_id=str(user.pk))
     assert withheld.count() == 7
     assert withheld.first().details == {"kind": "password_reset", "email": "korban@example.org"}
@@ -105,7 +105,7 @@ def test_verification_mails_are_limited_per_address_and_the_page_says_the_same(c
         messages.add("Jika ulang@example.org terdaftar" in response.content.decode())
     assert messages == {True}
     assert "paling banyak 3 email seperti ini" in response.content.decode()
-    assert len(mail.outbox) == 3  # the sign-up's link and two resends, then nothing within the hour
+    assert len(sent_mail()) == 3  # the sign-up's link and two resends, then nothing within the hour
     assert AuditEvent.objects.filter(action="account.mail_withheld", details__kind="verification").count() == 3
 
 
@@ -114,7 +114,7 @@ def test_owner_notices_of_repeated_signups_are_limited_too():
     agency = AgencyFactory()
     for _ in range(5):
         assert _sign_up(agency, "terkenal@example.org")[0] == 302
-    assert len(mail.outbox) == 3
+    assert len(sent_mail()) == 3
     assert AuditEvent.objects.filter(action="account.mail_withheld", details__kind="signup_registered").count() == 2
 
 
@@ -124,5 +124,5 @@ def test_the_mail_limit_is_per_address(client):
     for _ in range(4):
         client.post(reverse("kipp:password_reset"), {"email": "satu@example.org"})
     client.post(reverse("kipp:password_reset"), {"email": "dua@example.org"})
-    assert [m.to[0] for m in mail.outbox].count("satu@example.org") == 3
-    assert [m.to[0] for m in mail.outbox].count("dua@example.org") == 1
+    assert [m.to[0] for m in sent_mail()].count("satu@example.org") == 3
+    assert [m.to[0] for m in sent_mail()].count("dua@example.org") == 1

@@ -10,7 +10,6 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
-from django.core import mail
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -18,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kipp.models import AuditEvent, LimitCount
 from tests.factories import PASSWORD, InnovatorFactory, JudgeFactory, OrganiserFactory, UserFactory, VerifierFactory
+from tests.outbox import sent_mail
 from tests.urlwalk import project_routes
 
 pytestmark = pytest.mark.django_db
@@ -251,12 +251,12 @@ def test_each_session_enrols_its_own_secret_and_the_owner_is_mailed(client, requ
     own_secret = re.search(r'id="twofactor-secret">([A-Z2-7 ]+)<', page).group(1)
     assert own_secret != intruder_secret
     own = TOTPDevice.objects.get(user=organiser, confirmed=False, pk__gt=seen.pk)
-    mail.outbox.clear()
+    sent_mail().clear()
     response = client.post(ENROL, {"code": app_code(own)})
     assert response.status_code == 302
     assert list(TOTPDevice.objects.filter(user=organiser).values_list("pk", flat=True)) == [own.pk]  # the other went
-    assert [m.to for m in mail.outbox] == [[organiser.email]]
-    assert "Aplikasi autentikator didaftarkan pada akun Anda" in mail.outbox[0].subject
+    assert [m.to for m in sent_mail()] == [[organiser.email]]
+    assert "Aplikasi autentikator didaftarkan pada akun Anda" in sent_mail()[0].subject
 
     # the intruder's saved secret: its code confirms nothing and signs nobody in
     saved_code = f"{totp(seen.bin_key):06d}"
@@ -470,7 +470,7 @@ def test_another_organiser_resets_a_lost_device_with_a_reason(client, required):
 
     response = client.post(url, {"reason": "  "})
     assert response.status_code == 200 and TOTPDevice.objects.filter(user=owner).exists()
-    assert len(mail.outbox) == 0
+    assert len(sent_mail()) == 0
 
     response = client.post(url, {"reason": "Ponsel hilang, dikonfirmasi lewat telepon"}, follow=True)
     assert "Verifikasi dua langkah Budi Pemilik diatur ulang" in text(response)
@@ -479,14 +479,14 @@ def test_another_organiser_resets_a_lost_device_with_a_reason(client, required):
     event = AuditEvent.objects.get(action="twofactor.reset")
     assert event.actor == colleague and event.object_id == str(owner.pk)
     assert event.details["reason"] == "Ponsel hilang, dikonfirmasi lewat telepon"
-    assert [m.to for m in mail.outbox] == [["budi@example.org"]]
-    assert "Andi Penyelenggara mengatur ulang verifikasi dua langkah" in mail.outbox[0].body
-    assert "Ponsel hilang" in mail.outbox[0].body
+    assert [m.to for m in sent_mail()] == [["budi@example.org"]]
+    assert "Andi Penyelenggara mengatur ulang verifikasi dua langkah" in sent_mail()[0].body
+    assert "Ponsel hilang" in sent_mail()[0].body
 
     client.post(reverse("kipp:logout"))
     owner.refresh_from_db()
     assert not owner.has_usable_password()  # a new password first (the link in the mail), then a new device
-    assert "/akun/atur-sandi/" in mail.outbox[0].body
+    assert "/akun/atur-sandi/" in sent_mail()[0].body
 
 
 def test_nobody_resets_their_own_device(client):
@@ -509,7 +509,7 @@ def test_an_organiser_who_did_not_give_a_code_cannot_reset_anyone(client):
     response = client.post(reverse("kipp:twofactor_reset", args=[owner.pk]), {"reason": "Ponsel hilang"})
     assert response.status_code == 403
     assert TOTPDevice.objects.filter(user=owner).exists()
-    assert len(mail.outbox) == 0
+    assert len(sent_mail()) == 0
 
 
 @pytest.mark.parametrize("factory", [JudgeFactory, VerifierFactory, InnovatorFactory])
@@ -562,7 +562,7 @@ def test_a_reset_ends_the_verified_sessions_of_the_owner(client, required):
     assert not owner.has_usable_password()
     refused = Client().post(LOGIN, {"username": owner.email, "password": PASSWORD})
     assert refused.status_code == 200 and "_auth_user_id" not in refused.wsgi_request.session
-    reset_mail = [m for m in mail.outbox if m.to == [owner.email]][-1]
+    reset_mail = [m for m in sent_mail() if m.to == [owner.email]][-1]
     link = re.search(r"https?://[^\s]+/akun/atur-sandi/[^\s]+", reset_mail.body).group(0)
     form_page = owner_client.get(link.split("://", 1)[1].split("/", 1)[1].join(["/", ""]), follow=True)
     new_password = "Ponsel-Baru-2026-aman"
@@ -581,10 +581,10 @@ def test_wrong_codes_after_the_right_password_mail_the_owner_once(client, requir
     owner = OrganiserFactory()
     enrolled(owner)
     sign_in(client, owner)
-    mail.outbox.clear()
+    sent_mail().clear()
     for _ in range(8):
         client.post(VERIFY, {"code": "000001"})
-    locked = [m for m in mail.outbox if "Kode verifikasi yang salah" in m.subject]
+    locked = [m for m in sent_mail() if "Kode verifikasi yang salah" in m.subject]
     assert [m.to for m in locked] == [[owner.email]]
     assert "/akun/lupa-sandi/" in locked[0].body
 

@@ -11,6 +11,8 @@ from judging.publication.queries import is_visible, visible_announcements
 from judging.publication.signals import announcement_published
 from kipp.mail import absolute_url, send_templated_mails, templated_message
 from kipp.models import User
+from kipp.outbox import context as mail_context
+from kipp.outbox.enums import NotificationKind
 from kipp.services import record_event
 
 
@@ -18,7 +20,7 @@ def went_public(*, announcement, now=None):
     """What follows once an announcement is visible to the public (at approval, or from `publish_due` after the
     embargo): the innovators hear their outcome, then `announcement_published` tells the layers above (records
     builds or refreshes the innovation records of the catalogue). Both steps are idempotent. Returns the number of
-    emails sent."""
+    emails queued."""
     sent = notify_outcomes(announcement=announcement, now=now)
     announcement_published.send(sender=Announcement, announcement=announcement, now=now)
     return sent
@@ -29,49 +31,57 @@ def _public_url(announcement):
 
 
 def _innovators_by_agency(rows):
-    """{agency id: [its active, confirmed innovators with an email]} for the agencies of these rows."""
+    """{agency id: [(id, email, language) of its active, confirmed innovators with an email]} for these rows."""
     people = {}
-    for user in User.objects.filter(
-        role="innovator",
-        is_active=True,
-        agency_confirmed_at__isnull=False,
-        agency_id__in={r.entry.agency_id for r in rows},
-    ).exclude(email=""):
-        people.setdefault(user.agency_id, []).append(user)
+    for user_id, email, language, agency_id in (
+        User.objects.filter(
+            role="innovator",
+            is_active=True,
+            agency_confirmed_at__isnull=False,
+            agency_id__in={r.entry.agency_id for r in rows},
+        )
+        .exclude(email="")
+        .values_list("id", "email", "language", "agency_id")
+    ):
+        people.setdefault(agency_id, []).append((user_id, email, language))
     return people
 
 
 def notify_outcomes(*, announcement, now=None):
-    """Email every entry's innovators (active users of the entry's agency) their outcome and a link, each in their
-    language. Only for a visible announcement, and once (notified_at)."""
+    """Queue for every entry's innovators (active users of the entry's agency) their outcome and a link, each in
+    their language, in the transaction that marks the announcement notified. Only for a visible announcement, and
+    once (notified_at; and each mail's key "outcome:<announcement version>:<row>:<user>" is unique in the outbox).
+    The worker renders and sends them (kipp.outbox); returns the number of mails queued."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
+        locked = Announcement.objects.select_for_update().select_related("round").get(pk=announcement.pk)
         if locked.notified_at is not None or not is_visible(locked, now):
             return 0
         locked.notified_at = now
         locked.save(update_fields=["notified_at"])
-    rows = list(locked.rows.select_related("entry"))
-    people = _innovators_by_agency(rows)
-    context = {"announcement": locked, "url": _public_url(locked)}
-    messages = [
-        templated_message(
-            to=person.email,
-            template="judging/publication/email/outcome",
-            context={
-                **context,
-                "person": person,
-                "row": row,
-                "entry_url": absolute_url(reverse("entries:detail", args=[row.entry_id])),
-            },
-            language=person.language,
-        )
-        for row in rows
-        for person in people.get(row.entry.agency_id, [])
-    ]
-    send_templated_mails(messages)
-    record_event(actor=None, action="publication.notified", obj=locked, details={"emails": len(messages)})
-    return len(messages)
+        rows = list(locked.rows.select_related("entry"))
+        people = _innovators_by_agency(rows)
+        context = {"announcement": locked, "url": _public_url(locked)}
+        entry_urls = {row.pk: absolute_url(reverse("entries:detail", args=[row.entry_id])) for row in rows}
+        messages = [
+            templated_message(
+                to=email,
+                template="judging/publication/email/outcome",
+                context={**context, "person": mail_context.ref("kipp.user", user_id), "row": row, "entry_url": url},
+                language=language,
+                kind=NotificationKind.OUTCOME,
+                competition=locked.round.competition_id,
+                key=f"outcome:{locked.pk}:{row.pk}:{user_id}",
+                user=user_id,
+                about=locked,
+            )
+            for row in rows
+            for url in [entry_urls[row.pk]]
+            for user_id, email, language in people.get(row.entry.agency_id, [])
+        ]
+        queued = send_templated_mails(messages)
+        record_event(actor=None, action="publication.notified", obj=locked, details={"emails": queued})
+    return queued
 
 
 def mail_objection_answer(objection):
@@ -83,6 +93,10 @@ def mail_objection_answer(objection):
                 template="judging/publication/email/objection_answered",
                 context={"objection": objection, "url": _public_url(objection.announcement)},
                 language=objection.filed_by.language if objection.filed_by else None,
+                kind=NotificationKind.OBJECTION_ANSWER,
+                competition=objection.announcement.round.competition,
+                user=objection.filed_by,
+                about=objection.announcement,
             )
         ]
     )

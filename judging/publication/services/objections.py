@@ -130,7 +130,7 @@ def answer_objection(*, objection, actor, answer, now=None):
             obj=objection,
             details={"answer": answer, "previous_answer": previous},
         )
-    mail_objection_answer(objection)
+        mail_objection_answer(objection)
     return objection
 
 

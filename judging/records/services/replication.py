@@ -14,6 +14,7 @@ from judging.records.services.updates import refuse_pending
 from judging.scoring.services import JudgingError
 from kipp.mail import absolute_url, send_templated_mails, templated_message
 from kipp.models import User
+from kipp.outbox.enums import NotificationKind
 from kipp.services import record_event
 
 
@@ -43,11 +44,12 @@ def _requesters(replication):
     return sorted((email, language) for email, language in people.items() if email)
 
 
-def _notify(recipients, template, replication):
-    """One email per (email, language) of `recipients`, in that language (kipp.mail)."""
+def _notify(recipients, template, replication, kind):
+    """One email per (email, language) of `recipients`, in that language, queued in the caller's transaction
+    (kipp.mail, kipp.outbox)."""
     context = {"replication": replication, "record": replication.record, "url": _record_url(replication.record)}
     send_templated_mails(
-        templated_message(to=email, template=template, context=context, language=language)
+        templated_message(to=email, template=template, context=context, language=language, kind=kind, about=replication)
         for email, language in recipients
     )
 
@@ -94,12 +96,11 @@ def request_replication(
         request=request,
     )
     if notify:
-        transaction.on_commit(
-            lambda: _notify(
-                [(owner.email, owner.language) for owner in _owners(record)],
-                "judging/records/email/replication_requested",
-                replication,
-            )
+        _notify(
+            [(owner.email, owner.language) for owner in _owners(record)],
+            "judging/records/email/replication_requested",
+            replication,
+            NotificationKind.REPLICATION_REQUESTED,
         )
     return replication
 
@@ -141,8 +142,11 @@ def answer_replication(*, replication, actor, agree, note="", now=None, request=
         request=request,
     )
     if notify:
-        transaction.on_commit(
-            lambda: _notify(_requesters(replication), "judging/records/email/replication_answered", replication)
+        _notify(
+            _requesters(replication),
+            "judging/records/email/replication_answered",
+            replication,
+            NotificationKind.REPLICATION_ANSWERED,
         )
     return replication
 

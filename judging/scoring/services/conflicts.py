@@ -13,8 +13,9 @@ from judging.scoring.conflicts import conflict_applies_q
 from judging.scoring.enums import ConflictSource
 from judging.scoring.services.errors import JudgingError, require_reason, require_round_not_closed
 from judging.scoring.services.errors import require_organiser as _require_organiser
-from kipp.mail import absolute_url, send_templated_mail
+from kipp.mail import absolute_url, send_templated_mails, templated_message
 from kipp.models import Agency, User
+from kipp.outbox.enums import NotificationKind
 from kipp.services import record_event
 
 logger = logging.getLogger(__name__)
@@ -83,13 +84,13 @@ def declare_conflict(*, assignment, judge, reason):
         obj=conflict,
         details={"round": round_.slug, "entry": assignment.entry.code, "recusal": has_sheet, "reason": reason},
     )
-    transaction.on_commit(lambda: _notify_conflict(conflict, round_, assignment.entry, recusal=has_sheet))
+    _notify_conflict(conflict, round_, assignment.entry, recusal=has_sheet)
     return conflict
 
 
 def _notify_conflict(conflict, round_, entry, *, recusal):
     """Tell the organisers (each in their language) that an entry lost a judge: the dashboard offers a replacement.
-    After the commit; a mail failure is logged, never undoes the declaration."""
+    Queued in the declaration's transaction (kipp.outbox); a mail server that is down never undoes it."""
     context = {
         "judge": conflict.judge.full_name,
         "entry": entry,
@@ -100,16 +101,19 @@ def _notify_conflict(conflict, round_, entry, *, recusal):
             reverse("judging:round_dashboard", args=[round_.competition.slug, round_.slug]) + "#short-h"
         ),
     }
-    for organiser in User.objects.filter(role="organiser", is_active=True).order_by("email"):
-        try:
-            send_templated_mail(
-                to=organiser.email,
-                template="judging/scoring/email/conflict_declared",
-                context=context,
-                language=organiser.language,
-            )
-        except Exception:  # noqa: BLE001 - the conflict stands; the organiser still sees it on the dashboard
-            logger.exception("conflict notification to %s failed", organiser.email)
+    send_templated_mails(
+        templated_message(
+            to=organiser.email,
+            template="judging/scoring/email/conflict_declared",
+            context=context,
+            language=organiser.language,
+            kind=NotificationKind.CONFLICT,
+            competition=round_.competition_id,
+            user=organiser,
+            about=conflict,
+        )
+        for organiser in User.objects.filter(role="organiser", is_active=True).order_by("email")
+    )
 
 
 @transaction.atomic

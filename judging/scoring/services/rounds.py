@@ -17,7 +17,8 @@ from judging.scoring.rubrics import default_bands, default_rubric
 from judging.scoring.services.conflicts import refresh_automatic_conflicts
 from judging.scoring.services.errors import JudgingError, require_reason, require_round_not_closed
 from judging.scoring.services.errors import require_organiser as _require_organiser
-from kipp.mail import absolute_url, send_templated_mail
+from kipp.mail import absolute_url, send_templated_mails, templated_message
+from kipp.outbox.enums import NotificationKind
 from kipp.services import record_event
 from kipp.text import has_visible_text
 
@@ -190,25 +191,29 @@ def open_round(*, round_, actor):
 
 
 def _notify_judges(round_):
-    """Tell each judge of the round (in their language) how many entries wait for them. A mail failure is logged;
-    the round stays open."""
+    """Tell each judge of the round (in their language) how many entries wait for them: queued with the opening
+    (kipp.outbox); a mail server that is down never keeps the round closed."""
     loads = (
         Assignment.objects.filter(round=round_)
-        .values("judge__email", "judge__full_name", "judge__language")
+        .values("judge_id", "judge__email", "judge__full_name", "judge__language")
         .annotate(n=Count("id"))
         .order_by("judge__email")
     )
     url = absolute_url(reverse("judging:my_rounds"))
-    for row in loads:
-        try:
-            send_templated_mail(
-                to=row["judge__email"],
-                template="judging/scoring/email/round_opened",
-                context={"name": row["judge__full_name"], "round": round_, "n": row["n"], "url": url},
-                language=row["judge__language"],
-            )
-        except Exception:  # noqa: BLE001 - the round is open; the judge still finds the entries in their queue
-            logger.exception("round-opened notice to %s failed", row["judge__email"])
+    send_templated_mails(
+        templated_message(
+            to=row["judge__email"],
+            template="judging/scoring/email/round_opened",
+            context={"name": row["judge__full_name"], "round": round_, "n": row["n"], "url": url},
+            language=row["judge__language"],
+            kind=NotificationKind.ROUND_OPENED,
+            competition=round_.competition_id,
+            user=row["judge_id"],
+            about=round_,
+        )
+        for row in loads
+        if row["judge__email"]
+    )
 
 
 @transaction.atomic

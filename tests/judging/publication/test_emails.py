@@ -2,12 +2,12 @@
 
 import pytest
 from django.conf import settings
-from django.core import mail
 from django.urls import reverse
 
 from judging.publication import services as pub
 from tests.factories import InnovatorFactory, UserFactory
 from tests.judging.publication.helpers import closed_round, organisers, published
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,9 @@ def _url(name, pk):
 def test_each_innovator_gets_one_outcome_email_with_the_links(scene):
     round_, entries, a, b = scene
     innovator = InnovatorFactory(agency=entries["E1"].agency, full_name="Nur Aisyah")
-    mail.outbox.clear()
+    sent_mail().clear()
     announcement = published(round_, a, b)
-    [message] = [m for m in mail.outbox if innovator.email in m.to]
+    [message] = [m for m in sent_mail() if innovator.email in m.to]
     assert message.to == [innovator.email]
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
     assert message.subject == f"Hasil {announcement.title}: E1"
@@ -41,7 +41,7 @@ def test_the_outcome_email_is_in_the_innovators_language(scene):
     round_, entries, a, b = scene
     innovator = InnovatorFactory(agency=entries["E1"].agency, language="en")
     announcement = published(round_, a, b)
-    [message] = [m for m in mail.outbox if innovator.email in m.to]
+    [message] = [m for m in sent_mail() if innovator.email in m.to]
     assert message.subject == f"Result of {announcement.title}: E1"
 
 
@@ -49,9 +49,9 @@ def _answered(scene, **objector):
     round_, entries, a, b = scene
     announcement = published(round_, a, b, objection_days=5)
     objection = pub.file_objection(announcement=announcement, entry=entries["E1"], reason="Belum 2 tahun.", **objector)
-    mail.outbox.clear()
+    sent_mail().clear()
     pub.answer_objection(objection=objection, actor=b, answer="Sudah diverifikasi.")
-    [message] = mail.outbox
+    [message] = sent_mail()
     return announcement, message
 
 

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from judging.scoring.services import JudgingError, close_round, reopen_round
 from kipp.models import AuditEvent
 from tests.factories import InnovatorFactory, OrganiserFactory
 from tests.judging.publication.helpers import closed_round, listed, organisers, published, text_fields
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,7 @@ def test_objection_inside_and_after_the_window(scene):
     pub.answer_objection(objection=objection, actor=b, answer="Sudah diverifikasi: mulai 2019.")
     objection.refresh_from_db()
     assert objection.answered_by == b and objection.answer.startswith("Sudah")
-    assert mail.outbox[-1].to == ["w@example.org"]
+    assert sent_mail()[-1].to == ["w@example.org"]
 
 
 def test_objection_before_publication_is_refused(scene):
@@ -182,10 +182,10 @@ def test_innovators_get_their_outcome_once_the_announcement_is_visible(scene):
     innovator = InnovatorFactory(agency=entries["E1"].agency)
     later = timezone.now() + datetime.timedelta(hours=2)
     announcement = published(round_, a, b, embargo_until=later)
-    assert not [m for m in mail.outbox if innovator.email in m.to]
+    assert not [m for m in sent_mail() if innovator.email in m.to]
     assert pub.send_due_notifications(now=timezone.now()) == 0
     assert pub.send_due_notifications(now=later + datetime.timedelta(minutes=1)) >= 1
-    message = next(m for m in mail.outbox if innovator.email in m.to)
+    message = next(m for m in sent_mail() if innovator.email in m.to)
     assert "Terpilih" in message.body and announcement.number in message.body
     assert pub.send_due_notifications(now=later + datetime.timedelta(minutes=2)) == 0
 

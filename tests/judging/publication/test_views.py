@@ -16,6 +16,7 @@ from judging.models import Announcement, Objection
 from judging.publication import services as pub
 from tests.factories import InnovatorFactory, JudgeFactory, VerifierFactory
 from tests.judging.publication.helpers import closed_round, organisers, published, text_fields
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -339,7 +340,7 @@ def test_publish_due_sends_the_outcome_once_the_embargo_passed(scene, mailoutbox
     assert out.getvalue().startswith("0 ")
     Announcement.objects.filter(pk=announcement.pk).update(embargo_until=timezone.now())
     call_command("publish_due", stdout=out)
-    assert [m for m in mailoutbox if users["innovator"].email in m.to]
+    assert [m for m in sent_mail() if users["innovator"].email in m.to]
 
 
 def test_released_feedback_is_shown_to_the_entrant_only(client, scene):

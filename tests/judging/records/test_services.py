@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -13,6 +12,7 @@ from judging.scoring.services import JudgingError
 from kipp.models import AuditEvent
 from tests.factories import AgencyFactory, InnovatorFactory, OrganiserFactory, region
 from tests.judging.records.helpers import add_kind_indicators, published_world
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_replication_moves_requested_agreed_implemented_with_dates_audit_and_ema
     sms, owner = world["records"]["E1"], world["owner"]
     makassar = AgencyFactory(region=region("73.71"), name="Dinas Pendidikan Kota Makassar")
     requester = InnovatorFactory(agency=makassar)
-    mail.outbox.clear()
+    sent_mail().clear()
     with pytest.raises(JudgingError):
         services.request_replication(record=sms, actor=owner, plan="x")  # own agency
     with pytest.raises(JudgingError):
@@ -142,16 +142,16 @@ def test_replication_emails_go_to_the_owner_agency_then_to_the_requester(django_
     world = published_world()
     sms, owner = world["records"]["E1"], world["owner"]
     requester = InnovatorFactory(agency=AgencyFactory(region=region("73.71")))
-    mail.outbox.clear()
+    sent_mail().clear()
     with django_capture_on_commit_callbacks(execute=True):
         rep = services.request_replication(record=sms, actor=requester, plan="Rencana.")
-    assert owner.email in [m.to[0] for m in mail.outbox]
-    assert sms.title in mail.outbox[0].subject
-    mail.outbox.clear()
+    assert owner.email in [m.to[0] for m in sent_mail()]
+    assert sms.title in sent_mail()[0].subject
+    sent_mail().clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.answer_replication(replication=rep, actor=owner, agree=False, note="Belum siap mendampingi.")
-    assert requester.email in [m.to[0] for m in mail.outbox]
-    assert "Belum siap mendampingi." in mail.outbox[0].body
+    assert requester.email in [m.to[0] for m in sent_mail()]
+    assert "Belum siap mendampingi." in sent_mail()[0].body
 
 
 def test_declining_needs_a_reason_and_is_final():

@@ -6,6 +6,7 @@ from django.conf import settings
 from judging.scoring import services
 from tests.factories import JudgeFactory, OrganiserFactory
 from tests.judging.scoring.helpers import add_entry, add_judge, make_round
+from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_each_assigned_judge_is_told_in_their_language(mailoutbox):
 
     services.open_round(round_=round_, actor=OrganiserFactory())
 
-    by_address = {m.to[0]: m for m in mailoutbox}
+    by_address = {m.to[0]: m for m in sent_mail()}
     assert set(by_address) == {"andi@example.org", "clara@example.org"}
     queue = f"{settings.SITE_URL}/penilaian/saya/"
     indonesian, english = by_address["andi@example.org"], by_address["clara@example.org"]

@@ -1,0 +1,68 @@
+"""Publishing to thousands of entrants answers fast: the outcome mails are bulk-inserted with a job per hundred, and
+nothing is rendered or sent in the request (issue 14: a Top 50 to 3,500 entrants within 200 ms)."""
+
+import datetime
+import time
+
+import pytest
+from django.db import connection
+from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from judging.publication.services import notify_outcomes
+from kipp.models import Notification, User
+from tests.judging.publication.helpers import closed_round, organisers, published
+
+pytestmark = pytest.mark.django_db
+
+ENTRANTS = 3500
+
+
+def _entrants(agencies):
+    now = timezone.now()
+    User.objects.bulk_create(
+        User(
+            email=f"entrant{n}@example.org",
+            full_name=f"Peserta {n}",
+            role="innovator",
+            agency_id=agencies[n % len(agencies)],
+            agency_confirmed_at=now,
+            is_active=True,
+            language="en" if n % 3 == 0 else "id",
+        )
+        for n in range(ENTRANTS)
+    )
+
+
+def test_the_outcome_mails_of_3500_entrants_are_queued_within_200_ms():
+    round_, _next, entries, _judges = closed_round()
+    a, b = organisers()
+    _entrants([entry.agency_id for entry in entries.values()])
+    later = timezone.now() + datetime.timedelta(hours=1)
+    announcement = published(round_, a, b, embargo_until=later)  # approved, not public yet: nobody mailed
+    assert not Notification.objects.filter(kind="outcome").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    reverse("judging:public_announcement", args=[announcement.pk])  # the URLconf is loaded in a running portal
+    rendered = []
+    template_rendered.connect(lambda **kw: rendered.append(kw["template"].name), weak=False, dispatch_uid="scale")
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            queued = notify_outcomes(announcement=announcement, now=later + datetime.timedelta(minutes=1))
+            elapsed = time.perf_counter() - start
+    finally:
+        template_rendered.disconnect(dispatch_uid="scale")
+    assert queued >= ENTRANTS
+    assert rendered == []  # nothing is rendered in the request: the worker does it
+    assert len(ctx) <= 12  # one INSERT of the rows, one of the jobs, whatever the number of entrants
+    assert Notification.objects.filter(kind="outcome", state="queued").count() == queued
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'kipp.outbox.send_notifications'")
+        jobs = cursor.fetchone()[0]
+    assert jobs == -(-queued // 100)
+    # Issue 14 asks for 200 ms on the portal's server; a shared test machine under load is several times slower
+    # (bench/ measures it on a quiet one): this bound catches a return to per-mail work (rendering, one query each).
+    assert elapsed <= 3.0, f"{queued} outcome mails queued in {elapsed * 1000:.0f} ms"
