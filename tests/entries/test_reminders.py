@@ -6,7 +6,6 @@ import datetime
 import threading
 
 import pytest
-from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from entries import tasks
 from entries.models import DeadlineExtension, DraftReminder
 from kipp.models import AuditEvent
 from tests.factories import AgencyFactory, CompetitionFactory, EntryFactory, InnovatorFactory, OrganiserFactory
+from tests.outbox import sent_mail
 
 TIMESTAMP = 1_700_000_000
 DEADLINE = timezone.make_aware(datetime.datetime(2027, 5, 31, 23, 59))  # WITA
@@ -24,7 +24,7 @@ def before(hours):
 
 
 def mails_to(person):
-    return [m for m in mail.outbox if person.email in m.to]
+    return [m for m in sent_mail() if person.email in m.to]
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def scene():
 @pytest.mark.django_db
 def test_no_reminder_more_than_3_days_before_the_deadline(scene):
     assert tasks.remind_drafts(TIMESTAMP, now=before(72.5)) == 0
-    assert not mail.outbox and not DraftReminder.objects.exists()
+    assert not sent_mail() and not DraftReminder.objects.exists()
 
 
 @pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_a_draft_submitted_or_past_the_deadline_brings_no_reminder(scene):
         entry.status, entry.submitted_at = "submitted", before(80)
         entry.save(update_fields=["status", "submitted_at"])
     assert tasks.remind_drafts(TIMESTAMP, now=before(10)) == 0
-    assert not mail.outbox
+    assert not sent_mail()
 
 
 @pytest.mark.django_db

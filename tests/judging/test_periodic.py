@@ -20,7 +20,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core import mail
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -32,12 +31,13 @@ from kipp.models import AuditEvent
 from tests.factories import InnovatorFactory, JudgeFactory
 from tests.judging.publication.helpers import closed_round, organisers, published
 from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
+from tests.outbox import sent_mail
 
 TIMESTAMP = 1_700_000_000  # what the periodic deferrer passes; the jobs act at `now`
 
 
 def mails_to(person):
-    return [m for m in mail.outbox if person.email in m.to]
+    return [m for m in sent_mail() if person.email in m.to]
 
 
 # publish_due: embargoed announcements go public -------------------------------------------------------------
@@ -166,7 +166,7 @@ def at(hours_before):
 @pytest.mark.django_db
 def test_no_reminder_more_than_48_hours_before_the_close(closing_round):
     assert tasks.remind_judges(TIMESTAMP, now=at(48.5)) == 0
-    assert not mail.outbox and not JudgeReminder.objects.exists()
+    assert not sent_mail() and not JudgeReminder.objects.exists()
 
 
 @pytest.mark.django_db
@@ -194,7 +194,7 @@ def test_judges_with_sheets_not_final_get_the_48_and_24_hour_reminders_once_each
         ("draf@example.org", "48h", 2),
     ]
     assert tasks.remind_judges(TIMESTAMP + 90000, now=at(-0.1)) == 0  # closed by time
-    assert len(mail.outbox) == 2
+    assert len(sent_mail()) == 2
 
 
 @pytest.mark.django_db
@@ -227,7 +227,7 @@ def test_no_reminder_for_a_round_that_is_closed_or_in_setup(closing_round):
         round_.state = state
         round_.save(update_fields=["state"])
         assert tasks.remind_judges(TIMESTAMP, now=at(10)) == 0
-    assert not mail.outbox
+    assert not sent_mail()
 
 
 @pytest.mark.django_db
@@ -238,7 +238,7 @@ def test_inactive_judges_and_judges_without_sheets_left_get_nothing(closing_roun
     idle = JudgeFactory(email="idle@example.org")
     add_judge(round_, idle)  # in the round, nothing assigned
     assert tasks.remind_judges(TIMESTAMP, now=at(10)) == 0
-    assert not mail.outbox
+    assert not sent_mail()
 
 
 @pytest.mark.django_db(transaction=True)
