@@ -50,7 +50,7 @@ def _private_media(settings, tmp_path_factory):
     settings.MEDIA_ROOT = location
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
+        "default": {"BACKEND": "kipp.storage.AtomicFileSystemStorage", "OPTIONS": {"location": location}},
     }
 
 
@@ -60,7 +60,7 @@ def media_root(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "kipp.storage.AtomicFileSystemStorage",
             "OPTIONS": {"location": settings.MEDIA_ROOT},
         },
     }
