@@ -75,3 +75,69 @@ class AtomicFileSystemStorage(FileSystemStorage):
                 full_path = self.path(name)
             else:
                 return full_path
+
+
+# Moving the files of a portal from local disk to object storage --------------------------------------------
+
+
+def referenced_names():
+    """Every file name the database points to (every FileField of every model), sorted, without repeats."""
+    from django.apps import apps
+    from django.db import models
+
+    names = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField) and not field.many_to_many:
+                values = model._default_manager.exclude(**{field.name: ""}).exclude(**{f"{field.name}__isnull": True})
+                names.update(values.values_list(field.name, flat=True).distinct().iterator())
+    return sorted(names)
+
+
+def names_on_disk(location):
+    """Every file under `location` (relative, with forward slashes), except temporary files of unfinished writes."""
+    found = []
+    for root, _dirs, files in os.walk(location):
+        for name in files:
+            path = os.path.relpath(os.path.join(root, name), location).replace("\\", "/")
+            if not is_partial(path):
+                found.append(path)
+    return sorted(found)
+
+
+def _sha256(storage, name):
+    import hashlib
+
+    digest = hashlib.sha256()
+    with storage.open(name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def copy_files(*, source, target, names, say=print):
+    """Copy `names` from the `source` storage to `target` under the same names, each verified by SHA-256 read
+    back from the target. A file already in the target with the same checksum is left alone, so a second run copies
+    nothing. Returns the counts {"copied", "present", "missing", "failed"}."""
+    from django.core.files.base import ContentFile
+
+    counts = {"copied": 0, "present": 0, "missing": 0, "failed": 0}
+    for name in names:
+        if not source.exists(name):
+            counts["missing"] += 1
+            say(f"missing on disk: {name}")
+            continue
+        expected = _sha256(source, name)
+        if target.exists(name):
+            if _sha256(target, name) == expected:
+                counts["present"] += 1
+                continue
+            target.delete(name)  # a different or truncated copy: replaced
+        with source.open(name, "rb") as handle:
+            stored = target.save(name, ContentFile(handle.read()))
+        if stored != name or _sha256(target, stored) != expected:
+            counts["failed"] += 1
+            say(f"not verified: {name} (stored as {stored})")
+            continue
+        counts["copied"] += 1
+    return counts
