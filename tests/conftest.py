@@ -6,6 +6,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "kata-sandi-uji-123"
 
+pytest_plugins = ["tests.faults.s3"]  # the loopback S3 server and buckets of the storage tests
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
