@@ -11,6 +11,7 @@ whole or nothing by itself.
 """
 
 import contextlib
+import errno
 import os
 import tempfile
 
@@ -19,6 +20,7 @@ from django.utils.deconstruct import deconstructible
 
 PART_PREFIX = ".part-"
 PART_SUFFIX = ".tmp"
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS}
 
 
 def is_partial(name):
@@ -73,6 +75,16 @@ class AtomicFileSystemStorage(FileSystemStorage):
             except FileExistsError:
                 name = self.get_available_name(name)
                 full_path = self.path(name)
+            except OSError as error:
+                if error.errno not in _NO_HARD_LINKS:
+                    raise
+                # a filesystem without hard links (some network shares): rename, after a fresh look for the name
+                if os.path.exists(full_path):
+                    name = self.get_available_name(name)
+                    full_path = self.path(name)
+                    continue
+                os.replace(part, full_path)
+                return full_path
             else:
                 return full_path
 

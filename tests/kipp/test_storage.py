@@ -14,12 +14,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from entries import services
 from entries.models import Attachment
 from judging.models import RecordPhoto
+from kipp.files import save_files_or_none
 from kipp.settings import _object_storage
 from tests.entries.conftest import png_bytes, upload
 from tests.factories import EntryFactory, InnovatorFactory
@@ -241,3 +243,30 @@ def test_copy_files_to_storage_copies_verified_and_a_second_run_copies_nothing(
         [sys.executable, "manage.py", "copy_files_to_storage"], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
     assert done.returncode != 0 and "STORAGE_URL" in done.stderr
+
+
+# Local disk: whole files, all or none -----------------------------------------------------------------------
+
+
+def test_a_file_is_linked_into_place_whole_and_a_taken_name_gets_another(media_root):
+    from kipp.storage import AtomicFileSystemStorage
+
+    storage = AtomicFileSystemStorage(location=media_root)
+    first = storage.save("lampiran/foto.jpg", ContentFile(b"pertama"))
+    second = storage.save("lampiran/foto.jpg", ContentFile(b"kedua"))
+    assert first == "lampiran/foto.jpg" and second != first
+    assert (media_root / first).read_bytes() == b"pertama" and (media_root / second).read_bytes() == b"kedua"
+    assert sorted(p.name for p in (media_root / "lampiran").iterdir()) == sorted([Path(first).name, Path(second).name])
+
+
+def test_a_failed_block_removes_its_files_and_those_of_the_blocks_inside_it(media_root):
+    with pytest.raises(RuntimeError), save_files_or_none() as outer:
+        outer.save_name("lampiran/satu.txt", b"1")
+        with save_files_or_none() as inner:
+            inner.save_name("lampiran/dua.txt", b"2")
+        assert sorted(p.name for p in (media_root / "lampiran").iterdir()) == ["dua.txt", "satu.txt"]
+        raise RuntimeError("the commit failed")
+    assert list((media_root / "lampiran").iterdir()) == []
+    with save_files_or_none() as kept:
+        kept.save_name("lampiran/tiga.txt", b"3")
+    assert [p.name for p in (media_root / "lampiran").iterdir()] == ["tiga.txt"]
