@@ -164,8 +164,53 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = None  # uploads are served only through permission-checking views, never from a public folder
+
+
+def _object_storage(url):
+    """STORAGE_URL=s3://bucket[/prefix]?endpoint=https://...&region=...[&access_key=...&secret_key=...]: the
+    files in an S3-compatible bucket (django-storages), private: no ACL that makes an object public, every
+    address signed and valid STORAGE_REDIRECT_SECONDS. Keys from the URL or from AWS_ACCESS_KEY_ID /
+    AWS_SECRET_ACCESS_KEY (read by django-storages and boto3 themselves)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.hostname:
+        raise ImproperlyConfigured("STORAGE_URL must look like s3://bucket?endpoint=https://host&region=name")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    unknown = set(query) - {"endpoint", "region", "access_key", "secret_key", "addressing"}
+    if unknown:
+        raise ImproperlyConfigured(f"STORAGE_URL: unknown option(s) {', '.join(sorted(unknown))}")
+    options = {
+        "bucket_name": parts.hostname,
+        "location": unquote(parts.path).strip("/"),
+        "default_acl": None,  # the bucket's own (private) policy; never "public-read"
+        "querystring_auth": True,  # every address is signed ...
+        "querystring_expire": STORAGE_REDIRECT_SECONDS,  # ... and lives a minute
+        "file_overwrite": False,
+        "custom_domain": None,
+        "signature_version": "s3v4",
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }
+    if query.get("endpoint"):
+        options["endpoint_url"] = query["endpoint"]
+        options["addressing_style"] = query.get("addressing", "path")
+    if query.get("region"):
+        options["region_name"] = query["region"]
+    if query.get("access_key"):
+        options["access_key"] = unquote(query["access_key"])
+        options["secret_key"] = unquote(query.get("secret_key", ""))
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGE_URL = os.environ.get("STORAGE_URL", "").strip()
+STORAGE_REDIRECT = envbool("STORAGE_REDIRECT", False)  # object storage: redirect to a presigned URL, not stream
+STORAGE_REDIRECT_SECONDS = 60
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
+    "default": (
+        _object_storage(STORAGE_URL)
+        if STORAGE_URL
+        else {"BACKEND": "kipp.storage.AtomicFileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

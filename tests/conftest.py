@@ -6,6 +6,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "kata-sandi-uji-123"
 
+pytest_plugins = ["tests.faults.s3"]  # the loopback S3 server and buckets of the storage tests
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -50,7 +52,7 @@ def _private_media(settings, tmp_path_factory):
     settings.MEDIA_ROOT = location
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
+        "default": {"BACKEND": "kipp.storage.AtomicFileSystemStorage", "OPTIONS": {"location": location}},
     }
 
 
@@ -60,7 +62,7 @@ def media_root(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "kipp.storage.AtomicFileSystemStorage",
             "OPTIONS": {"location": settings.MEDIA_ROOT},
         },
     }

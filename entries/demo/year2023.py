@@ -5,8 +5,6 @@ import hashlib
 import uuid
 
 from django.contrib.auth.hashers import make_password
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 
 from entries.demo.content import (
     INELIGIBLE,
@@ -32,6 +30,7 @@ from entries.models import (
     attachment_upload_to,
 )
 from kipp.enums import Role
+from kipp.files import save_files_or_none
 from kipp.models import Agency, Region, User
 
 
@@ -225,6 +224,11 @@ def _fill(competition, entries, plans_by_code, rng):
 
 
 def _attach(ctx, entries):
+    with save_files_or_none() as files:
+        _attach_files(ctx, entries, files)
+
+
+def _attach_files(ctx, entries, files):
     rows = []
     for entry in entries:
         photo, thumb = _photo(entry)
@@ -245,12 +249,10 @@ def _attach(ctx, entries):
                 height=200 if thumbnail else None,
             )
             name = uuid.UUID(bytes=hashlib.md5(f"{entry.code}:{kind}".encode()).digest()).hex  # noqa: S324
-            attachment.file.name = default_storage.save(
-                attachment_upload_to(attachment, f"{name}.{ext}"), ContentFile(data)
-            )
+            attachment.file.name = files.save_name(attachment_upload_to(attachment, f"{name}.{ext}"), data)
             if thumbnail:
-                attachment.thumbnail.name = default_storage.save(
-                    attachment_upload_to(attachment, f"{name}-thumb.jpg"), ContentFile(thumbnail)
+                attachment.thumbnail.name = files.save_name(
+                    attachment_upload_to(attachment, f"{name}-thumb.jpg"), thumbnail
                 )
             rows.append(attachment)
     Attachment.objects.bulk_create(rows)

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -27,6 +26,7 @@ from entries.services.retries import StaleEntryError, entry_sending
 from entries.uploads import clean_data, read_upload
 from kipp import idempotency, limits
 from kipp.errors import Invalid, Refused
+from kipp.files import save_files_or_none
 from kipp.models import Competition, User
 from kipp.services import record_event
 from kipp.services_accounts import pending_membership_message
@@ -253,7 +253,7 @@ def save_draft_with_attachment(*, entry, user, version, kind=None, uploaded=None
         "upload": [kind, uploaded.name, uploaded.size] if uploaded is not None else None,
         "remove": remove.pk if remove is not None else None,
     }
-    with transaction.atomic():
+    with save_files_or_none(), transaction.atomic():  # the upload's files go when anything after it fails
         entry = save_draft(entry=entry, user=user, version=version, request=request, sent_with=sent_with, **draft)
         if idempotency.already_saved(entry):
             return entry
@@ -309,43 +309,34 @@ def add_attachment(*, entry, user, kind, uploaded, request=None):
     _check_room(entry, user, len(data))
     _count_decode(user)
     clean = clean_data(kind, data, getattr(uploaded, "name", ""))  # CPU work outside the lock
-    stored = []
-    try:
-        with transaction.atomic():
-            entry = _lock_entry(entry)
-            User.objects.select_for_update().filter(pk=user.pk).first()  # the person's total, across entries
-            if not permissions.can_edit_entry(user, entry):
-                raise PermissionDenied(edit_refusal(user, entry))
-            _check_room(entry, user, clean.size)
-            attachment = Attachment(
-                entry=entry,
-                kind=kind,
-                original_name=clean.display_name,
-                size=clean.size,
-                content_type=clean.content_type,
-                sha256=clean.sha256,
-                width=clean.width,
-                height=clean.height,
-                uploaded_by=user,
-            )
-            attachment.file.save(clean.stored_name(), ContentFile(clean.content), save=False)
-            stored.append(attachment.file.name)
-            if clean.thumbnail:
-                name = clean.stored_name().rsplit(".", 1)[0] + "-thumb.jpg"
-                attachment.thumbnail.save(name, ContentFile(clean.thumbnail), save=False)
-                stored.append(attachment.thumbnail.name)
-            attachment.save()
-            record_event(
-                actor=user,
-                action="entries.attachment_add",
-                obj=entry,
-                details={"attachment": attachment.pk, "kind": kind, "sha256": clean.sha256, "size": clean.size},
-                request=request,
-            )
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
+    with save_files_or_none() as files, transaction.atomic():
+        entry = _lock_entry(entry)
+        User.objects.select_for_update().filter(pk=user.pk).first()  # the person's total, across entries
+        if not permissions.can_edit_entry(user, entry):
+            raise PermissionDenied(edit_refusal(user, entry))
+        _check_room(entry, user, clean.size)
+        attachment = Attachment(
+            entry=entry,
+            kind=kind,
+            original_name=clean.display_name,
+            size=clean.size,
+            content_type=clean.content_type,
+            sha256=clean.sha256,
+            width=clean.width,
+            height=clean.height,
+            uploaded_by=user,
+        )
+        files.save(attachment.file, clean.stored_name(), clean.content)
+        if clean.thumbnail:
+            files.save(attachment.thumbnail, clean.stored_name().rsplit(".", 1)[0] + "-thumb.jpg", clean.thumbnail)
+        attachment.save()
+        record_event(
+            actor=user,
+            action="entries.attachment_add",
+            obj=entry,
+            details={"attachment": attachment.pk, "kind": kind, "sha256": clean.sha256, "size": clean.size},
+            request=request,
+        )
     return attachment
 
 

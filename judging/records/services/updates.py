@@ -2,7 +2,6 @@
 values, new photos) and the innovators' choice of what the public record shows (PublicProfile). Every write is
 audited; a refusal raises JudgingError with a message for the person."""
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from entries.uploads import clean_upload
 from judging.models import IndicatorValue, InnovationRecord, PublicProfile, RecordPhoto, RecordUpdate
 from judging.records.permissions import can_edit_profile, can_update_record
 from judging.scoring.services import JudgingError
+from kipp.files import save_files_or_none
 from kipp.permissions import is_pending_member
 from kipp.services import record_event
 from kipp.services_accounts import pending_membership_message
@@ -39,6 +39,7 @@ def refuse_pending(actor):
         raise JudgingError(pending_membership_message(actor))
 
 
+@save_files_or_none()  # the photos' files go when the update is not stored
 @transaction.atomic
 def update_record(
     *,
@@ -154,10 +155,11 @@ def add_record_photo(*, record, update, clean, actor, caption=""):
         uploaded_by=actor,
     )
     stem = clean.stored_name()
-    photo.file.save(stem, ContentFile(clean.content), save=False)
-    if clean.thumbnail:
-        photo.thumbnail.save(stem.rsplit(".", 1)[0] + "-thumb.jpg", ContentFile(clean.thumbnail), save=False)
-    photo.save()
+    with save_files_or_none() as files:
+        files.save(photo.file, stem, clean.content)
+        if clean.thumbnail:
+            files.save(photo.thumbnail, stem.rsplit(".", 1)[0] + "-thumb.jpg", clean.thumbnail)
+        photo.save()
     return photo
 
 

@@ -3,7 +3,7 @@ photo). The rubric score is a normal score sheet of the round (judges assigned l
 entries.uploads (re-encoded, no EXIF/GPS)."""
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from judging.models import FieldCheck, Round
 from judging.scoring.field.permissions import can_check
 from judging.scoring.services import JudgingError
 from judging.scoring.services.errors import CLOSED_STATES, require_round_not_closed
+from kipp.files import save_files_or_none
 from kipp.services import record_event
 
 DEFAULT_ITEMS = [
@@ -67,7 +68,7 @@ def record_check(*, check, actor, verified, note="", photo=None):
             clean = clean_upload(AttachmentKind.PHOTO, photo)
         except ValidationError as error:
             raise JudgingError(" ".join(error.messages)) from error
-    with transaction.atomic():
+    with save_files_or_none() as files, transaction.atomic():
         require_round_not_closed(Round.objects.select_for_update().get(pk=check.round_id))
         check = FieldCheck.objects.select_for_update().get(pk=check.pk)
         check.verified = verified
@@ -75,7 +76,10 @@ def record_check(*, check, actor, verified, note="", photo=None):
         check.checked_by = actor
         check.checked_at = timezone.now()
         if clean is not None:
-            check.photo.save(clean.stored_name(), ContentFile(clean.content), save=False)
+            replaced = check.photo.name
+            files.save(check.photo, clean.stored_name(), clean.content)
+            if replaced:  # the photo it replaces goes once the new one is stored
+                transaction.on_commit(lambda: default_storage.delete(replaced))
         check.save()
         record_event(
             actor=actor,

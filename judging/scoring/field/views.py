@@ -20,7 +20,7 @@ from judging.scoring.queries import recused_q
 from judging.scoring.refusals import refuse, round_page_refusal
 from judging.scoring.services import JudgingError
 from kipp.errors import add_message
-from kipp.files import private_file_response
+from kipp.files import StorageFailed, private_file_response
 from kipp.permissions import is_organiser
 
 
@@ -77,7 +77,7 @@ def field_entry(request, competition, round_slug, pk):
                     note=request.POST.get("note", ""),
                     photo=request.FILES.get("photo"),
                 )
-        except JudgingError as error:
+        except (JudgingError, StorageFailed) as error:
             add_message(request, error)
         else:
             messages.success(request, _("Tersimpan."))
