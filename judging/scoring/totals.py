@@ -60,6 +60,28 @@ def refresh_round_totals(round_, *, actor=None, reason=""):
     return counted
 
 
+TOTAL_FIELDS = {"weight", "scale_min", "scale_max", "order"}  # the criterion's fields the stored totals depend on
+
+
+def record_rubric_recompute(*, round_, actor, criterion, changed):
+    """Audit the recomputation a rubric change made (the criterion trigger recomputed the round's stored totals in
+    the statement that changed the criterion): one event "judging.rubric_recompute" on the round, with the criterion,
+    what changed and the number of counting sheets now. `changed`: the criterion's changed fields, or ["added"] /
+    ["removed"]; a change of nothing the totals depend on (a title, guidance, bands) records nothing."""
+    changed = sorted(set(changed))
+    if not (set(changed) & (TOTAL_FIELDS | {"added", "removed"})):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM judging_sheettotal WHERE round_id = %s", [round_.pk])
+        counted = cursor.fetchone()[0]
+    return record_event(
+        actor=actor,
+        action="judging.rubric_recompute",
+        obj=round_,
+        details={"criterion": criterion, "changed": changed, "sheets_counted": counted},
+    )
+
+
 def refresh_all_totals():
     """Recompute the stored totals of every sheet of every round (operators: after restoring some tables only).
     Returns the number of counting sheets."""
