@@ -123,8 +123,10 @@ def copy_scores_csv(round_, handle):
     sql = COPY_SCORES_SQL.format(
         scores=SCORES_SQL.strip() % int(round_.pk), **{name: exports.safe_sql(name) for name in _COPY_TEXT}
     )
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(sql, _CrlfWriter(handle))
+    writer = _CrlfWriter(handle)
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # psycopg 3's COPY (copy_expert was psycopg2)
+        for data in copy:
+            writer.write(data)
 
 
 def result_columns(criteria):
