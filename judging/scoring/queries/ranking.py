@@ -33,7 +33,8 @@ SD_EPSILON = 1e-9
 # criteria; criterion ids are parameters.
 RANKING_SQL = """
 WITH place AS MATERIALIZED (
-    SELECT array_agg(id ORDER BY "order", id) AS ids FROM {criterion} WHERE round_id = %(round)s
+    SELECT {places}
+    FROM (SELECT array_agg(id ORDER BY "order", id) AS ids FROM {criterion} WHERE round_id = %(round)s) o
 ),
 totals AS MATERIALIZED (
     SELECT st.sheet_id, st.total AS t{n_columns}, st.entry_id, st.judge_id
@@ -73,10 +74,13 @@ WHERE re.round_id = %(round)s AND e.id = ANY(ARRAY(SELECT entry_id FROM {round_e
 
 def ranking_sql(n_criteria):
     """The ranking statement for a round with n criteria (column names only; every value is a parameter)."""
-    n_columns = "".join(f", st.n[array_position(p.ids, %(c{i})s::bigint)] AS n{i}" for i in range(n_criteria))
+    places = ", ".join(f"array_position(o.ids, %(c{i})s::bigint) AS p{i}" for i in range(n_criteria)) or "1"
+    n_columns = "".join(f", st.n[p.p{i}] AS n{i}" for i in range(n_criteria))
     m_columns = "".join(f", AVG(n{i}) AS m{i}" for i in range(n_criteria))
     select_columns = "".join(f", et.m{i}" for i in range(n_criteria))
-    return RANKING_SQL.format(n_columns=n_columns, m_columns=m_columns, select_columns=select_columns, **T)
+    return RANKING_SQL.format(
+        places=places, n_columns=n_columns, m_columns=m_columns, select_columns=select_columns, **T
+    )
 
 
 def round_criteria(round_):
