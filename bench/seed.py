@@ -20,6 +20,7 @@ from django.utils import timezone
 from bench.progress import Progress, say
 from entries.models import Entry
 from judging.models import Assignment, Conflict, Criterion, Round, RoundEntry, RoundJudge, Score, ScoreSheet
+from judging.scoring.totals import refresh_round_totals
 from kipp.models import Agency, Category, Competition, Region, User
 
 PASSWORD = "bench-password-2026"  # noqa: S105 - benchmark accounts in the benchmark database only
@@ -289,6 +290,7 @@ def seed_dataset(ds, agencies, innovators):
     check_scales(round_)
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(RECUSALS_SQL, {"comp": comp.pk, "round": round_.pk})
+    refresh_round_totals(round_)  # the bulk ran with triggers off (session_replication_role): the stored totals
     if ds.burst_judges:
         seed_burst_round(comp, ds)
     return comp

@@ -32,6 +32,7 @@ from judging.scoring.models import (
     ScoreBand,
     ScoreSheet,
     ScoringChange,
+    SheetTotal,
     default_tie_break,
 )
 from judging.scoring.reminders.models import JudgeReminder
@@ -64,6 +65,7 @@ __all__ = [
     "ScoreSheet",
     "ScoringChange",
     "SelectionChange",
+    "SheetTotal",
     "default_tie_break",
     "field_photo_upload_to",
     "record_photo_upload_to",

@@ -318,3 +318,29 @@ class ScoringChange(models.Model):
 
     def __str__(self):
         return f"{self.source} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class SheetTotal(models.Model):
+    """The stored figures of one counting sheet (final, no conflict applies): its total T_p and, per criterion of
+    the round in rubric order ("order", id), its normalised score n_pc (null where the sheet has no score for it).
+    A sheet that does not count has no row. Kept by database triggers (migration 0016_sheet_totals) in the same
+    transaction as every change of scores, sheets, assignments, conflicts and criteria; the ranking reads these
+    rows instead of every score (judging/scoring/totals.py)."""
+
+    sheet = models.OneToOneField(
+        ScoreSheet, on_delete=models.CASCADE, primary_key=True, related_name="stored_total", db_constraint=False
+    )
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    total = models.FloatField(_("total lembar"))
+    n = ArrayField(models.FloatField(null=True), verbose_name=_("nilai ternormalisasi per kriteria"))
+
+    class Meta:
+        verbose_name = _("total lembar nilai")
+        verbose_name_plural = _("total lembar nilai")
+
+    def __str__(self):
+        return f"{self.sheet_id}: {self.total}"

@@ -12,7 +12,7 @@ from judging.models import Assignment, Conflict, Round, RoundEntry, RoundJudge
 from judging.scoring.conflicts import conflict_applies_q, conflict_applies_sql
 from judging.scoring.enums import QueueStatus, SheetState
 from judging.scoring.judge_state import with_judge_states
-from judging.scoring.queries.tables import COUNTING_SHEETS, T
+from judging.scoring.queries.tables import T
 from kipp.numbers import progress_percent
 
 
@@ -268,24 +268,15 @@ def judge_rounds(judge):
 def judge_distribution(round_, bins=10):
     """Per judge: the histogram of their sheet totals T_p (final, not recused), in `bins` bands of 0..100,
     and their mean. One query."""
-    # The same shape as the ranking: the round's scores (by criterion id) grouped per sheet, then the counting sheets.
+    # The stored sheet totals of the round's counting sheets (judging/scoring/totals.py), as the ranking reads them.
     sql = """
-    WITH per_sheet AS MATERIALIZED (
-        SELECT sc.sheet_id, SUM(c.weight::float8 * 100.0 * (sc.value - c.scale_min) / (c.scale_max - c.scale_min))
-               / SUM(c.weight::float8) AS t
-        FROM {score} sc JOIN {criterion} c ON c.id = sc.criterion_id
-        WHERE c.round_id = %(round)s
-          AND sc.criterion_id = ANY(ARRAY(SELECT id FROM {criterion} WHERE round_id = %(round)s))
-        GROUP BY sc.sheet_id
-    ),
-    totals AS (SELECT sh.judge_id, ps.t FROM per_sheet ps JOIN ({counting}) sh ON sh.sheet_id = ps.sheet_id)
+    WITH totals AS (SELECT judge_id, total AS t FROM {sheet_total} WHERE round_id = %(round)s)
     -- bands [0, 10), [10, 20), ..., [90, 100]: width_bucket gives bins + 1 for exactly 100
     SELECT judge_id, LEAST(width_bucket(t, 0, 100, %(bins)s), %(bins)s) AS b, COUNT(*), AVG(t)
     FROM totals GROUP BY judge_id, b
-    """.format(counting=COUNTING_SHEETS, **T).format(**T)  # noqa: S608
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_nestloop = off")  # as in round_ranking: hash joins at every size
-        cursor.execute(sql, {"round": round_.pk, "competition": round_.competition_id, "bins": bins})
+    """.format(**T)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"round": round_.pk, "bins": bins})
         raw = cursor.fetchall()
     hist = defaultdict(lambda: [0] * bins)
     sums = defaultdict(float)

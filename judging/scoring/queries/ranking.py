@@ -18,7 +18,7 @@ from django.db import connection, transaction
 
 from judging.models import Criterion, RankingSnapshot
 from judging.scoring.enums import Outcome, RoundState
-from judging.scoring.queries.tables import COUNTING_SHEETS, T
+from judging.scoring.queries.tables import T
 from judging.scoring.queries.ties import mark_ties, sort_rows, tie_break_criteria
 from kipp.db import execute_prepared
 
@@ -26,22 +26,20 @@ OUTLIER_POINTS = 20.0
 NEAR_CUT = 3  # ranks either side of the cut line highlighted on the dashboard
 SD_EPSILON = 1e-9
 
-# One scan of the round's scores, grouped by sheet (a hash aggregate, no sort): the sheet total T_p and, in one
-# column per criterion (FILTER), the sheet's normalised score n_pc. Everything after works on one row per sheet.
-# {n_columns} / {m_columns} are generated from the number of criteria; criterion ids are parameters.
+# The round's stored sheet totals (judging/scoring/totals.py: one row per counting sheet, kept by triggers in the
+# transaction of every change), not its scores: the sheet total T_p and, one column per criterion, the sheet's
+# normalised score n_pc (its place in the stored array: the criterion's place in the rubric, "order" then id).
+# Everything after works on one row per sheet, as before. {n_columns} / {m_columns} are generated from the number of
+# criteria; criterion ids are parameters.
 RANKING_SQL = """
-WITH crit AS (
-    SELECT id, weight::float8 AS w, scale_min::float8 AS lo, (scale_max - scale_min)::float8 AS span
-    FROM {criterion} WHERE round_id = %(round)s
-),
-per_sheet AS MATERIALIZED (
-    SELECT sc.sheet_id, SUM(c.w * 100.0 * (sc.value - c.lo) / c.span) / SUM(c.w) AS t{n_columns}
-    FROM {score} sc JOIN crit c ON c.id = sc.criterion_id
-    WHERE sc.criterion_id = ANY(%(criterion_ids)s)
-    GROUP BY sc.sheet_id
+WITH place AS MATERIALIZED (
+    SELECT {places}
+    FROM (SELECT array_agg(id ORDER BY "order", id) AS ids FROM {criterion} WHERE round_id = %(round)s) o
 ),
 totals AS MATERIALIZED (
-    SELECT ps.*, sh.entry_id, sh.judge_id FROM per_sheet ps JOIN ({counting}) sh ON sh.sheet_id = ps.sheet_id
+    SELECT st.sheet_id, st.total AS t{n_columns}, st.entry_id, st.judge_id
+    FROM {sheet_total} st CROSS JOIN place p
+    WHERE st.round_id = %(round)s
 ),
 judge_stats AS (
     SELECT judge_id, COUNT(*) AS k, AVG(t) AS mean_p, STDDEV_POP(t) AS sd_p FROM totals GROUP BY judge_id
@@ -76,15 +74,12 @@ WHERE re.round_id = %(round)s AND e.id = ANY(ARRAY(SELECT entry_id FROM {round_e
 
 def ranking_sql(n_criteria):
     """The ranking statement for a round with n criteria (column names only; every value is a parameter)."""
-    n_columns = "".join(
-        f",\n           MAX(100.0 * (sc.value - c.lo) / c.span) FILTER (WHERE sc.criterion_id = %(c{i})s) AS n{i}"
-        for i in range(n_criteria)
-    )
+    places = ", ".join(f"array_position(o.ids, %(c{i})s::bigint) AS p{i}" for i in range(n_criteria)) or "1"
+    n_columns = "".join(f", st.n[p.p{i}] AS n{i}" for i in range(n_criteria))
     m_columns = "".join(f", AVG(n{i}) AS m{i}" for i in range(n_criteria))
     select_columns = "".join(f", et.m{i}" for i in range(n_criteria))
-    counting = COUNTING_SHEETS.format(**T)
     return RANKING_SQL.format(
-        n_columns=n_columns, m_columns=m_columns, select_columns=select_columns, counting=counting, **T
+        places=places, n_columns=n_columns, m_columns=m_columns, select_columns=select_columns, **T
     )
 
 
@@ -137,8 +132,6 @@ def round_ranking(round_, criteria=None):
         "outlier": OUTLIER_POINTS,
     }
     params.update({f"c{i}": c.pk for i, c in enumerate(criteria)})
-    # Only the round's scores (an index scan on criterion_id), not a scan of every round's scores in the database.
-    params["criterion_ids"] = [c.pk for c in criteria]
     keys = [c.key for c in criteria]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '64MB'")

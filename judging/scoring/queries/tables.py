@@ -1,7 +1,7 @@
 """The table names and the statement part shared by the ranking and the progress figures: which sheets count."""
 
 from entries.models import Entry
-from judging.models import Assignment, Conflict, Criterion, Round, RoundEntry, Score, ScoreSheet
+from judging.models import Assignment, Conflict, Criterion, Round, RoundEntry, Score, ScoreSheet, SheetTotal
 from judging.scoring.conflicts import conflict_applies_sql
 from kipp.models import Agency, Region, User
 
@@ -10,6 +10,7 @@ T = {
     "sheet": ScoreSheet._meta.db_table,
     "assignment": Assignment._meta.db_table,
     "score": Score._meta.db_table,
+    "sheet_total": SheetTotal._meta.db_table,
     "conflict": Conflict._meta.db_table,
     "round": Round._meta.db_table,
     "round_entry": RoundEntry._meta.db_table,

@@ -24,27 +24,30 @@ STEP_CRITERIA, STEP_SPREAD, STEP_SUBMITTED_AT = (
 
 
 def _key_steps(tie_break, criterion_keys_by_weight):
-    """The ranking order as labelled parts: [(step, criterion key or None, part of the sort key)], in order: the
-    total, each of the round's tie-break steps (one part per criterion for `criteria`), then the entry code."""
+    """The ranking order as labelled parts: parts(row) yields (step, criterion key or None, part of the sort key), in
+    order: the total, each of the round's tie-break steps (one part per criterion for `criteria`), then the entry
+    code."""
     steps = [str(step) for step in tie_break]
     keys = list(criterion_keys_by_weight)
     inf = float("inf")
 
     def parts(row):
+        """The labelled parts of the row's key, one at a time (a generator): comparing two rows stops at the first
+        part that differs, which is nearly always the first (the total)."""
         total = row["total"]
-        labelled = [("total", None, (0, -round(total, 9)) if total is not None else (1, 0.0))]
+        yield ("total", None, (0, -round(total, 9)) if total is not None else (1, 0.0))
         for step in steps:
             if step == STEP_CRITERIA:
                 crit = row["criteria"]
-                labelled.extend((step, k, (-round(crit[k], 9) if k in crit else inf,)) for k in keys)
+                for k in keys:
+                    yield (step, k, (-round(crit[k], 9) if k in crit else inf,))
             elif step == STEP_SPREAD:
                 spread = row["spread"]
-                labelled.append((step, None, (round(spread, 9) if spread is not None else inf,)))
+                yield (step, None, (round(spread, 9) if spread is not None else inf,))
             elif step == STEP_SUBMITTED_AT:
                 at = row["submitted_at"]
-                labelled.append((step, None, (0, at.timestamp()) if at else (1, 0.0)))
-        labelled.append(("code", None, (row["entry_code"],)))
-        return labelled
+                yield (step, None, (0, at.timestamp()) if at else (1, 0.0))
+        yield ("code", None, (row["entry_code"],))
 
     return parts
 

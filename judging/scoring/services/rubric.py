@@ -9,6 +9,7 @@ from judging.scoring.enums import RoundState, SheetState
 from judging.scoring.rubrics import default_bands
 from judging.scoring.services.errors import JudgingError, require_round_not_closed
 from judging.scoring.services.errors import require_organiser as _require_organiser
+from judging.scoring.totals import record_rubric_recompute
 from kipp.services import record_event
 
 RESERVED_KEYS = {"rank", "entry_code", "title", "agency", "region", "total", "judges", "spread", "outcome"}
@@ -54,7 +55,8 @@ def _check_bands(criterion, bands):
 
 @transaction.atomic
 def save_criterion(*, round_, actor, criterion=None, bands=None, **fields):
-    """Add a criterion (criterion=None) or change one. Totals are never stored, so they follow at once.
+    """Add a criterion (criterion=None) or change one. The stored totals follow in the same statement (a trigger,
+    judging/scoring/totals.py); the recomputation is audited.
 
     bands: (min, max, text) triples that replace the criterion's score bands (part of the rubric); None keeps them
     as they are, and gives a new criterion the default bands that fit its scale."""
@@ -94,6 +96,8 @@ def save_criterion(*, round_, actor, criterion=None, bands=None, **fields):
             [ScoreBand(criterion=criterion, min_value=low, max_value=high, text=text) for low, high, text in bands]
         )
         details["bands"] = {"before": _band_lines(bands_before), "after": _band_lines(sorted(bands, reverse=True))}
+    changed = ["added"] if creating else [name for name, value in fields.items() if before[name] != str(value)]
+    record_rubric_recompute(round_=round_, actor=actor, criterion=criterion.key, changed=changed)
     record_event(
         actor=actor,
         action="judging.criterion_added" if creating else "judging.criterion_changed",
@@ -116,3 +120,4 @@ def delete_criterion(*, criterion, actor):
         details={"criterion": criterion.key, "scores_removed": removed},
     )
     criterion.delete()
+    record_rubric_recompute(round_=round_, actor=actor, criterion=criterion.key, changed=["removed"])
