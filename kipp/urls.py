@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kipp import views, views_accounts, views_competitions
+from kipp import health, views, views_accounts, views_competitions
 
 kipp_patterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,8 @@ kipp_patterns = [
     path("akun/", include("kipp.urls_accounts")),
     path("kompetisi/", views_competitions.competition_list, name="competitions"),
     path("kompetisi/baru/", views_competitions.competition_create, name="competition_create"),
+    path(health.LIVENESS_ROUTE, health.liveness, name="health"),  # answered by kipp.health.HealthCheckMiddleware
+    path(health.READINESS_ROUTE, health.readiness, name="health_ready"),
 ]
 
 urlpatterns = [

@@ -8,8 +8,8 @@ from django.urls import reverse
 from judging.models import Conflict, ScoreBand, ScoreSheet
 from judging.scoring import services
 from tests.factories import InnovatorFactory, JudgeFactory, OrganiserFactory, VerifierFactory
-from tests.pages import page_body
 from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
+from tests.pages import page_body
 
 pytestmark = pytest.mark.django_db
 
