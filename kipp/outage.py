@@ -32,12 +32,13 @@ _TIMEOUT_CODES = {"55P03": LOCK_TIMEOUT, "57014": STATEMENT_TIMEOUT, "25P03": ID
 
 
 def classify(error):
-    """One of the kinds above for an exception of Django's database layer (or of the driver), None for anything
-    that is no database error, or one that is a bug rather than a state of the database (a constraint, bad SQL)."""
+    """One of the kinds above for an exception of Django's database layer (or of the driver: psycopg 3, which
+    Django uses here, or psycopg2), None for anything that is no database error, or one that is a bug rather than
+    a state of the database (a constraint, bad SQL)."""
     from django.db import InterfaceError, OperationalError
 
-    cause = error.__cause__ if isinstance(error, DjangoDatabaseError) and error.__cause__ is not None else error
-    code = getattr(cause, "pgcode", None)
+    cause = _driver_error(error)
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)  # psycopg 3, psycopg2
     if code in _TIMEOUT_CODES:
         return _TIMEOUT_CODES[code]
     if not isinstance(error, OperationalError | InterfaceError):
@@ -47,9 +48,14 @@ def classify(error):
     return OTHER
 
 
+def _driver_error(error):
+    """Django re-raises the driver's exception as its own, `from` the original."""
+    return error.__cause__ if isinstance(error, DjangoDatabaseError) and error.__cause__ is not None else error
+
+
 def message(error):
     """The driver's message on one line (libpq's are several, with tabs), with its context (which lock)."""
-    cause = error.__cause__ if isinstance(error, DjangoDatabaseError) and error.__cause__ is not None else error
+    cause = _driver_error(error)
     text = " ".join(str(cause).split()) or type(cause).__name__
     diag = getattr(cause, "diag", None)
     context = " ".join((getattr(diag, "context", None) or "").split())
