@@ -58,6 +58,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from django.contrib.auth.models import AnonymousUser
         from django.db import connections
         from django.http import HttpResponse
         from django.template import loader
@@ -78,8 +79,15 @@ class DatabaseUnavailableMiddleware:
                 request.path,
                 outage.message(exception),
             )
-        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+        # The middleware outside this one must not read the database again for this answer: a signed-in person
+        # whose session could not be read is nobody for the rest of it (PrivateCacheMiddleware would ask again,
+        # and its error would be a 500 logged per request). The answer is never stored by anyone.
+        if hasattr(request, "user"):
+            request.user = AnonymousUser()
+        context = {"busy": kind != outage.UNAVAILABLE}  # a time limit: the database answers, something held it up
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         response._has_been_logged = True  # django.request's line per 5xx response: the lines above say it once
         return response
 

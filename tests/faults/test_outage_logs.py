@@ -12,15 +12,19 @@ import threading
 import time
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import OperationalError, connection
 from django.urls import reverse
 
 from kipp.outage import Outage
+from tests.factories import InnovatorFactory
 from tests.faults.servers import Browser, child_env
 from tests.faults.tcp_proxy import TcpProxy
 from tests.faults.web_process import gunicorn, port_in_range
 
 REFUSED_PAGES = 12
+SIGNED_IN_PAGES = 3
+PASSWORD = "kata-sandi-gangguan-1"
 
 
 def through(proxy_port):
@@ -36,16 +40,30 @@ def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends_with_the_
     log = tmp_path / "gunicorn.log"
     home = reverse("kipp:home")
     visitor = Browser()
+    innovator = InnovatorFactory(email="inovator.gangguan@example.org")
+    innovator.password = PBKDF2PasswordHasher().encode(PASSWORD, "garamgaram12", iterations=1000)
+    innovator.save()
+    member = Browser()
+    dashboard = reverse("kipp:dashboard")
     try:
         with gunicorn(child_env(DATABASE_URL=through(proxy.port)), log, workers=1) as port:
             for _ in range(3):
                 assert visitor.get(port, home)[0] == 200  # a persistent connection through the proxy
+            member.get(port, reverse("kipp:login"))
+            assert (
+                member.post(port, reverse("kipp:login"), {"username": innovator.email, "password": PASSWORD})[0] == 302
+            )
+            assert member.get(port, dashboard)[0] == 200
 
             proxy.cut()
             started = time.monotonic()
             answers = [visitor.get(port, home) for _ in range(REFUSED_PAGES)]
             assert [status for status, _, _ in answers] == [503] * REFUSED_PAGES
             assert all("coba lagi" in body.decode() for _, _, body in answers)
+            # signed in: the session cannot be read either; the same page, not an error page
+            signed_in = [member.get(port, dashboard) for _ in range(SIGNED_IN_PAGES)]
+            assert [status for status, _, _ in signed_in] == [503] * SIGNED_IN_PAGES
+            assert all(headers["Cache-Control"] == "private, no-store" for _, headers, _ in signed_in)
             status, _, body = visitor.get(port, reverse("kipp:health"))
             assert (status, body) == (200, b"ok")  # alive: nobody should restart it
             status, _, body = visitor.get(port, reverse("kipp:health_ready"))
@@ -57,6 +75,7 @@ def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends_with_the_
             assert visitor.get(port, home)[0] == 200
             assert visitor.get(port, reverse("kipp:health_ready"))[0] == 200
             assert visitor.get(port, home)[0] == 200
+            assert member.get(port, dashboard)[0] == 200  # still signed in
     finally:
         proxy.cut()
 
@@ -70,7 +89,7 @@ def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends_with_the_
         r"database back after ([\d.]+) s; (\d+) requests refused meanwhile", back[0]
     ).groups()
     assert float(seconds) >= 1.0
-    assert int(refused) == REFUSED_PAGES  # the pages; the readiness check is no refused request
+    assert int(refused) == REFUSED_PAGES + SIGNED_IN_PAGES  # the pages; the readiness check is no refused request
     assert lines == gone + back, lines  # and nothing else: no line per request
 
 
