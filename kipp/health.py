@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connections, transaction
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
 
 from kipp import outage
 
@@ -35,12 +36,14 @@ def _answer(response):
     return response
 
 
+@csrf_exempt  # answered before CsrfViewMiddleware anyway; GET and HEAD only
 def liveness(request):
     if request.method not in ("GET", "HEAD"):
         return _answer(HttpResponseNotAllowed(["GET", "HEAD"]))
     return _answer(HttpResponse("ok", content_type="text/plain; charset=utf-8"))
 
 
+@csrf_exempt
 def readiness(request):
     if request.method not in ("GET", "HEAD"):
         return _answer(HttpResponseNotAllowed(["GET", "HEAD"]))
