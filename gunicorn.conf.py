@@ -18,3 +18,22 @@ import os
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# A request still running after `timeout` seconds is killed with its worker (no answer at all). The database's
+# web limits (kipp/settings.py DB_STATEMENT_TIMEOUT, DB_LOCK_TIMEOUT) end a slow statement well before that, so
+# the request is answered with the "try again" page instead; post_worker_init refuses a worker otherwise.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+
+
+def post_worker_init(worker):
+    from django.conf import settings
+
+    limits = settings.DB_SESSION_LIMITS
+    if settings.DB_LIMITS != "web":
+        raise RuntimeError("kipp's web process runs without the web database limits (KIPP_DB_LIMITS must be 'web')")
+    for name in ("statement_timeout", "lock_timeout"):
+        if not 0 < limits[name] < worker.cfg.timeout:
+            raise RuntimeError(
+                f"the database's {name} ({limits[name]:g} s) must be above 0 and below gunicorn's timeout "
+                f"({worker.cfg.timeout} s): set DB_STATEMENT_TIMEOUT / DB_LOCK_TIMEOUT or GUNICORN_TIMEOUT"
+            )

@@ -7,12 +7,16 @@ class KippConfig(AppConfig):
     verbose_name = _("Inti KIPP")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from kipp import checks, signals  # noqa: F401  (system checks; audit log entries for logins)
         from kipp.demo import seed_core
         from kipp.hooks import register_seeder
         from kipp.navigation import register
+        from kipp.outage import connection_opened
 
         register_seeder("kipp", seed_core, 0)
+        connection_created.connect(connection_opened, dispatch_uid="kipp.outage")  # "database back" (kipp/outage.py)
 
         register(_("Dasbor"), "kipp:dashboard", ["innovator", "verifier", "organiser", "judge"], order=0)
         register(_("Anggota baru"), "kipp:pending_members", ["innovator", "verifier", "organiser"], order=70)

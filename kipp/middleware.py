@@ -1,6 +1,11 @@
 import ipaddress
+import logging
 
 from django.conf import settings
+
+from kipp import outage
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request):
@@ -33,10 +38,16 @@ class ClientIPMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """The database went away during a request (server stopped or restarted, connection cut): answer 503 with a
-    clear "try again" page (templates/503.html, Indonesian and English) and Retry-After, instead of a 500.
-    The transaction of the request was not committed, so nothing is half-written; the next request reconnects
-    (CONN_HEALTH_CHECKS). Rendered without context processors: they may need the database."""
+    """A database error of a request that is no bug (kipp.outage.classify): the database went away (server stopped
+    or restarted, connection cut) or a statement hit a time limit (a lock held elsewhere beyond DB_LOCK_TIMEOUT, a
+    statement beyond DB_STATEMENT_TIMEOUT). Answer 503 with a clear "try again" page (templates/503.html,
+    Indonesian and English) and Retry-After, instead of a 500. The transaction of the request was rolled back, so
+    nothing is half-written; the next request reconnects (CONN_HEALTH_CHECKS). Rendered without context
+    processors: they may need the database.
+
+    Logged for operators (kipp/outage.py): an outage once when it starts and once when it ends, with the number of
+    requests refused, never per request (Django's "Service Unavailable" line per response is left out); a time
+    limit or another error of a database that answers, once per request with its page and message."""
 
     RETRY_AFTER_SECONDS = 10
 
@@ -47,17 +58,46 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError, connections
+        from django.contrib.auth.models import AnonymousUser
+        from django.db import connections
         from django.http import HttpResponse
         from django.template import loader
 
-        if not isinstance(exception, OperationalError | InterfaceError):
+        kind = outage.classify(exception)
+        if kind is None:
             return None
         for conn in connections.all(initialized_only=True):
             conn.close_if_unusable_or_obsolete()
-        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+        if kind == outage.UNAVAILABLE:
+            outage.outage.failed(exception)
+        else:
+            log = logger.error if kind == outage.OTHER else logger.warning
+            log(
+                "database %s, answered 503: %s %s: %s",
+                _DESCRIPTIONS[kind],
+                request.method,
+                request.path,
+                outage.message(exception),
+            )
+        # The middleware outside this one must not read the database again for this answer: a signed-in person
+        # whose session could not be read is nobody for the rest of it (PrivateCacheMiddleware would ask again,
+        # and its error would be a 500 logged per request). The answer is never stored by anyone.
+        if hasattr(request, "user"):
+            request.user = AnonymousUser()
+        context = {"busy": kind != outage.UNAVAILABLE}  # a time limit: the database answers, something held it up
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        response._has_been_logged = True  # django.request's line per 5xx response: the lines above say it once
         return response
+
+
+_DESCRIPTIONS = {
+    outage.LOCK_TIMEOUT: "lock wait over DB_LOCK_TIMEOUT",
+    outage.STATEMENT_TIMEOUT: "statement canceled (DB_STATEMENT_TIMEOUT or an operator)",
+    outage.IDLE_TIMEOUT: "transaction idle over DB_IDLE_IN_TRANSACTION_TIMEOUT",
+    outage.OTHER: "error",
+}
 
 
 class BadInputMiddleware:

@@ -4,6 +4,7 @@ See README.md (Configuration) and .env.example for the variables.
 """
 
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kipp.middleware.BadInputMiddleware",  # 400 for NUL, control characters, non-UTF-8 input: before any reader
+    "kipp.health.HealthCheckMiddleware",  # /health/ and /health/ready/: no session, no CSRF, no second factor
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,8 +126,46 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The hot lookups of a judge's submit run as server-side prepared statements (kipp/db.py). Switch off behind a
 # connection pooler in transaction mode, where a transaction may land on another server session.
 DB_PREPARED_STATEMENTS = envbool("DB_PREPARED_STATEMENTS", True)
+
+
+# Time limits of every database session, in seconds (0: none), set when the connection opens (OPTIONS, so
+# procrastinate's worker connections, made from the same parameters, have them too). A web process (every WSGI
+# server imports kipp/wsgi.py, which sets KIPP_DB_LIMITS=web before the settings load; `manage.py runserver`
+# too) waits at most DB_LOCK_TIMEOUT for a lock and DB_STATEMENT_TIMEOUT for a statement, below gunicorn's
+# worker timeout (gunicorn.conf.py refuses to start a worker otherwise), and a transaction left idle is ended
+# after DB_IDLE_IN_TRANSACTION_TIMEOUT: the request gets the "try again" page, its transaction is rolled back.
+# Every other process (management commands, the task-queue worker and its jobs, exports, test runs) has the longer
+# DB_COMMAND_* limits. KIPP_DB_LIMITS=web|command chooses explicitly.
+def _seconds(name, default):
+    value = os.environ.get(name)
+    seconds = float(value) if value not in (None, "") else default
+    if seconds < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 (no limit) or a number of seconds, not {value!r}.")
+    return seconds
+
+
+DB_CONNECT_TIMEOUT = envint("DB_CONNECT_TIMEOUT", 5)  # seconds to open a connection (libpq: at least 2)
+DB_LOCK_TIMEOUT = _seconds("DB_LOCK_TIMEOUT", 3)
+DB_STATEMENT_TIMEOUT = _seconds("DB_STATEMENT_TIMEOUT", 20)
+DB_IDLE_IN_TRANSACTION_TIMEOUT = _seconds("DB_IDLE_IN_TRANSACTION_TIMEOUT", 20)
+DB_COMMAND_LOCK_TIMEOUT = _seconds("DB_COMMAND_LOCK_TIMEOUT", 60)
+DB_COMMAND_STATEMENT_TIMEOUT = _seconds("DB_COMMAND_STATEMENT_TIMEOUT", 3600)
+DB_COMMAND_IDLE_IN_TRANSACTION_TIMEOUT = _seconds("DB_COMMAND_IDLE_IN_TRANSACTION_TIMEOUT", 600)
+DB_LIMITS = os.environ.get("KIPP_DB_LIMITS") or ("web" if sys.argv[1:2] == ["runserver"] else "command")
+if DB_LIMITS not in {"web", "command"}:
+    raise ImproperlyConfigured(f"KIPP_DB_LIMITS must be 'web' or 'command', not {DB_LIMITS!r}.")
+DB_SESSION_LIMITS = {  # PostgreSQL setting: seconds, for this process
+    "lock_timeout": DB_LOCK_TIMEOUT if DB_LIMITS == "web" else DB_COMMAND_LOCK_TIMEOUT,
+    "statement_timeout": DB_STATEMENT_TIMEOUT if DB_LIMITS == "web" else DB_COMMAND_STATEMENT_TIMEOUT,
+    "idle_in_transaction_session_timeout": (
+        DB_IDLE_IN_TRANSACTION_TIMEOUT if DB_LIMITS == "web" else DB_COMMAND_IDLE_IN_TRANSACTION_TIMEOUT
+    ),
+}
 # The JIT adds long planning time to wide aggregate queries and gains nothing at this size.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
+    ["-c jit=off", *(f"-c {name}={round(seconds * 1000)}" for name, seconds in DB_SESSION_LIMITS.items())]
+)
+DATABASES["default"]["OPTIONS"]["connect_timeout"] = DB_CONNECT_TIMEOUT
 # Parallel test runs (several developers or xdist workers) use their own test database name.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("KIPP_TEST_DB_NAME", "test_kipp")}
 
@@ -312,6 +352,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]  # a load balancer's checks over plain HTTP (kipp/health.py)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

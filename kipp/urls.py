@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kipp import views, views_accounts, views_audit, views_competitions
+from kipp import health, views, views_accounts, views_audit, views_competitions
 
 kipp_patterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,8 @@ kipp_patterns = [
     path("catatan-audit/", views_audit.audit_log, name="audit_log"),
     path("tugas/", include("kipp.jobs.urls")),  # background jobs: kipp/jobs/
     path("kompetisi/<slug:slug>/kotak-keluar/", include("kipp.outbox.urls")),
+    path(health.LIVENESS_ROUTE, health.liveness, name="health"),  # answered by kipp.health.HealthCheckMiddleware
+    path(health.READINESS_ROUTE, health.readiness, name="health_ready"),
 ]
 
 urlpatterns = [

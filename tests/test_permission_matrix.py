@@ -319,6 +319,14 @@ EXPECTED = {
         "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
+    "kipp:health": (
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
+    "kipp:health_ready": (
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
     "kipp:home": (
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
