@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from kipp import exports
 from kipp.audit import last_check
@@ -57,6 +58,7 @@ def filtered_events(data):
     return form, events
 
 
+@require_safe
 @login_required
 def audit_log(request):
     if not is_organiser(request.user):

@@ -303,6 +303,10 @@ EXPECTED = {
         "405      405      405      405      405      405      405      405      405      405",
         "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
     ),
+    "kipp:audit_log": (
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
     "kipp:competitions": (
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",

@@ -61,5 +61,8 @@ def test_panelists_open_sheet_is_the_first_card_on_a_phone(phone_page, live_serv
     assert done.get_attribute("open") is None
     assert not page.locator("#queue-done .queue-item").first.is_visible()
     done.locator("summary").click()
-    assert page.locator("#queue-done .queue-item").count() == 50
+    assert page.locator("#queue-done .queue-item").count() == 20  # the first page of the 50 finished sheets
     assert page.locator("#queue-done .queue-item").first.get_attribute("data-entry") == "SUL-001"
+    page.locator("#queue-done a", has_text="Berikutnya").click()  # the next page, with the list unfolded
+    assert page.locator("#queue-done").get_attribute("open") is not None
+    assert page.locator("#queue-done .queue-item").first.get_attribute("data-entry") == "SUL-021"
