@@ -29,11 +29,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from procrastinate import RetryStrategy
-from procrastinate.contrib.django import app
 
 from kipp.errors import PortalError, error_text
 from kipp.jobs.enums import ACTIVE_STATES, TASK_NAMES, JobState
 from kipp.jobs.models import BackgroundJob
+from kipp.queue import deferrer
 from kipp.services import record_event
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def start_job(*, kind, actor, round_=None, params=None):
                 )
         except IntegrityError:  # another request started the same job a moment ago
             return BackgroundJob.objects.get(dedup_key=key, state__in=ACTIVE_STATES)
-        job.queue_job_id = app.configure_task(name=TASK_NAMES[kind], allow_unknown=False).defer(job_id=job.pk)
+        job.queue_job_id = deferrer(TASK_NAMES[kind], allow_unknown=False).defer(job_id=job.pk)
         job.save(update_fields=["queue_job_id"])
         record_event(actor=actor, action="jobs.started", obj=job, details={"kind": kind, "params": params})
     return job

@@ -1,8 +1,8 @@
 """Publishing to thousands of entrants answers fast: the outcome mails are bulk-inserted with a job per hundred, and
-nothing is rendered or sent in the request (issue 14: a Top 50 to 3,500 entrants within 200 ms)."""
+nothing is rendered or sent in the request, in a fixed number of statements whatever the number of entrants. The
+time (issue 14: a Top 50 to 3,500 entrants within 200 ms) is measured by `make bench`, not here."""
 
 import datetime
-import time
 
 import pytest
 from django.db import connection
@@ -36,7 +36,7 @@ def _entrants(agencies):
     )
 
 
-def test_the_outcome_mails_of_3500_entrants_are_queued_within_200_ms():
+def test_the_outcome_mails_of_3500_entrants_are_queued_in_a_few_statements_and_nothing_rendered():
     round_, _next, entries, _judges = closed_round()
     a, b = organisers()
     _entrants([entry.agency_id for entry in entries.values()])
@@ -50,9 +50,7 @@ def test_the_outcome_mails_of_3500_entrants_are_queued_within_200_ms():
     template_rendered.connect(lambda **kw: rendered.append(kw["template"].name), weak=False, dispatch_uid="scale")
     try:
         with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
             queued = notify_outcomes(announcement=announcement, now=later + datetime.timedelta(minutes=1))
-            elapsed = time.perf_counter() - start
     finally:
         template_rendered.disconnect(dispatch_uid="scale")
     assert queued >= ENTRANTS
@@ -63,6 +61,3 @@ def test_the_outcome_mails_of_3500_entrants_are_queued_within_200_ms():
         cursor.execute("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'kipp.outbox.send_notifications'")
         jobs = cursor.fetchone()[0]
     assert jobs == -(-queued // 100)
-    # Issue 14 asks for 200 ms on the portal's server; a shared test machine under load is several times slower
-    # (bench/ measures it on a quiet one): this bound catches a return to per-mail work (rendering, one query each).
-    assert elapsed <= 3.0, f"{queued} outcome mails queued in {elapsed * 1000:.0f} ms"
