@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote, urlparse, urlunparse
 
 BENCH_DB = os.environ.get("KIPP_BENCH_DB_NAME", "kipp_bench")
-SECTIONS = ("calibration", "ranking", "pages", "dashboard", "catalogue", "throughput", "burst", "exports")
+SECTIONS = ("calibration", "ranking", "pages", "dashboard", "catalogue", "throughput", "burst", "exports", "publishing")
 
 
 class BenchError(Exception):
@@ -137,6 +137,8 @@ def seed_for(options, sections):
     needed = list(dict.fromkeys(names + ["S", "M"] + (["D"] if "dashboard" in sections else [])))
     if "exports" in sections and "L" not in needed:
         needed.append("L")
+    if "publishing" in sections and "P" not in needed:
+        needed.append("P")
     return names, ensure_datasets(needed, reseed=options["reseed"])
 
 
@@ -170,6 +172,9 @@ def measure_sections(sections, names, datasets, wrk_seconds):
     if "exports" in sections:
         say("Measuring exports at L ...")
         rows += measure.measure_exports(datasets["L"])
+    if "publishing" in sections:
+        say("Measuring publishing to every entrant (S and P) and the worker's delivery ...")
+        rows += measure.measure_publish(datasets)
     return rows
 
 

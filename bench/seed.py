@@ -68,6 +68,8 @@ DATASETS = {
     # the dashboard comparison, like-for-like with pretalx's review dashboard: a round that ranks all 2,000 entries,
     # 3 judges each, 7 weighted criteria (42,000 scores); the page shows 250 rows
     "D": Dataset("D", entries=2_000, judges=30),
+    # publishing to every entrant (issue 14): a round of 3,500 entrants, national scale
+    "P": Dataset("P", entries=3_500, judges=30),
 }
 
 

@@ -16,6 +16,7 @@ from bench.measure.common import Row
 from bench.measure.dashboard import measure_dashboard_vs_bare
 from bench.measure.exports import measure_exports
 from bench.measure.page_figures import measure_pages
+from bench.measure.publish import measure_publish
 from bench.measure.ranking import measure_ranking
 from bench.measure.server import bench_env, gunicorn
 from bench.measure.throughput import measure_throughput
@@ -30,6 +31,7 @@ __all__ = [
     "measure_dashboard_vs_bare",
     "measure_exports",
     "measure_pages",
+    "measure_publish",
     "measure_ranking",
     "measure_throughput",
 ]
