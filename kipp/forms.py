@@ -33,6 +33,8 @@ class CompetitionForm(forms.ModelForm):
             "quota_per_agency",
             "requires_regional_verification",
             "is_public",
+            "past_winner_years",
+            "past_winner_stage",
         ]
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -7,7 +7,8 @@ deadline has passed, a quota is full, the entry's status), `Stale` (StaleEntryEr
 someone else saved; or PermissionDenied for a person who may not act on the entry. Nothing has been written.
 
 - drafts.py: the innovator's side (create, save drafts, attachments, submit, withdraw);
-- verification.py: the regional verifier's and the organiser's side (return, forward, selection, extensions).
+- verification.py: the regional verifier's and the organiser's side (return, forward, selection, extensions);
+- past_winners.py: the organiser's answer to a past-winner flag (issue 16).
 
 Callers use `from entries import services; services.save_draft(...)`.
 """
@@ -29,6 +30,7 @@ from entries.services.drafts import (
     withdraw_entry,
     withdrawal_ended_message,
 )
+from entries.services.past_winners import decide_past_winner
 from entries.services.verification import (
     decide_eligibility,
     decide_eligibility_bulk,
@@ -39,6 +41,7 @@ from entries.services.verification import (
 )
 
 __all__ = [
+    "decide_past_winner",
     "INDICATOR_FIELDS",
     "PROFILE_FIELDS",
     "TEAM_FIELDS",
