@@ -32,9 +32,7 @@ def decide_past_winner(*, entry, user, same_innovation, reason, earlier=(), now=
     summary = _earlier_summary(earlier)
     with transaction.atomic():
         if same_innovation:
-            entry = _decide(
-                entry, user=user, eligible=False, reason=DecisionReason.PAST_WINNER, note=reason, now=now
-            )
+            entry = _decide(entry, user=user, eligible=False, reason=DecisionReason.PAST_WINNER, note=reason, now=now)
         else:
             entry = _lock_entry(entry)
             _check_can_select(user, entry)
