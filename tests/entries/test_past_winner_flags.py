@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from entries.enums import EntryStatus
 from entries.models import Entry, PastWinnerDecision
-from kipp.models import AuditEvent
-from tests.factories import AgencyFactory, InnovatorFactory, OrganiserFactory
+from kipp.models import AuditEvent, Competition
+from tests.factories import AgencyFactory, InnovatorFactory, OrganiserFactory, UserFactory
 from tests.judging.records.past_winner_helpers import SMS, current_competition, earlier_list, forwarded_entry
 from tests.pages import page_body
 
@@ -138,3 +138,25 @@ def test_the_selection_page_query_count_does_not_grow_with_flagged_entries(clien
     many = _selection_queries(client)
     assert page_body(client.get(reverse("entries:selection"))).count('data-check="past_winner"') == 6
     assert many == few
+
+
+def test_the_organiser_sets_the_rule_on_the_competition_form(client):
+    from tests.kipp.test_competitions import _page_post
+
+    client.force_login(OrganiserFactory())
+    client.post(
+        reverse("kipp:competition_create"), _page_post(past_winner_years="2", past_winner_stage="round"), follow=True
+    )
+    competition = Competition.objects.get(slug="kipp-sulsel-2030")
+    assert (competition.past_winner_years, competition.past_winner_stage) == (2, "round")
+    client.post(reverse("kipp:competition_create"), _page_post(slug="kipp-x-2031", code_prefix="X-2031"))
+    off = Competition.objects.get(slug="kipp-x-2031")  # a form posted without the rule keeps it off
+    assert (off.past_winner_years, off.past_winner_stage) == (0, "final")
+
+
+def test_the_admin_edits_the_rule(client, world):
+    competition = world["current"]
+    client.force_login(UserFactory(role="organiser", agency=None, is_staff=True, is_superuser=True))
+    body = page_body(client.get(reverse("admin:kipp_competition_change", args=[competition.pk])))
+    assert 'name="past_winner_years"' in body
+    assert 'name="past_winner_stage"' in body
