@@ -43,6 +43,7 @@ class DecisionReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Judul ganda")
     OUT_OF_SCOPE = "out_of_scope", _("Di luar lingkup kompetisi")
     QUOTA = "quota", _("Melebihi kuota")
+    PAST_WINNER = "past_winner", _("Pernah terpilih di kompetisi sebelumnya")
     OTHER = "other", _("Lainnya")
 
 

@@ -335,3 +335,28 @@ class EntryFilterForm(forms.Form):
             "group": data.get("group", ""),
             "search": data.get("q", ""),
         }
+
+
+class PastWinnerDecisionForm(forms.Form):
+    """The organiser's answer to a past-winner flag (entries.services.decide_past_winner)."""
+
+    SAME = "same"
+    OTHER = "other"
+    answer = forms.ChoiceField(
+        label=gettext_lazy("Keputusan"),
+        choices=[
+            (SAME, gettext_lazy("Inovasi yang sama: tidak lolos seleksi administrasi")),
+            (OTHER, gettext_lazy("Bukan inovasi yang sama: tetap dalam seleksi")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Alasan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=gettext_lazy("Contoh: bukan inovasi yang sama: layanan lain dengan sasaran berbeda."),
+    )
+
+    @property
+    def same_innovation(self):
+        return self.cleaned_data["answer"] == self.SAME

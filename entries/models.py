@@ -320,4 +320,27 @@ class DeadlineExtension(models.Model):
         return f"{self.entry.code} -> {self.deadline:%Y-%m-%d %H:%M}"
 
 
+class PastWinnerDecision(models.Model):
+    """The organiser's answer to a past-winner flag (issue 16): the flag never decides. Either the entry repeats the
+    earlier innovation (the entry is then made ineligible with the reason "past_winner") or it is another innovation
+    and stays in selection, with the organiser's reason. The latest row of an entry is its answer."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="past_winner_decisions")
+    same_innovation = models.BooleanField(_("inovasi yang sama"))
+    reason = models.TextField(_("alasan"), max_length=2000)
+    earlier = models.JSONField(_("pengumuman terdahulu yang ditandai"), default=list, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        ordering = ["entry", "-created_at", "-id"]
+        verbose_name = _("keputusan pemenang terdahulu")
+        verbose_name_plural = _("keputusan pemenang terdahulu")
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="past_winner_decision_has_reason")]
+        indexes = [models.Index(fields=["entry", "created_at"], name="past_winner_decision_entry")]
+
+    def __str__(self):
+        return f"{self.entry_id}: {'same' if self.same_innovation else 'other'}"
+
+
 from entries.reminders.models import DraftReminder  # noqa: E402, F401 - registered here: a model of the entries app

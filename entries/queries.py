@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entries.enums import QUOTA_STATUSES, AttachmentKind, EntryStatus, IndicatorDirection
-from entries.models import Attachment, DeadlineExtension, Entry, ProposalAnswer, StatusChange
+from entries.models import Attachment, DeadlineExtension, Entry, PastWinnerDecision, ProposalAnswer, StatusChange
+from kipp import hooks
 from kipp.text import count_words
 
 DUPLICATE_SIMILARITY = 0.5
@@ -161,11 +162,45 @@ def entry_checks(entry, at=None):
     return checks
 
 
+def past_winner_checks(entries):
+    """{entry pk: check} for the entries whose innovation an earlier competition selected, within their
+    competition's past-winner rule: the flags come from judging (kipp hook "past_winner_flags", one query), the
+    organiser's latest answer (PastWinnerDecision) from here (one query). Nothing is asked without a rule."""
+    ruled = [e.pk for e in entries if e.competition.past_winner_years]
+    if not ruled:
+        return {}
+    flags = hooks.collect_mapping("past_winner_flags", ruled)
+    if not flags:
+        return {}
+    decisions = {}
+    for decision in PastWinnerDecision.objects.filter(entry_id__in=list(flags)).select_related("actor"):
+        decisions.setdefault(decision.entry_id, decision)  # ordered latest first per entry
+    checks = {}
+    for entry_pk, earlier in flags.items():
+        first = earlier[0]
+        message = _("Inovasi ini pernah terpilih: %(title)s, peringkat %(rank)d di %(competition)s.") % {
+            "title": first["title"],
+            "rank": first["rank"],
+            "competition": first["competition"],
+        }
+        checks[entry_pk] = {
+            "key": "past_winner",
+            "message": message,
+            "earlier": earlier,
+            "decision": decisions.get(entry_pk),
+            "entry_pk": entry_pk,
+        }
+    return checks
+
+
 def with_checks(entries, at=None):
     """Attach .checks to each entry of an annotated (annotate_checks) list and return the list."""
     entries = list(entries)
+    past_winners = past_winner_checks(entries)
     for entry in entries:
         entry.checks = entry_checks(entry, at=at)
+        if entry.pk in past_winners:
+            entry.checks.append(past_winners[entry.pk])
     return entries
 
 

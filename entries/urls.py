@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/cetak/", views.entry_print, name="print"),
     path("<int:pk>/verifikasi/", views.entry_verify, name="verify"),
     path("<int:pk>/keputusan/", views.entry_decide, name="decide"),
+    path("<int:pk>/pemenang-terdahulu/", views.entry_past_winner, name="past_winner"),
     path("<int:pk>/perpanjang/", views.extend_deadline, name="extend_deadline"),
     path("lampiran/<int:pk>/", views.attachment_download, name="attachment"),
     path("lampiran/<int:pk>/kecil/", views.attachment_thumbnail, name="attachment_thumb"),

@@ -21,6 +21,7 @@ from entries.forms import (
     ExtendDeadlineForm,
     ForwardForm,
     IndicatorFormSet,
+    PastWinnerDecisionForm,
     ProfileForm,
     ReturnForm,
     SectionsForm,
@@ -34,6 +35,7 @@ from entries.queries import (
     entry_deadline,
     entry_display_data,
     organiser_entries,
+    past_winner_checks,
     selection_queue,
     submission_problems,
     verifier_handled,
@@ -338,6 +340,9 @@ def entry_detail(request, pk):
         context["forward_form"] = ForwardForm()
     if context["can_select"]:
         context["decision_form"] = DecisionForm()
+        context["past_winner"] = next((c for c in context.get("checks", []) if c["key"] == "past_winner"), None)
+        if context["past_winner"]:
+            context["past_winner_form"] = PastWinnerDecisionForm()
     return render(request, "entries/detail.html", context)
 
 
@@ -459,6 +464,30 @@ def entry_decide(request, pk):
     if decided is None:
         return redirect("entries:detail", entry.pk)
     messages.success(request, _("Keputusan untuk %(code)s tersimpan.") % {"code": entry.code})
+    return redirect("entries:selection")
+
+
+@login_required
+@require_POST
+def entry_past_winner(request, pk):
+    """The organiser's answer to the past-winner flag of a forwarded entry (the flags as the page showed them)."""
+    entry = _entry_for(request, pk, lambda user, _entry: permissions.is_organiser(user))
+    form = PastWinnerDecisionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("entries:detail", entry.pk)
+    checked = past_winner_checks(list(Entry.objects.filter(pk=entry.pk).select_related("competition")))
+    decided = _call(
+        request,
+        services.decide_past_winner,
+        entry=entry,
+        same_innovation=form.same_innovation,
+        reason=form.cleaned_data["reason"],
+        earlier=checked.get(entry.pk, {}).get("earlier", []),
+    )
+    if decided is None:
+        return redirect("entries:detail", entry.pk)
+    messages.success(request, _("Keputusan pemenang terdahulu untuk %(code)s tersimpan.") % {"code": entry.code})
     return redirect("entries:selection")
 
 

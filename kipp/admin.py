@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
+from kipp.forms import CompetitionAdminForm
 from kipp.models import Agency, AuditEvent, Category, Competition, ProposalSection, Province, Region, User
 from kipp.permissions import is_portal_administrator
 from kipp.services import apply_default_sections, record_event
@@ -163,6 +164,7 @@ class SectionInline(admin.TabularInline):
 
 @admin.register(Competition)
 class CompetitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = CompetitionAdminForm
     list_display = ["name", "slug", "year", "opens_at", "closes_at", "requires_regional_verification", "is_public"]
     list_filter = ["year", "is_public"]
     search_fields = ["name", "slug"]

@@ -41,3 +41,10 @@ class EntryGroup(models.TextChoices):
     GENERAL = "umum", _("Umum")
     REPLICATION = "replikasi", _("Replikasi")
     SPECIAL = "khusus", _("Khusus")
+
+
+class PastWinnerStage(models.TextChoices):
+    """Which earlier result makes an innovation a past winner (Competition.past_winner_stage)."""
+
+    FINAL = "final", _("Terpilih di pengumuman akhir")
+    ANY_ROUND = "round", _("Terpilih di pengumuman babak mana pun")

@@ -3,13 +3,43 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kipp.enums import EntryGroup
+from kipp.enums import EntryGroup, PastWinnerStage
 from kipp.forms_accounts import LoginForm  # noqa: F401  (kept importable from kipp.forms)
 from kipp.models import Competition
 from kipp.services import create_competition
 
 
-class CompetitionForm(forms.ModelForm):
+class PastWinnerRuleFields(forms.Form):
+    """The past-winner rule of a competition (issue 16), for the organiser's form and the admin: optional, so a form
+    posted without them keeps the rule off (0 years, stage final)."""
+
+    past_winner_years = forms.IntegerField(
+        label=Competition._meta.get_field("past_winner_years").verbose_name,
+        help_text=Competition._meta.get_field("past_winner_years").help_text,
+        min_value=0,
+        max_value=50,
+        required=False,
+        initial=0,
+    )
+    past_winner_stage = forms.ChoiceField(
+        label=Competition._meta.get_field("past_winner_stage").verbose_name,
+        choices=PastWinnerStage.choices,
+        required=False,
+        initial=PastWinnerStage.FINAL,
+    )
+
+    def clean_past_winner_years(self):
+        return self.cleaned_data.get("past_winner_years") or 0
+
+    def clean_past_winner_stage(self):
+        return self.cleaned_data.get("past_winner_stage") or PastWinnerStage.FINAL
+
+
+class CompetitionAdminForm(PastWinnerRuleFields, forms.ModelForm):
+    """The admin's base form (kipp.admin.CompetitionAdmin): the admin builds it for Competition with every field."""
+
+
+class CompetitionForm(PastWinnerRuleFields, forms.ModelForm):
     """Competition settings; Competition.clean() refuses a window that closes before it opens."""
 
     groups = forms.MultipleChoiceField(
@@ -33,6 +63,8 @@ class CompetitionForm(forms.ModelForm):
             "quota_per_agency",
             "requires_regional_verification",
             "is_public",
+            "past_winner_years",
+            "past_winner_stage",
         ]
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

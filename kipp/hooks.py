@@ -11,6 +11,9 @@ Known hooks:
 - "public_rounds"(round_ids) -> {round pk: True}: the rounds among these whose result announcement is public
   (approved and its embargo over; one query). Judges see a round as announced only then
   (judging/scoring/judge_state.py); registered by judging/publication/hooks.py
+- "past_winner_flags"(entries) -> {entry pk: [flag dict]}: the earlier announcements that selected the innovation of
+  these entries within their competition's past-winner rule (one query); shown with the automatic checks of
+  administrative selection (entries.queries.with_checks); registered by judging/records/hooks.py
 """
 
 from collections import defaultdict

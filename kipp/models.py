@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kipp import permissions
-from kipp.enums import AgencyKind, EntryGroup, RegionKind, Role, region_label
+from kipp.enums import AgencyKind, EntryGroup, PastWinnerStage, RegionKind, Role, region_label
 from kipp.managers import UserManager
 
 
@@ -209,6 +209,19 @@ class Competition(models.Model):
     )
     requires_regional_verification = models.BooleanField(_("wajib verifikasi daerah"), default=True)
     is_public = models.BooleanField(_("tampil di beranda"), default=True)
+    # Past winners (issue 16): innovations selected at this stage of a competition of the previous N years are
+    # flagged at administrative selection (judging/records/past_winners.py); the organiser decides.
+    past_winner_years = models.PositiveSmallIntegerField(
+        _("pemenang terdahulu: berapa tahun ke belakang"),
+        default=0,
+        help_text=_("0: tidak diperiksa. Contoh: 2 memeriksa hasil kompetisi dua tahun sebelumnya."),
+    )
+    past_winner_stage = models.CharField(
+        _("pemenang terdahulu: tahap yang dihitung"),
+        max_length=8,
+        choices=PastWinnerStage.choices,
+        default=PastWinnerStage.FINAL,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -224,6 +237,9 @@ class Competition(models.Model):
             models.CheckConstraint(
                 condition=Q(quota_per_agency__isnull=True) | Q(quota_per_agency__gte=1),
                 name="competition_agency_quota_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(past_winner_stage__in=PastWinnerStage.values), name="competition_past_winner_stage_valid"
             ),
             models.UniqueConstraint(fields=["code_prefix"], name="competition_code_prefix_unique"),
         ]

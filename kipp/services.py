@@ -68,6 +68,8 @@ def create_competition(
     quota_per_agency=None,
     requires_regional_verification=True,
     is_public=True,
+    past_winner_years=0,
+    past_winner_stage="final",
     request=None,
 ):
     """Create a competition with its categories and proposal template (default: the KIPP 2023 aspects).
@@ -92,6 +94,8 @@ def create_competition(
         quota_per_agency=quota_per_agency,
         requires_regional_verification=requires_regional_verification,
         is_public=is_public,
+        past_winner_years=past_winner_years,
+        past_winner_stage=past_winner_stage,
     )
     competition.full_clean()
     with transaction.atomic():

@@ -99,6 +99,10 @@ EXPECTED = {
         "login    405      405      405      405      405      405      405      405      405",
         "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
     ),
+    "entries:past_winner": (
+        "login    405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
+    ),
     "entries:detail": (
         "login    ok       deny     ok       deny     ok       deny     deny     ok       deny",
         "login    ok       deny     ok       deny     ok       deny     deny     ok       deny",

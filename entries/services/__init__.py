@@ -8,7 +8,8 @@ someone else saved; or PermissionDenied for a person who may not act on the entr
 
 - drafts.py: the innovator's side (create, save drafts, attachments, withdraw); submission.py: submit;
   retries.py: a form sent again after it was stored (kipp/idempotency.py);
-- verification.py: the regional verifier's and the organiser's side (return, forward, selection, extensions).
+- verification.py: the regional verifier's and the organiser's side (return, forward, selection, extensions);
+- past_winners.py: the organiser's answer to a past-winner flag (issue 16).
 
 Callers use `from entries import services; services.save_draft(...)`.
 """
@@ -28,6 +29,7 @@ from entries.services.drafts import (
     withdraw_entry,
     withdrawal_ended_message,
 )
+from entries.services.past_winners import decide_past_winner
 from entries.services.retries import StaleEntryError
 from entries.services.submission import submit_entry
 from entries.services.verification import (
@@ -40,6 +42,7 @@ from entries.services.verification import (
 )
 
 __all__ = [
+    "decide_past_winner",
     "INDICATOR_FIELDS",
     "PROFILE_FIELDS",
     "TEAM_FIELDS",

@@ -60,8 +60,7 @@ def _verify_refusal(user, entry):
     }
 
 
-def _decide(entry, *, user, eligible, reason, note, now):
-    entry = _lock_entry(entry)
+def _check_can_select(user, entry):
     if not permissions.can_select_entry(user, entry):
         if not permissions.is_organiser(user):
             raise PermissionDenied(_("Hanya penyelenggara yang melakukan seleksi administrasi."))
@@ -69,6 +68,11 @@ def _decide(entry, *, user, eligible, reason, note, now):
             _("%(code)s berstatus “%(status)s”: hanya proposal yang telah diteruskan dapat diputuskan.")
             % {"code": entry.code, "status": entry.get_status_display()}
         )
+
+
+def _decide(entry, *, user, eligible, reason, note, now):
+    entry = _lock_entry(entry)
+    _check_can_select(user, entry)
     to_status = EntryStatus.ELIGIBLE if eligible else EntryStatus.INELIGIBLE
     _set_status(entry, to_status=to_status, actor=user, note=note, reason=reason, now=now)
     entry.decided_at = now

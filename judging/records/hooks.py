@@ -42,10 +42,14 @@ def entry_sections(request):
 
 def register():
     from judging.records.demo import seed_records
+    from judging.records.demo_past_winners import seed_past_winners
+    from judging.records.past_winners import past_winner_flags
     from kipp import hooks, navigation
 
     hooks.register("home_sections", home_sections)
     hooks.register("dashboard_sections", dashboard_sections)
     hooks.register("entry_sections", entry_sections)
+    hooks.register("past_winner_flags", past_winner_flags)
     hooks.register_seeder("records", seed_records, 400)
+    hooks.register_seeder("past_winners", seed_past_winners, 450)
     navigation.register(_("Katalog inovasi"), "records:catalogue", [navigation.PUBLIC], order=60)
