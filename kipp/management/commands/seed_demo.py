@@ -36,8 +36,7 @@ class Command(BaseCommand):
                         func(ctx)
                     if sum(ctx.created.values()) != before:
                         # Bulk-loaded tables need fresh planner statistics before the next layer queries them.
-                        with connection.cursor() as cursor:
-                            cursor.execute("ANALYZE")
+                        _analyze_app_tables()
             # The outbox queues mail for the worker: the demo's are taken out of it again (kipp.outbox).
             held_back = len(mail.outbox) + Notification.objects.filter(pk__gt=last_queued, state="queued").delete()[0]
         finally:
@@ -56,3 +55,14 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo accounts (password: {ctx.password})")
         for email, role, description in ctx.accounts:
             self.stdout.write(f"  {email:<36} {role:<28} {description}")
+
+
+def _analyze_app_tables():
+    """ANALYZE the portal's own tables only: a bare ANALYZE also analyses the shared catalogs, and waits there on any
+    open transaction of any database of the server."""
+    from django.apps import apps
+
+    tables = sorted({model._meta.db_table for model in apps.get_models() if model._meta.managed})
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'ANALYZE "{table}"')
