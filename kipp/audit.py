@@ -9,9 +9,11 @@ in one statement and reports the first event where the chain breaks:
 - broken link: the event's prev_hash is not the hash of the event before it (an event before it was changed and
   re-hashed, or an event was inserted out of order);
 - unchained: an event without a place (inserted with the chaining trigger switched off).
-A chain rewritten from some event to the end by someone who can switch triggers off is consistent again: the head
-hash (printed, stored with every check and shown on the dashboard) lets an organiser notice that an earlier head is
-no longer part of the chain. That is the limit of a chain kept in the same database.
+- truncated / rewritten (check_and_record): the chain is shorter than the head an earlier good check recorded, or
+  the event at that head has another hash now (the newest events deleted, or the chain re-hashed from some event).
+Someone who can switch triggers off and also deletes the stored checks can still rewrite everything: the head hash
+(printed, stored with every check, shown on the dashboard) kept outside the database is the last defence. That is
+the limit of a chain kept in the same database.
 """
 
 from dataclasses import dataclass
@@ -70,9 +72,11 @@ class ChainVerdict:
                 "tautan ke catatan sebelumnya putus (catatan sebelumnya diubah, atau disisipkan tidak urut)"
             ),
             "unchained": _("catatan tanpa tempat di rantai (ditulis dengan pemicu dimatikan)"),
+            "truncated": _("catatan terbaru hilang: rantai kini lebih pendek daripada saat pemeriksaan sebelumnya"),
+            "rewritten": _("rantai ditulis ulang: catatan di kepala pemeriksaan sebelumnya kini berbeda"),
         }
         return _("Rantai catatan audit rusak pada catatan #%(id)s (urutan %(seq)s): %(reason)s.") % {
-            "id": self.problem_event_id,
+            "id": self.problem_event_id if self.problem_event_id is not None else "-",
             "seq": self.problem_seq if self.problem_seq is not None else "-",
             "reason": reasons.get(self.problem, self.problem),
         }
@@ -94,11 +98,33 @@ def verify_chain():
     )
 
 
+def _against_last_head(verdict):
+    """The chain as it stands against the head an earlier check recorded: the newest events cut off (the head
+    is lower than before, or the log emptied), or the chain rewritten from some event on (the event at the
+    recorded head has another hash now), is a broken chain too. Returns the verdict, marked when so."""
+    from kipp.models import AuditCheck, AuditEvent
+
+    if not verdict.ok:
+        return verdict
+    earlier = AuditCheck.objects.filter(ok=True, head_seq__isnull=False).order_by("-head_seq", "-id").first()
+    if earlier is None:
+        return verdict
+    if verdict.head_seq is None or verdict.head_seq < earlier.head_seq:
+        verdict.ok, verdict.problem, verdict.problem_seq = False, "truncated", earlier.head_seq
+        return verdict
+    now_at_head = AuditEvent.objects.filter(seq=earlier.head_seq).values_list("id", "hash").first()
+    if now_at_head is None or now_at_head[1] != earlier.head_hash:
+        verdict.ok, verdict.problem, verdict.problem_seq = False, "rewritten", earlier.head_seq
+        verdict.problem_event_id = now_at_head[0] if now_at_head else None
+    return verdict
+
+
 def check_and_record(now=None):
-    """verify_chain, its result stored (AuditCheck) for the dashboard. Returns (verdict, check)."""
+    """verify_chain, also against the head the last good check recorded, its result stored (AuditCheck) for the
+    dashboard. Returns (verdict, check)."""
     from kipp.models import AuditCheck
 
-    verdict = verify_chain()
+    verdict = _against_last_head(verify_chain())
     check = AuditCheck.objects.create(
         ran_at=now or timezone.now(),
         ok=verdict.ok,

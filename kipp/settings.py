@@ -273,7 +273,7 @@ UPLOAD_PDF_MAX_DEPTH = envint("UPLOAD_PDF_MAX_DEPTH", 100)
 UPLOAD_PDF_CPU_SECONDS = envint("UPLOAD_PDF_CPU_SECONDS", 3)  # a PDF is checked in a child process with these limits
 UPLOAD_PDF_MEMORY_MB = envint("UPLOAD_PDF_MEMORY_MB", 512)
 # The public "check a document" page (judging.publication.document_check): size of one file, checks per address.
-CHECK_DOCUMENT_MAX_BYTES = envint("CHECK_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
+CHECK_DOCUMENT_MAX_BYTES = envint("CHECK_DOCUMENT_MAX_BYTES", 2 * 1024 * 1024)
 DOCUMENT_CHECKS_PER_ADDRESS_PER_HOUR = envint("DOCUMENT_CHECKS_PER_ADDRESS_PER_HOUR", 60)
 UPLOADS_PER_PERSON_PER_HOUR = envint("UPLOADS_PER_PERSON_PER_HOUR", 60)  # decoded uploads; 0 turns it off
 ENTRY_MAX_DRAFTS_PER_PERSON = envint("ENTRY_MAX_DRAFTS_PER_PERSON", 10)  # entries one person starts per competition

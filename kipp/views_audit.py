@@ -4,6 +4,7 @@ with the state of its hash chain (kipp.audit) and a CSV export of what the filte
 Until organisations arrive (issue 13) every organiser runs every competition, so every event is theirs to read."""
 
 import datetime
+from itertools import chain
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -78,7 +79,7 @@ def audit_log(request):
             ]
             for e in events.iterator(chunk_size=2000)
         )
-        return exports.csv_streaming_response("catatan-audit.csv", [EXPORT_COLUMNS, *rows])
+        return exports.csv_streaming_response("catatan-audit.csv", chain([EXPORT_COLUMNS], rows))  # streamed
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

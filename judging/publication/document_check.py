@@ -4,10 +4,11 @@
   .fingerprint). Otherwise, when it names a published version (its first row's announcement_number and version),
   the answer says how it differs: only in its format (a byte-order mark or Windows line ends, as a spreadsheet
   program may add when it saves: the list itself is the same), or at which row the list differs.
-- A PDF is read in a child process under CPU and memory limits (pdf_text.py). It matches a version when it prints
-  that version's fingerprint and every entry of that version's lists (code and title) appears in its text; when it
-  prints a fingerprint but an entry is missing or changed, it is said to differ. A PDF is a picture of the list; the
-  CSV is the document that is checked byte for byte, and the page says so.
+- A PDF is read in a child process under CPU and memory limits (pdf_text.py), one at a time for the whole portal
+  (a second one meanwhile is asked to try again). A PDF is never "a match": it can print a genuine fingerprint beside
+  added entries, another order or hidden text. When it prints a visible version's fingerprint, the answer names that
+  version (to compare with its page, or check its CSV), and says it differs when the version's signatory or one of
+  its entries (code and title) is not in its text.
 Only versions the public may see are ever named: an embargoed version matches nothing.
 """
 
@@ -20,6 +21,7 @@ import sys
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from judging.models import Announcement
@@ -30,6 +32,9 @@ MATCH = "match"
 SAME_LIST_OTHER_FORMAT = "format"
 DIFFERS = "differs"
 NO_MATCH = "none"
+PDF_NAMES = "pdf_names"
+BUSY = "busy"
+PDF_LOCK = 7312  # pg_try_advisory_lock key: one PDF read at a time for the whole portal
 UNREADABLE = "unreadable"
 
 _HEX = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
@@ -109,7 +114,14 @@ def _first_difference(expected, given):
 
 
 def _check_pdf(data, visible):
-    text = _pdf_text(data)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [PDF_LOCK])
+        if not cursor.fetchone()[0]:
+            return Verdict(BUSY, kind="pdf", detail=_("Pemeriksaan PDF lain sedang berjalan; coba lagi sebentar lagi."))
+        try:
+            text = _pdf_text(data)
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [PDF_LOCK])
     if text is None:
         return Verdict(
             UNREADABLE, kind="pdf", detail=_("PDF ini tidak dapat dibaca (rusak, terenkripsi atau terlalu rumit).")
@@ -120,14 +132,18 @@ def _check_pdf(data, visible):
             missing = _missing_entries(found, text)
             if missing:
                 return Verdict(DIFFERS, found, kind="pdf", detail=missing)
-            return Verdict(MATCH, found, kind="pdf")
+            # A PDF can print a genuine fingerprint beside anything else (entries added, order changed, hidden
+            # text): it is never "a match", only a document that names this version, to compare with it.
+            return Verdict(PDF_NAMES, found, kind="pdf")
     return Verdict(NO_MATCH, kind="pdf")
 
 
 def _missing_entries(announcement, text):
-    """A sentence naming the first entry of the version's lists whose code and title are not in the PDF's text
-    (compared without spaces: a long title wraps in a table cell), or ""."""
+    """A sentence naming what of the version the PDF's text lacks: its signatory, or the first entry of its lists
+    whose code and title are not there (compared without spaces: a long title wraps in a table cell); or ""."""
     flat = _SPACE.sub("", text)
+    if _SPACE.sub("", announcement.signatory_name) not in flat:
+        return _("Penanda tangan versi ini (%(name)s) tidak ada di PDF ini.") % {"name": announcement.signatory_name}
     selected, reserve = public_rows(announcement)
     for row in selected + reserve:
         if _SPACE.sub("", row.entry_code) not in flat or _SPACE.sub("", row.title) not in flat:

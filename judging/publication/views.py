@@ -471,13 +471,14 @@ def check_document(request):
             status = 429
         elif form.is_valid():
             verdict = verdict_on(form.cleaned_data["document"])
+            status = 429 if verdict.outcome == "busy" else 200
         else:
             status = 400
     response = render(
         request, "judging/publication/public/check_document.html", {"form": form, "verdict": verdict}, status=status
     )
     if status == 429:
-        response["Retry-After"] = str(limits.retry_after(3600))
+        response["Retry-After"] = "10" if verdict is not None else str(limits.retry_after(3600))
     return response
 
 

@@ -190,3 +190,30 @@ def test_the_dashboard_shows_the_last_check(client):
     check_and_record()
     body = page_body(client.get(reverse("kipp:dashboard")))
     assert 'data-ok="true"' in body and "Rantai catatan audit utuh" in body
+
+
+@pytest.mark.django_db
+def test_the_newest_events_cut_off_or_the_chain_rewritten_after_a_check_are_found():
+    from kipp.audit import check_and_record
+
+    events = _events(4)
+    verdict, _check = check_and_record()
+    assert verdict.ok
+    _as_superuser("DELETE FROM kipp_auditevent WHERE id = ANY(%s)", [[e.pk for e in events[2:]]])
+    verdict, check = check_and_record()
+    assert not verdict.ok and verdict.problem == "truncated" and "terbaru hilang" in check.summary
+    _as_superuser("DELETE FROM kipp_auditevent")  # the whole log emptied
+    verdict, _check = check_and_record()
+    assert not verdict.ok and verdict.problem == "truncated"
+
+
+@pytest.mark.django_db
+def test_a_head_rehashed_after_a_check_is_found():
+    from kipp.audit import check_and_record
+
+    events = _events(2)
+    assert check_and_record()[0].ok
+    _as_superuser("UPDATE kipp_auditevent SET actor_label = 'lain' WHERE id = %s", [events[1].pk])
+    _as_superuser("UPDATE kipp_auditevent e SET hash = kipp_audit_hash(e) WHERE id = %s", [events[1].pk])
+    verdict, _check = check_and_record()
+    assert not verdict.ok and verdict.problem == "rewritten"

@@ -20,7 +20,7 @@ from judging.publication import services as pub
 from judging.publication.fingerprint import FINGERPRINT_COLUMNS
 from judging.publication.pdf import announcement_pdf
 from judging.publication.queries import public_rows
-from tests.judging.publication.helpers import closed_round, organisers, published
+from tests.judging.publication.helpers import closed_round, organisers, published, text_fields
 from tests.pages import page_body
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,8 @@ def test_the_check_page_recognises_the_csv_and_refuses_one_changed_name(client, 
 def test_the_check_page_reads_the_pdf_and_refuses_a_changed_one(client, version):
     announcement, _a, _b = version
     pdf = client.get(reverse("judging:public_pdf", args=[announcement.pk])).content
-    assert _check(client, "pengumuman.pdf", pdf)[1] == "match"
+    status, outcome, body = _check(client, "pengumuman.pdf", pdf)
+    assert outcome == "pdf_names" and "065/134/II/B" in body and "Cocok" not in body  # a PDF is never "a match"
     selected, reserve = public_rows(announcement)
     selected[0].title = "Judul Yang Dipalsukan"  # in memory only: a forged PDF with the genuine fingerprint printed
     forged = announcement_pdf(announcement, selected, reserve)
@@ -145,6 +146,13 @@ def test_the_database_keeps_a_sealed_version_as_it_was(version):
         Announcement.objects.filter(pk=announcement.pk).update(fingerprint="")  # nor unsealed
     with pytest.raises(IntegrityError), transaction.atomic():
         Announcement.objects.filter(pk=announcement.pk).update(fingerprint="ABC")
+    for change in ({"signatory_name": "EVIL"}, {"show_totals": False}, {"list_order": "alphabetical"}):
+        with pytest.raises(IntegrityError), transaction.atomic():  # what its page and PDF show is sealed too
+            Announcement.objects.filter(pk=announcement.pk).update(**change)
+    round_, _next, _entries, _judges = closed_round()
+    draft = pub.prepare_announcement(round_=round_, actor=_a, **text_fields(number="999/X"))
+    with pytest.raises(IntegrityError), transaction.atomic():  # no row moves into a sealed version
+        AnnouncementRow.objects.filter(announcement=draft).update(announcement=announcement, rank=1000)
     Announcement.objects.filter(pk=announcement.pk).update(notified_at=timezone.now())  # other fields still change
 
 
