@@ -32,6 +32,7 @@ from judging.scoring.models import (
     ScoreBand,
     ScoreSheet,
     ScoringChange,
+    SelectionRule,
     default_tie_break,
 )
 from judging.scoring.schedule.models import ScheduleSlot
@@ -61,6 +62,7 @@ __all__ = [
     "ScoreBand",
     "ScoreSheet",
     "ScoringChange",
+    "SelectionRule",
     "SelectionChange",
     "default_tie_break",
     "field_photo_upload_to",
