@@ -267,6 +267,7 @@ def method_note(announcement):
     )
     k = announcement.round.judges_per_entry
     few_judges = announcement.rows.filter(judges__lt=k).count()
+    selection_rules = _selection_rules_note(announcement)
     return {
         "final": announcement.kind == AnnouncementKind.FINAL,
         "rounds": [
@@ -275,6 +276,7 @@ def method_note(announcement):
                 "criteria": criteria[r.pk],
                 "tie_break": [_tie_break_label(step) for step in r.tie_break],
                 "few_judges": few_judges if r.pk == announcement.round_id else 0,
+                "selection_rules": selection_rules if r.pk == announcement.round_id else [],
             }
             for r in rounds
         ],
@@ -282,6 +284,21 @@ def method_note(announcement):
         "changes": changes,
         "cut_tie": announcement_cut_tie(announcement, public=True),
     }
+
+
+def _selection_rules_note(announcement):
+    """The selection rules of a round announcement's round (judging.scoring.quotas), each with how many entries it
+    moved in or out of the Top N in the round's figures: [{"text", "moved"}]. Empty for a final announcement or a
+    round without rules."""
+    from judging.scoring.quotas import moved_count, round_rules, rule_code, rule_text
+
+    if announcement.kind == AnnouncementKind.FINAL:
+        return []
+    rules = round_rules(announcement.round)
+    if not rules:
+        return []
+    moved = moved_count(round_figures_ranking(announcement.round))
+    return [{"text": rule_text(rule_code(rule)), "moved": moved.get(rule_code(rule), 0)} for rule in rules]
 
 
 def announcement_cut_tie(announcement, *, public=False):
