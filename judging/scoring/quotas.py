@@ -251,7 +251,10 @@ def infeasible_reason(round_, rules):
     if caps:
         n_regions = len(set(entries.values_list("entry__agency__region_id", flat=True)))
         if n_regions and min(caps) * n_regions < top_n:
-            return _(
-                "Maksimal %(m)s per daerah dengan %(regions)s daerah hanya mengisi %(places)s dari Top %(n)s."
-            ) % {"m": min(caps), "regions": n_regions, "places": min(caps) * n_regions, "n": top_n}
+            return _("Maksimal %(m)s per daerah dengan %(regions)s daerah hanya mengisi %(places)s dari Top %(n)s.") % {
+                "m": min(caps),
+                "regions": n_regions,
+                "places": min(caps) * n_regions,
+                "n": top_n,
+            }
     return None

@@ -18,9 +18,9 @@ from django.db import connection, transaction
 
 from judging.models import Criterion, RankingSnapshot
 from judging.scoring.enums import Outcome, RoundState
-from judging.scoring.quotas import apply_rules, round_rules
 from judging.scoring.queries.tables import COUNTING_SHEETS, T
 from judging.scoring.queries.ties import mark_ties, sort_rows, tie_break_criteria
+from judging.scoring.quotas import apply_rules, round_rules
 from kipp.db import execute_prepared
 
 OUTLIER_POINTS = 20.0

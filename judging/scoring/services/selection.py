@@ -1,7 +1,6 @@
 """A round's selection rules (quotas at the cut, judging/scoring/quotas.py): saved as a whole from the setup page."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from judging.models import Round, SelectionRule
 from judging.scoring.quotas import infeasible_reason, rule_code
