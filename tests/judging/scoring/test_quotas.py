@@ -26,7 +26,7 @@ def rule(kind, value, category=None, group=""):
 def make_rows(specs):
     """specs: [(category, group, region)] in rank order; every row has a total."""
     rows = [{"entry_id": i, "entry_code": f"E{i}", "total": 100.0 - i} for i in range(len(specs))]
-    return rows, {i: spec for i, spec in enumerate(specs)}
+    return rows, dict(enumerate(specs))
 
 
 def selected(rows):
