@@ -198,3 +198,25 @@ def test_setup_formset_saves_reloads_and_saves_again(client):
         ("max_per_region", 2),
     ]
     _ = math, cats
+
+
+@pytest.mark.django_db
+def test_dashboard_marks_and_the_announcement_method_note_counts_the_moves(client):
+    from judging.publication import services as pub
+    from tests.judging.publication.helpers import organisers, text_fields
+
+    round_, _cats = scored_round()
+    SelectionRule.objects.create(round=round_, kind="min_per_category", value=1, order=1)
+    a, b = organisers()
+    client.force_login(a)
+    args = [round_.competition.slug, round_.slug]
+    dashboard = client.get(reverse("judging:round_dashboard", args=args)).content.decode()
+    assert 'data-rule="in:min_per_category=1"' in dashboard and "Masuk karena aturan: minimal 1 per kategori" in dashboard
+    assert 'data-rule="out:min_per_category=1"' in dashboard
+    services.close_round(round_=round_, actor=a, reason="Waktu habis")
+    announcement = pub.prepare_announcement(round_=round_, actor=a, acknowledge_few_judges=True, **text_fields())
+    assert [row.entry.code for row in announcement.rows.filter(outcome="selected").order_by("rank")] == ["X0", "X3"]
+    pub.submit_for_approval(announcement=announcement, actor=a)
+    pub.approve_announcement(announcement=announcement, actor=b)
+    body = client.get(reverse("judging:public_announcement", args=[announcement.pk])).content.decode()
+    assert "Aturan seleksi: minimal 1 per kategori: 3 proposal dipindahkan oleh aturan ini." in body
