@@ -1,7 +1,6 @@
 """Quotas at the cut (issue 16 item 3): a round's selection rules fill the Top N by rank while honouring them."""
 
 import copy
-import math
 from types import SimpleNamespace
 
 import pytest
@@ -10,11 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from judging.models import SelectionRule
+from judging.publication import services as pub
 from judging.scoring import services
 from judging.scoring.exports import results_bytes
 from judging.scoring.queries import assign_outcomes, round_ranking
 from judging.scoring.quotas import apply_rules
 from tests.factories import AgencyFactory, CategoryFactory, JudgeFactory, OrganiserFactory, region
+from tests.judging.publication.helpers import organisers, text_fields
 from tests.judging.scoring.helpers import add_entry, add_sheet, make_round
 
 
@@ -151,7 +152,7 @@ def test_round_ranking_and_export_with_and_without_rules():
 
 @pytest.mark.django_db
 def test_setup_formset_saves_reloads_and_saves_again(client):
-    round_, cats = scored_round(state="setup")
+    round_, _cats = scored_round(state="setup")
     client.force_login(OrganiserFactory())
     url = reverse("judging:round_action", args=[round_.competition.slug, round_.slug, "selection-rules"])
     data = {
@@ -197,21 +198,18 @@ def test_setup_formset_saves_reloads_and_saves_again(client):
         ("min_per_category", 1),
         ("max_per_region", 2),
     ]
-    _ = math, cats
 
 
 @pytest.mark.django_db
 def test_dashboard_marks_and_the_announcement_method_note_counts_the_moves(client):
-    from judging.publication import services as pub
-    from tests.judging.publication.helpers import organisers, text_fields
-
     round_, _cats = scored_round()
     SelectionRule.objects.create(round=round_, kind="min_per_category", value=1, order=1)
     a, b = organisers()
     client.force_login(a)
     args = [round_.competition.slug, round_.slug]
     dashboard = client.get(reverse("judging:round_dashboard", args=args)).content.decode()
-    assert 'data-rule="in:min_per_category=1"' in dashboard and "Masuk karena aturan: minimal 1 per kategori" in dashboard
+    assert 'data-rule="in:min_per_category=1"' in dashboard
+    assert "Masuk karena aturan: minimal 1 per kategori" in dashboard
     assert 'data-rule="out:min_per_category=1"' in dashboard
     services.close_round(round_=round_, actor=a, reason="Waktu habis")
     announcement = pub.prepare_announcement(round_=round_, actor=a, acknowledge_few_judges=True, **text_fields())
