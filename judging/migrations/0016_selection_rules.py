@@ -5,29 +5,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('judging', '0013_correction_difference_reasons'),
-        ('kipp', '0006_limit_counts'),
+        ("judging", "0013_correction_difference_reasons"),
+        ("kipp", "0006_limit_counts"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SelectionRule',
+            name="SelectionRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('min_per_category', 'Minimal k per kategori'), ('max_per_region', 'Maksimal m per daerah'), ('share_per_group', 'Porsi minimal (%) untuk kelompok')], max_length=20, verbose_name='jenis aturan')),
-                ('value', models.PositiveSmallIntegerField(verbose_name='nilai')),
-                ('group', models.CharField(blank=True, choices=[('umum', 'Umum'), ('replikasi', 'Replikasi'), ('khusus', 'Khusus')], max_length=12, verbose_name='kelompok')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='urutan')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kipp.category', verbose_name='kategori')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='selection_rules', to='judging.round')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("min_per_category", "Minimal k per kategori"),
+                            ("max_per_region", "Maksimal m per daerah"),
+                            ("share_per_group", "Porsi minimal (%) untuk kelompok"),
+                        ],
+                        max_length=20,
+                        verbose_name="jenis aturan",
+                    ),
+                ),
+                ("value", models.PositiveSmallIntegerField(verbose_name="nilai")),
+                (
+                    "group",
+                    models.CharField(
+                        blank=True,
+                        choices=[("umum", "Umum"), ("replikasi", "Replikasi"), ("khusus", "Khusus")],
+                        max_length=12,
+                        verbose_name="kelompok",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="urutan")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="kipp.category",
+                        verbose_name="kategori",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="selection_rules", to="judging.round"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aturan seleksi',
-                'verbose_name_plural': 'aturan seleksi',
-                'ordering': ['round', 'order', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['min_per_category', 'max_per_region', 'share_per_group'])), name='selection_rule_kind_valid'), models.CheckConstraint(condition=models.Q(('value__gte', 1)), name='selection_rule_value_positive'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'share_per_group'), _negated=True), ('value__lte', 100), _connector='OR'), name='selection_rule_share_percent'), models.CheckConstraint(condition=models.Q(('kind', 'min_per_category'), ('category__isnull', True), _connector='OR'), name='selection_rule_category_only_min'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'share_per_group'), models.Q(('group', ''), _negated=True)), models.Q(models.Q(('kind', 'share_per_group'), _negated=True), ('group', '')), _connector='OR'), name='selection_rule_group_only_share')],
+                "verbose_name": "aturan seleksi",
+                "verbose_name_plural": "aturan seleksi",
+                "ordering": ["round", "order", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["min_per_category", "max_per_region", "share_per_group"])),
+                        name="selection_rule_kind_valid",
+                    ),
+                    models.CheckConstraint(condition=models.Q(("value__gte", 1)), name="selection_rule_value_positive"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "share_per_group"), _negated=True), ("value__lte", 100), _connector="OR"
+                        ),
+                        name="selection_rule_share_percent",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind", "min_per_category"), ("category__isnull", True), _connector="OR"),
+                        name="selection_rule_category_only_min",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "share_per_group"), models.Q(("group", ""), _negated=True)),
+                            models.Q(models.Q(("kind", "share_per_group"), _negated=True), ("group", "")),
+                            _connector="OR",
+                        ),
+                        name="selection_rule_group_only_share",
+                    ),
+                ],
             },
+        ),
+        # The dashboard's cached figures (judging/scoring/dashboard_cache.py) depend on the rules: a change of them is
+        # a change of the scoring data (the trigger function of 0010_scoring_change_log).
+        migrations.RunSQL(
+            "CREATE TRIGGER judging_selectionrule_scoring_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            "ON judging_selectionrule FOR EACH STATEMENT EXECUTE FUNCTION judging_note_scoring_change();",
+            "DROP TRIGGER IF EXISTS judging_selectionrule_scoring_change ON judging_selectionrule;",
         ),
     ]
