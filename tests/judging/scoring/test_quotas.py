@@ -218,3 +218,13 @@ def test_dashboard_marks_and_the_announcement_method_note_counts_the_moves(clien
     pub.approve_announcement(announcement=announcement, actor=b)
     body = client.get(reverse("judging:public_announcement", args=[announcement.pk])).content.decode()
     assert "Aturan seleksi: minimal 1 per kategori: 3 proposal dipindahkan oleh aturan ini." in body
+
+
+@pytest.mark.django_db
+def test_a_rule_changed_after_the_dashboard_was_seen_shows_at_once(client):
+    round_, _cats = scored_round()
+    client.force_login(OrganiserFactory())
+    url = reverse("judging:round_dashboard", args=[round_.competition.slug, round_.slug])
+    assert "rule-mark" not in client.get(url).content.decode()
+    SelectionRule.objects.create(round=round_, kind="min_per_category", value=1, order=1)
+    assert 'data-rule="in:min_per_category=1"' in client.get(url).content.decode()
