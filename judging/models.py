@@ -32,6 +32,7 @@ from judging.scoring.models import (
     ScoreBand,
     ScoreSheet,
     ScoringChange,
+    SelectionRule,
     SheetTotal,
     default_tie_break,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "ScoreBand",
     "ScoreSheet",
     "ScoringChange",
+    "SelectionRule",
     "SelectionChange",
     "SheetTotal",
     "default_tie_break",

@@ -267,6 +267,8 @@ def method_note(announcement):
     )
     k = announcement.round.judges_per_entry
     few_judges = announcement.rows.filter(judges__lt=k).count()
+    ranking = None if announcement.kind == AnnouncementKind.FINAL else round_figures_ranking(announcement.round)
+    selection_rules = _selection_rules_note(announcement, ranking)
     return {
         "final": announcement.kind == AnnouncementKind.FINAL,
         "rounds": [
@@ -275,21 +277,37 @@ def method_note(announcement):
                 "criteria": criteria[r.pk],
                 "tie_break": [_tie_break_label(step) for step in r.tie_break],
                 "few_judges": few_judges if r.pk == announcement.round_id else 0,
+                "selection_rules": selection_rules if r.pk == announcement.round_id else [],
             }
             for r in rounds
         ],
         "weight_sum": sum(r.weight for r in rounds),
         "changes": changes,
-        "cut_tie": announcement_cut_tie(announcement, public=True),
+        "cut_tie": announcement_cut_tie(announcement, public=True, ranking=ranking),
     }
 
 
-def announcement_cut_tie(announcement, *, public=False):
+def _selection_rules_note(announcement, ranking):
+    """The selection rules of a round announcement's round (judging.scoring.quotas), each with how many entries it
+    moved in or out of the Top N in the round's figures: [{"text", "moved"}]. Empty for a final announcement or a
+    round without rules."""
+    from judging.scoring.quotas import moved_count, round_rules, rule_code, rule_text
+
+    # rows ranked under rules carry `rule` (judging.scoring.quotas.apply_rules): no query for a round without rules
+    if announcement.kind == AnnouncementKind.FINAL or not any("rule" in row for row in ranking or []):
+        return []
+    rules = round_rules(announcement.round)
+    moved = moved_count(ranking)
+    return [{"text": rule_text(rule_code(rule)), "moved": moved.get(rule_code(rule), 0)} for rule in rules]
+
+
+def announcement_cut_tie(announcement, *, public=False, ranking=None):
     """The tie at the round's Top N cut line (judging.scoring.queries.cut_tie) for a round announcement; None for a
     final one (its order is the final result's). public=True leaves out the compared values unless totals are public."""
     if announcement.kind == AnnouncementKind.FINAL:
         return None
-    tie = cut_tie(round_figures_ranking(announcement.round), announcement.round.top_n)
+    ranking = ranking if ranking is not None else round_figures_ranking(announcement.round)
+    tie = cut_tie(ranking, announcement.round.top_n)
     if tie and public and not announcement.show_totals:
         tie = {**tie, "above": None, "below": None}
         tie["above_row"] = {"rank": tie["above_row"]["rank"], "entry_code": tie["above_row"]["entry_code"]}

@@ -72,3 +72,11 @@ class Outcome(models.TextChoices):
     SELECTED = "selected", _("Terpilih")
     RESERVE = "reserve", _("Cadangan")
     NOT_SELECTED = "not_selected", _("Tidak terpilih")
+
+
+class SelectionRuleKind(models.TextChoices):
+    """The rules a round may set for its selection at the Top N cut (judging/scoring/quotas.py)."""
+
+    MIN_PER_CATEGORY = "min_per_category", _("Minimal k per kategori")
+    MAX_PER_REGION = "max_per_region", _("Maksimal m per daerah")
+    SHARE_PER_GROUP = "share_per_group", _("Porsi minimal (%) untuk kelompok")

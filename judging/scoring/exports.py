@@ -26,6 +26,7 @@ from judging.scoring.queries import (
     round_criteria,
     round_ranking,
 )
+from judging.scoring.quotas import rule_text
 from kipp import exports
 
 SCORE_FORMATS = ("csv", "json")
@@ -149,12 +150,21 @@ def copy_scores_csv(round_, handle):
         writer.write(decoder.decode(b"", final=True))
 
 
-def result_columns(criteria):
+def result_columns(criteria, *, with_rule=False):
+    """The contract's columns; with_rule (a round with selection rules): and `rule` at the end (the mark of an entry
+    a rule moved in or out of the Top N, judging.scoring.quotas; empty when the rank alone decided)."""
     return (
         ["rank", "entry_code", "title", "agency", "region", "total", "judges", "spread"]
         + [c.key for c in criteria]
         + ["outcome"]
+        + (["rule"] if with_rule else [])
     )
+
+
+def has_rule_marks(rows):
+    """Whether the rows were ranked under selection rules (apply_rules sets `rule` on every row): a round without
+    rules keeps the contract's columns, byte for byte."""
+    return any("rule" in row for row in rows)
 
 
 def ranking_for_export(round_):
@@ -189,16 +199,18 @@ def result_rows(round_):
         for c in criteria:
             item[c.key] = row["criteria"].get(c.key)
         item["outcome"] = row["outcome"]
+        item["rule"] = row.get("rule") or ""
         out.append(item)
-    return result_columns(criteria), out, criteria
+    return result_columns(criteria, with_rule=has_rule_marks(rows)), out, criteria
 
 
-def people_headers(criteria):
+def people_headers(criteria, *, with_rule=False):
     """The result columns in people's words (the organiser's XLSX download), in the active language."""
     return (
         [_("Peringkat"), _("Kode"), _("Judul"), _("Instansi"), _("Daerah"), _("Total"), _("Juri"), _("Sebaran")]
         + [c.title for c in criteria]
         + [_("Hasil")]
+        + ([_("Aturan seleksi")] if with_rule else [])
     )
 
 
@@ -217,11 +229,13 @@ def results_bytes(round_, fmt="csv", *, for_people=False):
 
         def cell(row, c):
             value = _rounded(row[c]) if c in numeric else row[c]
-            return str(Outcome(value).label) if for_people and c == "outcome" else value
+            if for_people and c == "outcome":
+                return str(Outcome(value).label)
+            return rule_text(value) if for_people and c == "rule" else value
 
         lines = ([cell(row, c) for c in columns] for row in rows)
         return exports.xlsx_bytes(
-            chain([people_headers(criteria) if for_people else columns], lines),
+            chain([people_headers(criteria, with_rule="rule" in columns) if for_people else columns], lines),
             title=round_.slug[:31],
             column_formats={i: "0.0000" for i, c in enumerate(columns) if c in numeric},
         )

@@ -5,8 +5,8 @@ from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from judging.models import Criterion, Round
-from judging.scoring.enums import AggregationMethod, TieBreak
+from judging.models import Criterion, Round, SelectionRule
+from judging.scoring.enums import AggregationMethod, SelectionRuleKind, TieBreak
 from kipp import idempotency
 from kipp.models import User
 
@@ -326,3 +326,45 @@ class AddEntryForm(OwnIdsForm):
 class ReplacementForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
     judge = forms.IntegerField(label=_("Juri pengganti"))
+
+
+class SelectionRuleForm(forms.ModelForm):
+    """One selection rule of a round (a row of the setup page's rules formset)."""
+
+    class Meta:
+        model = SelectionRule
+        fields = ["kind", "value", "category", "group"]
+
+    def __init__(self, *args, round_, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = round_.competition.categories.order_by("order", "name")
+        self.fields["category"].empty_label = _("(semua kategori)")
+        self.fields["value"].help_text = _("k, m, atau persen")
+
+    def clean(self):
+        data = super().clean()
+        kind, value = data.get("kind"), data.get("value")
+        if kind != SelectionRuleKind.MIN_PER_CATEGORY and data.get("category"):
+            self.add_error("category", _("Kategori hanya untuk aturan minimal per kategori."))
+        if kind == SelectionRuleKind.SHARE_PER_GROUP:
+            if not data.get("group"):
+                self.add_error("group", _("Pilih kelompok untuk aturan porsi."))
+            if value is not None and value > 100:
+                self.add_error("value", _("Porsi paling banyak 100 persen."))
+        elif data.get("group"):
+            self.add_error("group", _("Kelompok hanya untuk aturan porsi."))
+        if value is not None and value < 1:
+            self.add_error("value", _("Nilai paling sedikit 1."))
+        return data
+
+
+SelectionRuleFormSet = forms.modelformset_factory(SelectionRule, form=SelectionRuleForm, extra=2, can_delete=True)
+
+
+def selection_rules_formset(round_, data=None):
+    return SelectionRuleFormSet(
+        data,
+        queryset=SelectionRule.objects.filter(round=round_).order_by("order", "id"),
+        prefix="rules",
+        form_kwargs={"round_": round_},
+    )

@@ -13,11 +13,13 @@ from judging.scoring.enums import (
     RoundEntrySource,
     RoundKind,
     RoundState,
+    SelectionRuleKind,
     SheetState,
     SnapshotReason,
     TieBreak,
 )
-from kipp.models import Competition
+from kipp.enums import EntryGroup
+from kipp.models import Category, Competition
 
 
 def default_tie_break():
@@ -344,3 +346,43 @@ class SheetTotal(models.Model):
 
     def __str__(self):
         return f"{self.sheet_id}: {self.total}"
+
+
+class SelectionRule(models.Model):
+    """A rule of a round's selection at the Top N cut (judging/scoring/quotas.py applies them): at least `value`
+    entries per category (one category, or every category when `category` is empty), at most `value` per region (the
+    entry's agency's region), or at least `value` percent of the Top N from one group (Entry.group)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="selection_rules")
+    kind = models.CharField(_("jenis aturan"), max_length=20, choices=SelectionRuleKind.choices)
+    value = models.PositiveSmallIntegerField(_("nilai"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kategori")
+    )
+    group = models.CharField(_("kelompok"), max_length=12, choices=EntryGroup.choices, blank=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["round", "order", "id"]
+        verbose_name = _("aturan seleksi")
+        verbose_name_plural = _("aturan seleksi")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=SelectionRuleKind.values), name="selection_rule_kind_valid"),
+            models.CheckConstraint(condition=Q(value__gte=1), name="selection_rule_value_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind=SelectionRuleKind.SHARE_PER_GROUP) | Q(value__lte=100),
+                name="selection_rule_share_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=SelectionRuleKind.MIN_PER_CATEGORY) | Q(category__isnull=True),
+                name="selection_rule_category_only_min",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=SelectionRuleKind.SHARE_PER_GROUP) & ~Q(group=""))
+                | (~Q(kind=SelectionRuleKind.SHARE_PER_GROUP) & Q(group="")),
+                name="selection_rule_group_only_share",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.kind} {self.value}"

@@ -20,6 +20,7 @@ from judging.models import Criterion, RankingSnapshot
 from judging.scoring.enums import Outcome, RoundState
 from judging.scoring.queries.tables import T
 from judging.scoring.queries.ties import mark_ties, sort_rows, tie_break_criteria
+from judging.scoring.quotas import apply_rules, round_rules
 from kipp.db import execute_prepared
 
 OUTLIER_POINTS = 20.0
@@ -104,7 +105,11 @@ def _region_label(kind, name):
     return f"{labels.get(kind, kind.title())} {name}"
 
 
-def assign_outcomes(rows, top_n, reserve_n):
+def assign_outcomes(rows, top_n, reserve_n, rules=None):
+    """Rank, outcome and near_cut of rows in rank order: the Top N and the reserves by rank, or, when the round has
+    selection rules, judging.scoring.quotas.apply_rules (which also marks the rows a rule moved)."""
+    if rules:
+        return apply_rules(rows, top_n, reserve_n, rules)
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
         if row["total"] is None:
@@ -160,7 +165,8 @@ def round_ranking(round_, criteria=None):
             }
         )
     rows = sort_rows(rows, round_.tie_break, tie_break_criteria(criteria))
-    return mark_ties(assign_outcomes(rows, round_.top_n, round_.reserve_n), round_.tie_break, criteria)
+    rules = round_rules(round_)
+    return mark_ties(assign_outcomes(rows, round_.top_n, round_.reserve_n, rules), round_.tie_break, criteria)
 
 
 def final_results(rounds):

@@ -46,6 +46,7 @@ from judging.scoring.services.rubric import (
     rubric_editable,
     save_criterion,
 )
+from judging.scoring.services.selection import save_selection_rules
 from judging.scoring.services.sheets import save_sheet, submit_sheet, unlock_sheet
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "require_round_not_closed",
     "rubric_editable",
     "save_criterion",
+    "save_selection_rules",
     "save_sheet",
     "store_snapshot",
     "submit_sheet",

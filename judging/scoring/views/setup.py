@@ -24,6 +24,7 @@ REJECTED_SECTIONS = {
     "assign_form": "assign-h",
     "entry_form": "entries-h",
     "conflict_form": "conflicts-h",
+    "rules_formset": "rules-h",
 }
 
 
@@ -38,6 +39,7 @@ FROZEN_WHEN_CLOSED = {
     "conflict",
     "entry",
     "replace",
+    "selection-rules",
 }
 
 
@@ -73,6 +75,7 @@ def _setup_context(request, round_, rejected=None):
         "conflict_form": forms.ConflictForm(round_=round_),
         "entry_form": forms.AddEntryForm(),
         "reason_form": forms.ReasonForm(),
+        "rules_formset": forms.selection_rules_formset(round_),
     }
     if rejected is not None:
         if rejected.name in context:

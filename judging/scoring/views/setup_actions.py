@@ -198,6 +198,20 @@ def _action_replace(request, round_):
     return _("Juri pengganti ditugaskan.")
 
 
+def _action_selection_rules(request, round_):
+    formset = forms.selection_rules_formset(round_, request.POST)
+    if not formset.is_valid():
+        raise Rejected("rules_formset", formset)
+    # the rows in the page's order; an empty extra row has no cleaned_data
+    rules = [form.cleaned_data for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+    try:
+        services.save_selection_rules(round_=round_, actor=request.user, rules=rules)
+    except services.JudgingError as error:
+        formset._non_form_errors = formset.error_class(error.messages)
+        raise Rejected("rules_formset", formset) from error
+    return _("Aturan seleksi disimpan.")
+
+
 HANDLERS = {
     "settings": _action_settings,
     "criterion": _action_criterion,
@@ -211,4 +225,5 @@ HANDLERS = {
     "close": _action_close,
     "reopen": _action_reopen,
     "replace": _action_replace,
+    "selection-rules": _action_selection_rules,
 }
