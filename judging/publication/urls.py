@@ -3,11 +3,11 @@
 
 from django.urls import path
 
-from judging.publication import views
+from judging.publication import check_views, views
 
 urlpatterns = [
     path("pengumuman/", views.public_list, name="public_list"),
-    path("pengumuman/periksa/", views.check_document, name="check_document"),
+    path("pengumuman/periksa/", check_views.check_document, name="check_document"),
     path("pengumuman/<int:pk>/", views.public_announcement, name="public_announcement"),
     path("pengumuman/<int:pk>/pengumuman.pdf", views.public_pdf, name="public_pdf"),
     path("pengumuman/<int:pk>/daftar.<slug:fmt>", views.public_download, name="public_download"),
