@@ -20,3 +20,22 @@ def check_secret_key_strength(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs=None, **kwargs):
+    """Mail, PDFs and jobs build their links from SITE_URL (outside a request there is no address to use): a
+    production portal left at the development default sends everyone links to 127.0.0.1."""
+    from django.core.checks import Warning as CheckWarning
+
+    if not getattr(settings, "DEVELOPMENT", False) and settings.SITE_URL.startswith(
+        ("http://127.0.0.1", "http://localhost")
+    ):
+        return [
+            CheckWarning(
+                f"SITE_URL is {settings.SITE_URL!r}: mails and PDFs will link there. Set SITE_URL to the portal's "
+                "public address, e.g. https://kipp.sulselprov.go.id.",
+                id="kipp.W001",
+            )
+        ]
+    return []

@@ -341,6 +341,13 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
 
+    @property
+    def details_text(self):
+        """The details as JSON (what the audit log page and its CSV show)."""
+        import json
+
+        return json.dumps(self.details, ensure_ascii=False, sort_keys=True) if self.details else ""
+
 
 class LimitCount(models.Model):
     """One counter of kipp.limits: how many times `key` (an action and who or what it is counted for) was taken

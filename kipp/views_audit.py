@@ -73,7 +73,7 @@ def audit_log(request):
                 e.actor_label,
                 e.action,
                 e.object_repr,
-                e.details,
+                e.details_text,
                 e.ip_address or "",
                 e.hash,
             ]

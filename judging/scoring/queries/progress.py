@@ -211,6 +211,9 @@ def judge_queue_page(round_, judge, *, open_page=1, done_page=1):
     done_number, done_pages = _page_number(done_page, counts["final"], QUEUE_DONE_PAGE_SIZE)
     first_open = (open_number - 1) * QUEUE_OPEN_PAGE_SIZE
     first_done = (done_number - 1) * QUEUE_DONE_PAGE_SIZE
+    done_items = _queue_items(
+        shown.filter(sheet__state=QueueStatus.FINAL)[first_done : first_done + QUEUE_DONE_PAGE_SIZE]
+    )
     return {
         "total": counts["total"],
         "final": counts["final"],
@@ -218,11 +221,14 @@ def judge_queue_page(round_, judge, *, open_page=1, done_page=1):
         "open_items": _queue_items(
             shown.exclude(sheet__state=QueueStatus.FINAL)[first_open : first_open + QUEUE_OPEN_PAGE_SIZE]
         ),
-        "done_items": _queue_items(
-            shown.filter(sheet__state=QueueStatus.FINAL)[first_done : first_done + QUEUE_DONE_PAGE_SIZE]
-        ),
+        "done_items": done_items,
         "open_page": {"number": open_number, "pages": open_pages},
-        "done_page": {"number": done_number, "pages": done_pages, "first": first_done},
+        "done_page": {
+            "number": done_number,
+            "pages": done_pages,
+            "first": first_done,
+            "last": first_done + len(done_items),
+        },
     }
 
 

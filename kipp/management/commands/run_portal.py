@@ -102,17 +102,20 @@ def _interrupt(signum, frame):
 
 
 def _stop(children):
-    """SIGINT to each child and its own children (runserver's autoreloader runs the server in a child of its
-    own, which a SIGTERM to this command, unlike Ctrl-C in the terminal, would not reach), then wait."""
+    """SIGTERM to each child and to its own children (runserver's autoreloader runs the server in a child of its
+    own; a shell that starts this command in the background makes its children ignore SIGINT, so SIGINT alone may
+    reach nobody), then wait; whatever is still running after 10 s is killed."""
     import psutil
 
+    family = []
     for child in children:
         if child.poll() is None:
             with contextlib.suppress(psutil.Error):
-                for descendant in psutil.Process(child.pid).children(recursive=True):
-                    with contextlib.suppress(psutil.Error):
-                        descendant.send_signal(signal.SIGINT)
-            child.send_signal(signal.SIGINT)
+                family += psutil.Process(child.pid).children(recursive=True)
+            child.send_signal(signal.SIGTERM)
+    for descendant in family:
+        with contextlib.suppress(psutil.Error):
+            descendant.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 10
     for child in children:
         try:
@@ -120,3 +123,7 @@ def _stop(children):
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+    _gone, alive = psutil.wait_procs(family, timeout=max(0.1, deadline - time.monotonic()))
+    for descendant in alive:
+        with contextlib.suppress(psutil.Error):
+            descendant.kill()

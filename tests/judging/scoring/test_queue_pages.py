@@ -56,6 +56,8 @@ def test_open_sheets_come_first_and_finished_ones_are_folded_and_paged(client):
     second = range(QUEUE_DONE_PAGE_SIZE, QUEUE_DONE_PAGE_SIZE + 5)
     assert re.findall(r'data-entry="(F\d+)"', body2) == [f"F{i:03d}" for i in second]
     assert 'id="queue-done" open' in body2  # the page asked for shows its list unfolded
+    assert f"Lembar {QUEUE_DONE_PAGE_SIZE + 1}-{QUEUE_DONE_PAGE_SIZE + 5} dari {QUEUE_DONE_PAGE_SIZE + 5}." in body2
+    assert f"Lembar 1-{QUEUE_DONE_PAGE_SIZE} dari" in body
     assert _codes(body2, "queue-open") == ["D000", "D001", "U000"]  # open sheets stay on top
 
 
