@@ -35,7 +35,7 @@ class TcpProxy:
             except OSError:
                 return
             try:
-                upstream = socket.create_connection(self.target, timeout=5)
+                upstream = self._connect_upstream()
             except OSError:
                 client.close()
                 continue
@@ -46,6 +46,15 @@ class TcpProxy:
             threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
         listener.close()
+
+    def _connect_upstream(self):
+        host, port = self.target
+        if host.startswith("/"):  # the embedded server (DATABASE_URL unset): its Unix socket
+            upstream = socket.socket(socket.AF_UNIX)
+            upstream.settimeout(5)
+            upstream.connect(f"{host}/.s.PGSQL.{port}")
+            return upstream
+        return socket.create_connection(self.target, timeout=5)
 
     @staticmethod
     def _pump(source, sink):

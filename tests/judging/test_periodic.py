@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -29,6 +28,7 @@ from judging.models import Announcement, Conflict, InnovationRecord, JudgeRemind
 from kipp import periodic
 from kipp.models import AuditEvent
 from tests.factories import InnovatorFactory, JudgeFactory
+from tests.faults.servers import database_url
 from tests.judging.publication.helpers import closed_round, organisers, published
 from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
 from tests.outbox import sent_mail
@@ -301,12 +301,6 @@ class _Inbox:
         return [m for m in self.messages if address in m.rcpt_tos]
 
 
-def _database_url():
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_process_publishes_an_embargoed_announcement_by_itself(client, tmp_path):
@@ -326,7 +320,7 @@ def test_a_worker_process_publishes_an_embargoed_announcement_by_itself(client, 
     smtp.start()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "PUBLISH_DUE_CRON": "* * * * * */2",
         "EMAIL_URL": f"smtp://127.0.0.1:{SMTP_PORT}",
         "LOG_LEVEL": "INFO",

@@ -19,6 +19,7 @@ from kipp.audit import GENESIS, verify_chain
 from kipp.models import AuditCheck, AuditEvent
 from kipp.services import record_event
 from tests.factories import InnovatorFactory, JudgeFactory, OrganiserFactory
+from tests.faults.servers import database_url
 from tests.pages import page_body
 
 
@@ -36,9 +37,7 @@ def _events(n, actor=None):
 
 
 def _verify_process():
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, "DATABASE_URL": database_url()}
     return subprocess.run(
         [sys.executable, "manage.py", "verify_audit"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
     )

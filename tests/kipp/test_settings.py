@@ -60,17 +60,31 @@ def test_production_settings_are_secure():
 def test_check_deploy_passes_with_the_documented_command():
     result = _run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        {"DEBUG": "0", "SECRET_KEY": "x", "ALLOWED_HOSTS": "example.org"},
+        {"DEBUG": "0", "SECRET_KEY": "x", "ALLOWED_HOSTS": "example.org", "SITE_URL": "https://example.org"},
         drop=NO_PROD_ENV,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "kipp.I001" in result.stdout + result.stderr  # the short key is still reported, as information
 
 
+def test_check_deploy_warns_when_site_url_is_left_at_the_development_default():
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        {"DEBUG": "0", "SECRET_KEY": "x", "ALLOWED_HOSTS": "example.org"},
+        drop=(*NO_PROD_ENV, "SITE_URL"),
+    )
+    assert result.returncode != 0 and "kipp.W001" in result.stdout + result.stderr
+
+
 def test_check_deploy_is_quiet_about_a_long_random_key():
     result = _run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        {"DEBUG": "0", "SECRET_KEY": "k3Y-" + uuid.uuid4().hex + uuid.uuid4().hex, "ALLOWED_HOSTS": "example.org"},
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "k3Y-" + uuid.uuid4().hex + uuid.uuid4().hex,
+            "ALLOWED_HOSTS": "example.org",
+            "SITE_URL": "https://example.org",
+        },
         drop=NO_PROD_ENV,
     )
     assert result.returncode == 0

@@ -6,13 +6,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
+from tests.faults.servers import database_url
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -85,13 +84,6 @@ def test_every_page_kind_sends_the_security_headers(client, media_root):
     assert not problems, "\n".join(problems)
 
 
-def _database_url():
-    s = connection.settings_dict
-    host = quote(s["HOST"] or "localhost", safe="")
-    port = f":{s['PORT']}" if s["PORT"] else ""
-    return f"postgres://{s['USER']}@{host}{port}/{s['NAME']}"
-
-
 PROBE = """
 import json, django
 django.setup()
@@ -117,7 +109,7 @@ def test_production_settings_send_hsts_and_redirect_to_https():
         "DEBUG": "0",
         "SECRET_KEY": "uji-" + "x" * 60,
         "ALLOWED_HOSTS": "testserver",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "kipp.settings",
     }
     env.pop("SECURE_SSL_REDIRECT", None)

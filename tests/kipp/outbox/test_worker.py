@@ -19,6 +19,7 @@ from django.urls import reverse
 from kipp.mail import send_templated_mail, send_templated_mails, templated_message
 from kipp.models import Notification
 from tests.factories import CompetitionFactory, OrganiserFactory
+from tests.faults.servers import database_url
 from tests.pages import page_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,16 +69,10 @@ def smtp():
     server.stop()
 
 
-def _database_url():
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _env(**extra):
     return {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "EMAIL_URL": f"smtp://127.0.0.1:{SMTP_PORT}?timeout=3",
         "MAIL_RETRY_WAIT": "1",  # 1 ** n: a retry every second
         "MAIL_RETRY_ATTEMPTS": "60",
