@@ -5,7 +5,8 @@ database blocked while they render), for a visitor, for a session whose person w
 the account part) and for a person already read (name and menu, still no query).
 
 With the database really away: gunicorn whose DATABASE_URL goes through a TCP forwarder to the test database;
-a judge signs in while it is up, the forwarder is cut, and a missing page is the 404 page (not a 500, not the
+a judge signs in while it is up, the forwarder (tests/faults/tcp_proxy.py) is cut, and a missing page is the
+404 page (not a 500, not the
 503), a refused form the 403; the database back, the same session serves pages again.
 """
 
@@ -13,7 +14,6 @@ import contextlib
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from kipp import views
 from kipp.middleware import DatabaseUnavailableMiddleware
 from tests.factories import JudgeFactory
 from tests.faults.servers import BASE_DIR, Browser, child_env
+from tests.faults.tcp_proxy import TcpProxy
 from tests.pages import page_body
 
 PORTS = range(8450, 8470)  # this file's ports
@@ -157,71 +158,6 @@ def free_port_in(ports):
     raise RuntimeError("no free port")
 
 
-class Forwarder:
-    """A TCP forwarder to the database server (TCP, or the embedded server's Unix socket); `cut` closes it and
-    every connection through it."""
-
-    def __init__(self, target):
-        self.target = target
-        self.port = free_port_in(PORTS)
-        self.sockets = set()
-        self.lock = threading.Lock()
-        self.listener = None
-
-    def start(self):
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", self.port))
-        self.listener.listen(16)
-        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
-
-    def _accept(self, listener):
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = self._connect_upstream()
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                self.sockets |= {client, upstream}
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    def _connect_upstream(self):
-        host, port = self.target
-        if host.startswith("/"):  # the embedded server (DATABASE_URL unset): its Unix socket
-            upstream = socket.socket(socket.AF_UNIX)
-            upstream.connect(f"{host}/.s.PGSQL.{port}")
-            return upstream
-        return socket.create_connection(self.target)
-
-    def _pump(self, source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-    def cut(self):
-        with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread (a close alone would not)
-        self.listener.close()
-        with self.lock:
-            for sock in self.sockets:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-            self.sockets.clear()
-
-
 @contextlib.contextmanager
 def gunicorn_on(env, port):
     proc = subprocess.Popen(
@@ -256,8 +192,7 @@ def test_with_the_database_away_a_signed_in_judge_gets_the_404_and_403_pages_the
     judge.password = PBKDF2PasswordHasher().encode(PASSWORD, "garamgaram12", iterations=1000)
     judge.save()
     db = connection.settings_dict
-    forwarder = Forwarder((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
-    forwarder.start()
+    forwarder = TcpProxy(free_port_in(PORTS), (db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))).start()
     env = child_env(
         DATABASE_URL=f"postgres://{db['USER']}@127.0.0.1:{forwarder.port}/{db['NAME']}", STAFF_2FA="optional"
     )
@@ -289,7 +224,7 @@ def test_with_the_database_away_a_signed_in_judge_gets_the_404_and_403_pages_the
             status, _, body = browser.get(port, reverse("kipp:dashboard"))
             assert status == 503  # a page that needs the database: "try again"
 
-            forwarder.start()
+            forwarder.restore()
             deadline = time.monotonic() + 15
             while (status := browser.get(port, reverse("kipp:dashboard"))[0]) != 200:
                 assert time.monotonic() < deadline, status
