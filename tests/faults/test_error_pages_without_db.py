@@ -6,8 +6,7 @@ the account part) and for a person already read (name and menu, still no query).
 
 With the database really away: gunicorn whose DATABASE_URL goes through a TCP forwarder to the test database;
 a judge signs in while it is up, the forwarder (tests/faults/tcp_proxy.py) is cut, and a missing page is the
-404 page (not a 500, not the
-503), a refused form the 403; the database back, the same session serves pages again.
+404 page (not a 500, not the 503), a refused form the 403; the database back, the same session serves pages again.
 """
 
 import contextlib
