@@ -413,6 +413,6 @@ class FormSubmission(models.Model):
 
 
 # Models of kipp's feature packages, re-exported by name (their app label is kipp).
+from kipp.areas.models import District, Village  # noqa: E402, F401 - the areas models, re-exported by name
 from kipp.jobs.models import BackgroundJob  # noqa: E402, F401
 from kipp.outbox.models import Notification  # noqa: E402, F401 - the outbox's model, re-exported by name
-from kipp.areas.models import District, Village  # noqa: E402, F401 - the areas models, re-exported by name
