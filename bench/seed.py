@@ -36,6 +36,7 @@ CRITERIA = [
 ROUND_SLUG = "penilaian-proposal"
 BURST_SLUG = "presentasi-burst"
 AGENCIES_PER_REGION = 10
+BENCH_PROVINCE = "73"  # the bench's agencies are in one province's 24 regions (all 552 would be 5,520 agencies)
 CHUNK_ENTRIES = 2_500
 
 
@@ -125,7 +126,7 @@ def drop_dataset(ds):
 def ensure_agencies():
     """AGENCIES_PER_REGION agencies in every region, each with one innovator account. Returns (agency ids,
     innovator ids) in matching order."""
-    regions = list(Region.objects.order_by("code"))
+    regions = list(Region.objects.filter(province__code=BENCH_PROVINCE).order_by("code"))
     wanted = [
         Agency(region=r, name=f"Dinas Uji Beban {i + 1} {r.name}", kind="perangkat_daerah")
         for r in regions

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from entries.enums import AttachmentKind, DecisionReason, EntryStatus, IndicatorDirection, IndicatorKind
 from entries.models import Entry, indicator_value_problems
+from kipp.areas.queries import area_choice, area_within, search_areas
 from kipp.enums import EntryGroup
 from kipp.models import Category, Competition, Region
 from kipp.numbers import plain_decimal
@@ -45,8 +46,6 @@ class ProfileForm(forms.ModelForm):
             "stage",
             "started_on",
             "is_digital",
-            "kecamatan",
-            "desa",
             "supporting_agencies",
             "video_url",
         ]
@@ -55,15 +54,81 @@ class ProfileForm(forms.ModelForm):
             "supporting_agencies": forms.Textarea(attrs={"rows": 2}),
         }
 
+    # The location: a kecamatan or desa/kelurahan of the agency's region, found by a search on the server and
+    # chosen as a radio option (static/js/areas.js lists the matches while typing). "Cari" is a plain submit: a
+    # query whose matches do not include the chosen option is a search, whichever button sent the form.
+    area = forms.CharField(label=gettext_lazy("Lokasi inovasi"), required=False, max_length=13)
+    area_q = forms.CharField(label=gettext_lazy("Cari kecamatan atau desa/kelurahan"), required=False, max_length=100)
+    LOCATION_FIELDS = ("area", "area_q")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         competition = self.instance.competition
         self.fields["category"].queryset = competition.categories.all()
         self.fields["group"].choices = _group_choices(competition)
         self.fields["video_url"].help_text = _("Tautan video paling lama 3 menit (YouTube, Google Drive, ...).")
+        self.region = self.instance.agency.region
+        saved = (self.instance.district, self.instance.village) if self.instance.district_id else (None, None)
+        self.fields["area"].initial = (saved[1] or saved[0]).code if saved[0] else ""
+        self.area_saved = area_choice(*saved) if saved[0] else None
+        self.area_results, self.area_total, self.area_searched = [], 0, False
+        self.area_chosen = saved
+
+    def clean_area(self):
+        try:
+            self.area_chosen = area_within(self.region, self.cleaned_data["area"])
+        except LookupError:
+            raise ValidationError(
+                _("Pilih kecamatan atau desa/kelurahan di %(region)s dari hasil pencarian.")
+                % {"region": self.region.full_name},
+                code="area_outside",
+            ) from None
+        return self.cleaned_data["area"]
+
+    def clean(self):
+        cleaned = super().clean()
+        query = cleaned.get("area_q", "")
+        if query:
+            self.area_results, self.area_total = search_areas(self.region, query)
+            if cleaned.get("area", "") not in {code for code, _label in self.area_results}:
+                # a search ("Cari", Enter in the search box or "Simpan draf" with a new search) shows its matches
+                # and saves nothing; once one of them is chosen the same query saves
+                self.area_searched = True
+                self.add_error("area", self._search_message(query))
+        return cleaned
+
+    def _search_message(self, query):
+        if not self.area_results:
+            return _("Tidak ada kecamatan atau desa/kelurahan di %(region)s yang cocok dengan “%(query)s”.") % {
+                "region": self.region.full_name,
+                "query": query,
+            }
+        return _("Pilih salah satu hasil pencarian di bawah, lalu simpan.")
+
+    def area_options(self):
+        """The radio options of the location: none, the saved area, the area sent with this form, the matches."""
+        options = [("", _("Belum dipilih"))]
+        if self.area_saved:
+            options.append(self.area_saved)
+        district, village = self.area_chosen
+        if district is not None:
+            options.append(area_choice(district, village))
+        options.extend(self.area_results)
+        seen, unique = set(), []
+        for value, label in options:
+            if value not in seen:
+                seen.add(value)
+                unique.append((value, label))
+        value = self["area"].value() or ""
+        return [{"value": v, "label": label, "checked": v == value} for v, label in unique]
 
     def profile(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        district, village = self.area_chosen
+        return {
+            **{name: self.cleaned_data[name] for name in self.Meta.fields},
+            "district": district,
+            "village": village,
+        }
 
 
 class SectionsForm(forms.Form):

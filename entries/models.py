@@ -3,9 +3,10 @@ from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Floor, Length
+from django.db.models.functions import Floor, Left, Length
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from entries.enums import (
@@ -16,8 +17,9 @@ from entries.enums import (
     IndicatorKind,
     InnovationStage,
 )
+from kipp.areas.enums import district_label, location_label
 from kipp.enums import EntryGroup
-from kipp.models import Agency, Category, Competition, ProposalSection
+from kipp.models import Agency, Category, Competition, District, ProposalSection, Village
 
 
 class Entry(models.Model):
@@ -40,8 +42,27 @@ class Entry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every write.")
     # Profile of the innovation
-    kecamatan = models.CharField(_("kecamatan"), max_length=100, blank=True)
-    desa = models.CharField(_("desa/kelurahan"), max_length=100, blank=True)
+    # Where the innovation works: a kecamatan and desa/kelurahan of the agency's region (kipp.areas). The text
+    # fields hold what was typed before the areas were loaded, kept where it matched no area; choosing an area
+    # clears them (docs/entries.md, "Location").
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("kecamatan"),
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("desa/kelurahan"),
+    )
+    kecamatan = models.CharField(_("kecamatan (teks lama)"), max_length=100, blank=True)
+    desa = models.CharField(_("desa/kelurahan (teks lama)"), max_length=100, blank=True)
     started_on = models.DateField(_("mulai diterapkan"), null=True, blank=True)
     is_digital = models.BooleanField(_("inovasi digital"), default=False)
     video_url = models.URLField(_("tautan video"), max_length=300, blank=True)
@@ -77,6 +98,13 @@ class Entry(models.Model):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="entry_version_positive"),
             models.CheckConstraint(condition=~Q(title=""), name="entry_title_not_empty"),
+            # a village lies in the chosen kecamatan (codes nest: 73.04.10.2006 in 73.04.10); that the kecamatan
+            # lies in the agency's region is checked by a trigger (entries migration 0008_entry_area)
+            models.CheckConstraint(
+                condition=Q(village__isnull=True)
+                | Q(Q(district__isnull=False), Exact(Left("village_id", Length("district_id")), F("district_id"))),
+                name="entry_village_in_district",
+            ),
         ]
         indexes = [
             models.Index(fields=["competition", "status"]),
@@ -90,6 +118,19 @@ class Entry(models.Model):
     @property
     def region(self):
         return self.agency.region
+
+    @property
+    def location(self):
+        """ "Desa Tompobulu, Kecamatan Rumbia" ("Tompobulu Village, Rumbia District"): the chosen areas, else the
+        text typed before the areas were loaded, else ""."""
+        if self.district_id:
+            return location_label(self.district, self.village)
+        parts = []
+        if self.desa:
+            parts.append(gettext("Desa/Kel. %(name)s") % {"name": self.desa})
+        if self.kecamatan:
+            parts.append(district_label(self.kecamatan))
+        return ", ".join(parts)
 
 
 class ProposalAnswer(models.Model):

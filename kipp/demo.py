@@ -147,7 +147,7 @@ def seed_core(ctx):
     """Agencies for every region, the 2023 (closed) and 2027 (open) competitions, and the demo accounts.
 
     Idempotent: existing rows (found by their natural key) are left as they are and not counted."""
-    regions = {region.code: region for region in Region.objects.all()}
+    regions = {region.code: region for region in Region.objects.select_related("province")}
     agencies = _seed_agencies(ctx, regions)
     _seed_competitions(ctx, regions)
     _seed_accounts(ctx, regions, agencies)

@@ -15,7 +15,7 @@ from kipp.managers import UserManager
 
 
 class Province(models.Model):
-    code = models.CharField(_("kode BPS"), max_length=8, unique=True)
+    code = models.CharField(_("kode wilayah"), max_length=8, unique=True)
     name = models.CharField(_("nama"), max_length=120, unique=True)
 
     class Meta:
@@ -31,7 +31,7 @@ class Region(models.Model):
     """A kabupaten, kota, or the province itself (for provincial agencies)."""
 
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="regions")
-    code = models.CharField(_("kode BPS"), max_length=8, unique=True)
+    code = models.CharField(_("kode wilayah"), max_length=8, unique=True)
     kind = models.CharField(_("jenis"), max_length=12, choices=RegionKind.choices)
     name = models.CharField(_("nama"), max_length=120)
 
@@ -413,5 +413,6 @@ class FormSubmission(models.Model):
 
 
 # Models of kipp's feature packages, re-exported by name (their app label is kipp).
+from kipp.areas.models import District, Village  # noqa: E402, F401 - the areas models, re-exported by name
 from kipp.jobs.models import BackgroundJob  # noqa: E402, F401
 from kipp.outbox.models import Notification  # noqa: E402, F401 - the outbox's model, re-exported by name

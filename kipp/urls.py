@@ -11,6 +11,7 @@ kipp_patterns = [
     path("kompetisi/baru/", views_competitions.competition_create, name="competition_create"),
     path("catatan-audit/", views_audit.audit_log, name="audit_log"),
     path("tugas/", include("kipp.jobs.urls")),  # background jobs: kipp/jobs/
+    path("wilayah/", include("kipp.areas.urls")),  # Indonesia's areas: kipp/areas/
     path("kompetisi/<slug:slug>/kotak-keluar/", include("kipp.outbox.urls")),
     path(health.LIVENESS_ROUTE, health.liveness, name="health"),  # answered by kipp.health.HealthCheckMiddleware
     path(health.READINESS_ROUTE, health.readiness, name="health_ready"),

@@ -11,26 +11,27 @@ pytest_plugins = ["tests.faults.s3"]  # the loopback S3 server and buckets of th
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The reference data of the data migrations (regions) is gone from a reused test database after a
-    transactional test flushed it: load it again once per session."""
-    from kipp.regions import ensure_regions
+    """The reference data of the data migrations (Indonesia's areas) is missing from a database emptied by
+    Django's own flush; kipp's flush keeps it. Load it again once per session if it is gone."""
+    from kipp.areas.loading import ensure_areas
 
     with django_db_blocker.unblock():
-        ensure_regions()
+        ensure_areas()
 
 
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
-    """Transactional tests (live_server, transaction=True) start after a flush: put the regions back first."""
+    """Transactional tests (live_server, transaction=True) end with a flush, which keeps the areas
+    (kipp/management/commands/flush.py); one query checks that they are there."""
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")
     )
     if transactional:
-        from kipp.regions import ensure_regions
+        from kipp.areas.loading import ensure_areas
 
         request.getfixturevalue("transactional_db")
-        ensure_regions()
+        ensure_areas()
 
 
 @pytest.fixture(autouse=True)

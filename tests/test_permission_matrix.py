@@ -295,6 +295,10 @@ EXPECTED = {
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
+    "kipp:area_search": (
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
     "kipp:competition_create": (
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",

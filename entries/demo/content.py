@@ -19,8 +19,9 @@ SMS_PLAN = {
     "title": SMS_TITLE,
     "short_name": "SMS",
     "special": "sms",
-    "kecamatan": "Rumbia",
-    "desa": "Tompobulu",
+    "district": "73.04.10",  # Kecamatan Rumbia
+    "village": "73.04.10.2006",  # Desa Tompobulu
+    "place": "Desa Tompobulu, Kecamatan Rumbia",
     "is_digital": False,
     "stage": "pelembagaan",
     "started_on": datetime.date(2019, 7, 15),
@@ -30,8 +31,9 @@ TRANSPORT_PLAN = {
     "title": TRANSPORT_TITLE,
     "short_name": "TS",
     "special": "transport",
-    "kecamatan": "Binamu",
-    "desa": "",
+    "district": "73.04.03",  # Kecamatan Binamu
+    "village": None,
+    "place": "Kecamatan Binamu",
     "is_digital": True,
     "stage": "pengembangan",
     "started_on": datetime.date(2020, 2, 3),
@@ -154,7 +156,7 @@ def _indicator(name, unit, direction, base, latest, year0, year1, source):
 
 
 def _answer(section, plan, entry):
-    place = f"{entry.agency.region}" if not plan["desa"] else f"Desa {plan['desa']}, Kecamatan {plan['kecamatan']}"
+    place = plan["place"] if plan["village"] else f"{entry.agency.region}"
     if plan["special"] == "sms":
         theme = "angka putus sekolah di Desa Tompobulu, Kecamatan Rumbia"
         act = "guru dan kepala sekolah menyapa keluarga siswa yang berisiko putus sekolah dari rumah ke rumah"

@@ -48,7 +48,7 @@ def _seed_entry(competition, sections, user, title, status, verifier):
         status=status,
         submitted_at=now - datetime.timedelta(days=3) if returned else None,
     )
-    plan = {"special": None, "desa": "", "kecamatan": "", "topic": TOPICS[5], "agency": user.agency}
+    plan = {"special": None, "village": None, "place": "", "topic": TOPICS[5], "agency": user.agency}
     ProposalAnswer.objects.bulk_create(
         ProposalAnswer(entry=entry, section=s, text=_answer(s, plan, entry)) for s in sections[: 8 if returned else 3]
     )

@@ -25,6 +25,7 @@ from entries.notifications import format_wita, notify
 from entries.services.retries import StaleEntryError, entry_sending
 from entries.uploads import clean_data, read_upload
 from kipp import idempotency, limits
+from kipp.areas.queries import districts_within
 from kipp.errors import Invalid, Refused
 from kipp.files import save_files_or_none
 from kipp.models import Competition, User
@@ -38,8 +39,8 @@ PROFILE_FIELDS = (
     "category",
     "group",
     "stage",
-    "kecamatan",
-    "desa",
+    "district",
+    "village",
     "started_on",
     "is_digital",
     "video_url",
@@ -195,6 +196,8 @@ def save_draft(
             if field in profile:
                 value = profile[field]
                 setattr(entry, field, value.strip() if isinstance(value, str) else value)
+        if profile.get("district") is not None:
+            entry.kecamatan = entry.desa = ""  # a chosen area replaces the text typed before the areas were loaded
         entry.version += 1
         entry.save()
         _save_answers(entry, answers or {})
@@ -224,12 +227,24 @@ def _draft_problems(entry, profile, answers, new_indicators):
         problems.append(_("Kategori tidak termasuk kompetisi ini."))
     if "title" in profile and not (profile["title"] or "").strip():
         problems.append(_("Judul inovasi wajib diisi."))
+    problems.extend(_area_problems(entry, profile.get("district"), profile.get("village")))
     for indicator in new_indicators:
         for message in indicator_value_problems(
             indicator.kind, {f: getattr(indicator, f) for f in INDICATOR_VALUE_FIELDS}
         ).values():
             problems.append(f"{indicator.name}: {message}")
     return problems
+
+
+def _area_problems(entry, district, village):
+    """The location: a village of the chosen kecamatan, a kecamatan of the agency's region (also a DB check and
+    trigger: entries migration 0008_entry_area)."""
+    if village is not None and (district is None or village.district_id != district.pk):
+        return [_("Desa/kelurahan yang dipilih tidak termasuk kecamatan yang dipilih.")]
+    region = entry.agency.region
+    if district is not None and not districts_within(region).filter(pk=district.pk).exists():
+        return [_("Kecamatan yang dipilih tidak termasuk %(region)s.") % {"region": region.full_name}]
+    return []
 
 
 def _replace_rows(entry, team, indicators):

@@ -163,8 +163,8 @@ def _entries_2022(ctx, competition, sms_user, rng):
                 "submitted_at": submitted + datetime.timedelta(hours=n),
                 "decided_at": submitted + datetime.timedelta(days=20),
                 "started_on": datetime.date(2019, 7, 15) if title == SMS_TITLE else datetime.date(2020, 3, 1),
-                "kecamatan": "Rumbia" if title == SMS_TITLE else "",
-                "desa": "Tompobulu" if title == SMS_TITLE else "",
+                "district_id": "73.04.10" if title == SMS_TITLE else None,  # Kecamatan Rumbia
+                "village_id": "73.04.10.2006" if title == SMS_TITLE else None,  # Desa Tompobulu
             },
         )
         entries.append(entry)

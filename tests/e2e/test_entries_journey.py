@@ -80,7 +80,9 @@ def test_entry_journey(page, live_server, media_root, language):
     page.select_option("select[name=profile-category]", index=1)
     page.select_option("select[name=profile-stage]", "pengembangan")
     page.fill("input[name=profile-started_on]", "2019-07-15")
-    page.fill("input[name=profile-desa]", "Tompobulu")
+    # the location: a search (areas.js lists the matches while typing; "Cari" asks the server), then a choice
+    page.fill("input[name=profile-area_q]", "Tompobulu")
+    page.locator("input[name=profile-area][value='73.04.10.2006']").check()
     for textarea in page.locator("textarea[name^=answers-section_]").all():
         textarea.fill("Guru menyapa keluarga siswa yang berisiko putus sekolah di Desa Tompobulu.")
     counter = page.locator("#words-ringkasan")
@@ -95,7 +97,7 @@ def test_entry_journey(page, live_server, media_root, language):
     with page.expect_navigation():
         page.locator("#save-draft").click()
     entry.refresh_from_db()
-    assert entry.version == 2 and entry.indicators.count() == 1
+    assert entry.version == 2 and entry.indicators.count() == 1 and entry.village_id == "73.04.10.2006"
 
     # Evidence: a photo and a PDF.
     for kind, name, mime, data in (

@@ -11,7 +11,8 @@ def test_seed_demo_entries_idempotent(db, media_root):
     assert entries.count() == 30
     sms = entries.get(title="Sapa Masyarakat Sekitar (SMS)")
     assert sms.created_by.email == "sms@demo.kipp.id" and sms.agency.name == "UPT SMPN 2 Rumbia"
-    assert sms.status == EntryStatus.ELIGIBLE and (sms.desa, sms.kecamatan) == ("Tompobulu", "Rumbia")
+    assert sms.status == EntryStatus.ELIGIBLE and (sms.village_id, sms.district_id) == ("73.04.10.2006", "73.04.10")
+    assert sms.location == "Desa Tompobulu, Kecamatan Rumbia"
     assert sms.indicators.filter(direction="lower", name__icontains="putus sekolah").exists()
     assert submission_problems(sms) == []
     transport = entries.get(title="Transportation Smart")

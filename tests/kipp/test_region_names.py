@@ -1,5 +1,5 @@
 """Names of regions and places read naturally in each language: "Kabupaten Jeneponto" / "Jeneponto Regency",
-"Desa/Kel. Tompobulu, Kec. Rumbia" / "Tompobulu Village, Rumbia District", and one announcement is "Announcement"."""
+"Desa Tompobulu, Kecamatan Rumbia" / "Tompobulu Village, Rumbia District", and one announcement is "Announcement"."""
 
 import pytest
 from django.template.loader import render_to_string
@@ -25,13 +25,13 @@ def test_region_names_put_the_kind_where_each_language_puts_it():
 
 
 def test_the_location_of_an_entry_reads_naturally_in_english():
-    entry = EntryFactory(desa="Tompobulu", kecamatan="Rumbia")
+    entry = EntryFactory(district_id="73.04.10", village_id="73.04.10.2006")  # the factory's agency: Jeneponto
     with translation.override("en"):
         html = render_to_string("entries/_proposal.html", {"entry": entry, "data": {}})
     assert "Tompobulu Village, Rumbia District" in html
     with translation.override("id"):
         html = render_to_string("entries/_proposal.html", {"entry": entry, "data": {}})
-    assert "Desa/Kel. Tompobulu, Kec. Rumbia" in html
+    assert "Desa Tompobulu, Kecamatan Rumbia" in html
 
 
 def test_one_announcement_is_called_announcement_in_english(client):
