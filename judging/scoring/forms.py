@@ -124,7 +124,18 @@ class RoundSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Round
-        fields = ["name", "top_n", "reserve_n", "judges_per_entry", "aggregation", "weight", "opens_at", "closes_at"]
+        fields = [
+            "name",
+            "top_n",
+            "reserve_n",
+            "judges_per_entry",
+            "aggregation",
+            "weight",
+            "opens_at",
+            "closes_at",
+            "discussion_spread",
+            "discussion_places",
+        ]
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
