@@ -32,7 +32,7 @@ class DiscussionStartForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label=_("Komentar"),
+        label=_("Komentar Anda"),
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
