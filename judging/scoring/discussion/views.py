@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from judging.models import DiscussionEntry
@@ -50,7 +51,11 @@ def discussion_start(request, competition, round_slug):
         form.add_error(None, error_text(error))
         return round_discussion(request, competition, round_slug, start_form=form, status=422)
     count = discussion.items.count()
-    messages.success(request, _("Diskusi dimulai untuk %(n)s proposal.") % {"n": count})
+    messages.success(
+        request,
+        ngettext("Diskusi dimulai untuk %(n)s proposal.", "Diskusi dimulai untuk %(n)s proposal.", count)
+        % {"n": count},
+    )
     return redirect("judging:round_discussion", competition=competition, round_slug=round_slug)
 
 
