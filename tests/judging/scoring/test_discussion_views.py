@@ -68,7 +68,7 @@ def test_a_panel_judge_sees_the_others_scores_names_and_comments(client, scene):
     assert "Juri Dua" in body and "Bukti dampak kurang." in body
     assert "50,00" in body or "50.00" in body  # Juri Dua's total
     assert "Juri Tiga" not in body  # recused by a conflict: not on the panel
-    assert 'action="/penilaian/diskusi/%d/revisi/"' % item.pk in body
+    assert f'action="/penilaian/diskusi/{item.pk}/revisi/"' in body
 
 
 @pytest.mark.parametrize("who", ["conflicted", "unassigned", "innovator"])
@@ -208,3 +208,27 @@ def test_discussion_pages_keep_their_query_count_with_many_rows(client, page):
         counts.append(_count(client, url))
         assert discussion.items.count() == n
     assert counts[0] == counts[1]
+
+
+def test_the_round_settings_form_sets_the_two_discussion_settings_save_reload_save(client):
+    round_ = make_round([("a", 1, 0, 10)], state="setup")
+    c = _client(client, OrganiserFactory())
+    url = reverse("judging:round_action", args=[round_.competition.slug, round_.slug, "settings"])
+    data = {"name": "Babak Satu", "top_n": 3, "reserve_n": 1, "judges_per_entry": 2, "aggregation": "mean"}
+    data |= {"weight": "1", "tie_break_1": "spread", "discussion_spread": "20", "discussion_places": "3"}
+    assert c.post(url, data).status_code == 302
+    round_.refresh_from_db()
+    assert (round_.discussion_spread, round_.discussion_places) == (20, 3)
+    page = page_body(c.get(reverse("judging:round_setup", args=[round_.competition.slug, round_.slug])))
+    assert 'name="discussion_spread"' in page and 'name="discussion_places" value="3"' in page
+    data.pop("discussion_spread")  # not sent: kept
+    data["discussion_places"] = ""  # left empty: kept
+    data["top_n"] = 4
+    assert c.post(url, data).status_code == 302
+    round_.refresh_from_db()
+    assert (round_.top_n, round_.discussion_spread, round_.discussion_places) == (4, 20, 3)
+    data["discussion_spread"] = "101"  # outside 0..100: refused, nothing saved
+    response = c.post(url, data)
+    assert response.status_code == 400
+    round_.refresh_from_db()
+    assert round_.discussion_spread == 20
