@@ -119,8 +119,8 @@ def round_items(discussion):
 
 def panel_sheets(item):
     """The sheets of the listed entry's panel (assignments of its round without a conflict), each with its judge,
-    scores (in rubric order, with comments) and stored total `total` (None for a sheet that does not count: a
-    draft). Names are the panel's to see: this is shown to the panel and organisers only."""
+    scores (in rubric order; `notes`: those with a comment) and stored total `total` (None for a sheet that does
+    not count: a draft). Names are the panel's to see: this is shown to the panel and organisers only."""
     round_ = item.discussion.round
     conflicted = Conflict.objects.filter(
         conflict_applies_q(round_, judge_id=OuterRef("assignment__judge_id"), entry_id=OuterRef("assignment__entry_id"))
@@ -137,6 +137,7 @@ def panel_sheets(item):
     totals = dict(SheetTotal.objects.filter(sheet_id__in=[s.pk for s in sheets]).values_list("sheet_id", "total"))
     for sheet in sheets:
         sheet.total = totals.get(sheet.pk)
+        sheet.notes = [score for score in sheet.scores.all() if score.comment]
     return sheets
 
 

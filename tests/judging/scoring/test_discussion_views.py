@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from judging.models import Conflict, Discussion, DiscussionComment, SheetTotal
+from judging.models import Conflict, Discussion, DiscussionComment, Score, SheetTotal
 from judging.scoring.discussion import services as ds
 from kipp.models import AuditEvent
 from tests.factories import InnovatorFactory, OrganiserFactory
@@ -62,11 +62,15 @@ def _client(client, user):
 def test_a_panel_judge_sees_the_others_scores_names_and_comments(client, scene):
     round_, judges, entry, _organiser, item = scene
     ds.add_comment(item=item, author=judges[1], text="Bukti dampak kurang.")
+    Score.objects.filter(sheet__assignment__judge=judges[1], sheet__assignment__entry=entry).update(
+        comment="Indikator belum terukur."
+    )
     response = _client(client, judges[0]).get(reverse("judging:discussion_thread", args=[item.pk]))
     assert response.status_code == 200
     body = page_body(response)
     assert "Juri Dua" in body and "Bukti dampak kurang." in body
     assert "50,00" in body or "50.00" in body  # Juri Dua's total
+    assert "Indikator belum terukur." in body  # the other judge's note on the criterion
     assert "Juri Tiga" not in body  # recused by a conflict: not on the panel
     assert f'action="/penilaian/diskusi/{item.pk}/revisi/"' in body
 
