@@ -107,8 +107,10 @@ def _require_window(discussion):
 
 
 def _locked_item(item):
-    """The listed entry with its discussion, the discussion's row locked FOR SHARE: an early close (FOR UPDATE)
-    waits for the revisions and comments being written, and they see a close that committed."""
+    """The listed entry with its discussion, the discussion's row locked FOR UPDATE: the writes of one discussion
+    (comments, revisions, the early close) go one at a time, so a revision never lands after a close that committed
+    before it, and the window is checked on the row as it is now. Lock order: discussion, then the assignment and
+    the round (the score sheet's own locks); nothing locks them the other way round."""
     item = DiscussionEntry.objects.select_related("entry").get(pk=item.pk)
     item.discussion = (
         Discussion.objects.select_for_update(of=("self",)).select_related("round").get(pk=item.discussion_id)
