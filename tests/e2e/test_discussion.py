@@ -79,3 +79,33 @@ def test_a_judge_discusses_and_revises_and_the_method_note_counts_it(page, live_
     page.goto(f"{live_server.url}/penilaian/pengumuman/{announcement.pk}/")
     note = page.locator("#method-note .discussion-note")
     assert "1 total lembar nilai berubah" in note.inner_text()
+
+
+def test_the_discussion_pages_have_no_serious_or_critical_accessibility_violation(page, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from judging.scoring.discussion import services as ds
+
+    round_, judges, organiser = _scene()
+    discussion = ds.start_discussion(
+        round_=round_, actor=organiser, ends_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    item = discussion.items.get()
+    ds.add_comment(item=item, author=judges[0], text="Perlu dibahas.")
+    axe = Axe()
+    found = []
+    for user, paths in (
+        (judges[1], [f"/penilaian/diskusi/{item.pk}/", "/penilaian/diskusi/", "/penilaian/saya/"]),
+        (
+            organiser,
+            [f"/penilaian/babak/{round_.competition.slug}/{round_.slug}/diskusi/", f"/penilaian/diskusi/{item.pk}/"],
+        ),
+    ):
+        page.context.clear_cookies()
+        login(page, live_server, user.email, PASSWORD)
+        for path in paths:
+            page.goto(live_server.url + path)
+            for violation in axe.run(page).response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    found.append(f"{violation['id']} on {path}: {[n['target'] for n in violation['nodes']][:3]}")
+    assert not found, "\n".join(found)
