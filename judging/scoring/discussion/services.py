@@ -3,11 +3,14 @@ close it early. Each validates, writes in one transaction and records an audit e
 the hash-chained audit log)."""
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from judging.models import (
     Assignment,
+    Conflict,
     Discussion,
     DiscussionComment,
     DiscussionEntry,
@@ -16,11 +19,14 @@ from judging.models import (
     ScoreSheet,
     SheetTotal,
 )
+from judging.scoring.conflicts import conflict_applies_q
 from judging.scoring.discussion.queries import changed_totals, near_cut_candidates, panel_member, window_state
 from judging.scoring.enums import RoundState, SheetState
 from judging.scoring.queries import round_criteria, round_ranking
 from judging.scoring.services.errors import JudgingError, StaleSheetError, require_organiser
 from judging.scoring.services.sheets import _checked_values, _locked_assignment, _write_scores
+from kipp.mail import absolute_url, send_templated_mails, templated_message
+from kipp.outbox.enums import NotificationKind
 from kipp.services import record_event
 from kipp.text import has_visible_text
 
@@ -79,6 +85,7 @@ def start_discussion(*, round_, actor, ends_at, starts_at=None):
             for row in rows
         ]
     )
+    _notify_panels(discussion)
     record_event(
         actor=actor,
         action="judging.discussion_started",
@@ -93,6 +100,44 @@ def start_discussion(*, round_, actor, ends_at, starts_at=None):
         },
     )
     return discussion
+
+
+def _notify_panels(discussion):
+    """Tell each judge on a listed entry's panel (in their language) how many entries they are asked to discuss and
+    until when: queued with the start (kipp.outbox), one mail per judge, never twice for one discussion."""
+    round_ = discussion.round
+    conflicted = Conflict.objects.filter(
+        conflict_applies_q(round_, judge_id=OuterRef("judge_id"), entry_id=OuterRef("entry_id"))
+    )
+    loads = (
+        Assignment.objects.filter(round=round_, entry_id__in=discussion.items.values("entry_id"))
+        .exclude(Exists(conflicted))
+        .values("judge_id", "judge__email", "judge__full_name", "judge__language")
+        .annotate(n=Count("id"))
+        .order_by("judge__email")
+    )
+    url = absolute_url(reverse("judging:my_discussions"))
+    send_templated_mails(
+        templated_message(
+            to=row["judge__email"],
+            template="judging/scoring/discussion/email/started",
+            context={
+                "name": row["judge__full_name"],
+                "round": round_,
+                "n": row["n"],
+                "end": wita(discussion.ends_at),
+                "url": url,
+            },
+            language=row["judge__language"],
+            kind=NotificationKind.REMINDER,  # no kind of its own yet: the nearest is a reminder to take part
+            competition=round_.competition_id,
+            key=f"discussion:{discussion.pk}:{row['judge_id']}",
+            user=row["judge_id"],
+            about=discussion,
+        )
+        for row in loads
+        if row["judge__email"]
+    )
 
 
 def _require_window(discussion):

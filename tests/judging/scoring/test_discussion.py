@@ -267,3 +267,26 @@ def test_the_method_note_of_a_round_without_discussion_says_nothing_about_it(sce
     a, b = organisers()
     announcement = published(round_, a, b, acknowledge_few_judges=True)
     assert method_note(announcement)["rounds"][0]["discussion_changed"] is None
+
+
+def test_the_panels_are_told_once_in_their_language_and_conflicted_judges_are_not(scene, mailoutbox):
+    from tests.outbox import sent_mail
+
+    round_, judges, entries, organiser = scene
+    Conflict.objects.create(
+        competition=round_.competition,
+        round=round_,
+        judge=judges[2],
+        entry=entries["E2"],
+        source="declared",
+        reason="Kerabat",
+    )
+    judges[0].language = "en"
+    judges[0].save()
+    _start(round_, organiser)  # E2 and E4 listed
+    mails = {m.to[0]: m for m in sent_mail()}
+    assert set(mails) == {j.email for j in judges}
+    assert "2 proposal yang Anda nilai" in mails[judges[1].email].body
+    assert "1 proposal yang Anda nilai" in mails[judges[2].email].body  # E4 only: recused on E2
+    assert "/penilaian/diskusi/" in mails[judges[1].email].body and "WITA" in mails[judges[1].email].body
+    assert "2 entries you scored" in mails[judges[0].email].body
