@@ -270,7 +270,8 @@ def method_note(announcement):
     few_judges = announcement.rows.filter(judges__lt=k).count()
     ranking = None if announcement.kind == AnnouncementKind.FINAL else round_figures_ranking(announcement.round)
     selection_rules = _selection_rules_note(announcement, ranking)
-    discussed = changed_totals(rounds)  # sheet totals changed in the judges' discussion, per round
+    # sheet totals changed in the judges' discussion, per round, before the announcement was prepared
+    discussed = changed_totals(rounds, until=announcement.prepared_at)
     return {
         "final": announcement.kind == AnnouncementKind.FINAL,
         "rounds": [

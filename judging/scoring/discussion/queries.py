@@ -149,14 +149,16 @@ def item_revisions(item):
     return DiscussionRevision.objects.filter(item=item).select_related("judge").order_by("created_at", "id")
 
 
-def changed_totals(rounds):
+def changed_totals(rounds, *, until=None):
     """{round id: how many sheet totals changed in discussion} for the rounds that had a discussion (0 when none
     changed): a sheet counts once when its total after its last revision differs from its total before its first (a
-    revision taken back counts nothing). Two queries."""
-    rows = (
-        DiscussionRevision.objects.filter(item__discussion__round__in=rounds)
-        .order_by("created_at", "id")
-        .values_list("item__discussion__round_id", "sheet_id", "before_total", "after_total")
+    revision taken back counts nothing). `until`: only the revisions made up to then (an announcement counts those
+    before it was prepared, whatever happens in a round reopened later). Two queries."""
+    revisions = DiscussionRevision.objects.filter(item__discussion__round__in=rounds)
+    if until is not None:
+        revisions = revisions.filter(created_at__lte=until)
+    rows = revisions.order_by("created_at", "id").values_list(
+        "item__discussion__round_id", "sheet_id", "before_total", "after_total"
     )
     first, last = {}, {}
     for round_id, sheet_id, before, after in rows:

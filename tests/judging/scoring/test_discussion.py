@@ -259,6 +259,11 @@ def test_the_method_note_counts_the_totals_changed_in_discussion(scene):
     announcement = published(round_, a, b, acknowledge_few_judges=True)
     note = method_note(announcement)
     assert note["rounds"][0]["discussion_changed"] == 2
+    # reopened with a reason, the window still open: a later revision is not the announcement's
+    services.reopen_round(round_=round_, actor=organiser, reason="Sanggahan diterima")
+    _revise(_item(discussion, "E2"), judges[0], 6)
+    assert dq.changed_totals([round_]) == {round_.pk: 3}
+    assert method_note(announcement)["rounds"][0]["discussion_changed"] == 2
 
 
 def test_the_method_note_of_a_round_without_discussion_says_nothing_about_it(scene):
