@@ -258,7 +258,7 @@ def rounds_of(announcement):
 
 
 def method_note(announcement):
-    """What the public page says about how the list was made. Six queries."""
+    """What the public page says about how the list was made. Five queries."""
     rounds = rounds_of(announcement)
     criteria = defaultdict(list)
     for criterion in Criterion.objects.filter(round__in=rounds).order_by("round__order", "order", "id"):

@@ -153,21 +153,26 @@ def changed_totals(rounds, *, until=None):
     """{round id: how many sheet totals changed in discussion} for the rounds that had a discussion (0 when none
     changed): a sheet counts once when its total after its last revision differs from its total before its first (a
     revision taken back counts nothing). `until`: only the revisions made up to then (an announcement counts those
-    before it was prepared, whatever happens in a round reopened later). Two queries."""
-    revisions = DiscussionRevision.objects.filter(item__discussion__round__in=rounds)
-    if until is not None:
-        revisions = revisions.filter(created_at__lte=until)
-    rows = revisions.order_by("created_at", "id").values_list(
-        "item__discussion__round_id", "sheet_id", "before_total", "after_total"
+    before it was prepared, whatever happens in a round reopened later). One query (the rounds' discussions, each
+    joined to its revisions, in order)."""
+    prefix = "items__revisions__"
+    rows = (
+        Discussion.objects.filter(round__in=rounds)
+        .order_by(f"{prefix}created_at", f"{prefix}id")
+        .values_list(
+            "round_id", f"{prefix}sheet_id", f"{prefix}before_total", f"{prefix}after_total", f"{prefix}created_at"
+        )
     )
-    first, last = {}, {}
-    for round_id, sheet_id, before, after in rows:
+    counts, first, last = {}, {}, {}
+    for round_id, sheet_id, before, after, at in rows:
+        counts.setdefault(round_id, 0)
+        if sheet_id is None or (until is not None and at > until):
+            continue
         first.setdefault((round_id, sheet_id), before)
         last[(round_id, sheet_id)] = after
-    counts = dict.fromkeys(Discussion.objects.filter(round__in=rounds).values_list("round_id", flat=True), 0)
     for key, before in first.items():
         if abs(last[key] - before) > 1e-9:
-            counts[key[0]] = counts.get(key[0], 0) + 1
+            counts[key[0]] += 1
     return counts
 
 
