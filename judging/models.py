@@ -19,6 +19,7 @@ from judging.records.models import (
     ReplicationRequest,
     record_photo_upload_to,
 )
+from judging.scoring.discussion.models import Discussion, DiscussionComment, DiscussionEntry, DiscussionRevision
 from judging.scoring.field.models import FieldCheck, field_photo_upload_to
 from judging.scoring.models import (
     Assignment,
@@ -46,6 +47,10 @@ __all__ = [
     "Conflict",
     "Criterion",
     "DifferenceReason",
+    "Discussion",
+    "DiscussionComment",
+    "DiscussionEntry",
+    "DiscussionRevision",
     "FieldCheck",
     "IndicatorValue",
     "InnovationRecord",

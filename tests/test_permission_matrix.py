@@ -171,6 +171,26 @@ EXPECTED = {
         "login    deny     deny     deny     deny     ok       deny     ok       deny     deny",
         "login    deny     deny     deny     deny     ok       deny     ok       deny     deny",
     ),
+    "judging:discussion_close": (
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
+    ),
+    "judging:discussion_comment": (
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     invalid  deny     deny     invalid  deny",
+    ),
+    "judging:discussion_revise": (
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     invalid  deny     deny     invalid  deny",
+    ),
+    "judging:discussion_start": (
+        "405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
+    ),
+    "judging:discussion_thread": (
+        "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
+    ),
     "judging:field_entry": (
         "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
         "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
@@ -182,6 +202,10 @@ EXPECTED = {
     "judging:field_photo": (
         "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
         "login    deny     deny     deny     deny     deny     deny     deny     deny     deny",
+    ),
+    "judging:my_discussions": (
+        "login    deny     deny     deny     deny     ok       ok       ok       deny     deny",
+        "login    deny     deny     deny     deny     ok       ok       ok       deny     deny",
     ),
     "judging:my_rounds": (
         "login    deny     deny     deny     deny     ok       ok       ok       deny     deny",
@@ -252,6 +276,10 @@ EXPECTED = {
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:round_dashboard": (
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+    ),
+    "judging:round_discussion": (
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
@@ -524,6 +552,9 @@ def args_for(name, w, role):
         "entries:attachment_thumb": {"pk": w.attachment.pk},
         "entries:attachment_remove": {"pk": w.attachment.pk},
         "judging:sheet": {"pk": w.assignment.pk},
+        "judging:discussion_thread": {"pk": w.extra.get("discussion_entry", 999999)},
+        "judging:discussion_comment": {"pk": w.extra.get("discussion_entry", 999999)},
+        "judging:discussion_revise": {"pk": w.extra.get("discussion_entry", 999999)},
         "judging:declare_conflict": {"pk": w.assignment.pk},
         "judging:sheet_unlock": {"pk": w.assignment.sheet.pk},
         "judging:snapshot": {"round_slug": later.slug, "pk": w.extra.get("snapshot", 999999)},
@@ -579,12 +610,29 @@ def _done_job(w):
     return job_services.run_job(job.pk, work)
 
 
+def _discussion_entry(w):
+    """The world's entry listed in a discussion of its open round (written directly; the services are tested in
+    tests/judging/scoring/test_discussion.py)."""
+    import datetime as _dt
+
+    from django.utils import timezone as _tz
+
+    from judging.models import Discussion, DiscussionEntry
+
+    now = _tz.now()
+    discussion = Discussion.objects.create(
+        round=w.round, starts_at=now, ends_at=now + _dt.timedelta(days=1), spread=15, places=5, started_by=w.organiser
+    )
+    return DiscussionEntry.objects.create(discussion=discussion, entry=w.entry, rank=1, total=75, spread=20, judges=2)
+
+
 def add_objects(w):
     """A ranking snapshot, a schedule slot and an objection, when those parts exist."""
     from judging.models import RankingSnapshot
 
     later = w.announcement.round if w.announcement else w.round
     w.extra["job"] = _done_job(w).pk
+    w.extra["discussion_entry"] = _discussion_entry(w).pk
     snapshot = RankingSnapshot.objects.filter(round=later).first()
     if snapshot:
         w.extra["snapshot"] = snapshot.pk

@@ -19,6 +19,7 @@ from judging.models import (
     SelectionChange,
 )
 from judging.publication.enums import AnnouncementKind, AnnouncementState, ListOrder
+from judging.scoring.discussion.queries import changed_totals
 from judging.scoring.enums import Outcome, RoundState
 from judging.scoring.queries import assign_outcomes, cut_tie, round_figures_ranking
 
@@ -257,7 +258,7 @@ def rounds_of(announcement):
 
 
 def method_note(announcement):
-    """What the public page says about how the list was made. Four queries."""
+    """What the public page says about how the list was made. Five queries."""
     rounds = rounds_of(announcement)
     criteria = defaultdict(list)
     for criterion in Criterion.objects.filter(round__in=rounds).order_by("round__order", "order", "id"):
@@ -269,6 +270,8 @@ def method_note(announcement):
     few_judges = announcement.rows.filter(judges__lt=k).count()
     ranking = None if announcement.kind == AnnouncementKind.FINAL else round_figures_ranking(announcement.round)
     selection_rules = _selection_rules_note(announcement, ranking)
+    # sheet totals changed in the judges' discussion, per round, before the announcement was prepared
+    discussed = changed_totals(rounds, until=announcement.prepared_at)
     return {
         "final": announcement.kind == AnnouncementKind.FINAL,
         "rounds": [
@@ -278,6 +281,7 @@ def method_note(announcement):
                 "tie_break": [_tie_break_label(step) for step in r.tie_break],
                 "few_judges": few_judges if r.pk == announcement.round_id else 0,
                 "selection_rules": selection_rules if r.pk == announcement.round_id else [],
+                "discussion_changed": discussed.get(r.pk),  # None: the round had no discussion
             }
             for r in rounds
         ],

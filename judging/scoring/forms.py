@@ -115,6 +115,9 @@ class RoundCreateForm(forms.ModelForm):
 TIE_BREAK_CHOICES = [("", _("(tidak dipakai)"))] + list(TieBreak.choices)
 
 
+DISCUSSION_FIELDS = ("discussion_spread", "discussion_places")  # judging/scoring/discussion/
+
+
 class RoundSettingsForm(forms.ModelForm):
     """Settings fixed before scoring opens: cut, k, method, tie-break order, weight, times."""
 
@@ -124,7 +127,18 @@ class RoundSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Round
-        fields = ["name", "top_n", "reserve_n", "judges_per_entry", "aggregation", "weight", "opens_at", "closes_at"]
+        fields = [
+            "name",
+            "top_n",
+            "reserve_n",
+            "judges_per_entry",
+            "aggregation",
+            "weight",
+            "opens_at",
+            "closes_at",
+            "discussion_spread",
+            "discussion_places",
+        ]
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -136,9 +150,14 @@ class RoundSettingsForm(forms.ModelForm):
         for index in range(3):
             self.fields[f"tie_break_{index + 1}"].initial = steps[index] if index < len(steps) else ""
         self.fields["aggregation"].choices = AggregationMethod.choices
+        for name in DISCUSSION_FIELDS:  # left empty (or sent by an older page): the round keeps its value
+            self.fields[name].required = False
 
     def clean(self):
         data = super().clean()
+        for name in DISCUSSION_FIELDS:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = getattr(self.instance, name)
         steps = [data.get(f"tie_break_{i}") for i in (1, 2, 3)]
         steps = [s for s in steps if s]
         if len(steps) != len(set(steps)):

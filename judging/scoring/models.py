@@ -53,6 +53,19 @@ class Round(models.Model):
     reopened_at = models.DateTimeField(
         _("dibuka kembali"), null=True, blank=True, help_text=_("Diisi saat dibuka kembali; rubrik boleh diubah.")
     )
+    # the discussion phase (judging/scoring/discussion/): which entries are listed when it starts
+    discussion_spread = models.DecimalField(
+        _("selisih nilai juri untuk diskusi (poin)"),
+        max_digits=5,
+        decimal_places=2,
+        default=15,
+        help_text=_("Proposal didiskusikan bila nilai juri tertinggi dan terendah berselisih lebih dari ini (0-100)."),
+    )
+    discussion_places = models.PositiveSmallIntegerField(
+        _("jarak dari garis batas untuk diskusi (peringkat)"),
+        default=5,
+        help_text=_("Hanya proposal sejauh ini di atas atau di bawah garis batas Top N yang didiskusikan."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -72,6 +85,9 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=F("opens_at")),
                 name="round_window_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(discussion_spread__gte=0) & Q(discussion_spread__lte=100), name="round_discussion_spread"
             ),
         ]
 

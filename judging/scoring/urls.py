@@ -1,6 +1,6 @@
 """Scoring's URLs, included by judging/urls.py in the namespace `judging` (no app_name of their own)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from judging.scoring import certainty_views, views
 from judging.scoring.field import views as field
@@ -44,3 +44,6 @@ urlpatterns += [
     path("lapangan/<slug:competition>/<slug:round_slug>/", field.field_index, name="field_index"),
     path("lapangan/<slug:competition>/<slug:round_slug>/<int:pk>/", field.field_entry, name="field_entry"),
 ]
+
+# The discussion phase before the cut: judging/scoring/discussion/
+urlpatterns += [path("", include("judging.scoring.discussion.urls"))]
