@@ -199,6 +199,8 @@ def measure_phone(port):
     cookie = session_cookie_for(judge)
     base_url = f"http://127.0.0.1:{port}"
     executable = os.environ.get("KIPP_CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(executable):
+        return [Row("phone", "Judge's pages in Chromium", f"not measured: no Chromium at {executable} (KIPP_CHROMIUM)")]
     rows = []
     # Playwright's sync API runs an event loop in this thread: every database read is done above.
     with sync_playwright() as playwright:
