@@ -106,7 +106,7 @@ HOW_TO_READ = """\
   is idle (target 100 kB each), with the split by type and Content-Encoding; a service worker's own fetches are
   shown apart. Slow 3G: Network.emulateNetworkConditions at 400 kbit/s down and up, 400 ms latency; usable = the
   first score control visible with its input enabled, after DOMContentLoaded and the first contentful paint, in the
-  page's clock (median of 3, target 3 s). Chromium sends `br` only over HTTPS: over the benchmark's plain HTTP the
+  page's clock (median of 5, target 3 s). Chromium sends `br` only over HTTPS: over the benchmark's plain HTTP the
   static files come gzipped. `--only phone` seeds only its own round (quick).
 - This machine has few cores: the load generator, gunicorn and PostgreSQL share them, so throughput figures
   are lower bounds for a real server. The run records the load average before and after: other work on the

@@ -14,15 +14,15 @@ of bench/measure/phone_fixture.py:
   latency. Usable = the first score control of the form is visible (its button or its input) and its input enabled
   (noted by a watcher on each animation frame, WATCH_JS), after DOMContentLoaded and the first contentful paint
   (before that paint nothing shows): the latest of the three, in the page's own clock from the start of the
-  navigation; target at most 3 s. Median of 3 loads.
+  navigation; target at most 3 s. Median of 5 loads (a loaded machine makes single loads swing).
 """
 
 import os
 import statistics
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from bench.measure.burst import session_cookie_for
@@ -59,10 +59,8 @@ WATCH_JS = """(() => {
   };
   requestAnimationFrame(look);
 })();"""
-READY_JS = (
-    "window.kippBenchUsable !== undefined && document.readyState !== 'loading'"
-    " && performance.getEntriesByName('first-contentful-paint').length > 0"
-)
+READY_JS = """() => window.kippBenchUsable !== undefined && document.readyState !== "loading"
+  && performance.getEntriesByName("first-contentful-paint").length > 0"""
 TIMES_JS = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
   const paint = performance.getEntriesByName("first-contentful-paint")[0];
@@ -167,10 +165,13 @@ def usable_on_slow_3g(browser, base_url, path, cookie):
         cdp.send("Network.emulateNetworkConditions", SLOW_3G)
         page.add_init_script(WATCH_JS)
         page.goto(base_url + path, wait_until="domcontentloaded", timeout=60_000)
-        try:
-            page.wait_for_function(READY_JS, timeout=30_000)
-        except PlaywrightTimeout:
-            return None  # the score control never became visible and enabled
+        # Polled from here (page.wait_for_function would evaluate a string in the page, which its CSP forbids); the
+        # figures are the page's own times, so how often this asks does not change them.
+        deadline = time.monotonic() + 30
+        while not page.evaluate(READY_JS):
+            if time.monotonic() > deadline:
+                return None  # the score control never became visible and enabled
+            page.wait_for_timeout(50)
         times = page.evaluate(TIMES_JS)
         usable = max(times["shown"], times["dcl"], times["fcp"])
         return usable / 1000, times["dcl"] / 1000, times["fcp"] / 1000
@@ -231,7 +232,7 @@ def measure_phone(port):
             for name, label in labels.items():
                 load = first_load(browser, base_url, paths[name], cookie)
                 rows += _load_rows(label, load)
-            runs = [usable_on_slow_3g(browser, base_url, paths["sheet"], cookie) for _ in range(3)]
+            runs = [usable_on_slow_3g(browser, base_url, paths["sheet"], cookie) for _ in range(5)]
         finally:
             browser.close()
     if any(run is None for run in runs):
@@ -243,7 +244,7 @@ def measure_phone(port):
     rows.append(
         Row(
             "phone",
-            "Sheet page on slow 3G (400 kbit/s, 400 ms): usable (score inputs visible and enabled), median of 3",
+            "Sheet page on slow 3G (400 kbit/s, 400 ms): usable (score inputs visible and enabled), median of 5",
             f"{usable:.2f} s (DOMContentLoaded {dcl:.2f} s, first paint {fcp:.2f} s)",
             f"<= {USABLE_SECONDS:.0f} s",
             usable <= USABLE_SECONDS,
