@@ -19,7 +19,18 @@ from pathlib import Path
 from urllib.parse import quote, urlparse, urlunparse
 
 BENCH_DB = os.environ.get("KIPP_BENCH_DB_NAME", "kipp_bench")
-SECTIONS = ("calibration", "ranking", "pages", "dashboard", "catalogue", "throughput", "burst", "exports", "publishing")
+SECTIONS = (
+    "calibration",
+    "ranking",
+    "pages",
+    "dashboard",
+    "catalogue",
+    "throughput",
+    "burst",
+    "exports",
+    "publishing",
+    "phone",
+)
 
 
 class BenchError(Exception):
@@ -133,6 +144,8 @@ def seed_for(options, sections):
     say("Migrating the benchmark database ...")
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
+    if sections <= {"phone"}:  # the phone section seeds its own round (bench/measure/phone_fixture.py)
+        return [], {}
     names = [n for n in options["datasets"].split(",") if n]
     needed = list(dict.fromkeys(names + ["S", "M"] + (["D"] if "dashboard" in sections else [])))
     if "exports" in sections and "L" not in needed:
@@ -175,6 +188,10 @@ def measure_sections(sections, names, datasets, wrk_seconds):
     if "publishing" in sections:
         say("Measuring publishing to every entrant (S and P) and the worker's delivery ...")
         rows += measure.measure_publish(datasets)
+    if "phone" in sections:
+        say("Starting gunicorn (2 workers); loading the judge's pages in Chromium at a phone's size ...")
+        with measure.gunicorn(workers=2) as port:
+            rows += measure.measure_phone(port)
     return rows
 
 

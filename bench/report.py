@@ -98,6 +98,16 @@ HOW_TO_READ = """\
   Throughput and burst each start a gunicorn of their own.
 - Exports at L: each command run as a child process; time is wall time, memory the child's peak resident set
   size (getrusage RUSAGE_CHILDREN).
+- Phone (issue 15): the judge's queue and a score sheet page of an open presentation round (its own competition
+  `bench-phone`: 50 entries whose proposals fill 75% of every section's word limit, about 6,000 words, two photos
+  each; the first of 6 panelists has 20 sheets final and 2 drafts), loaded by the system Chromium (Playwright) at a
+  phone's size from the benchmark's gunicorn, each in a fresh context (empty cache). Transferred = the sum of
+  DevTools' encodedDataLength (headers and compressed body) of every response of the first load until the network
+  is idle (target 100 kB each), with the split by type and Content-Encoding; a service worker's own fetches are
+  shown apart. Slow 3G: Network.emulateNetworkConditions at 400 kbit/s down and up, 400 ms latency; usable = the
+  first score control visible with its input enabled, after DOMContentLoaded and the first contentful paint, in the
+  page's clock (median of 5, target 3 s). Chromium sends `br` only over HTTPS: over the benchmark's plain HTTP the
+  static files come gzipped. `--only phone` seeds only its own round (quick).
 - This machine has few cores: the load generator, gunicorn and PostgreSQL share them, so throughput figures
   are lower bounds for a real server. The run records the load average before and after: other work on the
   machine (test suites) inflates every absolute time; ratios measured in the same run are steadier.
@@ -108,9 +118,9 @@ HOW_TO_READ = """\
   database `kipp_bench` on the same PostgreSQL server (the embedded one, or DATABASE_URL's server), seeds what is
   missing, measures, prints the table and writes this file. Seeding L takes a couple of minutes the first time;
   later runs reuse the datasets. Options: `--datasets S,M` (ranking table),
-  `--only calibration,ranking,pages,dashboard,catalogue,throughput,burst,exports`, `--reseed`, `--seed-only`,
-  `--output ''` (print only), `--wrk-seconds N`. The quickest run: `--datasets S --only catalogue --output ''`
-  (S and M are always seeded).
+  `--only calibration,ranking,pages,dashboard,catalogue,throughput,burst,exports,publishing,phone`, `--reseed`,
+  `--seed-only`, `--output ''` (print only), `--wrk-seconds N`. The quickest run: `--datasets S --only catalogue
+  --output ''` (S and M are always seeded, except for `--only phone`, which seeds its own round only).
 - The code is a top-level package `bench/` (not an installed app, never imported by the product): it spans the
   three layers (kipp, entries, judging), so it sits beside them rather than inside one. `bench/cli.py` is the
   command (`python -m bench`, with the product's settings) that starts the worker process (`python -m bench

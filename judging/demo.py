@@ -8,6 +8,8 @@ kipp-sulsel-2023:
 - presentasi-wawancara: the Top 50 in desk rank order (presentation order), panelist1..6, open, partly scored.
 - verifikasi-lapangan: set up (takes the selected entries once the presentation round closes).
 
+kipp-jeneponto-2027 (judging/scoring/demo.py): a presentation round open now, panelist1 with ten sheets to score.
+
 Idempotent (a round that exists is left alone) and deterministic for a seed (ctx.rng("judging")).
 """
 
@@ -19,6 +21,7 @@ from entries.enums import EntryStatus
 from entries.models import Entry
 from judging.models import Assignment, Conflict, Criterion, Round, Score, ScoreSheet
 from judging.scoring import services
+from judging.scoring.demo import seed_open_round
 from judging.scoring.enums import AssignmentSource, ConflictSource, RoundState, SheetState
 from kipp.models import Competition, User
 
@@ -46,6 +49,11 @@ def _clip(x):
 
 
 def seed_judging(ctx):
+    _seed_2023(ctx)
+    seed_open_round(ctx)  # kipp-jeneponto-2027: judging/scoring/demo.py
+
+
+def _seed_2023(ctx):
     competition = Competition.objects.filter(slug="kipp-sulsel-2023").first()
     if competition is None:
         ctx.log("judging: kipp-sulsel-2023 not found; run the kipp and entries seeders first.")

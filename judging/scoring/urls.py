@@ -1,6 +1,7 @@
 """Scoring's URLs, included by judging/urls.py in the namespace `judging` (no app_name of their own)."""
 
 from django.urls import include, path
+from django.views.decorators.gzip import gzip_page
 
 from judging.scoring import certainty_views, views
 from judging.scoring.field import views as field
@@ -19,14 +20,15 @@ urlpatterns = [
         name="round_download",
     ),
     path("babak/<slug:competition>/<slug:round_slug>/potret/<int:pk>/", views.snapshot_detail, name="snapshot"),
-    path("babak/<slug:competition>/<slug:round_slug>/antrean/", views.judge_queue, name="queue"),
+    # The judge's queue and sheet pages are gzipped (a phone over a slow connection, issue 15; BREACH: docs/security.md)
+    path("babak/<slug:competition>/<slug:round_slug>/antrean/", gzip_page(views.judge_queue), name="queue"),
     path("babak/<slug:competition>/<slug:round_slug>/kepastian/", certainty_views.certainty, name="round_certainty"),
     path(
         "babak/<slug:competition>/<slug:round_slug>/kepastian/hitung/",
         certainty_views.certainty_start,
         name="round_certainty_start",
     ),
-    path("lembar/<int:pk>/", views.sheet, name="sheet"),
+    path("lembar/<int:pk>/", gzip_page(views.sheet), name="sheet"),
     path("lembar/<int:pk>/konflik/", views.declare_conflict, name="declare_conflict"),
     path("lembar-nilai/<int:pk>/buka-kunci/", views.sheet_unlock, name="sheet_unlock"),
 ]
