@@ -51,10 +51,15 @@ def letterhead(request, slug):
     organisation = _organisation(slug)
     if not can_edit_letterhead(request.user, organisation):
         raise PermissionDenied
+    posted = request.method == "POST"
     form = LetterheadForm(
-        request.POST or None, request.FILES or None, instance=organisation, actor=request.user, request=request
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=organisation,
+        actor=request.user,
+        request=request,
     )
-    if request.method == "POST" and form.is_valid() and form.save() is not None:
+    if posted and form.is_valid() and form.save() is not None:
         messages.success(request, _("Kop %(name)s disimpan.") % {"name": organisation.name})
         return redirect("kipp:organisation_letterhead", slug=organisation.slug)
     status = 400 if form.errors else 200
