@@ -114,6 +114,14 @@ def test_the_logo_is_cleaned_served_and_a_refused_upload_leaves_the_old_one(
     newest = Organisation.objects.get(pk=organisation.pk)
     assert newest.logo.name != old_name and not newest.logo.storage.exists(old_name)
 
+    # removing it: no logo on the letterhead, its address answers 404
+    values = {**_form_values(client.get(url)), "remove_logo": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, values).status_code == 302
+    gone = Organisation.objects.get(pk=organisation.pk)
+    assert not gone.logo and not gone.logo.storage.exists(newest.logo.name)
+    assert client.get(reverse("kipp:organisation_logo", args=[organisation.slug])).status_code == 404
+
 
 @pytest.mark.parametrize("person", [None, InnovatorFactory, JudgeFactory])
 def test_only_organisers_edit_a_letterhead(client, person):
