@@ -220,3 +220,16 @@ def test_a_new_competition_is_created_for_the_chosen_organisation(client):
     )
     assert response.status_code == 302
     assert Competition.objects.get(slug="kipp-nasional-2030").organisation == national
+
+
+def test_the_organisers_competition_list_names_each_organisation_in_the_same_queries(client):
+    from tests.factories import OrganiserFactory
+
+    CompetitionFactory(name="KIPP Sulsel 2027")
+    client.force_login(OrganiserFactory())
+    url = reverse("kipp:competitions")
+    one = _count(client, url)
+    _more_organisations(9)
+    assert _count(client, url) == one
+    body = page_body(client.get(url))
+    assert "Organisasi 8" in body and reverse("kipp:organisation_letterhead", args=["organisasi-8"]) in body
