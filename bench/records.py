@@ -66,13 +66,15 @@ def _agency_and_organisers(prefix):
 def _closed_round(n, *, prefix, rng, past):
     """The published desk round of a 2023 competition that closed two months ago."""
     from judging.models import Round
-    from kipp.models import Competition
+    from kipp.models import Competition, Organisation
 
     competition = Competition.objects.create(
         slug=f"{prefix.lower()}-{n}-{rng.randrange(10**9)}",
         name=f"{prefix} {n}",
         year=2023,
-        organiser_name=prefix,
+        organisation=Organisation.objects.get_or_create(
+            slug=prefix.lower()[:60], defaults={"name": prefix, "level": "nasional"}
+        )[0],
         code_prefix=f"{prefix}{rng.randrange(10**9)}",
         opens_at=past - datetime.timedelta(days=90),
         closes_at=past - datetime.timedelta(days=60),

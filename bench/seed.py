@@ -21,7 +21,7 @@ from bench.progress import Progress, say
 from entries.models import Entry
 from judging.models import Assignment, Conflict, Criterion, Round, RoundEntry, RoundJudge, Score, ScoreSheet
 from judging.scoring.totals import refresh_round_totals
-from kipp.models import Agency, Category, Competition, Region, User
+from kipp.models import Agency, Category, Competition, Organisation, Region, User
 
 PASSWORD = "bench-password-2026"  # noqa: S105 - benchmark accounts in the benchmark database only
 CRITERIA = [
@@ -308,7 +308,9 @@ def _competition_with_entries(ds, agencies, innovators):
             slug=ds.slug,
             name=f"Uji beban {ds.name}",
             year=2026,
-            organiser_name="Biro Organisasi (uji beban)",
+            organisation=Organisation.objects.get_or_create(
+                slug="uji-beban", defaults={"name": "Biro Organisasi (uji beban)", "level": "nasional"}
+            )[0],
             code_prefix=f"BENCH{ds.name}",
             opens_at=t0 - datetime.timedelta(days=60),
             closes_at=t0 + datetime.timedelta(days=10),

@@ -9,7 +9,7 @@ class JudgingConfig(AppConfig):
     def ready(self):
         from entries.permissions import register_view_rule
         from judging.demo import seed_judging
-        from judging.hooks import dashboard_sections
+        from judging.hooks import dashboard_sections, organisation_sections
         from judging.publication.hooks import register as publication_ready
         from judging.records import receivers  # noqa: F401 (connects records to publication's signals)
         from judging.records.hooks import register as records_ready
@@ -19,6 +19,7 @@ class JudgingConfig(AppConfig):
         navigation.register(_("Penilaian saya"), "judging:my_rounds", ["judge"], order=30)
         navigation.register(_("Babak penilaian"), "judging:round_index", ["organiser"], order=40)
         hooks.register("dashboard_sections", dashboard_sections)
+        hooks.register("organisation_sections", organisation_sections)
         hooks.register_seeder("judging", seed_judging, 200)
         register_view_rule(judge_may_view_entry)
         publication_ready()

@@ -8,7 +8,17 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
 from kipp.forms import CompetitionAdminForm
-from kipp.models import Agency, AuditEvent, Category, Competition, ProposalSection, Province, Region, User
+from kipp.models import (
+    Agency,
+    AuditEvent,
+    Category,
+    Competition,
+    Organisation,
+    ProposalSection,
+    Province,
+    Region,
+    User,
+)
 from kipp.permissions import is_portal_administrator
 from kipp.services import apply_default_sections, record_event
 
@@ -92,6 +102,19 @@ class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Portal administrators create organisations; the logo is uploaded (and cleaned) on /o/<slug>/kop/ only."""
+
+    list_display = ["name", "slug", "level", "province", "region"]
+    list_filter = ["level"]
+    search_fields = ["name", "slug"]
+    list_select_related = ["province", "region"]
+    prepopulated_fields = {"slug": ["name"]}
+    exclude = ["logo", "logo_content_type", "logo_width", "logo_height"]
+    autocomplete_fields = ["region"]
+
+
 @admin.register(Agency)
 class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "region", "parent"]
@@ -165,8 +188,9 @@ class SectionInline(admin.TabularInline):
 @admin.register(Competition)
 class CompetitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = CompetitionAdminForm
-    list_display = ["name", "slug", "year", "opens_at", "closes_at", "requires_regional_verification", "is_public"]
-    list_filter = ["year", "is_public"]
+    list_display = ["name", "slug", "year", "organisation", "opens_at", "closes_at", "is_public"]
+    list_select_related = ["organisation"]
+    list_filter = ["year", "is_public", "organisation"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CategoryInline, SectionInline]

@@ -11,7 +11,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from kipp.enums import AgencyKind, Role
-from kipp.models import Agency, Competition, Region, User
+from kipp.models import Agency, Competition, Organisation, Region, User
+from kipp.organisations.enums import OrganisationLevel
+from kipp.organisations.services import create_organisation
 from kipp.services import create_competition
 
 
@@ -51,6 +53,17 @@ PROVINCE_CODE = "73"
 JENEPONTO = "73.04"
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 ORGANISER_NAME = "Biro Organisasi Setda Provinsi Sulawesi Selatan"
+ORGANISATION_SLUG = "sulawesi-selatan"
+# The letterhead of the organiser's announcements (as the demo's PDFs have always shown it); the signatory's name
+# is the demo's own (a person's name, not a position).
+LETTERHEAD = {
+    "heading_lines": "PEMERINTAH PROVINSI SULAWESI SELATAN\nSEKRETARIAT DAERAH\nBIRO ORGANISASI",
+    "address": "Jl. Urip Sumoharjo No. 269, Makassar",
+    "city": "Makassar",
+    "signatory_name": "Andi Rahmat Hidayat, S.STP., M.Si.",
+    "signatory_title": "Kepala Biro Organisasi Setda Provinsi Sulawesi Selatan",
+    "email": "biro.organisasi@demo.kipp.id",
+}
 
 # (region code, name, short name, kind, parent name): the named agencies of the 2023 Top 50 articles and the
 # provincial organiser first, then a handful per kabupaten/kota (built below).
@@ -174,8 +187,27 @@ def _agency(ctx, region, name, short_name, kind, parent):
     return agency
 
 
+def demo_organisation(province, ctx=None):
+    """The Sulawesi Selatan organiser (made by migration 0013 from existing competitions, or here on a fresh
+    database); found by its name, so a migrated installation keeps its own slug."""
+    organisation = Organisation.objects.filter(name=ORGANISER_NAME).first()
+    if organisation is None:
+        organisation = create_organisation(
+            actor=None,
+            level=OrganisationLevel.PROVINCE,
+            province=province,
+            name=ORGANISER_NAME,
+            slug=ORGANISATION_SLUG,
+            **LETTERHEAD,
+        )
+        if ctx is not None:
+            ctx.count("organisations")
+    return organisation
+
+
 def _seed_competitions(ctx, regions):
     province = regions[PROVINCE_CODE].province
+    organisation = demo_organisation(province, ctx)
     if not Competition.objects.filter(slug="kipp-sulsel-2023").exists():
         create_competition(
             actor=None,
@@ -183,7 +215,7 @@ def _seed_competitions(ctx, regions):
             name="KIPP Sulawesi Selatan 2023",
             year=2023,
             province=province,
-            organiser_name=ORGANISER_NAME,
+            organisation=organisation,
             code_prefix="SULSEL-2023",
             description=COMPETITION_DESCRIPTION_2023,
             opens_at=datetime.datetime(2022, 11, 14, 8, 0, tzinfo=WITA),
@@ -200,7 +232,7 @@ def _seed_competitions(ctx, regions):
             name="KIPP Sulawesi Selatan 2027",
             year=2027,
             province=province,
-            organiser_name=ORGANISER_NAME,
+            organisation=organisation,
             code_prefix="SULSEL-2027",
             description=COMPETITION_DESCRIPTION_2027,
             opens_at=datetime.datetime.combine(today - datetime.timedelta(days=30), datetime.time(8, 0), WITA),

@@ -52,7 +52,7 @@ class CompetitionForm(PastWinnerRuleFields, forms.ModelForm):
             "name",
             "slug",
             "year",
-            "organiser_name",
+            "organisation",
             "code_prefix",
             "description",
             "groups",

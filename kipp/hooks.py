@@ -14,6 +14,9 @@ Known hooks:
 - "past_winner_flags"(entries) -> {entry pk: [flag dict]}: the earlier announcements that selected the innovation of
   these entries within their competition's past-winner rule (one query); shown with the automatic checks of
   administrative selection (entries.queries.with_checks); registered by judging/records/hooks.py
+- "organisation_sections"(request, organisation) -> list of sections (as "home_sections"): what an organisation's
+  home /o/<slug>/ shows beside its open calls (its published announcements, records and statistics); registered by
+  judging/hooks.py
 """
 
 from collections import defaultdict
@@ -34,10 +37,10 @@ def collect_mapping(name, *args):
     return merged
 
 
-def collect_sections(name, request):
+def collect_sections(name, request, *args):
     sections = []
     for func in _hooks[name]:
-        sections.extend(func(request) or [])
+        sections.extend(func(request, *args) or [])
     return sorted(sections, key=lambda s: s.get("order", 100))
 
 

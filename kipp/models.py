@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kipp import permissions
 from kipp.enums import AgencyKind, EntryGroup, PastWinnerStage, RegionKind, Role, region_label
 from kipp.managers import UserManager
+from kipp.organisations.models import Organisation  # noqa: F401 (a model of the kipp app)
 
 
 class Province(models.Model):
@@ -187,7 +188,13 @@ class Competition(models.Model):
     name = models.CharField(_("nama"), max_length=200)
     year = models.PositiveSmallIntegerField(_("tahun"))
     province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, related_name="competitions")
-    organiser_name = models.CharField(_("penyelenggara"), max_length=200)
+    organisation = models.ForeignKey(
+        "kipp.Organisation",
+        on_delete=models.PROTECT,
+        related_name="competitions",
+        verbose_name=_("penyelenggara"),
+        help_text=_("Organisasi yang menyelenggarakan kompetisi ini; kopnya tampil di setiap pengumuman."),
+    )
     code_prefix = models.CharField(
         _("awalan kode proposal"), max_length=20, help_text=_("Contoh: SULSEL-2023 menghasilkan SULSEL-2023-001.")
     )

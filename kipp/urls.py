@@ -13,6 +13,7 @@ kipp_patterns = [
     path("tugas/", include("kipp.jobs.urls")),  # background jobs: kipp/jobs/
     path("wilayah/", include("kipp.areas.urls")),  # Indonesia's areas: kipp/areas/
     path("kompetisi/<slug:slug>/kotak-keluar/", include("kipp.outbox.urls")),
+    path("o/", include("kipp.organisations.urls")),  # organisations' homes and letterheads: kipp/organisations/
     path(health.LIVENESS_ROUTE, health.liveness, name="health"),  # answered by kipp.health.HealthCheckMiddleware
     path(health.READINESS_ROUTE, health.readiness, name="health_ready"),
 ]

@@ -5,18 +5,18 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from kipp import services_accounts
 from kipp.hooks import collect_sections
+from kipp.organisations.queries import open_calls_by_organisation
 from kipp.permissions import can_see_pending_members, is_pending_member, is_verifier
-from kipp.queries import upcoming_or_open_competitions
 
 
 def home(request):
     now = timezone.now()
-    competitions = list(upcoming_or_open_competitions(now))
+    open_calls = open_calls_by_organisation(now)
     return render(
         request,
         "kipp/home.html",
         {
-            "competitions": competitions,
+            "open_calls": open_calls,
             "now": now,
             "sections": collect_sections("home_sections", request),
         },

@@ -21,9 +21,11 @@ def _organiser_only(request):
 @login_required
 def competition_list(request):
     _organiser_only(request)
-    competitions = Competition.objects.annotate(
-        section_count=Count("sections", distinct=True), category_count=Count("categories", distinct=True)
-    ).order_by("-year", "name")
+    competitions = (
+        Competition.objects.select_related("organisation")
+        .annotate(section_count=Count("sections", distinct=True), category_count=Count("categories", distinct=True))
+        .order_by("-year", "name")
+    )
     return render(
         request,
         "kipp/competitions.html",

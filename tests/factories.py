@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from entries.models import Entry
-from kipp.models import Agency, Category, Competition, ProposalSection, Region, User
+from kipp.models import Agency, Category, Competition, Organisation, ProposalSection, Province, Region, User
 
 PASSWORD = "kata-sandi-uji-123"
 
@@ -66,6 +66,31 @@ class JudgeFactory(UserFactory):
     agency = None
 
 
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """The tests' organiser: one Sulawesi Selatan organisation shared by every competition, unless a test names
+    another slug (then a national one, or pass level and province/region)."""
+
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    slug = "biro-organisasi-uji"
+    name = factory.LazyAttribute(
+        lambda o: (
+            "Biro Organisasi Setda Provinsi Sulawesi Selatan"
+            if o.slug == "biro-organisasi-uji"
+            else f"Organisasi {o.slug}"
+        )
+    )
+    level = factory.LazyAttribute(lambda o: "provinsi" if o.slug == "biro-organisasi-uji" else "nasional")
+    province = factory.LazyAttribute(lambda o: Province.objects.get(code="73") if o.level == "provinsi" else None)
+    heading_lines = "PEMERINTAH PROVINSI SULAWESI SELATAN\nSEKRETARIAT DAERAH"
+    address = "Jl. Urip Sumoharjo No. 269, Makassar"
+    city = "Makassar"
+    signatory_name = "Andi Uji, S.STP."
+    signatory_title = "Kepala Biro Organisasi"
+
+
 class CompetitionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Competition
@@ -74,7 +99,7 @@ class CompetitionFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"kipp-uji-{n}")
     name = factory.Sequence(lambda n: f"KIPP Uji {n}")
     year = 2027
-    organiser_name = "Biro Organisasi Setda Provinsi Sulawesi Selatan"
+    organisation = factory.SubFactory(OrganisationFactory)
     code_prefix = factory.Sequence(lambda n: f"UJI{n}")
     opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
     closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))

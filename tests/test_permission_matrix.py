@@ -331,6 +331,18 @@ EXPECTED = {
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
+    "kipp:organisation": (  # an organisation's public home (kipp/organisations)
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
+    "kipp:organisation_logo": (  # public: it heads every public announcement
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
+    "kipp:organisation_letterhead": (  # organisers (memberships will narrow this to the organisation's own)
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
+    ),
     "kipp:outbox": (
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
         "405      405      405      405      405      405      405      405      405      405",
@@ -573,6 +585,9 @@ def args_for(name, w, role):
         "records:detail": {"key": w.extra.get("record_key", "tidak-ada")},
         "records:update": {"key": w.extra.get("record_key", "tidak-ada")},
         "kipp:decide_membership": {"pk": w.pending_member.pk},
+        "kipp:organisation": {"slug": w.competition.organisation.slug},
+        "kipp:organisation_logo": {"slug": w.competition.organisation.slug},
+        "kipp:organisation_letterhead": {"slug": w.competition.organisation.slug},
         "kipp:job": {"pk": w.extra.get("job", 999999)},
         "kipp:job_download": {"pk": w.extra.get("job", 999999)},
         "records:replication_request": {"key": w.extra.get("record_key", "tidak-ada")},
@@ -626,6 +641,17 @@ def _discussion_entry(w):
     return DiscussionEntry.objects.create(discussion=discussion, entry=w.entry, rank=1, total=75, spread=20, judges=2)
 
 
+def _organisation_logo(w):
+    """The world's organisation with a logo (kipp/organisations), so that its logo's address answers."""
+    from kipp.images import clean_image
+    from kipp.organisations.services import update_letterhead
+    from tests.world import png
+
+    update_letterhead(
+        organisation=w.competition.organisation, actor=w.organiser, fields={}, logo=clean_image(png(), "logo.png")
+    )
+
+
 def add_objects(w):
     """A ranking snapshot, a schedule slot and an objection, when those parts exist."""
     from judging.models import RankingSnapshot
@@ -633,6 +659,7 @@ def add_objects(w):
     later = w.announcement.round if w.announcement else w.round
     w.extra["job"] = _done_job(w).pk
     w.extra["discussion_entry"] = _discussion_entry(w).pk
+    _organisation_logo(w)
     snapshot = RankingSnapshot.objects.filter(round=later).first()
     if snapshot:
         w.extra["snapshot"] = snapshot.pk

@@ -27,6 +27,9 @@ class Error(Schema):
 # Query parameters -----------------------------------------------------------------------------------------------
 
 
+ORGANISATION_SLUG = r"^[-a-zA-Z0-9_]{1,60}$"  # judging.records.filters.SLUG
+
+
 class PageQuery(Schema):
     """Every list: one page as JSON, or the whole list as CSV."""
 
@@ -38,6 +41,10 @@ class PageQuery(Schema):
 class AnnouncementQuery(PageQuery):
     competition: str | None = Field(None, pattern=NO_CONTROL, description="competition slug")
     year: int | None = Field(None, ge=1)
+    organisation: str | None = Field(
+        None, pattern=ORGANISATION_SLUG, description="organisation slug: the announcements of its competitions"
+    )
+    province: int | None = Field(None, ge=1, description="province id: announcements of competitions in this province")
 
 
 class RecordQuery(PageQuery):
@@ -49,8 +56,12 @@ class RecordQuery(PageQuery):
         pattern=NO_CONTROL,
         description="full-text search (title, summary, proposal text), at most 20 words or quoted phrases",
     )
+    province: int | None = Field(None, ge=1, description="province id: records of agencies in this province")
     region: int | None = Field(None, ge=1)
     agency: int | None = Field(None, ge=1)
+    organisation: str | None = Field(
+        None, pattern=ORGANISATION_SLUG, description="organisation slug: records of its competitions' published results"
+    )
     category: str | None = Field(None, pattern=NO_CONTROL, description="category key")
     stage: Literal["penciptaan", "pengembangan", "pelembagaan"] | None = None
     year: int | None = Field(None, ge=1, description="a year in the record's published history")
@@ -72,6 +83,8 @@ class Announcement(Schema):
     kind: Literal["round", "final"]
     competition: str
     competition_name: str
+    organisation: str = Field(description="slug of the competition's organisation (its home: /o/<slug>/)")
+    organisation_name: str
     year: int
     round: str
     round_name: str

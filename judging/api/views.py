@@ -192,6 +192,8 @@ def _announcement(request, a):
         "kind": a.kind,
         "competition": a.round.competition.slug,
         "competition_name": a.round.competition.name,
+        "organisation": a.round.competition.organisation.slug,
+        "organisation_name": a.round.competition.organisation.name,
         "year": a.round.competition.year,
         "round": a.round.slug,
         "round_name": a.round.name,
@@ -224,7 +226,7 @@ def _announcement_csv(a):
 
 
 def _visible():
-    return visible_announcements().select_related("round__competition").order_by("-published_at", "-id")
+    return visible_announcements().select_related("round__competition__organisation").order_by("-published_at", "-id")
 
 
 def _visible_announcement(pk):
@@ -243,8 +245,13 @@ def _visible_announcement(pk):
 )
 @decorate_view(with_etag)
 def announcements(request, query: Query[schemas.AnnouncementQuery]):
-    """Published announcements (every visible version), latest first; ?competition=<slug>, ?year=<int>."""
+    """Published announcements (every visible version), latest first; ?competition=<slug>, ?year=<int>,
+    ?organisation=<slug>, ?province=<id>."""
     items = _visible()
+    if query.organisation:
+        items = items.filter(round__competition__organisation__slug=query.organisation)
+    if query.province is not None:
+        items = items.filter(round__competition__province_id=query.province)
     if query.competition:
         items = items.filter(round__competition__slug=query.competition)
     if query.year is not None:
@@ -324,8 +331,8 @@ def _record(request, r):
 )
 @decorate_view(with_etag)
 def records(request, query: Query[schemas.RecordQuery]):
-    """Public innovation records; the catalogue's filters (q, region, agency, category, stage, year, outcome,
-    digital, status)."""
+    """Public innovation records; the catalogue's filters (q, province, region, agency, organisation, category,
+    stage, year, outcome, digital, status)."""
     try:
         filters = catalogue_filters(request.GET, strict=True)
     except FilterError as exc:

@@ -1,32 +1,30 @@
-"""What a new announcement's form starts with: the letterhead, place and signatory of the organiser's latest
-announcement (or drawn from the competition), a title and body naming the round, and the default embargo."""
+"""What a new announcement's form starts with: the place and signatory of the competition's organisation, a title
+and body naming the round, and the default embargo."""
 
-from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from judging.models import Announcement
 from judging.publication import services
 from judging.publication.enums import AnnouncementKind
 
 
 def letter_defaults(competition):
-    """Letterhead, place and signatory of a new announcement: those of the organiser's latest announcement (this
-    competition first, then another of the same organiser), else drawn from the competition (its organiser heads
-    the letter and its head signs); never a fixed organisation."""
-    previous = (
-        Announcement.objects.filter(round__competition__organiser_name=competition.organiser_name)
-        .order_by(Case(When(round__competition=competition, then=0), default=1), "-date", "-id")
-        .only("letterhead", "place", "signatory_name", "signatory_title")
-        .first()
-    )
-    if previous is not None:
-        fields = ("letterhead", "place", "signatory_name", "signatory_title")
-        return {name: getattr(previous, name) for name in fields}
+    """Place and signatory of a new announcement: the city and default signatory of the competition's organisation
+    (its letterhead page, /o/<slug>/kop/); `letterhead` keeps, for the record, the letterhead's text as it stood
+    when the announcement was prepared (the page and the PDF print the organisation's letterhead itself)."""
+    organisation = competition.organisation
     return {
-        "letterhead": competition.organiser_name.upper(),
-        "signatory_title": _("Kepala %(organiser)s") % {"organiser": competition.organiser_name},
+        "letterhead": letterhead_text(organisation),
+        "place": organisation.city,
+        "signatory_name": organisation.signatory_name,
+        "signatory_title": organisation.signatory_title,
     }
+
+
+def letterhead_text(organisation):
+    """The letterhead's lines and address as one text (at least the organisation's name)."""
+    lines = organisation.heading + ([organisation.address] if organisation.address else [])
+    return "\n".join(lines) or organisation.name
 
 
 def initial_fields(round_, kind):

@@ -15,13 +15,19 @@ class AnnouncementForm(forms.ModelForm):
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "embargo_until": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "letterhead": forms.Textarea(attrs={"rows": 3}),
+            # The page and the PDF print the organisation's letterhead; this keeps its text as prepared (never
+            # typed: a disabled field takes its initial value, judging.publication.defaults.letter_defaults).
+            "letterhead": forms.HiddenInput,
             "body": forms.Textarea(attrs={"rows": 6}),
         }
         help_texts = {
             "embargo_until": _("Daftar tidak tampil di mana pun sebelum waktu ini (WITA), walau sudah disetujui."),
             "show_totals": _("Jika dicentang, nilai akhir tiap proposal tampil di halaman publik dan unduhan."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letterhead"].disabled = True
 
 
 class CorrectionForm(forms.Form):

@@ -1,7 +1,8 @@
 """The printable announcement (Pengumuman) as a PDF, drawn with reportlab: letterhead, number, date, the text, the
 lists (ranks and totals only when the organiser made them public), then place and date, the signatory's title, room
 for the signature and the signatory's name, kept on one page with the last rows of the list. Every page is numbered
-("Halaman 1 dari 3"). Everything printed comes from the announcement; nothing about an organiser is written here.
+("Halaman 1 dari 3"). Everything printed comes from the announcement and the letterhead of its competition's
+organisation (logo, heading lines, address: kipp.organisations); nothing about an organiser is written here.
 
 Column widths come from the content: the number, code and total columns are as wide as their longest value (an entry
 code never wraps), and the rest of the line is shared by title, agency and region, which wrap."""
@@ -22,6 +23,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     HRFlowable,
+    Image,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -45,6 +47,7 @@ def _styles():
         "heading": ParagraphStyle(
             "heading", parent=base["Heading2"], alignment=TA_CENTER, spaceBefore=6, spaceAfter=2, fontSize=13
         ),
+        "address": ParagraphStyle("address", parent=base["Normal"], alignment=TA_CENTER, fontSize=9, leading=12),
         "center": ParagraphStyle("center", parent=base["Normal"], alignment=TA_CENTER),
         "body": ParagraphStyle("body", parent=base["Normal"], alignment=TA_JUSTIFY, leading=14, spaceAfter=6),
         "cell": ParagraphStyle("cell", parent=base["Normal"], fontName=FONT, fontSize=CELL_SIZE, leading=10),
@@ -160,6 +163,36 @@ def _list_table(announcement, rows, styles, widths, *, start=1, header=True):
     return table
 
 
+LOGO_WIDTH = 2.0 * cm
+
+
+def _logo(organisation):
+    """The organisation's logo as a flowable LOGO_WIDTH wide, or None when it has none (or its file is gone)."""
+    if not organisation.logo or not organisation.logo_width or not organisation.logo_height:
+        return None
+    try:
+        with organisation.logo.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    height = LOGO_WIDTH * organisation.logo_height / organisation.logo_width
+    return Image(io.BytesIO(data), width=LOGO_WIDTH, height=height)
+
+
+def _letterhead(organisation, styles, width):
+    """The letterhead (kop surat): the heading lines in bold and the address, centred, the logo on the left."""
+    text = [_p("\n".join(organisation.heading) or organisation.name, styles["letterhead"])]
+    if organisation.address:
+        text.append(_p(organisation.address, styles["address"]))
+    logo = _logo(organisation)
+    if logo is None:
+        return text
+    side = LOGO_WIDTH + 0.4 * cm  # an empty column of the same width on the right keeps the text centred
+    table = Table([[logo, text, ""]], colWidths=[side, width - 2 * side, side])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return [table]
+
+
 def _signature(announcement, styles):
     date = formats.date_format(announcement.date, "j F Y")
     return [
@@ -255,7 +288,7 @@ def _build(announcement, selected, reserve, *, pages, tail_header=False):
         subject=announcement.title,
         keywords=f"sha256:{announcement.fingerprint}" if announcement.fingerprint else "",
     )
-    story = [_p(announcement.letterhead, styles["letterhead"]), Spacer(1, 4)]
+    story = [*_letterhead(announcement.round.competition.organisation, styles, doc.width), Spacer(1, 4)]
     story.append(HRFlowable(width="100%", thickness=1.5, color=colors.black, spaceAfter=2))
     story.append(HRFlowable(width="100%", thickness=0.5, color=colors.black))
     story.append(_p(_("PENGUMUMAN"), styles["heading"]))

@@ -364,7 +364,7 @@ def objection_answer(request, pk):
 
 def _visible_or_404(pk):
     return get_object_or_404(
-        visible_announcements().select_related("round__competition", "previous"),
+        visible_announcements().select_related("round__competition__organisation", "previous"),
         pk=pk,
     )
 

@@ -92,6 +92,7 @@ def _seed_2022(ctx, rng):
         return
     competition = Competition.objects.filter(slug="kipp-sulsel-2022").first()
     if competition is None:
+        from kipp.demo import demo_organisation
         from kipp.services import create_competition
 
         competition = create_competition(
@@ -99,7 +100,7 @@ def _seed_2022(ctx, rng):
             slug="kipp-sulsel-2022",
             name="KIPP Sulawesi Selatan 2022",
             year=2022,
-            organiser_name="Biro Organisasi Setda Provinsi Sulawesi Selatan",
+            organisation=demo_organisation(sms_user.agency.region.province),
             code_prefix="SULSEL-2022",
             opens_at=datetime.datetime(2021, 11, 1, 8, 0, tzinfo=WITA),
             closes_at=datetime.datetime(2022, 1, 14, 23, 59, tzinfo=WITA),

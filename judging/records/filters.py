@@ -1,16 +1,33 @@
 """The public catalogue's filters, read from a query string in one place for both readers: the catalogue page
-(/inovasi/) and the open data API (/api/v1/records/). Query-string names: q, region, agency, category, stage, year,
-outcome, digital, status.
+(/inovasi/) and the open data API (/api/v1/records/). Query-string names: q, province, region, agency, organisation,
+category, stage, year, outcome, digital, status (province, region, agency: ids; organisation: an organisation's
+slug, the records of its competitions).
 
 The page is lenient (a malformed or unknown value is dropped, the list is shown without that filter); the API is
 strict (`strict=True`: a value the page would drop raises FilterError, which the API answers with 400, so that a
 client learns about a typo). Both return the same dict, which records_queries.filter_records() applies."""
 
+import re
+
 from entries.enums import InnovationStage
 from judging.records.enums import RecordOutcome
 from judging.records.queries import SEARCH_MAX_LENGTH, SEARCH_MAX_TERMS, search_is_cut
 
-FILTER_NAMES = ("q", "region", "agency", "category", "stage", "year", "outcome", "digital", "status")
+FILTER_NAMES = (
+    "q",
+    "province",
+    "region",
+    "agency",
+    "organisation",
+    "category",
+    "stage",
+    "year",
+    "outcome",
+    "digital",
+    "status",
+)
+ID_FILTERS = ("province", "region", "agency", "year")
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 Q_MAX_LENGTH = SEARCH_MAX_LENGTH
 CATEGORY_MAX_LENGTH = 60
 TRUE_VALUES = ("1", "true", "yes")
@@ -40,7 +57,7 @@ def _int(value):
 
 def _check_strict(params):
     """Refuse what the lenient parse would silently drop."""
-    for name in ("region", "agency", "year"):
+    for name in ID_FILTERS:
         if name not in params:
             continue
         value = _int(params.get(name))
@@ -51,6 +68,8 @@ def _check_strict(params):
     for name, allowed in STRICT_CHOICES.items():
         if name in params and params[name] not in allowed:
             raise FilterError(f"{name} must be one of {', '.join(allowed)}")
+    if "organisation" in params and not SLUG.match(params["organisation"]):
+        raise FilterError("organisation must be an organisation's slug")
     if len(params.get("q", "")) > Q_MAX_LENGTH:
         raise FilterError(f"q is at most {Q_MAX_LENGTH} characters")
     if search_is_cut(params.get("q", "")):
@@ -66,10 +85,13 @@ def catalogue_filters(params, *, strict=False):
     q = (params.get("q") or "").strip()[:Q_MAX_LENGTH]
     if q:
         result["q"] = q
-    for name in ("region", "agency", "year"):
+    for name in ID_FILTERS:
         value = _int(params.get(name))
         if value is not None and value > 0:
             result[name] = value
+    organisation = (params.get("organisation") or "").strip()
+    if SLUG.match(organisation):
+        result["organisation"] = organisation
     category = (params.get("category") or "").strip()[:CATEGORY_MAX_LENGTH]
     if category:
         result["category"] = category

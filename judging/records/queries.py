@@ -90,6 +90,13 @@ def search_query(text):
 def filter_records(qs, filters, now=None):
     """Apply records_filters.catalogue_filters() output. A search orders by relevance, otherwise by year (latest
     first) and title."""
+    if "province" in filters:
+        qs = qs.filter(region__province_id=filters["province"])
+    if "organisation" in filters:
+        steps = public_history(now).filter(
+            record=OuterRef("pk"), competition__organisation__slug=filters["organisation"]
+        )
+        qs = qs.filter(Exists(steps))
     if "region" in filters:
         qs = qs.filter(region_id=filters["region"])
     if "agency" in filters:
@@ -125,10 +132,14 @@ def catalogue(filters, now=None):
 
 
 def filter_choices(now=None):
-    """Values for the catalogue's filter fields, from public records only. Four queries whatever the size."""
-    from kipp.models import Agency, Region
+    """Values for the catalogue's filter fields, from public records only. Six queries whatever the size."""
+    from kipp.models import Agency, Organisation, Province, Region
 
     public = public_records(now)
+    provinces = Province.objects.filter(Exists(public.filter(region__province_id=OuterRef("pk")))).order_by("code")
+    organisations = Organisation.objects.filter(
+        Exists(public_history(now).filter(competition__organisation_id=OuterRef("pk")))
+    ).order_by("name")
     regions = Region.objects.filter(Exists(public.filter(region_id=OuterRef("pk")))).order_by("code")
     agencies = Agency.objects.filter(Exists(public.filter(agency_id=OuterRef("pk")))).order_by("name")
     categories = list(
@@ -139,6 +150,8 @@ def filter_choices(now=None):
     )
     years = sorted(set(public_history(now).values_list("year", flat=True).distinct()), reverse=True)
     return {
+        "provinces": list(provinces),
+        "organisations": list(organisations.only("slug", "name")),
         "regions": list(regions),
         "agencies": list(agencies),
         "categories": categories,
@@ -335,11 +348,14 @@ def replicated_by(record, now=None):
 # Statistics ----------------------------------------------------------------------------------------------------
 
 
-def statistics(now=None):
-    """Counts of public records: per region and year (of history), per category, per stage. Three queries."""
+def statistics(now=None, organisation=None):
+    """Counts of public records: per region and year (of history), per category, per stage. Three queries.
+    `organisation`: only the records of its competitions (its home page, /o/<slug>/)."""
     from django.db.models import Count
 
     history = public_history(now)
+    if organisation is not None:
+        history = history.filter(competition__organisation=organisation)
     by_region_year = defaultdict(dict)
     years = set()
     for row in (
@@ -351,6 +367,8 @@ def statistics(now=None):
         by_region_year[region][row["year"]] = row["n"]
         years.add(row["year"])
     public = public_records(now)
+    if organisation is not None:
+        public = public.filter(Exists(history.filter(record=OuterRef("pk"))))
     by_category = [
         (row["category_name"] or "-", row["n"])
         for row in public.values("category_name").annotate(n=Count("id")).order_by("-n", "category_name")

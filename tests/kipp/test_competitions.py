@@ -13,7 +13,14 @@ from kipp.defaults import DEFAULT_PROPOSAL_SECTIONS, default_section_weights
 from kipp.forms import CompetitionForm
 from kipp.models import AuditEvent, Competition
 from kipp.services import create_competition
-from tests.factories import CompetitionFactory, InnovatorFactory, JudgeFactory, OrganiserFactory, VerifierFactory
+from tests.factories import (
+    CompetitionFactory,
+    InnovatorFactory,
+    JudgeFactory,
+    OrganisationFactory,
+    OrganiserFactory,
+    VerifierFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +34,7 @@ def _kwargs(**overrides):
         "slug": "kipp-uji-2030",
         "name": "KIPP Uji 2030",
         "year": 2030,
-        "organiser_name": "Biro Organisasi",
+        "organisation": OrganisationFactory(),
         "code_prefix": "UJI-2030",
         "opens_at": now,
         "closes_at": now + datetime.timedelta(days=60),
@@ -77,7 +84,7 @@ def test_form_shows_the_window_message_on_the_closing_date():
             "name": "KIPP Uji",
             "slug": "kipp-uji",
             "year": 2030,
-            "organiser_name": "Biro Organisasi",
+            "organisation": OrganisationFactory().pk,
             "code_prefix": "UJI",
             "groups": "umum",
             "opens_at": "2030-03-01T08:00",
@@ -102,7 +109,7 @@ def _admin_post(competition_id=None, **overrides):
         "name": "KIPP Admin",
         "slug": "kipp-admin",
         "year": "2030",
-        "organiser_name": "Biro Organisasi",
+        "organisation": OrganisationFactory().pk,
         "code_prefix": "ADM-2030",
         "description": "",
         "groups": "umum,replikasi",
@@ -152,7 +159,7 @@ def _page_post(**overrides):
         "name": "KIPP Sulawesi Selatan 2030",
         "slug": "kipp-sulsel-2030",
         "year": "2030",
-        "organiser_name": "Biro Organisasi Setda Provinsi Sulawesi Selatan",
+        "organisation": OrganisationFactory().pk,
         "code_prefix": "SULSEL-2030",
         "description": "",
         "groups": ["umum", "replikasi"],

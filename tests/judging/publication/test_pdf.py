@@ -75,12 +75,15 @@ def test_pdf_without_reserve_signs_with_the_last_selected_rows():
         _check(pages, [r.entry_code for r in selected])
 
 
-def test_public_pdf_prints_letterhead_and_signatory_from_the_announcement(client):
+def test_public_pdf_prints_the_organisations_letterhead_and_the_announcements_signatory(client):
     round_, _next, _entries, _judges = closed_round()
+    organisation = round_.competition.organisation
+    organisation.heading_lines, organisation.address = "PEMERINTAH KABUPATEN JENEPONTO", "Jl. Lanto No. 1"
+    organisation.save()
     a, b = organisers()
-    announcement = published(
-        round_, a, b, signatory_name=NAME, signatory_title=TITLE, letterhead="PEMERINTAH KABUPATEN JENEPONTO"
-    )
+    announcement = published(round_, a, b, signatory_name=NAME, signatory_title=TITLE, letterhead="(teks lama)")
     pages = _pages(client.get(reverse("judging:public_pdf", args=[announcement.pk])).content)
-    assert "PEMERINTAH KABUPATEN JENEPONTO" in pages[0] and "SULAWESI SELATAN" not in pages[0].split("Nomor")[0]
+    head = pages[0].split("Nomor")[0]
+    assert "PEMERINTAH KABUPATEN JENEPONTO" in head and "Jl. Lanto No. 1" in head
+    assert "SULAWESI SELATAN" not in head and "(teks lama)" not in pages[0]
     _check(pages, ["E1", "E2", "E3"])

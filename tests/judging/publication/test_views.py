@@ -391,42 +391,43 @@ def _prepare_form(client, round_):
     return client.get(url).context["form"].initial
 
 
-def test_a_new_announcement_takes_letterhead_and_signatory_from_the_competition(client, scene):
-    round_, entries, a, b, users = scene
-    round_.competition.organiser_name = "Bagian Organisasi Setda Kabupaten Jeneponto"
-    round_.competition.save(update_fields=["organiser_name"])
-    client.force_login(a)
-    initial = _prepare_form(client, round_)
-    assert initial["letterhead"] == "BAGIAN ORGANISASI SETDA KABUPATEN JENEPONTO"
-    assert initial["signatory_title"] == "Kepala Bagian Organisasi Setda Kabupaten Jeneponto"
-    assert "SULAWESI SELATAN" not in initial["letterhead"]
+def _jeneponto_organisation(**letterhead):
+    from kipp.organisations.services import create_organisation
+    from tests.factories import region
+
+    return create_organisation(
+        actor=None,
+        level="kabupaten",
+        region=region("73.04"),
+        name="Bagian Organisasi Setda Kabupaten Jeneponto",
+        slug="bagian-organisasi-jeneponto",
+        **letterhead,
+    )
 
 
-def test_a_new_announcement_takes_letterhead_and_signatory_from_the_organisers_last_one(client, scene):
+def test_a_new_announcement_takes_place_and_signatory_from_the_competitions_organisation(client, scene):
     round_, entries, a, b, users = scene
-    published(
-        round_,
-        a,
-        b,
-        letterhead="PEMERINTAH KABUPATEN JENEPONTO\nSEKRETARIAT DAERAH",
-        place="Bontosunggu",
+    round_.competition.organisation = _jeneponto_organisation(
+        heading_lines="PEMERINTAH KABUPATEN JENEPONTO\nSEKRETARIAT DAERAH",
+        city="Bontosunggu",
         signatory_name="Andi Rahmat Hidayat, S.STP., M.Si.",
         signatory_title="Kepala Bagian Organisasi",
     )
+    round_.competition.save(update_fields=["organisation"])
     client.force_login(a)
     initial = _prepare_form(client, round_)
-    assert initial["letterhead"] == "PEMERINTAH KABUPATEN JENEPONTO\nSEKRETARIAT DAERAH"
     assert (initial["place"], initial["signatory_name"], initial["signatory_title"]) == (
         "Bontosunggu",
         "Andi Rahmat Hidayat, S.STP., M.Si.",
         "Kepala Bagian Organisasi",
     )
+    assert initial["letterhead"] == "PEMERINTAH KABUPATEN JENEPONTO\nSEKRETARIAT DAERAH"
 
 
 def test_a_new_announcement_proposes_no_place_of_another_province(client, scene):
     round_, entries, a, b, users = scene
-    round_.competition.organiser_name = "Bagian Organisasi Setda Kabupaten Jeneponto"
-    round_.competition.save(update_fields=["organiser_name"])
+    round_.competition.organisation = _jeneponto_organisation()
+    round_.competition.save(update_fields=["organisation"])
     client.force_login(a)
     page = client.get(reverse("judging:announcement_prepare", args=[round_.competition.slug, round_.slug]))
     assert page.context["form"]["place"].value() in (None, "")

@@ -1,0 +1,86 @@
+"""Every write of an organisation: creating one, and its letterhead (kop surat), logo included."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kipp.errors import Invalid, Refused
+from kipp.files import save_files_or_none
+from kipp.organisations.enums import OrganisationLevel
+from kipp.organisations.models import Organisation
+from kipp.organisations.permissions import can_edit_letterhead
+from kipp.services import record_event
+
+LETTERHEAD_FIELDS = (
+    "heading_lines",
+    "address",
+    "city",
+    "signatory_name",
+    "signatory_title",
+    "email",
+    "phone",
+    "website",
+)
+
+
+def create_organisation(*, actor, level, name, slug, province=None, region=None, request=None, **letterhead):
+    """A new organisation; `letterhead`: any of LETTERHEAD_FIELDS. The area must match the level (the database
+    refuses it too: organisation_level_matches_area)."""
+    unknown = set(letterhead) - set(LETTERHEAD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown letterhead fields: {sorted(unknown)}")
+    organisation = Organisation(level=level, name=name, slug=slug, province=province, region=region, **letterhead)
+    _check_area(organisation)
+    organisation.full_clean()
+    with transaction.atomic():
+        organisation.save()
+        record_event(
+            actor=actor, action="organisation.created", obj=organisation, details={"slug": slug}, request=request
+        )
+    return organisation
+
+
+def _check_area(organisation):
+    wanted = {
+        OrganisationLevel.NATIONAL: (False, False),
+        OrganisationLevel.PROVINCE: (True, False),
+        OrganisationLevel.REGION: (False, True),
+    }.get(organisation.level)
+    if wanted != (organisation.province_id is not None, organisation.region_id is not None):
+        raise Invalid(_("Wilayah organisasi tidak sesuai dengan tingkatnya."))
+
+
+def update_letterhead(*, organisation, actor, fields, logo=None, remove_logo=False, request=None):
+    """Save the letterhead fields (LETTERHEAD_FIELDS) and, when given, a new logo (a kipp.images.CleanFile).
+    The new logo is stored first; the old one is removed only after the change is committed, so a failed save
+    (storage or database) leaves the old logo as it was. Audited with the names of the changed fields."""
+    if not can_edit_letterhead(actor, organisation):
+        raise Refused(_("Hanya penyelenggara yang boleh mengubah kop organisasi."))
+    unknown = set(fields) - set(LETTERHEAD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown letterhead fields: {sorted(unknown)}")
+    with save_files_or_none() as files, transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        old_logo = locked.logo.name
+        if logo is not None:
+            files.save(locked.logo, logo.stored_name(), logo.content)
+            locked.logo_content_type, locked.logo_width, locked.logo_height = (
+                logo.content_type,
+                logo.width,
+                logo.height,
+            )
+            changed.append("logo")
+        elif remove_logo and old_logo:
+            locked.logo, locked.logo_content_type, locked.logo_width, locked.logo_height = "", "", None, None
+            changed.append("logo")
+        locked.full_clean()
+        locked.save()
+        record_event(
+            actor=actor, action="organisation.letterhead", obj=locked, details={"fields": changed}, request=request
+        )
+        if old_logo and old_logo != locked.logo.name:
+            storage = locked.logo.storage
+            transaction.on_commit(lambda: storage.delete(old_logo))
+    return locked
