@@ -24,7 +24,9 @@ from entries.models import Entry, StatusChange
 from judging.models import Assignment, Criterion
 from judging.scoring import services
 from judging.scoring.schedule.services import generate_schedule
-from kipp.models import Agency, Competition, Province, User
+from kipp.models import Agency, Competition, District, Organisation, Province, Region, User
+from kipp.organisations.enums import OrganisationLevel
+from kipp.organisations.services import create_organisation
 from kipp.services import create_competition
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -58,6 +60,24 @@ def _at(day, hour, minute=0):
     return datetime.datetime.combine(day, datetime.time(hour, minute), WITA)
 
 
+def _organisation(ctx):
+    """Jeneponto's own organiser (a kabupaten-level organisation), found by its name."""
+    organisation = Organisation.objects.filter(name=ORGANISER_NAME).first()
+    if organisation is None:
+        organisation = create_organisation(
+            actor=None,
+            level=OrganisationLevel.REGION,
+            region=Region.objects.get(code=JENEPONTO),
+            name=ORGANISER_NAME,
+            slug="jeneponto",
+            heading_lines="PEMERINTAH KABUPATEN JENEPONTO\nSEKRETARIAT DAERAH",
+            city="Jeneponto",
+            signatory_title="Sekretaris Daerah Kabupaten Jeneponto",
+        )
+        ctx.count("organisations")
+    return organisation
+
+
 def seed_open_round(ctx):
     """The open presentation round of kipp-jeneponto-2027 (see the module's docstring). Needs kipp's seeder (the
     accounts, Jeneponto's agencies) and entries' (their innovators)."""
@@ -78,7 +98,7 @@ def seed_open_round(ctx):
         name="KIPP Kabupaten Jeneponto 2027",
         year=2027,
         province=province,
-        organiser_name=ORGANISER_NAME,
+        organisation=_organisation(ctx),
         code_prefix="JNP-2027",
         description=DESCRIPTION,
         opens_at=_at(today - datetime.timedelta(days=75), 8),
@@ -97,6 +117,7 @@ def _entries(ctx, competition, agencies, rng, today):
     window = _at(today - datetime.timedelta(days=70), 9)
     plans, entries = {}, []
     categories = list(competition.categories.order_by("pk"))
+    districts = dict(District.objects.filter(region__code=JENEPONTO).values_list("name", "code"))
     for number, (topic_index, kecamatan) in enumerate(PLAN, start=1):
         topic = TOPICS[topic_index]
         agency = agencies[(number - 1) % len(agencies)]
@@ -108,8 +129,8 @@ def _entries(ctx, competition, agencies, rng, today):
             "topic": topic,
             "agency": agency,
             "special": None,
-            "kecamatan": kecamatan,
-            "desa": "",
+            "village": None,
+            "place": f"Kecamatan {kecamatan}",
             "started_on": datetime.date(rng.randrange(2019, 2024), rng.randrange(1, 13), 1),
         }
         plans[plan["code"]] = plan
@@ -128,7 +149,7 @@ def _entries(ctx, competition, agencies, rng, today):
                 submitted_at=submitted,
                 forwarded_at=submitted + datetime.timedelta(days=1),
                 decided_at=_at(today - datetime.timedelta(days=20), 10, number),
-                kecamatan=kecamatan,
+                district_id=districts[kecamatan],
                 started_on=plan["started_on"],
                 is_digital=rng.random() < 0.4,
                 version=3,
