@@ -43,6 +43,13 @@ class Announcement(models.Model):
     signatory_name = models.CharField(_("nama penanda tangan"), max_length=150)
     signatory_title = models.CharField(_("jabatan penanda tangan"), max_length=200)
     letterhead = models.TextField(_("kop surat"), max_length=1000)
+    # The letterhead as it stood when the announcement was prepared (publication/letterhead.py): `letterhead` holds
+    # its heading lines, these its address and the stored name and size of its logo. A later change of the
+    # organisation's letterhead never changes a prepared or published announcement; sealed with it at approval.
+    letterhead_address = models.CharField(_("alamat kop"), max_length=300, blank=True)
+    letterhead_logo = models.CharField(_("logo kop"), max_length=300, blank=True)
+    letterhead_logo_width = models.PositiveIntegerField(null=True, blank=True)
+    letterhead_logo_height = models.PositiveIntegerField(null=True, blank=True)
     body = models.TextField(_("isi pengumuman"), max_length=10000)
     show_ranks = models.BooleanField(_("tampilkan peringkat"), default=True)
     show_totals = models.BooleanField(_("tampilkan nilai"), default=False)

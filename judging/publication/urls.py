@@ -3,13 +3,14 @@
 
 from django.urls import path
 
-from judging.publication import check_views, views
+from judging.publication import check_views, letterhead, views
 
 urlpatterns = [
     path("pengumuman/", views.public_list, name="public_list"),
     path("pengumuman/periksa/", check_views.check_document, name="check_document"),
     path("pengumuman/<int:pk>/", views.public_announcement, name="public_announcement"),
     path("pengumuman/<int:pk>/pengumuman.pdf", views.public_pdf, name="public_pdf"),
+    path("pengumuman/<int:pk>/logo/", letterhead.logo, name="announcement_logo"),
     path("pengumuman/<int:pk>/daftar.<slug:fmt>", views.public_download, name="public_download"),
     path("pengumuman/<int:pk>/sanggah/", views.public_objection, name="public_objection"),
     path("publikasi/", views.announcement_index, name="announcement_index"),
