@@ -158,6 +158,11 @@ def _manage_context(announcement, user):
         "outcome_mail": mail_progress(announcement, kind="outcome", competition=announcement.round.competition)
         if announcement.notified_at
         else None,
+        # approved (and, in the template, visible): the worker has not queued the outcome mails yet (tasks.go_public)
+        "outcome_mail_pending": announcement.state == AnnouncementState.PUBLISHED and not announcement.notified_at,
+        "without_recipient": list(services.rows_without_recipient(announcement))
+        if announcement.state == AnnouncementState.PUBLISHED
+        else [],
     }
 
 
@@ -353,7 +358,7 @@ def objection_answer(request, pk):
         except JudgingError as error:
             add_message(request, error)
         else:
-            messages.success(request, _("Jawaban disimpan dan dikirim kepada penyanggah."))
+            messages.success(request, _("Jawaban disimpan; email kepada penyanggah masuk antrean dan segera dikirim."))
     else:
         messages.error(request, _("Tuliskan jawaban atas sanggahan ini."))
     return redirect("judging:announcement_manage", pk=objection.announcement_id)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kipp import mail
+from kipp.outbox import context as mail_context
 from kipp.outbox.enums import NotificationState
 from kipp.outbox.models import Notification
 from kipp.services import record_event
@@ -36,10 +37,11 @@ def _error_text(exc):
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def send_notification(*, notification_id, connection, final=False):
-    """Send one queued notification. Returns "sent", "skipped" (not queued any more, or held by another worker),
-    "failed" (it cannot be sent: refused address, deleted object, broken template) or "retry" (the server is not
-    available; with `final` the notification is marked failed instead)."""
+def send_notification(*, notification_id, connection, final=False, objects=None):
+    """Send one queued notification (`objects`: the instances its context names, context.preload). Returns
+    "sent", "skipped" (not queued any more, or held by another worker), "failed" (it cannot be sent: refused
+    address, deleted object, broken template) or "retry" (the server is not available; with `final` the
+    notification is marked failed instead)."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
@@ -50,7 +52,7 @@ def send_notification(*, notification_id, connection, final=False):
             return "skipped"
         notification.attempts += 1
         try:
-            message = mail.render_notification(notification)
+            message = mail.render_notification(notification, objects=objects)
         except Exception as exc:  # noqa: BLE001 - whatever breaks the rendering, the row says it and the job goes on
             logger.exception("notification %s cannot be rendered", notification.pk)
             return _mark_failed(notification, exc)
@@ -84,13 +86,19 @@ def _mark_failed(notification, exc):
 def send_notifications(*, ids, final=False):
     """Send the queued ones of `ids` over one connection, in order. Stops at the first that the server did not
     take and raises MailServerUnavailable (the rest stay queued for the retry), unless `final`: then each one that
-    is not taken is marked failed. Returns {outcome: count}."""
+    is not taken is marked failed. The objects their contexts name are loaded first, for the batch (one query per
+    model); each mail is still locked, sent and marked sent in its own transaction. Returns {outcome: count}."""
     counts = {}
+    objects = mail_context.preload(
+        Notification.objects.filter(pk__in=ids, state=NotificationState.QUEUED).values_list("context", flat=True)
+    )
     connection = mail.open_connection()
     pause = settings.MAIL_SEND_INTERVAL
     try:
         for notification_id in ids:
-            outcome = send_notification(notification_id=notification_id, connection=connection, final=final)
+            outcome = send_notification(
+                notification_id=notification_id, connection=connection, final=final, objects=objects
+            )
             counts[outcome] = counts.get(outcome, 0) + 1
             if outcome == "retry":
                 raise MailServerUnavailable(f"{counts} of a batch of {len(ids)}")
