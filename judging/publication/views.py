@@ -48,7 +48,6 @@ from kipp import exports
 from kipp.errors import add_message, error_text
 from kipp.middleware import client_ip
 from kipp.models import Competition, User
-from kipp.outbox.queries import mail_progress
 
 
 def _refuse(request, message, status=403):
@@ -155,14 +154,7 @@ def _manage_context(announcement, user):
         "withdrawn": [r for r in rows if r.outcome == "selected" and r.entry.status == "withdrawn"]
         if announcement.state == AnnouncementState.PUBLISHED
         else [],
-        "outcome_mail": mail_progress(announcement, kind="outcome", competition=announcement.round.competition)
-        if announcement.notified_at
-        else None,
-        # approved (and, in the template, visible): the worker has not queued the outcome mails yet (tasks.go_public)
-        "outcome_mail_pending": announcement.state == AnnouncementState.PUBLISHED and not announcement.notified_at,
-        "without_recipient": list(services.rows_without_recipient(announcement))
-        if announcement.state == AnnouncementState.PUBLISHED
-        else [],
+        **services.outcome_mail_status(announcement),
     }
 
 

@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from judging.models import Announcement, AnnouncementRow
+from judging.publication.enums import AnnouncementState
 from judging.publication.queries import is_visible, visible_announcements
 from judging.publication.signals import announcement_published
 from kipp.mail import absolute_url, send_templated_mails, templated_message
 from kipp.models import User
 from kipp.outbox import context as mail_context
 from kipp.outbox.enums import NotificationKind
+from kipp.outbox.queries import mail_progress
 from kipp.queue import deferrer
 from kipp.services import record_event
 
@@ -82,6 +84,21 @@ def rows_without_recipient(announcement):
         .order_by("rank", "id")
         .only("id", "entry_id", "entry_code", "title", "outcome", "rank")
     )
+
+
+def outcome_mail_status(announcement):
+    """What the announcement's page shows of its outcome mails: `outcome_mail` (their progress, once queued),
+    `outcome_mail_pending` (approved, the worker has not queued them yet: judging.tasks.go_public; the page shows
+    it only when the announcement is visible) and `without_recipient` (rows_without_recipient, once published)."""
+    published = announcement.state == AnnouncementState.PUBLISHED
+    competition = announcement.round.competition
+    return {
+        "outcome_mail": mail_progress(announcement, kind=NotificationKind.OUTCOME, competition=competition)
+        if announcement.notified_at
+        else None,
+        "outcome_mail_pending": published and not announcement.notified_at,
+        "without_recipient": list(rows_without_recipient(announcement)) if published else [],
+    }
 
 
 def _earlier_rows(announcement):
