@@ -21,23 +21,33 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.measure.common import BASE_DIR, Row, bench_round, ms, secs
+from bench.measure.common import BASE_DIR, Row, bench_round, median, ms, secs
 from bench.measure.server import bench_env, free_port
 from kipp.models import Notification, User
 
 TIMEOUT_SECONDS = 180
+APPROVALS = 3
 
 
 class _Inbox:
-    def __init__(self):
+    """The mails received: those of the measured announcement's outcome (Message-ID "<outcome.<announcement id>.",
+    kipp.mail._headers) counted by Message-ID, any other mail the worker sends meanwhile (a periodic reminder) apart."""
+
+    def __init__(self, prefix):
         self.lock = threading.Lock()
+        self.prefix = prefix
         self.message_ids = Counter()  # a mail sent twice arrives twice with the same Message-ID
+        self.others = 0
         self.last = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         message = email.message_from_bytes(envelope.original_content or envelope.content)
+        message_id = message.get("Message-ID", "")
         with self.lock:
-            self.message_ids[(message.get("Message-ID", ""), tuple(envelope.rcpt_tos))] += 1
+            if not message_id.startswith(self.prefix):
+                self.others += 1
+                return "250 OK"
+            self.message_ids[(message_id, tuple(envelope.rcpt_tos))] += 1
             self.last = time.perf_counter()
         return "250 OK"
 
@@ -104,11 +114,12 @@ def _outcome_mails(announcement):
     )
 
 
-def deliver(expected, started):
-    """Run a worker until `expected` mails reached the SMTP server (or TIMEOUT_SECONDS); (seconds, inbox)."""
+def deliver(expected, started, announcement):
+    """Run a worker until `expected` outcome mails of `announcement` reached the SMTP server (or TIMEOUT_SECONDS);
+    (seconds, inbox)."""
     from aiosmtpd.controller import Controller
 
-    inbox = _Inbox()
+    inbox = _Inbox(f"<outcome.{announcement.pk}.")
     port = free_port()
     smtp = Controller(inbox, hostname="127.0.0.1", port=port)
     smtp.start()
@@ -140,20 +151,24 @@ def deliver(expected, started):
 def measure_publish(datasets):
     _confirm_innovators()
     rows = []
-    small, _announcement, _start = approve_request(datasets["S"], settle=True)
-    large, announcement, started = approve_request(datasets["P"])
+    # The median of APPROVALS approvals at each size (each of a new version); the last one at P is left to the worker.
+    small = median([approve_request(datasets["S"], settle=True)[0] for _ in range(APPROVALS)])
+    large_runs = [approve_request(datasets["P"], settle=True)[0] for _ in range(APPROVALS - 1)]
+    last, announcement, started = approve_request(datasets["P"])
+    large = median([*large_runs, last])
     entrants = bench_round(datasets["P"]).round_entries.count()
     ratio = large / small if small else float("inf")
     rows.append(
         Row(
             "publishing",
-            f"approve request of a version of the announcement: at S (141 entrants) / at P ({entrants:,}) / ratio",
+            f"approve request of a version of the announcement (median of {APPROVALS}): at S (141 entrants) / at P "
+            f"({entrants:,}) / ratio",
             f"{ms(small)} / {ms(large)} / {ratio:.2f}x",
             "<= 200 ms at P, same at S and P (<= 1.5x)",
             large <= 0.200 and ratio <= 1.5,
         )
     )
-    took, inbox = deliver(entrants, started)
+    took, inbox = deliver(entrants, started, announcement)
     delivered = sum(inbox.message_ids.values())
     twice = sum(1 for n in inbox.message_ids.values() if n > 1)
     mails = _outcome_mails(announcement)
@@ -163,8 +178,8 @@ def measure_publish(datasets):
         Row(
             "publishing",
             "  worker queues and delivers every outcome mail to a local SMTP server: mails queued / delivered / sent "
-            "twice, time (per mail)",
-            f"{queued:,} / {delivered:,} / {twice}, {secs(took)} ({ms(per_mail)})",
+            "twice, time (per mail; other mails the worker sent meanwhile)",
+            f"{queued:,} / {delivered:,} / {twice}, {secs(took)} ({ms(per_mail)}; {inbox.others:,})",
             "<= 60 s, delivered = queued = entrants",
             took <= 60 and delivered == queued == entrants == sent and twice == 0,
         )
