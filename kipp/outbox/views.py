@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kipp.models import Competition
 from kipp.outbox import services
+from kipp.outbox.enums import NotificationState
 from kipp.outbox.forms import OutboxFilterForm
 from kipp.outbox.models import Notification
 from kipp.outbox.permissions import can_resend, can_see_outbox
@@ -25,6 +26,14 @@ def _competition(request, slug):
     if not can_see_outbox(request.user, competition):
         raise PermissionDenied
     return competition
+
+
+def _resend_message(notification):
+    if notification.state == NotificationState.SENT:
+        return _("Email ke %(address)s sudah terkirim; tidak dikirim ulang.") % {"address": notification.address}
+    return _("Email ke %(address)s sudah masuk antrean lagi dan akan dikirim oleh proses latar belakang.") % {
+        "address": notification.address
+    }
 
 
 @require_GET
@@ -61,10 +70,14 @@ def outbox(request, slug):
 def resend(request, slug, pk):
     competition = _competition(request, slug)
     notification = get_object_or_404(Notification, pk=pk, competition=competition)
-    if not can_resend(request.user, notification):
+    if notification.state != NotificationState.FAILED:
+        # A second click (or another organiser's) finds it queued again or sent: said on the outbox page.
+        messages.info(request, _resend_message(notification))
+    elif not can_resend(request.user, notification):
         raise PermissionDenied
-    services.resend_notification(notification=notification, actor=request.user, request=request)
-    messages.success(request, _("Email ke %(address)s masuk antrean lagi.") % {"address": notification.address})
+    else:
+        services.resend_notification(notification=notification, actor=request.user, request=request)
+        messages.success(request, _("Email ke %(address)s masuk antrean lagi.") % {"address": notification.address})
     back = OutboxFilterForm(request.POST)
     query = back.query() if back.is_valid() else urlencode({})
     url = redirect("kipp:outbox", slug=competition.slug).url

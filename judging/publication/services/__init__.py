@@ -26,6 +26,8 @@ from judging.publication.services.feedback import entry_feedback, release_feedba
 from judging.publication.services.notifications import (
     mail_objection_answer,
     notify_outcomes,
+    outcome_mail_status,
+    rows_without_recipient,
     send_due_notifications,
     went_public,
 )
@@ -53,6 +55,8 @@ __all__ = [
     "mail_objection_answer",
     "next_round",
     "notify_outcomes",
+    "outcome_mail_status",
+    "rows_without_recipient",
     "objection_counts",
     "prepare_announcement",
     "prepare_correction",

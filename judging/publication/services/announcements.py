@@ -15,7 +15,7 @@ from judging.publication.enums import AnnouncementKind, AnnouncementState
 from judging.publication.queries import announcement_ready, is_visible, ranking_rows, unexplained_differences
 from judging.publication.services.advancing import advance_selected
 from judging.publication.services.base import TEXT_FIELDS, locked, require_organiser
-from judging.publication.services.notifications import went_public
+from judging.publication.services.notifications import defer_going_public
 from judging.scoring.enums import Outcome, RoundState
 from judging.scoring.queries import rows_short_of_k
 from judging.scoring.services import JudgingError, publish_round
@@ -249,8 +249,8 @@ def two_person_refusal(announcement, actor):
 
 def approve_announcement(*, announcement, actor, now=None):
     """A second organiser approves: the announcement is published (visible once the embargo time has passed), the
-    round becomes published, its selected entries advance to the next round, and (if already visible) the
-    innovators are notified."""
+    round becomes published, its selected entries advance to the next round, and (if already visible) the job that
+    notifies the innovators and builds the records is deferred in the same transaction (the worker runs it)."""
     now = now or timezone.now()
     with transaction.atomic():
         require_organiser(actor)
@@ -287,8 +287,8 @@ def approve_announcement(*, announcement, actor, now=None):
             },
         )
         advance_selected(announcement=announcement, actor=actor)
-    if is_visible(announcement, now):
-        went_public(announcement=announcement, now=now)
+        if is_visible(announcement, now):
+            defer_going_public(announcement=announcement, now=now)
     return announcement
 
 

@@ -202,13 +202,9 @@ def _refresh_from_history(record):
     record.save()
 
 
-def build_all_records(*, actor=None, now=None):
-    """Records for every competition with a visible announcement: from its final announcements (e.g. the Top 30),
-    or, where none is visible yet, from its latest visible round announcement (e.g. the Top 50). Oldest first;
-    used by seed_demo and `manage.py build_records`."""
-    from judging.publication.queries import visible_announcements
-
-    visible = list(visible_announcements(now).select_related("round").order_by("published_at", "id"))
+def _chosen(visible):
+    """Of visible announcements (ordered by publication), those that give records: each competition's final
+    announcements, or where none is visible, its latest round announcement."""
     finals = {a.round.competition_id for a in visible if a.kind == AnnouncementKind.FINAL}
     latest_round = {}
     for a in visible:
@@ -216,8 +212,35 @@ def build_all_records(*, actor=None, now=None):
             latest_round[a.round.competition_id] = a
     chosen = [a for a in visible if a.kind == AnnouncementKind.FINAL]
     chosen += [a for cid, a in latest_round.items() if cid not in finals]
+    return sorted(chosen, key=lambda a: (a.published_at, a.pk))
+
+
+def build_all_records(*, actor=None, now=None):
+    """Records for every competition with a visible announcement: from its final announcements (e.g. the Top 30),
+    or, where none is visible yet, from its latest visible round announcement (e.g. the Top 50). Oldest first;
+    used by seed_demo, `manage.py build_records` and the hourly job."""
+    from judging.publication.queries import visible_announcements
+
+    visible = list(visible_announcements(now).select_related("round").order_by("published_at", "id"))
     touched = {}
-    for announcement in sorted(chosen, key=lambda a: (a.published_at, a.pk)):
+    for announcement in _chosen(visible):
         for record in build_records(announcement=announcement, actor=actor, now=now):
             touched[record.pk] = record
     return list(touched.values())
+
+
+def build_announcement_records(*, announcement, actor=None, now=None):
+    """The records one announcement gives as it goes public (the job deferred on announcement_published): those of
+    build_all_records for this announcement only, i.e. none when its competition has a visible final announcement
+    and this is a round announcement, or when a later round announcement replaced it. Returns the records touched."""
+    from judging.publication.queries import visible_announcements
+
+    visible = list(
+        visible_announcements(now)
+        .filter(round__competition_id=announcement.round.competition_id)
+        .select_related("round")
+        .order_by("published_at", "id")
+    )
+    if announcement.pk not in {a.pk for a in _chosen(visible)}:
+        return []
+    return build_records(announcement=announcement, actor=actor, now=now)

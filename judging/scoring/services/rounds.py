@@ -190,9 +190,10 @@ def open_round(*, round_, actor):
     return round_
 
 
-def _notify_judges(round_):
-    """Tell each judge of the round (in their language) how many entries wait for them: queued with the opening
-    (kipp.outbox); a mail server that is down never keeps the round closed."""
+def _notify_judges(round_, *, template="judging/scoring/email/round_opened", reason=""):
+    """Tell each judge of the round (in their language) how many entries wait for them: queued with the opening or
+    the reopening (then with the organiser's reason) in its transaction (kipp.outbox); a mail server that is down
+    never keeps the round closed."""
     loads = (
         Assignment.objects.filter(round=round_)
         .values("judge_id", "judge__email", "judge__full_name", "judge__language")
@@ -203,8 +204,8 @@ def _notify_judges(round_):
     send_templated_mails(
         templated_message(
             to=row["judge__email"],
-            template="judging/scoring/email/round_opened",
-            context={"name": row["judge__full_name"], "round": round_, "n": row["n"], "url": url},
+            template=template,
+            context={"name": row["judge__full_name"], "round": round_, "n": row["n"], "url": url, "reason": reason},
             language=row["judge__language"],
             kind=NotificationKind.ROUND_OPENED,
             competition=round_.competition_id,
@@ -264,6 +265,7 @@ def reopen_round(*, round_, actor, reason):
     record_event(
         actor=actor, action="judging.round_reopened", obj=round_, details={"reason": reason, "from": previous_state}
     )
+    _notify_judges(round_, template="judging/scoring/email/round_reopened", reason=reason)
     return round_
 
 

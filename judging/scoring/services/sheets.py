@@ -262,4 +262,35 @@ def unlock_sheet(*, sheet, actor, reason):
     sheet.version += 1
     sheet.save()
     record_event(actor=actor, action="judging.sheet_unlocked", obj=sheet, details={"reason": reason})
+    _mail_unlocked(sheet, reason)
     return sheet
+
+
+def _mail_unlocked(sheet, reason):
+    """The judge whose final sheet was unlocked hears it (in their language, with the reason and the link), queued
+    in the unlock's transaction (kipp.outbox)."""
+    from django.urls import reverse
+
+    from kipp.mail import absolute_url, send_templated_mail
+    from kipp.outbox.enums import NotificationKind
+
+    assignment = Assignment.objects.select_related("judge", "entry", "round").get(pk=sheet.assignment_id)
+    judge = assignment.judge
+    if not judge.email:
+        return
+    send_templated_mail(
+        to=judge.email,
+        template="judging/scoring/email/sheet_unlocked",
+        context={
+            "name": judge.full_name,
+            "round": assignment.round,
+            "entry": assignment.entry,
+            "reason": reason,
+            "url": absolute_url(reverse("judging:sheet", args=[assignment.pk])),
+        },
+        language=judge.language,
+        kind=NotificationKind.OTHER,
+        competition=assignment.round.competition_id,
+        user=judge,
+        about=sheet,
+    )

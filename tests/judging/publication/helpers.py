@@ -7,6 +7,7 @@ from django.utils import timezone
 from judging.publication import services as pub
 from tests.factories import OrganiserFactory
 from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
+from tests.queue import run_deferred
 
 CRITERIA = [("a", 3, 1, 10), ("b", 1, 1, 10)]
 # entry code -> (a, b) per judge; totals fall in this order: E1 > E2 > E3 > E4
@@ -53,7 +54,9 @@ def text_fields(**overrides):
 def published(round_, a, b, **overrides):
     announcement = pub.prepare_announcement(round_=round_, actor=a, **text_fields(**overrides))
     pub.submit_for_approval(announcement=announcement, actor=a)
-    return pub.approve_announcement(announcement=announcement, actor=b)
+    approved = pub.approve_announcement(announcement=announcement, actor=b)
+    run_deferred()  # what the worker does once it is public: outcome mails queued, records built (tests/queue.py)
+    return approved
 
 
 def listed(announcement):

@@ -104,7 +104,23 @@ def test_an_organiser_resends_a_failed_mail(client, competition):
     assert (failed.state, failed.attempts) == ("queued", 0)
     assert AuditEvent.objects.filter(action="outbox.resent", actor=organiser).count() == 1
     assert [m.to for m in sent_mail()] == [["failed@example.org"]]
-    assert client.post(url).status_code == 403  # sent now: nothing to resend
+    assert "Email ke failed@example.org sudah terkirim; tidak dikirim ulang." in page_body(
+        client.post(url, follow=True)
+    )  # sent now: nothing to resend
+
+
+def test_a_second_resend_says_the_mail_is_queued_again(client, competition):
+    client.force_login(OrganiserFactory())
+    failed = _queue(competition, "failed@example.org")
+    Notification.objects.filter(pk=failed.pk).update(state="failed", attempts=12, last_error="timeout")
+    url = reverse("kipp:outbox_resend", args=[competition.slug, failed.pk])
+    client.post(url, {"kind": "outcome"})
+    response = client.post(url, {"kind": "outcome"}, follow=True)  # the second click, before the worker sent it
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == _url(competition, kind="outcome")
+    assert "Email ke failed@example.org sudah masuk antrean lagi" in page_body(response)
+    assert AuditEvent.objects.filter(action="outbox.resent").count() == 1
+    assert Notification.objects.get(pk=failed.pk).state == "queued"
 
 
 def test_others_cannot_resend(client, competition):
