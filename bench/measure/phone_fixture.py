@@ -26,7 +26,7 @@ from entries.demo.year2023 import _attach
 from entries.models import Entry, ImpactIndicator, ProposalAnswer, TeamMember
 from judging.models import Assignment, Criterion, Round
 from judging.scoring import services
-from kipp.models import Agency, Province, User
+from kipp.models import Agency, Organisation, Province, User
 from kipp.services import create_competition
 
 SLUG = "bench-phone"
@@ -96,7 +96,9 @@ def _seed():
             name="Uji beban ponsel",
             year=2027,
             province=Province.objects.order_by("code").first(),
-            organiser_name="Biro Organisasi (uji beban)",
+            organisation=Organisation.objects.get_or_create(
+                slug="uji-beban", defaults={"name": "Biro Organisasi (uji beban)", "level": "nasional"}
+            )[0],
             code_prefix="BENCHPH",
             opens_at=now - datetime.timedelta(days=90),
             closes_at=now - datetime.timedelta(days=30),

@@ -4,66 +4,46 @@
 the stored name and size of the logo. The page, the manage page and the PDF print `of(announcement)`, never the
 organisation's current letterhead, so a later change of the letterhead (a new logo, a new address) leaves every
 prepared and published announcement as it was; approval seals these fields with the rest (judging 0020). The
-organisation keeps its old logo files for that reason (kipp/organisations/services.py)."""
+organisation keeps its old logo files for that reason (kipp/organisations/services.py update_letterhead)."""
 
 import mimetypes
-from dataclasses import dataclass
 
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.urls import reverse
+
+from kipp.organisations.letterhead import Letterhead
 
 FIELDS = ("letterhead", "letterhead_address", "letterhead_logo", "letterhead_logo_width", "letterhead_logo_height")
 
 
-@dataclass(frozen=True)
-class Letterhead:
-    lines: list
-    address: str
-    logo: str
-    logo_width: int | None
-    logo_height: int | None
-    logo_url: str
-
-    @property
-    def has_logo(self):
-        return bool(self.logo and self.logo_width and self.logo_height)
-
-    def logo_bytes(self):
-        """The logo file's bytes, or None when it is gone."""
-        try:
-            with default_storage.open(self.logo, "rb") as handle:
-                return handle.read()
-        except OSError:
-            return None
-
-
 def freeze(organisation):
     """The letterhead fields of an announcement prepared now (at least the organisation's name as heading)."""
+    logo = organisation.logo.name if organisation.logo else ""
     return {
         "letterhead": "\n".join(organisation.heading) or organisation.name,
         "letterhead_address": organisation.address,
-        "letterhead_logo": organisation.logo.name if organisation.logo else "",
-        "letterhead_logo_width": organisation.logo_width if organisation.logo else None,
-        "letterhead_logo_height": organisation.logo_height if organisation.logo else None,
+        "letterhead_logo": logo,
+        "letterhead_logo_width": organisation.logo_width if logo else None,
+        "letterhead_logo_height": organisation.logo_height if logo else None,
     }
 
 
 def of(announcement):
     """The announcement's letterhead. Announcements prepared before the address was kept apart hold it as their
-    last line; it is printed as the address."""
+    last line; it is printed as the address then."""
     lines = [line.strip() for line in announcement.letterhead.splitlines() if line.strip()]
     address = announcement.letterhead_address
     if address and lines and lines[-1] == address:
         lines = lines[:-1]
-    logo_url = reverse("judging:announcement_logo", args=[announcement.pk]) if announcement.letterhead_logo else ""
+    logo = announcement.letterhead_logo
     return Letterhead(
+        name=announcement.round.competition.organisation.name,
         lines=lines,
         address=address,
-        logo=announcement.letterhead_logo,
+        logo=logo,
         logo_width=announcement.letterhead_logo_width,
         logo_height=announcement.letterhead_logo_height,
-        logo_url=logo_url,
+        logo_url=reverse("judging:announcement_logo", args=[announcement.pk]) if logo else "",
     )
 
 

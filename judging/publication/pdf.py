@@ -1,8 +1,8 @@
 """The printable announcement (Pengumuman) as a PDF, drawn with reportlab: letterhead, number, date, the text, the
 lists (ranks and totals only when the organiser made them public), then place and date, the signatory's title, room
 for the signature and the signatory's name, kept on one page with the last rows of the list. Every page is numbered
-("Halaman 1 dari 3"). Everything printed comes from the announcement and the letterhead of its competition's
-organisation (logo, heading lines, address: kipp.organisations); nothing about an organiser is written here.
+("Halaman 1 dari 3"). Everything printed comes from the announcement, including the letterhead it was prepared with
+(publication/letterhead.py: logo, heading lines, address); nothing about an organiser is written here.
 
 Column widths come from the content: the number, code and total columns are as wide as their longest value (an entry
 code never wraps), and the rest of the line is shared by title, agency and region, which wrap."""
@@ -31,6 +31,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+
+from judging.publication.letterhead import of as announcement_letterhead
 
 FONT, BOLD, CELL_SIZE = "Helvetica", "Helvetica-Bold", 8
 CELL_PADDING = 4  # left and right, points
@@ -166,25 +168,22 @@ def _list_table(announcement, rows, styles, widths, *, start=1, header=True):
 LOGO_WIDTH = 2.0 * cm
 
 
-def _logo(organisation):
-    """The organisation's logo as a flowable LOGO_WIDTH wide, or None when it has none (or its file is gone)."""
-    if not organisation.logo or not organisation.logo_width or not organisation.logo_height:
+def _logo(letterhead):
+    """The letterhead's logo as a flowable LOGO_WIDTH wide, or None when it has none (or its file is gone)."""
+    data = letterhead.logo_bytes()
+    if data is None:
         return None
-    try:
-        with organisation.logo.open("rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    height = LOGO_WIDTH * organisation.logo_height / organisation.logo_width
+    height = LOGO_WIDTH * letterhead.logo_height / letterhead.logo_width
     return Image(io.BytesIO(data), width=LOGO_WIDTH, height=height)
 
 
-def _letterhead(organisation, styles, width):
-    """The letterhead (kop surat): the heading lines in bold and the address, centred, the logo on the left."""
-    text = [_p("\n".join(organisation.heading) or organisation.name, styles["letterhead"])]
-    if organisation.address:
-        text.append(_p(organisation.address, styles["address"]))
-    logo = _logo(organisation)
+def _letterhead(letterhead, styles, width):
+    """The letterhead (kop surat) as the announcement was prepared with it: the heading lines in bold and the
+    address, centred, the logo on the left."""
+    text = [_p("\n".join(letterhead.heading), styles["letterhead"])]
+    if letterhead.address:
+        text.append(_p(letterhead.address, styles["address"]))
+    logo = _logo(letterhead)
     if logo is None:
         return text
     side = LOGO_WIDTH + 0.4 * cm  # an empty column of the same width on the right keeps the text centred
@@ -288,7 +287,7 @@ def _build(announcement, selected, reserve, *, pages, tail_header=False):
         subject=announcement.title,
         keywords=f"sha256:{announcement.fingerprint}" if announcement.fingerprint else "",
     )
-    story = [*_letterhead(announcement.round.competition.organisation, styles, doc.width), Spacer(1, 4)]
+    story = [*_letterhead(announcement_letterhead(announcement), styles, doc.width), Spacer(1, 4)]
     story.append(HRFlowable(width="100%", thickness=1.5, color=colors.black, spaceAfter=2))
     story.append(HRFlowable(width="100%", thickness=0.5, color=colors.black))
     story.append(_p(_("PENGUMUMAN"), styles["heading"]))

@@ -24,6 +24,7 @@ from judging.publication import fingerprint, forms, services
 from judging.publication.cache import results_fragments, results_key
 from judging.publication.defaults import initial_fields
 from judging.publication.enums import AnnouncementKind, AnnouncementState
+from judging.publication.letterhead import of as announcement_letterhead
 from judging.publication.pdf import announcement_pdf
 from judging.publication.queries import (
     RESULT_COLUMNS,
@@ -133,6 +134,7 @@ def _manage_context(announcement, user):
         if announcement.state in (AnnouncementState.DRAFT, AnnouncementState.AWAITING)
         else None,
         "announcement": announcement,
+        "letterhead": announcement_letterhead(announcement),
         "rows": rows,
         "changes": list(announcement.changes.select_related("entry", "actor")),
         "objections": objections,
@@ -393,6 +395,7 @@ def _public_context(request, announcement, bound_objection_form=None):
         )
     return {
         "announcement": announcement,
+        "letterhead": announcement_letterhead(announcement),
         "differences": correction_differences(announcement),
         "results": {"lists": mark_safe(results["lists"]), "summary": mark_safe(results["summary"])},  # noqa: S308
         "chain": chain,

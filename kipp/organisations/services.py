@@ -51,8 +51,9 @@ def _check_area(organisation):
 
 def update_letterhead(*, organisation, actor, fields, logo=None, remove_logo=False, request=None):
     """Save the letterhead fields (LETTERHEAD_FIELDS) and, when given, a new logo (a kipp.images.CleanFile).
-    The new logo is stored first; the old one is removed only after the change is committed, so a failed save
-    (storage or database) leaves the old logo as it was. Audited with the names of the changed fields."""
+    The new logo is stored first, so a failed save (storage or database) leaves the old logo as it was; the old
+    file is kept, because announcements prepared with it print it (judging/publication/letterhead.py). Audited
+    with the names of the changed fields."""
     if not can_edit_letterhead(actor, organisation):
         raise Refused(_("Hanya penyelenggara yang boleh mengubah kop organisasi."))
     unknown = set(fields) - set(LETTERHEAD_FIELDS)
@@ -80,7 +81,4 @@ def update_letterhead(*, organisation, actor, fields, logo=None, remove_logo=Fal
         record_event(
             actor=actor, action="organisation.letterhead", obj=locked, details={"fields": changed}, request=request
         )
-        if old_logo and old_logo != locked.logo.name:
-            storage = locked.logo.storage
-            transaction.on_commit(lambda: storage.delete(old_logo))
     return locked

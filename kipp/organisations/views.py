@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from kipp.files import private_file_response
 from kipp.hooks import collect_sections
 from kipp.organisations.forms import LetterheadForm
+from kipp.organisations.letterhead import current as current_letterhead
 from kipp.organisations.models import Organisation
 from kipp.organisations.permissions import can_edit_letterhead
 from kipp.organisations.queries import open_calls
@@ -64,5 +65,8 @@ def letterhead(request, slug):
         return redirect("kipp:organisation_letterhead", slug=organisation.slug)
     status = 400 if form.errors else 200
     return render(
-        request, "kipp/organisations/letterhead.html", {"organisation": organisation, "form": form}, status=status
+        request,
+        "kipp/organisations/letterhead.html",
+        {"organisation": organisation, "letterhead": current_letterhead(organisation), "form": form},
+        status=status,
     )

@@ -1,6 +1,7 @@
 """An organisation's letterhead (kop surat): edited on /o/<slug>/kop/ (save, reload, save; a refused form keeps
 what was typed; a refused logo leaves the old one; audited), cleaned like every image, and printed from the
-organisation on the announcement's public page and in its PDF: change it, and both change."""
+announcement as it stood when the announcement was prepared, on its public page and in its PDF: a later change
+reaches only announcements prepared after it."""
 
 import io
 
@@ -10,9 +11,10 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
-from kipp.models import AuditEvent, Organisation
+from judging.publication import services as pub
+from kipp.models import AuditEvent, Competition, Organisation
 from tests.factories import InnovatorFactory, JudgeFactory, OrganiserFactory
-from tests.judging.publication.helpers import closed_round, organisers, published
+from tests.judging.publication.helpers import closed_round, organisers, published, text_fields
 from tests.pages import page_body
 
 pytestmark = pytest.mark.django_db
@@ -105,21 +107,21 @@ def test_the_logo_is_cleaned_served_and_a_refused_upload_leaves_the_old_one(
     assert kept.logo.name == saved.logo.name and kept.logo.read() == stored
     assert kept.city == saved.city
 
-    # a new logo replaces the old one, whose file goes
+    # a new logo replaces the old one on the letterhead; the old file stays (announcements prepared with it print it)
     old_name = kept.logo.name
     replacement = SimpleUploadedFile("baru.png", _png_with_metadata((60, 60)), content_type="image/png")
     values = _form_values(client.get(url))
-    with django_capture_on_commit_callbacks(execute=True):  # the old file is removed once the change is committed
+    with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, {**values, "logo_upload": replacement}).status_code == 302
     newest = Organisation.objects.get(pk=organisation.pk)
-    assert newest.logo.name != old_name and not newest.logo.storage.exists(old_name)
+    assert newest.logo.name != old_name and newest.logo.storage.exists(old_name)
 
     # removing it: no logo on the letterhead, its address answers 404
     values = {**_form_values(client.get(url)), "remove_logo": "on"}
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, values).status_code == 302
     gone = Organisation.objects.get(pk=organisation.pk)
-    assert not gone.logo and not gone.logo.storage.exists(newest.logo.name)
+    assert not gone.logo
     assert client.get(reverse("kipp:organisation_logo", args=[organisation.slug])).status_code == 404
 
 
@@ -142,7 +144,9 @@ def _pdf_text(client, announcement):
     return reader.pages[0].extract_text(), reader.pages[0]
 
 
-def test_the_public_page_and_the_pdf_print_the_organisations_letterhead_and_follow_its_changes(client, media_root):
+def test_an_announcement_keeps_the_letterhead_it_was_prepared_with_and_a_new_one_takes_the_new_letterhead(
+    client, media_root
+):
     organisation, announcement, organiser = _world()
     page = page_body(client.get(reverse("judging:public_announcement", args=[announcement.pk])))
     assert "PEMERINTAH PROVINSI SULAWESI SELATAN" in page and organisation.address in page
@@ -158,15 +162,28 @@ def test_the_public_page_and_the_pdf_print_the_organisations_letterhead_and_foll
     assert client.post(url, {**values, "logo_upload": logo}).status_code == 302
     client.logout()
 
+    # the published announcement is what it was: page and PDF keep its letterhead, without the new logo
     page = page_body(client.get(reverse("judging:public_announcement", args=[announcement.pk])))
-    assert "PEMERINTAH KABUPATEN JENEPONTO" in page and "Jl. Lanto Dg. Pasewang" in page
-    assert "PEMERINTAH PROVINSI SULAWESI SELATAN" not in page
-    assert reverse("kipp:organisation_logo", args=[organisation.slug]) in page
+    assert "PEMERINTAH PROVINSI SULAWESI SELATAN" in page and organisation.address in page
+    assert "PEMERINTAH KABUPATEN JENEPONTO" not in page and "Lanto" not in page
     text, pdf_page = _pdf_text(client, announcement)
     head = text.split("PENGUMUMAN")[0]
-    assert "PEMERINTAH KABUPATEN JENEPONTO" in head and "Jl. Lanto Dg. Pasewang" in head
-    assert "SULAWESI SELATAN" not in head
-    assert pdf_page["/Resources"]["/XObject"]  # the logo is drawn
+    assert "PEMERINTAH PROVINSI SULAWESI SELATAN" in head and "JENEPONTO" not in head
+    assert not pdf_page["/Resources"].get("/XObject")
+
+    # an announcement prepared now takes the new letterhead and its logo, which only organisers see before it is public
+    round2, _next, _entries, _judges = closed_round()
+    Competition.objects.filter(pk=round2.competition_id).update(organisation=organisation)
+    a, _b = organisers()
+    draft = pub.prepare_announcement(round_=round2, actor=a, **text_fields(number="066/135/II/B"))
+    logo_url = reverse("judging:announcement_logo", args=[draft.pk])
+    assert client.get(logo_url).status_code == 404  # not public: nobody learns it exists
+    client.force_login(a)
+    body = page_body(client.get(reverse("judging:announcement_manage", args=[draft.pk])))
+    assert "PEMERINTAH KABUPATEN JENEPONTO" in body and "Jl. Lanto Dg. Pasewang" in body and logo_url in body
+    served = client.get(logo_url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == Organisation.objects.get(pk=organisation.pk).logo.read()
 
 
 def test_the_organisers_announcement_page_shows_the_letterhead_with_a_link_to_edit_it(client):

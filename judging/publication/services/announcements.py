@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from entries.models import Entry
 from judging.models import Announcement, AnnouncementRow, Round, SelectionChange
-from judging.publication import fingerprint
+from judging.publication import fingerprint, letterhead
 from judging.publication.enums import AnnouncementKind, AnnouncementState
 from judging.publication.queries import announcement_ready, is_visible, ranking_rows, unexplained_differences
 from judging.publication.services.advancing import advance_selected
@@ -66,6 +66,7 @@ def prepare_announcement(
     if unknown:
         raise JudgingError(_("Isian tidak dikenal: %(names)s") % {"names": ", ".join(sorted(unknown))})
     fields.setdefault("embargo_until", now)
+    fields.update(letterhead.freeze(round_.competition.organisation))  # as it stands now, never changed later
     rows = ranking_rows(round_, kind)
     few = few_judges_refusal(round_, rows, acknowledged=acknowledge_few_judges)
     announcement = Announcement(

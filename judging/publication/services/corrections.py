@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from entries.enums import EntryStatus
 from judging.models import Announcement, AnnouncementRow, DifferenceReason
+from judging.publication import letterhead
 from judging.publication.enums import AnnouncementState
 from judging.publication.queries import correction_differences, ranking_rows
 from judging.publication.services.announcements import _changed_by, _editable, _freeze_rows, change_outcome
@@ -32,7 +33,7 @@ def prepare_correction(*, announcement, actor, correction_note, now=None, change
         raise JudgingError(_("Hanya pengumuman yang sudah terbit yang dapat dikoreksi."))
     if base.corrections.exclude(state=AnnouncementState.WITHDRAWN).exists():
         raise JudgingError(_("Pengumuman ini sudah memiliki koreksi; koreksi versi terbarunya."))
-    values = {name: getattr(base, name) for name in TEXT_FIELDS}
+    values = {name: getattr(base, name) for name in (*TEXT_FIELDS, *letterhead.FIELDS)}  # the letterhead of v1
     values.update(fields)
     values.setdefault("embargo_until", now)
     if values["embargo_until"] < now:
