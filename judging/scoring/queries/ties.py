@@ -30,6 +30,7 @@ STEP_CRITERIA, STEP_SPREAD, STEP_SUBMITTED_AT = (
 TIE_DECIMALS = 2  # totals as the dashboard, the announcement and its PDF show them
 _INF = float("inf")
 _NO_TOTAL = (1, 0.0)
+_MISSING = object()
 
 
 def _total_part(total):
@@ -56,18 +57,23 @@ class RankOrder:
 
     @staticmethod
     def _part(step, criterion):
-        """The function giving one part of a row's key (smaller first)."""
+        """(raw, finish) of one part of a row's key: raw(row) reads the row's value, finish(raw) makes it the part
+        (smaller first). Rows with the same raw value have the same part, so finish runs once per distinct value."""
         if step == STEP_CRITERIA:
-            return lambda row: -round(row["criteria"][criterion], 9) if criterion in row["criteria"] else _INF
+            return (
+                lambda row: row["criteria"].get(criterion),
+                lambda mean: -round(mean, 9) if mean is not None else _INF,
+            )
         if step == STEP_SPREAD:
-            return lambda row: round(row["spread"], 9) if row["spread"] is not None else _INF
+            return lambda row: row["spread"], lambda spread: round(spread, 9) if spread is not None else _INF
         if step == STEP_SUBMITTED_AT:
-            return lambda row: (0, row["submitted_at"].timestamp()) if row["submitted_at"] else _NO_TOTAL
-        return lambda row: row["entry_code"]
+            return lambda row: row["submitted_at"], lambda at: (0, at.timestamp()) if at else _NO_TOTAL
+        return lambda row: row["entry_code"], lambda code: code
 
     def key(self, row):
         """The row's whole key (a tuple: the total's part, then one per step of the plan)."""
-        return (_total_part(row["total"]), *(self._part(step, criterion)(row) for step, criterion in self.plan))
+        parts = (self._part(step, criterion) for step, criterion in self.plan)
+        return (_total_part(row["total"]), *(finish(raw(row)) for raw, finish in parts))
 
     def sort(self, rows):
         """Rows in ranking order."""
@@ -75,39 +81,43 @@ class RankOrder:
         for row in rows:
             groups[_total_part(row["total"])].append(row)
         ordered = []
-        parts = [self._part(step, criterion) for step, criterion in self.plan]
+        parts = [(*self._part(step, criterion), {}) for step, criterion in self.plan]
         for total in sorted(groups):
             self._order(groups[total], 0, parts, ordered)
         return ordered
 
     def _order(self, group, level, parts, ordered):
-        """Append `group` (rows equal on every part before `level`) to `ordered` in key order."""
+        """Append `group` (rows equal on every part before `level`) to `ordered` in key order. parts: (raw, finish,
+        {raw value: part}) per level."""
         if len(group) == 1 or level == len(parts):
             ordered.extend(group)  # one row, or equal whole keys (never: entry codes are unique): as they came
             return
+        raw, finish, finished = parts[level]
         buckets = defaultdict(list)
-        part = parts[level]
         for row in group:
-            buckets[part(row)].append(row)
+            value = raw(row)
+            part = finished.get(value, _MISSING)
+            if part is _MISSING:
+                part = finished[value] = finish(value)
+            buckets[part].append(row)
         if len(buckets) == 1:
             self._order(group, level + 1, parts, ordered)
             return
-        for i, value in enumerate(sorted(buckets)):
-            bucket = buckets[value]
-            if i:
-                self._decided[id(bucket[0])] = level
-            self._order(bucket, level + 1, parts, ordered)
+        for i, part in enumerate(sorted(buckets)):
+            first = len(ordered)
+            self._order(buckets[part], level + 1, parts, ordered)
+            if i:  # the bucket's first row in order parted from the row above it at this part
+                self._decided[id(ordered[first])] = level
 
     def mark_ties(self, rows, titles):
-        previous = None
+        previous = shown_above = None
         for row in rows:
             row["tie"] = None
             total = row["total"]
-            if previous is not None and total is not None:
-                above = previous["total"]
-                if above is not None and round(above, TIE_DECIMALS) == round(total, TIE_DECIMALS):
-                    row["tie"] = self._deciding_step(previous, row, titles)
-            previous = row
+            shown = None if total is None else round(total, TIE_DECIMALS)
+            if shown is not None and shown == shown_above:
+                row["tie"] = self._deciding_step(previous, row, titles)
+            previous, shown_above = row, shown
         return rows
 
     def _deciding_step(self, above, below, titles):
@@ -124,10 +134,16 @@ class RankOrder:
             above_key, below_key = self.key(above), self.key(below)
             level = next(i for i, (a, b) in enumerate(zip(above_key[1:], below_key[1:], strict=True)) if a != b)
         step, criterion = self.plan[level]
-        tie = {"step": step, "criterion": criterion, "criterion_title": titles.get(criterion, criterion)}
         if step == STEP_CRITERIA:
-            tie.update(above=above["criteria"].get(criterion), below=below["criteria"].get(criterion))
-        elif step == STEP_SPREAD:
+            return {
+                "step": step,
+                "criterion": criterion,
+                "criterion_title": titles.get(criterion, criterion),
+                "above": above["criteria"].get(criterion),
+                "below": below["criteria"].get(criterion),
+            }
+        tie = {"step": step, "criterion": criterion, "criterion_title": titles.get(criterion, criterion)}
+        if step == STEP_SPREAD:
             tie.update(above=above["spread"], below=below["spread"])
         return tie
 
