@@ -19,7 +19,17 @@ from django.utils import timezone
 
 from bench.progress import Progress, say
 from entries.models import Entry
-from judging.models import Assignment, Conflict, Criterion, Round, RoundEntry, RoundJudge, Score, ScoreSheet
+from judging.models import (
+    Assignment,
+    Conflict,
+    Criterion,
+    Round,
+    RoundEntry,
+    RoundJudge,
+    Score,
+    ScoreSheet,
+    SheetTotal,
+)
 from judging.scoring.totals import refresh_round_totals
 from kipp.models import Agency, Category, Competition, Organisation, Region, User
 
@@ -402,7 +412,8 @@ def reset_burst(comp):
 
 def analyze():
     with connection.cursor() as cur:
-        for model in (Entry, Assignment, ScoreSheet, Score, RoundEntry, Conflict):
+        # the stored sheet totals too: the ranking reads them (filled by triggers during the bulk inserts)
+        for model in (Entry, Assignment, ScoreSheet, Score, RoundEntry, Conflict, SheetTotal):
             cur.execute(f"ANALYZE {T(model)}")
 
 
@@ -416,12 +427,14 @@ def ensure_datasets(names, *, reseed=False):
         if reseed or not is_complete(ds):
             drop_dataset(ds)
             seed_dataset(ds, agencies, innovators)
-            analyze()
         else:
             say(f"Dataset {ds.name} already seeded ({dataset_state(ds)[1]:,} scores)")
         out[name] = Competition.objects.get(slug=ds.slug)
         if name in ("S", "M"):
             ensure_published(out[name])
+    # Fresh statistics before every run (a second or so): the plans then do not depend on when autovacuum last
+    # looked at the tables, e.g. the stored sheet totals filled by triggers after the last ANALYZE.
+    analyze()
     return out
 
 

@@ -3,7 +3,7 @@
 from django.db import connection
 
 from bench.measure.common import Row, bench_round, median, ms, secs, timed
-from judging.models import Criterion, Score
+from judging.models import Criterion, Score, SheetTotal
 from judging.scoring.queries import round_ranking
 
 FLOOR_SQL = """
@@ -42,18 +42,42 @@ def measure_ranking(datasets):
         ratio = ranking / floor if floor else float("inf")
         scores = Score.objects.filter(sheet__assignment__round=round_).count()
         entries = round_.round_entries.count()
-        label = f"ranking {name} ({entries:,} entries ranked, {scores:,} scores), median of {runs}"
+        totals = SheetTotal.objects.filter(round=round_).count()
+        label = (
+            f"ranking {name} ({entries:,} entries ranked, {scores:,} scores, read as {totals:,} stored sheet totals; "
+            f"no cache), median of {runs}"
+        )
         if name == "M":
             rows.append(Row("ranking", label, secs(ranking), "<= 0.5 s", ranking <= 0.5))
             rows.append(
-                Row("ranking", "  M: bare SQL floor / ratio", f"{ms(floor)} / {ratio:.2f}x", "<= 2x", ratio <= 2)
+                Row(
+                    "ranking",
+                    f"  M: floor (bare SQL aggregate of the {scores:,} scores) / ratio",
+                    f"{ms(floor)} / {ratio:.2f}x",
+                    "<= 2x",
+                    ratio <= 2,
+                )
             )
         elif name == "L":
             rows.append(Row("ranking", label, secs(ranking), "<= 5 s", ranking <= 5))
             rows.append(
-                Row("ranking", "  L: bare SQL floor / ratio", f"{secs(floor)} / {ratio:.2f}x", "<= 0.5x", ratio <= 0.5)
+                Row(
+                    "ranking",
+                    f"  L: floor (bare SQL aggregate of the {scores:,} scores) / ratio",
+                    f"{secs(floor)} / {ratio:.2f}x",
+                    "<= 0.5x",
+                    ratio <= 0.5,
+                )
             )
         else:
             rows.append(Row("ranking", label, ms(ranking), "", None))
-            rows.append(Row("ranking", f"  {name}: bare SQL floor / ratio", f"{ms(floor)} / {ratio:.2f}x", "", None))
+            rows.append(
+                Row(
+                    "ranking",
+                    f"  {name}: floor (bare SQL aggregate of the {scores:,} scores) / ratio",
+                    f"{ms(floor)} / {ratio:.2f}x",
+                    "",
+                    None,
+                )
+            )
     return rows

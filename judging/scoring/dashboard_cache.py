@@ -23,6 +23,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -80,16 +81,49 @@ def round_key(round_, criteria, state=None, snapshot=None):
     return f"judging:round:{connection.settings_dict['NAME']}:{round_.pk}:{state}:{digest}"
 
 
+def table_rows(rows, keys, judge_names=None):
+    """The ranking table's rows (templates/judging/scoring/_ranking_table.html): each ranking row with its numbers
+    formatted as the table shows them (total_text 2 decimals, spread_text and criteria_texts 1, "" where there is
+    none; Django's floatformat in the active language, each distinct value formatted once), criteria_list (means
+    aligned with `keys`) and outlier_names (from `judge_names`, {judge id: name}; none without it)."""
+    formatted = {}
+
+    def text(value, decimals):
+        if value is None:
+            return ""
+        found = formatted.get((value, decimals))
+        if found is None:
+            found = formatted[(value, decimals)] = floatformat(value, decimals)
+        return found
+
+    out = []
+    for row in rows:
+        means = [row["criteria"].get(key) for key in keys]
+        out.append(
+            {
+                **row,
+                "outlier_names": []
+                if judge_names is None
+                else [judge_names.get(pk, "?") for pk in row.get("outlier_judge_ids") or ()],
+                "criteria_list": means,
+                "criteria_texts": [text(mean, 1) for mean in means],
+                "total_text": text(row["total"], 2),
+                "spread_text": text(row["spread"], 1),
+            }
+        )
+    return out
+
+
 def compute_figures(round_, criteria, snapshot=None):
     """The figures of the dashboard. The ranking of a closed or published round is its snapshot (queries.frozen_ranking:
     the figures it was closed with), of any other round the live one; progress and judges are the sheets' own."""
     frozen = queries.frozen_ranking(round_, snapshot=snapshot) if snapshot is not None else None
-    judges = queries.judge_progress(round_)
+    judges, progress = queries.judge_and_round_progress(round_)
     short = queries.entries_short_of_k(round_)
     candidates = queries.replacement_candidates(round_, short) if short else {}
     return {
         "ranking": frozen if frozen is not None else queries.round_ranking(round_, criteria=criteria),
-        "progress": queries.round_progress(round_),
+        "progress": progress,
         "judges": judges,
         "distribution": queries.judge_distribution(round_),
         "short": [
@@ -168,15 +202,7 @@ class RoundDashboard:
         window = self.window_for(figures["ranking"])
         judges = figures["judges"]
         names = {row["judge"].pk: row["judge"].full_name for row in judges}
-        rows = []
-        for row in window["rows"]:
-            rows.append(
-                {
-                    **row,
-                    "outlier_names": [names.get(pk, "?") for pk in row["outlier_judge_ids"]],
-                    "criteria_list": [row["criteria"].get(c.key) for c in self.criteria],
-                }
-            )
+        rows = table_rows(window["rows"], [c.key for c in self.criteria], names)
         chart = charts.distribution_chart(figures["distribution"], judges)
         context = {
             "round": self.round,

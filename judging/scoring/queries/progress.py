@@ -53,6 +53,12 @@ def judge_progress(round_):
     """Per judge of the round: assigned, final, draft (counting assignments, i.e. not recused, as round_progress
     counts them, so the rows add up to its figures), recused, and percent final. Two queries (the counts, the
     judges)."""
+    return judge_and_round_progress(round_)[0]
+
+
+def judge_and_round_progress(round_):
+    """(judge_progress, round_progress) of the round from the same two queries: the round's figures are the sums of
+    the per-judge counts (over every assignment of the round, also of a judge no longer in it)."""
     sql = f"""
         SELECT ra.judge_id, COUNT(*) FILTER (WHERE NOT ra.recused),
                COUNT(*) FILTER (WHERE ra.state = 'final' AND NOT ra.recused),
@@ -74,7 +80,10 @@ def judge_progress(round_):
                 "percent": progress_percent(final, assigned),
             }
         )
-    return progress
+    sums = [sum(column) for column in zip(*counts.values(), strict=True)] or [0, 0, 0, 0]
+    figures = dict(zip(("expected", "final", "draft", "recused"), sums, strict=True))
+    figures["percent"] = progress_percent(figures["final"], figures["expected"])
+    return progress, figures
 
 
 def missing_sheets(round_):

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from judging.models import Criterion, RankingSnapshot
 from judging.scoring.enums import Outcome, RoundState
 from judging.scoring.queries.tables import T
-from judging.scoring.queries.ties import mark_ties, sort_rows, tie_break_criteria
+from judging.scoring.queries.ties import RankOrder, tie_break_criteria
 from judging.scoring.quotas import apply_rules, round_rules
 from kipp.db import execute_prepared
 
@@ -30,8 +30,10 @@ SD_EPSILON = 1e-9
 # The round's stored sheet totals (judging/scoring/totals.py: one row per counting sheet, kept by triggers in the
 # transaction of every change), not its scores: the sheet total T_p and, one column per criterion, the sheet's
 # normalised score n_pc (its place in the stored array: the criterion's place in the rubric, "order" then id).
-# Everything after works on one row per sheet, as before. {n_columns} / {m_columns} are generated from the number of
-# criteria; criterion ids are parameters.
+# Everything after works on one row per sheet. {n_columns} / {m_columns} are generated from the number of criteria;
+# criterion ids are parameters. The statement is generated per method (ranking_sql): the judges' and the panel's mean
+# and sd are computed only for "normalised", the median only for "median" (PostgreSQL evaluates every aggregate of a
+# CASE, so one statement for all three methods computed all of them for every round).
 RANKING_SQL = """
 WITH place AS MATERIALIZED (
     SELECT {places}
@@ -41,22 +43,10 @@ totals AS MATERIALIZED (
     SELECT st.sheet_id, st.total AS t{n_columns}, st.entry_id, st.judge_id
     FROM {sheet_total} st CROSS JOIN place p
     WHERE st.round_id = %(round)s
-),
-judge_stats AS (
-    SELECT judge_id, COUNT(*) AS k, AVG(t) AS mean_p, STDDEV_POP(t) AS sd_p FROM totals GROUP BY judge_id
-),
-all_stats AS MATERIALIZED (SELECT AVG(t) AS mean_all, COALESCE(STDDEV_POP(t), 0) AS sd_all FROM totals),
-adjusted AS (
-    SELECT t.*,
-           CASE WHEN %(method)s = 'normalised' AND js.k >= 3 AND js.sd_p > %(eps)s
-                THEN a.mean_all + a.sd_all * (t.t - js.mean_p) / js.sd_p ELSE t.t END AS v,
-           AVG(t.t) OVER (PARTITION BY t.entry_id) AS panel_mean
-    FROM totals t JOIN judge_stats js ON js.judge_id = t.judge_id CROSS JOIN all_stats a
-),
+),{adjusted}
 entry_totals AS (
     SELECT entry_id,
-           CASE WHEN %(method)s = 'median' THEN percentile_cont(0.5) WITHIN GROUP (ORDER BY t)
-                ELSE AVG(v) END AS total,
+           {total} AS total,
            COUNT(*) AS judges,
            STDDEV_POP(t) AS spread,
            array_agg(judge_id ORDER BY judge_id) FILTER (WHERE abs(t - panel_mean) > %(outlier)s) AS outliers{m_columns}
@@ -72,15 +62,41 @@ LEFT JOIN entry_totals et ON et.entry_id = e.id
 WHERE re.round_id = %(round)s AND e.id = ANY(ARRAY(SELECT entry_id FROM {round_entry} WHERE round_id = %(round)s))
 """
 
+# "normalised": v_p from the judge's and the panel's mean and sd (DESIGN.md); the entry's total is the mean of its v_p.
+NORMALISED_ADJUSTED = """
+judge_stats AS (
+    SELECT judge_id, COUNT(*) AS k, AVG(t) AS mean_p, STDDEV_POP(t) AS sd_p FROM totals GROUP BY judge_id
+),
+all_stats AS MATERIALIZED (SELECT AVG(t) AS mean_all, COALESCE(STDDEV_POP(t), 0) AS sd_all FROM totals),
+adjusted AS (
+    SELECT t.*,
+           CASE WHEN js.k >= 3 AND js.sd_p > %(eps)s
+                THEN a.mean_all + a.sd_all * (t.t - js.mean_p) / js.sd_p ELSE t.t END AS v,
+           AVG(t.t) OVER (PARTITION BY t.entry_id) AS panel_mean
+    FROM totals t JOIN judge_stats js ON js.judge_id = t.judge_id CROSS JOIN all_stats a
+),"""
+# "mean" and "median": the sheet totals as they are.
+PLAIN_ADJUSTED = """
+adjusted AS (SELECT t.*, AVG(t.t) OVER (PARTITION BY t.entry_id) AS panel_mean FROM totals t),"""
+ENTRY_TOTAL = {"normalised": "AVG(v)", "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY t)", "mean": "AVG(t)"}
 
-def ranking_sql(n_criteria):
-    """The ranking statement for a round with n criteria (column names only; every value is a parameter)."""
+
+def ranking_sql(n_criteria, method="mean"):
+    """The ranking statement for a round with n criteria and an aggregation method (column names only; every value
+    is a parameter). A method other than "normalised" and "median" is "mean"."""
     places = ", ".join(f"array_position(o.ids, %(c{i})s::bigint) AS p{i}" for i in range(n_criteria)) or "1"
     n_columns = "".join(f", st.n[p.p{i}] AS n{i}" for i in range(n_criteria))
     m_columns = "".join(f", AVG(n{i}) AS m{i}" for i in range(n_criteria))
     select_columns = "".join(f", et.m{i}" for i in range(n_criteria))
+    method = method if method in ENTRY_TOTAL else "mean"
     return RANKING_SQL.format(
-        places=places, n_columns=n_columns, m_columns=m_columns, select_columns=select_columns, **T
+        places=places,
+        n_columns=n_columns,
+        m_columns=m_columns,
+        select_columns=select_columns,
+        adjusted=NORMALISED_ADJUSTED if method == "normalised" else PLAIN_ADJUSTED,
+        total=ENTRY_TOTAL[method],
+        **T,
     )
 
 
@@ -103,6 +119,35 @@ def round_criteria(round_):
 def _region_label(kind, name):
     labels = {"kabupaten": "Kabupaten", "kota": "Kota", "provinsi": "Provinsi"}
     return f"{labels.get(kind, kind.title())} {name}"
+
+
+def _rows(raw, keys):
+    """round_ranking's row dicts from the statement's rows (one pass; a region's label made once)."""
+    labels = {}
+    from_timestamp = datetime.datetime.fromtimestamp
+    rows = []
+    append = rows.append
+    for entry_id, code, title, agency, kind, region, submitted_at, total, judges, spread, outliers, *means in raw:
+        label = labels.get((kind, region))
+        if label is None:
+            label = labels[(kind, region)] = _region_label(kind, region)
+        append(
+            {
+                "entry_id": entry_id,
+                "entry_code": code,
+                "title": title,
+                "agency": agency,
+                "region": label,
+                "submitted_at": None if submitted_at is None else from_timestamp(submitted_at, UTC),
+                "total": total,
+                "judges": judges,
+                "spread": spread,
+                "outlier": bool(outliers),
+                "outlier_judge_ids": list(outliers or []),
+                "criteria": {key: m for key, m in zip(keys, means) if m is not None},  # noqa: B905 - as many as keys
+            }
+        )
+    return rows
 
 
 def assign_outcomes(rows, top_n, reserve_n, rules=None):
@@ -129,44 +174,20 @@ def round_ranking(round_, criteria=None):
     judges, spread, outlier (bool), outlier_judge_ids, criteria {key: mean normalised score}, outcome, near_cut,
     tie (mark_ties: which tie-break step separated the row from the one above). Values are unrounded floats."""
     criteria = criteria if criteria is not None else round_criteria(round_)
-    params = {
-        "round": round_.pk,
-        "competition": round_.competition_id,
-        "method": round_.aggregation,
-        "eps": SD_EPSILON,
-        "outlier": OUTLIER_POINTS,
-    }
+    params = {"round": round_.pk, "eps": SD_EPSILON, "outlier": OUTLIER_POINTS}
     params.update({f"c{i}": c.pk for i, c in enumerate(criteria)})
-    keys = [c.key for c in criteria]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '64MB'")
         # A whole-round aggregate wants hash joins at every size. With stale statistics (a table vacuumed while
         # empty, rows added since: fresh test databases, a new competition) the planner estimates one row per
         # table and nests loops: 27 s instead of 0.02 s measured on the demo data. Never let it.
         cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute(ranking_sql(len(criteria)), params)
+        cursor.execute(ranking_sql(len(criteria), str(round_.aggregation)), params)
         raw = cursor.fetchall()
-    rows = []
-    for entry_id, code, title, agency, kind, region, submitted_at, total, judges, spread, outliers, *means in raw:
-        rows.append(
-            {
-                "entry_id": entry_id,
-                "entry_code": code,
-                "title": title,
-                "agency": agency,
-                "region": _region_label(kind, region),
-                "submitted_at": None if submitted_at is None else datetime.datetime.fromtimestamp(submitted_at, UTC),
-                "total": total,
-                "judges": judges,
-                "spread": spread,
-                "outlier": bool(outliers),
-                "outlier_judge_ids": list(outliers or []),
-                "criteria": {key: m for key, m in zip(keys, means, strict=True) if m is not None},
-            }
-        )
-    rows = sort_rows(rows, round_.tie_break, tie_break_criteria(criteria))
-    rules = round_rules(round_)
-    return mark_ties(assign_outcomes(rows, round_.top_n, round_.reserve_n, rules), round_.tie_break, criteria)
+    rows = _rows(raw, [c.key for c in criteria])
+    order = RankOrder(round_.tie_break, tie_break_criteria(criteria))
+    rows = assign_outcomes(order.sort(rows), round_.top_n, round_.reserve_n, round_rules(round_))
+    return order.mark_ties(rows, {c.key: c.title for c in criteria})
 
 
 def final_results(rounds):

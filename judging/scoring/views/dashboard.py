@@ -124,8 +124,7 @@ def round_download(request, competition, round_slug, kind, fmt):
 def snapshot_detail(request, competition, round_slug, pk):
     round_ = round_for(competition, round_slug)
     snapshot = get_object_or_404(round_.snapshots, pk=pk)
-    keys = [c["key"] for c in snapshot.criteria]
-    rows = [{**row, "criteria_list": [row["criteria"].get(k) for k in keys]} for row in snapshot.rows]
+    rows = round_cache.table_rows(snapshot.rows, [c["key"] for c in snapshot.criteria])
     context = {
         "round": round_,
         "snapshot": snapshot,
