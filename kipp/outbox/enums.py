@@ -21,6 +21,8 @@ class NotificationKind(models.TextChoices):
     ENTRY_EXTENDED = "entry_extended", _("Batas waktu diperpanjang")
     ROUND_OPENED = "round_opened", _("Babak penilaian dibuka")
     CONFLICT = "conflict", _("Konflik kepentingan")
+    SHEET_UNLOCKED = "sheet_unlocked", _("Lembar nilai dibuka kembali")
+    DISCUSSION = "discussion", _("Diskusi juri")
     REPLICATION_REQUESTED = "replication_requested", _("Permintaan replikasi")
     REPLICATION_ANSWERED = "replication_answered", _("Jawaban permintaan replikasi")
     REMINDER = "reminder", _("Pengingat")

@@ -129,7 +129,7 @@ def _notify_panels(discussion):
                 "url": url,
             },
             language=row["judge__language"],
-            kind=NotificationKind.REMINDER,  # no kind of its own yet: the nearest is a reminder to take part
+            kind=NotificationKind.DISCUSSION,
             competition=round_.competition_id,
             key=f"discussion:{discussion.pk}:{row['judge_id']}",
             user=row["judge_id"],

@@ -289,7 +289,7 @@ def _mail_unlocked(sheet, reason):
             "url": absolute_url(reverse("judging:sheet", args=[assignment.pk])),
         },
         language=judge.language,
-        kind=NotificationKind.OTHER,
+        kind=NotificationKind.SHEET_UNLOCKED,
         competition=assignment.round.competition_id,
         user=judge,
         about=sheet,
