@@ -1,0 +1,147 @@
+"""A panelist on a phone in a ballroom whose Wi-Fi drops (issue 15): the queue and the sheets opened online open
+again from the device; what is scored offline waits there and reaches the server once when the connection returns;
+a sheet changed on the server meanwhile is shown in both versions and nothing is overwritten until they choose."""
+
+import pytest
+from django.urls import reverse
+
+from judging.models import Assignment, ScoreSheet
+from judging.scoring import services
+from kipp.models import AuditEvent
+from tests.e2e.conftest import login
+from tests.factories import PASSWORD, CompetitionFactory, JudgeFactory, OrganiserFactory
+from tests.judging.scoring.helpers import add_entry
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WAITS = "Tersimpan di perangkat ini, belum terkirim."
+
+
+def _presentation_round(codes):
+    organiser = OrganiserFactory()
+    round_ = services.create_round(
+        competition=CompetitionFactory(),
+        slug="presentasi-wawancara",
+        name="Presentasi dan wawancara",
+        kind="presentation",
+        actor=organiser,
+        judges_per_entry=1,
+    )
+    entries = [add_entry(round_, code, minutes=i) for i, code in enumerate(codes)]
+    panelist = JudgeFactory(email="panelist1@example.org", full_name="Panelis Satu")
+    services.add_judges(round_=round_, judges=[panelist], actor=organiser)
+    services.auto_assign(round_=round_, actor=organiser)
+    services.open_round(round_=round_, actor=organiser)
+    sheets = {e.code: Assignment.objects.get(round=round_, entry=e) for e in entries}
+    return organiser, round_, panelist, sheets
+
+
+def _open_online(page, url):
+    page.goto(url)
+    page.wait_for_selector("html[data-offline-ready]")  # the service worker holds this page now
+
+
+def _score(page, value, count):
+    criteria = page.locator("fieldset.criterion")
+    for index in range(count):
+        criteria.nth(index).locator("label.score-option", has_text=str(value)).first.click()
+
+
+def _status(page):
+    return page.locator("[data-offline-status]")
+
+
+def test_two_sheets_scored_offline_reach_the_server_once(phone_page, live_server):
+    page = phone_page
+    context = page.context
+    _organiser, round_, panelist, sheets = _presentation_round(["SUL-001", "SUL-002"])
+    queue_url = live_server.url + reverse("judging:queue", args=[round_.competition.slug, round_.slug])
+    first_url = live_server.url + reverse("judging:sheet", args=[sheets["SUL-001"].pk])
+    second_url = live_server.url + reverse("judging:sheet", args=[sheets["SUL-002"].pk])
+    login(page, live_server, panelist.email, PASSWORD)
+    for url in (queue_url, first_url, second_url):
+        _open_online(page, url)
+
+    context.set_offline(True)
+    page.goto(live_server.url + reverse("kipp:profile"))  # a page the device does not hold
+    assert page.get_by_role("heading", name="Tidak ada koneksi").is_visible()
+
+    page.goto(first_url)  # from the device
+    criteria = page.locator("fieldset.criterion")
+    assert criteria.count() == 6
+    _score(page, 8, 6)
+    criteria.nth(0).locator("textarea").fill("Runtut, tanpa sinyal.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Kirim final").click()
+    _status(page).get_by_text(WAITS).wait_for()
+    assert "Kirim final menunggu koneksi." in _status(page).inner_text()
+
+    page.goto(second_url)
+    _score(page, 7, 3)
+    page.get_by_role("button", name="Simpan draf").click()
+    _status(page).get_by_text(WAITS).wait_for()
+    page.close()  # the phone sleeps; the tab is gone
+
+    page = context.new_page()
+    page.goto(queue_url)  # reopened offline, from the device
+    assert page.locator("[data-sync-summary]").inner_text() == "2 lembar menunggu dikirim."
+    for code in ("SUL-001", "SUL-002"):
+        assert page.locator(f'.queue-item[data-entry="{code}"] [data-sync-state]').inner_text() == "menunggu dikirim"
+    page.goto(first_url)
+    criteria = page.locator("fieldset.criterion")
+    assert criteria.nth(5).locator("input[type=radio][value='8']").is_checked()
+    assert criteria.nth(0).locator("textarea").input_value() == "Runtut, tanpa sinyal."
+    assert not ScoreSheet.objects.filter(assignment__round=round_).exists()  # nothing reached the server yet
+
+    context.set_offline(False)
+    page.wait_for_selector("[data-offline-status][data-state=sent]")
+    assert _status(page).inner_text() == "Final: terkirim."
+    page.goto(queue_url)
+    page.locator(".queue-item[data-entry='SUL-002'] [data-sync-state]").get_by_text("terkirim").wait_for()
+    assert page.locator("[data-sync-summary]").is_hidden()
+
+    final = ScoreSheet.objects.get(assignment=sheets["SUL-001"])
+    draft = ScoreSheet.objects.get(assignment=sheets["SUL-002"])
+    assert (final.state, final.version) == ("final", 1)  # written once
+    assert sorted(final.scores.values_list("value", flat=True)) == [8] * 6
+    assert final.scores.filter(comment="Runtut, tanpa sinyal.").count() == 1
+    assert (draft.state, draft.version) == ("draft", 1)
+    assert sorted(draft.scores.values_list("value", flat=True)) == [7] * 3
+    assert AuditEvent.objects.filter(action="judging.sheet_submitted").count() == 1
+
+
+def test_a_sheet_unlocked_and_changed_meanwhile_shows_both_versions(phone_page, live_server):
+    page = phone_page
+    context = page.context
+    organiser, round_, panelist, sheets = _presentation_round(["SUL-001"])
+    assignment = sheets["SUL-001"]
+    criteria_ids = list(round_.criteria.order_by("order", "id").values_list("pk", flat=True))
+    services.submit_sheet(assignment=assignment, judge=panelist, values=dict.fromkeys(criteria_ids, (6, "")), version=0)
+    services.unlock_sheet(sheet=ScoreSheet.objects.get(assignment=assignment), actor=organiser, reason="Nilai 6 keliru")
+    sheet_url = live_server.url + reverse("judging:sheet", args=[assignment.pk])
+    login(page, live_server, panelist.email, PASSWORD)
+    _open_online(page, sheet_url)
+
+    context.set_offline(True)
+    _score(page, 9, 1)
+    page.get_by_role("button", name="Simpan draf").click()
+    _status(page).get_by_text(WAITS).wait_for()
+    # meanwhile: the sheet is submitted from another device, and the organiser unlocks it again
+    services.submit_sheet(assignment=assignment, judge=panelist, values=dict.fromkeys(criteria_ids, (5, "")), version=2)
+    services.unlock_sheet(sheet=ScoreSheet.objects.get(assignment=assignment), actor=organiser, reason="Cek lagi")
+
+    context.set_offline(False)
+    choice = page.locator("[data-offline-choice]")
+    choice.wait_for()
+    first = choice.locator("[data-offline-versions] li").first
+    assert "versi Anda 9" in first.inner_text() and "versi server 5" in first.inner_text()
+    sheet = ScoreSheet.objects.get(assignment=assignment)
+    assert (sheet.version, sheet.state) == (4, "draft")  # nothing overwritten while the judge has not chosen
+    assert set(sheet.scores.values_list("value", flat=True)) == {5}
+
+    with page.expect_navigation():
+        choice.get_by_role("button", name="Pakai versi saya").click()
+    assert page.get_by_text("Draf tersimpan.").is_visible()
+    sheet.refresh_from_db()
+    assert sheet.version == 5
+    assert sorted(sheet.scores.values_list("value", flat=True)) == [6] * 5 + [9]  # the version on their phone
