@@ -109,6 +109,15 @@ def test_two_sheets_scored_offline_reach_the_server_once(phone_page, live_server
     assert sorted(draft.scores.values_list("value", flat=True)) == [7] * 3
     assert AuditEvent.objects.filter(action="judging.sheet_submitted").count() == 1
 
+    # signing out drops the pages kept on the device: offline, the sheet is no longer there
+    page.get_by_role("button", name="Buka menu").click()  # the phone's folded menu
+    with page.expect_navigation():
+        page.get_by_role("button", name="Keluar").click()
+    context.set_offline(True)
+    page.goto(first_url)
+    assert page.get_by_role("heading", name="Tidak ada koneksi").is_visible()
+    context.set_offline(False)
+
 
 def test_a_sheet_unlocked_and_changed_meanwhile_shows_both_versions(phone_page, live_server):
     page = phone_page

@@ -226,3 +226,18 @@ def test_a_checklist_answer_in_a_closed_round_is_refused_with_the_reason(client,
     assert answer.status_code == 422 and answer.json()["refused"] is True and answer.json()["message"]
     check.refresh_from_db()
     assert check.verified is None
+
+
+def test_the_device_texts_come_from_the_server_in_the_page_language(client, world):
+    round_, _judge, assignment, _ids = world
+    sheet_url = reverse("judging:sheet", args=[assignment.pk])
+    queue_url = reverse("judging:queue", args=[round_.competition.slug, round_.slug])
+    indonesian = client.get(sheet_url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert 'data-local="Tersimpan di perangkat ini, belum terkirim."' in indonesian
+    english = client.get(sheet_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-local="Saved on this device, not yet sent."' in english
+    assert 'data-final="Final: sent."' in english and "Keep my version" in english
+    queue = client.get(queue_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-waiting-many="__n__ sheets waiting to be sent."' in queue
+    assert 'data-waiting-one="__n__ sheet waiting to be sent."' in queue
+    assert f'data-sheet="{assignment.pk}"' in queue
