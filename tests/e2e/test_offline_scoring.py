@@ -154,3 +154,36 @@ def test_a_sheet_unlocked_and_changed_meanwhile_shows_both_versions(phone_page, 
     sheet.refresh_from_db()
     assert sheet.version == 5
     assert sorted(sheet.scores.values_list("value", flat=True)) == [6] * 5 + [9]  # the version on their phone
+
+
+def test_a_sending_refused_by_the_server_shows_its_reason_and_stays_on_the_device(phone_page, live_server):
+    page = phone_page
+    context = page.context
+    _organiser, round_, panelist, sheets = _presentation_round(["SUL-001"])
+    assignment = sheets["SUL-001"]
+    queue_url = live_server.url + reverse("judging:queue", args=[round_.competition.slug, round_.slug])
+    sheet_url = live_server.url + reverse("judging:sheet", args=[assignment.pk])
+    login(page, live_server, panelist.email, PASSWORD)
+    _open_online(page, sheet_url)
+
+    context.set_offline(True)
+    _score(page, 4, 2)
+    page.get_by_role("button", name="Simpan draf").click()
+    _status(page).get_by_text(WAITS).wait_for()
+    # meanwhile, on another device, the panelist declares a conflict of interest with this entry
+    services.declare_conflict(assignment=assignment, judge=panelist, reason="Kerabat dekat pengusul.")
+
+    context.set_offline(False)
+    page.wait_for_selector("[data-offline-status][data-state=refused]")
+    assert "Ditolak server; tetap di perangkat ini:" in _status(page).inner_text()
+    assert "konflik kepentingan" in _status(page).inner_text()
+    assert not ScoreSheet.objects.filter(assignment=assignment).exists()
+    page.reload()  # the server's page refuses now; the sending is still on the device, under the same person
+    held = page.evaluate(
+        "() => new Promise(r => { const q = indexedDB.open('kipp-offline', 1);"
+        " q.onsuccess = () => { const t = q.result.transaction('sendings').objectStore('sendings').getAll();"
+        " t.onsuccess = () => r(t.result.map(x => x.state)); }; })"
+    )
+    assert held == ["refused"]
+    page.goto(queue_url)
+    assert page.locator(".queue-item").count() == 0  # the entry is withheld by the conflict
