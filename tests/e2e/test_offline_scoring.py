@@ -61,9 +61,10 @@ def test_two_sheets_scored_offline_reach_the_server_once(phone_page, live_server
     login(page, live_server, panelist.email, PASSWORD)
     for url in (queue_url, first_url, second_url):
         _open_online(page, url)
+    page.goto(live_server.url + reverse("kipp:profile"))  # opened online, but not a page the device keeps
 
     context.set_offline(True)
-    page.goto(live_server.url + reverse("kipp:profile"))  # a page the device does not hold
+    page.goto(live_server.url + reverse("kipp:profile"))
     assert page.get_by_role("heading", name="Tidak ada koneksi").is_visible()
 
     page.goto(first_url)  # from the device
@@ -164,9 +165,10 @@ def test_a_sending_refused_by_the_server_shows_its_reason_and_stays_on_the_devic
     queue_url = live_server.url + reverse("judging:queue", args=[round_.competition.slug, round_.slug])
     sheet_url = live_server.url + reverse("judging:sheet", args=[assignment.pk])
     login(page, live_server, panelist.email, PASSWORD)
-    _open_online(page, sheet_url)
+    _open_online(page, queue_url)  # the queue keeps its open sheets on the device: this one is never opened online
 
     context.set_offline(True)
+    page.goto(sheet_url)
     _score(page, 4, 2)
     page.get_by_role("button", name="Simpan draf").click()
     _status(page).get_by_text(WAITS).wait_for()

@@ -150,7 +150,8 @@ self.addEventListener("fetch", function (event) {
 });
 
 function keep(user, urls) {
-  // Fetch and keep what a page of `user` asked for: pages only with that person's marker; pictures as they are.
+  // Fetch and keep what a page of `user` asked for and the device does not hold yet (a kept page is refreshed
+  // whenever it is opened online): pages only with that person's marker; pictures as they are.
   return currentUser().then(function (current) { return current === user ? null : setUser(user); }).then(function () {
     return caches.open(PAGES_PREFIX + user);
   }).then(function (cache) {
@@ -158,15 +159,21 @@ function keep(user, urls) {
       const url = new URL(href, self.location.origin);
       if (url.origin !== self.location.origin) return null;
       const request = new Request(url.href, { credentials: "same-origin", cache: "no-store" });
-      return fetch(request).then(function (response) {
-        const type = response.headers.get("Content-Type") || "";
-        if (type.startsWith("text/html")) {
-          return pageKey(response).then(function (key) { return key === user ? cache.put(url.href, response) : null; });
-        }
-        return response.ok && type.startsWith("image/") ? cache.put(url.href, response) : null;
-      }).catch(function () { return null; });
+      return cache.match(url.href, { ignoreVary: true }).then(function (kept) {
+        return kept ? null : fetchAndKeep(cache, user, url, request);
+      });
     }));
   });
+}
+
+function fetchAndKeep(cache, user, url, request) {
+  return fetch(request).then(function (response) {
+    const type = response.headers.get("Content-Type") || "";
+    if (type.startsWith("text/html")) {
+      return pageKey(response).then(function (key) { return key === user ? cache.put(url.href, response) : null; });
+    }
+    return response.ok && type.startsWith("image/") ? cache.put(url.href, response) : null;
+  }).catch(function () { return null; });
 }
 
 self.addEventListener("message", function (event) {
