@@ -76,7 +76,10 @@
       const input = form.querySelector('[name="' + fieldName + '"]');
       const fieldset = input && input.closest("fieldset");
       const legend = fieldset && fieldset.querySelector("legend");
-      return legend ? legend.firstChild.textContent.trim() : form.querySelector('label[for="id_' + fieldName + '"]').textContent.trim();
+      const own = input && input.id ? form.querySelector('label[for="' + input.id + '"]') : null;
+      const title = legend ? legend.firstChild.textContent.trim() : "";
+      if (fieldName.indexOf("score_") === 0) return title;
+      return (title ? title + " · " : "") + (own ? own.textContent.trim() : fieldName);
     }
 
     function showChoice() {
@@ -89,10 +92,13 @@
       const mine = new Map(record.fields);
       const theirs = new Map(serverFields(record.server));
       const names = [];
-      mine.forEach(function (_value, name) { if (name.indexOf("score_") === 0 || name === "overall_comment") names.push(name); });
+      form.querySelectorAll("[name^=score_], [name^=comment_], [name=overall_comment]").forEach(function (element) {
+        if (names.indexOf(element.name) < 0) names.push(element.name);
+      });
       names.forEach(function (name) {
         const a = mine.get(name) || "–";
-        const b = theirs.has(name) ? (theirs.get(name) || "–") : "–";
+        const b = theirs.get(name) || "–";
+        if (name.indexOf("score_") !== 0 && a === b) return; // comments only where the versions differ
         const row = document.createElement("li");
         row.dataset.field = name;
         if (a !== b) row.className = "fw-semibold";
