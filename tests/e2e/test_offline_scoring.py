@@ -4,6 +4,7 @@ a sheet changed on the server meanwhile is shown in both versions and nothing is
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from judging.models import Assignment, ScoreSheet
 from judging.scoring import services
@@ -85,18 +86,18 @@ def test_two_sheets_scored_offline_reach_the_server_once(phone_page, live_server
 
     page = context.new_page()
     page.goto(queue_url)  # reopened offline, from the device
-    assert page.locator("[data-sync-summary]").inner_text() == "2 lembar menunggu dikirim."
+    expect(page.locator("[data-sync-summary]")).to_have_text("2 lembar menunggu dikirim.")
     for code in ("SUL-001", "SUL-002"):
-        assert page.locator(f'.queue-item[data-entry="{code}"] [data-sync-state]').inner_text() == "menunggu dikirim"
+        expect(page.locator(f'.queue-item[data-entry="{code}"] [data-sync-state]')).to_have_text("menunggu dikirim")
     page.goto(first_url)
+    page.wait_for_selector("form[data-offline-restored]")  # what was typed, read back from the device
     criteria = page.locator("fieldset.criterion")
     assert criteria.nth(5).locator("input[type=radio][value='8']").is_checked()
     assert criteria.nth(0).locator("textarea").input_value() == "Runtut, tanpa sinyal."
     assert not ScoreSheet.objects.filter(assignment__round=round_).exists()  # nothing reached the server yet
 
     context.set_offline(False)
-    page.wait_for_selector("[data-offline-status][data-state=sent]")
-    assert _status(page).inner_text() == "Final: terkirim."
+    expect(page.locator("[data-offline-status][data-state=sent]")).to_have_text("Final: terkirim.")
     page.goto(queue_url)
     page.locator(".queue-item[data-entry='SUL-002'] [data-sync-state]").get_by_text("terkirim").wait_for()
     assert page.locator("[data-sync-summary]").is_hidden()
@@ -189,3 +190,24 @@ def test_a_sending_refused_by_the_server_shows_its_reason_and_stays_on_the_devic
     assert held == ["refused"]
     page.goto(queue_url)
     assert page.locator(".queue-item").count() == 0  # the entry is withheld by the conflict
+
+
+def test_without_javascript_the_sheet_is_the_plain_form(browser, live_server):
+    _organiser, round_, panelist, sheets = _presentation_round(["SUL-001"])
+    context = browser.new_context(
+        locale="id-ID", timezone_id="Asia/Makassar", viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        login(page, live_server, panelist.email, PASSWORD)
+        page.goto(live_server.url + reverse("judging:sheet", args=[sheets["SUL-001"].pk]))
+        assert page.locator("[data-offline-status]").is_hidden() and page.locator("[data-offline-choice]").is_hidden()
+        _score(page, 6, 2)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Simpan draf").click()
+        assert page.get_by_text("Draf tersimpan.").is_visible()
+        sheet = ScoreSheet.objects.get(assignment=sheets["SUL-001"])
+        assert (sheet.state, sheet.version) == ("draft", 1)
+        assert sorted(sheet.scores.values_list("value", flat=True)) == [6, 6]
+    finally:
+        context.close()

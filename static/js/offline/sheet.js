@@ -139,8 +139,8 @@
     }
 
     function restore(stored) {
+      if (!stored) return;
       record = stored;
-      if (!record) return;
       if (record.state === "sent" && record.base < pageVersion) { record = null; return Store.remove(id); }
       if (record.state === "sent" && record.base === pageVersion) return;
       if (record.state === "typed" && record.base !== pageVersion) {
@@ -169,7 +169,7 @@
       return Store.put(record);
     }
 
-    Store.get(id).then(restore).then(show);
+    Store.get(id).then(restore).then(show).then(function () { form.dataset.offlineRestored = "1"; });
 
     if (editable) {
       const typed = function () {
