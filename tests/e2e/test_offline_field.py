@@ -35,7 +35,7 @@ def test_a_checklist_with_a_photo_captured_offline_arrives_once(phone_page, live
     url = live_server.url + reverse("judging:field_entry", args=[round_.competition.slug, round_.slug, entry.pk])
     login(page, live_server, judge.email, PASSWORD)
     page.goto(url)
-    page.wait_for_selector("html[data-offline-ready]")
+    page.wait_for_selector("html[data-offline-ready]", timeout=30_000)  # the worker holds the page
     check = FieldCheck.objects.filter(round=round_, entry=entry).order_by("order").first()
 
     context.set_offline(True)

@@ -16,6 +16,8 @@ from tests.judging.scoring.helpers import add_entry
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WAITS = "Tersimpan di perangkat ini, belum terkirim."
+READY_MS = 30_000  # installing the worker and keeping the pages, on a machine shared with other test runs
+WAIT_MS = 15_000
 
 
 def _presentation_round(codes):
@@ -39,7 +41,7 @@ def _presentation_round(codes):
 
 def _open_online(page, url):
     page.goto(url)
-    page.wait_for_selector("html[data-offline-ready]")  # the service worker holds this page now
+    page.wait_for_selector("html[data-offline-ready]", timeout=READY_MS)  # the service worker holds this page now
 
 
 def _score(page, value, count):
@@ -86,9 +88,11 @@ def test_two_sheets_scored_offline_reach_the_server_once(phone_page, live_server
 
     page = context.new_page()
     page.goto(queue_url)  # reopened offline, from the device
-    expect(page.locator("[data-sync-summary]")).to_have_text("2 lembar menunggu dikirim.")
+    expect(page.locator("[data-sync-summary]")).to_have_text("2 lembar menunggu dikirim.", timeout=WAIT_MS)
     for code in ("SUL-001", "SUL-002"):
-        expect(page.locator(f'.queue-item[data-entry="{code}"] [data-sync-state]')).to_have_text("menunggu dikirim")
+        expect(page.locator(f'.queue-item[data-entry="{code}"] [data-sync-state]')).to_have_text(
+            "menunggu dikirim", timeout=WAIT_MS
+        )
     page.goto(first_url)
     page.wait_for_selector("form[data-offline-restored]")  # what was typed, read back from the device
     criteria = page.locator("fieldset.criterion")
@@ -97,7 +101,7 @@ def test_two_sheets_scored_offline_reach_the_server_once(phone_page, live_server
     assert not ScoreSheet.objects.filter(assignment__round=round_).exists()  # nothing reached the server yet
 
     context.set_offline(False)
-    expect(page.locator("[data-offline-status][data-state=sent]")).to_have_text("Final: terkirim.")
+    expect(page.locator("[data-offline-status][data-state=sent]")).to_have_text("Final: terkirim.", timeout=WAIT_MS)
     page.goto(queue_url)
     page.locator(".queue-item[data-entry='SUL-002'] [data-sync-state]").get_by_text("terkirim").wait_for()
     assert page.locator("[data-sync-summary]").is_hidden()
