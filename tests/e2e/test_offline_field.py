@@ -11,6 +11,7 @@ from PIL import Image
 from judging.models import FieldCheck
 from kipp.models import AuditEvent
 from tests.e2e.conftest import login
+from tests.e2e.offline import go_offline, go_online
 from tests.factories import PASSWORD
 from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
 
@@ -38,7 +39,7 @@ def test_a_checklist_with_a_photo_captured_offline_arrives_once(phone_page, live
     page.wait_for_selector("html[data-offline-ready]", timeout=30_000)  # the worker holds the page
     check = FieldCheck.objects.filter(round=round_, entry=entry).order_by("order").first()
 
-    context.set_offline(True)
+    go_offline(context)
     page.reload()  # from the device
     form = page.locator(f"form[data-check='{check.pk}']")
     form.get_by_label("Sesuai", exact=True).check()
@@ -60,7 +61,7 @@ def test_a_checklist_with_a_photo_captured_offline_arrives_once(phone_page, live
     check.refresh_from_db()
     assert check.verified is None and not check.photo  # nothing reached the server yet
 
-    context.set_offline(False)
+    go_online(context)
     form.locator("[data-offline-status][data-state=sent]").wait_for()
     check.refresh_from_db()
     assert check.verified is True and check.note == "Loket layanan buka, antrean tertib."

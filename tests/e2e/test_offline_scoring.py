@@ -10,6 +10,7 @@ from judging.models import Assignment, ScoreSheet
 from judging.scoring import services
 from kipp.models import AuditEvent
 from tests.e2e.conftest import login
+from tests.e2e.offline import go_offline, go_online
 from tests.factories import PASSWORD, CompetitionFactory, JudgeFactory, OrganiserFactory
 from tests.judging.scoring.helpers import add_entry
 
@@ -66,7 +67,7 @@ def test_two_sheets_scored_offline_reach_the_server_once(phone_page, live_server
         _open_online(page, url)
     page.goto(live_server.url + reverse("kipp:profile"))  # opened online, but not a page the device keeps
 
-    context.set_offline(True)
+    go_offline(context)
     page.goto(live_server.url + reverse("kipp:profile"))
     assert page.get_by_role("heading", name="Tidak ada koneksi").is_visible()
 
@@ -100,7 +101,7 @@ def test_two_sheets_scored_offline_reach_the_server_once(phone_page, live_server
     assert criteria.nth(0).locator("textarea").input_value() == "Runtut, tanpa sinyal."
     assert not ScoreSheet.objects.filter(assignment__round=round_).exists()  # nothing reached the server yet
 
-    context.set_offline(False)
+    go_online(context)
     expect(page.locator("[data-offline-status][data-state=sent]")).to_have_text("Final: terkirim.", timeout=WAIT_MS)
     page.goto(queue_url)
     page.locator(".queue-item[data-entry='SUL-002'] [data-sync-state]").get_by_text("terkirim").wait_for()
@@ -119,10 +120,10 @@ def test_two_sheets_scored_offline_reach_the_server_once(phone_page, live_server
     page.get_by_role("button", name="Buka menu").click()  # the phone's folded menu
     with page.expect_navigation():
         page.get_by_role("button", name="Keluar").click()
-    context.set_offline(True)
+    go_offline(context)
     page.goto(first_url)
     assert page.get_by_role("heading", name="Tidak ada koneksi").is_visible()
-    context.set_offline(False)
+    go_online(context)
 
 
 def test_a_sheet_unlocked_and_changed_meanwhile_shows_both_versions(phone_page, live_server):
@@ -137,7 +138,7 @@ def test_a_sheet_unlocked_and_changed_meanwhile_shows_both_versions(phone_page, 
     login(page, live_server, panelist.email, PASSWORD)
     _open_online(page, sheet_url)
 
-    context.set_offline(True)
+    go_offline(context)
     _score(page, 9, 1)
     page.get_by_role("button", name="Simpan draf").click()
     _status(page).get_by_text(WAITS).wait_for()
@@ -145,7 +146,7 @@ def test_a_sheet_unlocked_and_changed_meanwhile_shows_both_versions(phone_page, 
     services.submit_sheet(assignment=assignment, judge=panelist, values=dict.fromkeys(criteria_ids, (5, "")), version=2)
     services.unlock_sheet(sheet=ScoreSheet.objects.get(assignment=assignment), actor=organiser, reason="Cek lagi")
 
-    context.set_offline(False)
+    go_online(context)
     choice = page.locator("[data-offline-choice]")
     choice.wait_for()
     first = choice.locator("[data-offline-versions] li").first
@@ -172,7 +173,7 @@ def test_a_sending_refused_by_the_server_shows_its_reason_and_stays_on_the_devic
     login(page, live_server, panelist.email, PASSWORD)
     _open_online(page, queue_url)  # the queue keeps its open sheets on the device: this one is never opened online
 
-    context.set_offline(True)
+    go_offline(context)
     page.goto(sheet_url)
     _score(page, 4, 2)
     page.get_by_role("button", name="Simpan draf").click()
@@ -180,7 +181,7 @@ def test_a_sending_refused_by_the_server_shows_its_reason_and_stays_on_the_devic
     # meanwhile, on another device, the panelist declares a conflict of interest with this entry
     services.declare_conflict(assignment=assignment, judge=panelist, reason="Kerabat dekat pengusul.")
 
-    context.set_offline(False)
+    go_online(context)
     page.wait_for_selector("[data-offline-status][data-state=refused]")
     assert "Ditolak server; tetap di perangkat ini:" in _status(page).inner_text()
     assert "konflik kepentingan" in _status(page).inner_text()
