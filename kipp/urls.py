@@ -24,6 +24,7 @@ urlpatterns = [
     path("penilaian/", include("judging.urls")),
     path("inovasi/", include("judging.records.urls")),
     path("api/v1/", include("judging.api.urls")),
+    path("", include("judging.scoring.offline.urls")),  # /sw.js (scope /) and /luring/: offline scoring, issue 15
     path("i18n/setlang/", views_accounts.set_language, name="set_language"),  # also saves a signed-in user's choice
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

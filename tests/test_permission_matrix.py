@@ -371,6 +371,14 @@ EXPECTED = {
         "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "login    ok       ok       ok       ok       ok       ok       ok       ok       ok",
     ),
+    "offline:offline_page": (
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
+    "offline:service_worker": (
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
     "kipp:health": (
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "405      405      405      405      405      405      405      405      405      405",

@@ -2,6 +2,8 @@
 photo). The rubric score is a normal score sheet of the round (judges assigned like any round). Photos go through
 entries.uploads (re-encoded, no EXIF/GPS)."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -14,6 +16,7 @@ from judging.models import FieldCheck, Round
 from judging.scoring.field.permissions import can_check
 from judging.scoring.services import JudgingError
 from judging.scoring.services.errors import CLOSED_STATES, require_round_not_closed
+from kipp import idempotency
 from kipp.files import save_files_or_none
 from kipp.services import record_event
 
@@ -55,8 +58,21 @@ def add_item(*, round_, entry, item, actor):
     return check
 
 
-def record_check(*, check, actor, verified, note="", photo=None):
-    """verified: True / False / None (not checked yet). A photo is cleaned like entry photos."""
+def _photo_digest(photo):
+    if photo is None:
+        return ""
+    digest = hashlib.sha256()
+    for chunk in photo.chunks():
+        digest.update(chunk)
+    photo.seek(0)
+    return digest.hexdigest()
+
+
+def record_check(*, check, actor, verified, note="", photo=None, form_key=""):
+    """verified: True / False / None (not checked yet). A photo is cleaned like entry photos. `form_key` is the
+    sending's idempotency key (kipp/idempotency.py; a checklist answer queued on a device offline): the same
+    sending again (same key, answer, note and photo bytes) is stored once and returned marked `already_saved`.
+    A check has no version: the last answer stored wins, as it always has."""
     if not can_check(actor, check.round, check.entry):
         raise JudgingError(_("Anda tidak ditugaskan memverifikasi proposal ini."))
     require_round_not_closed(check.round)
@@ -71,6 +87,16 @@ def record_check(*, check, actor, verified, note="", photo=None):
     with save_files_or_none() as files, transaction.atomic():
         require_round_not_closed(Round.objects.select_for_update().get(pk=check.round_id))
         check = FieldCheck.objects.select_for_update().get(pk=check.pk)
+        sending = idempotency.Sending(
+            key=form_key,
+            user=actor,
+            ref=f"judging.fieldcheck:{check.pk}",
+            action="field.check",
+            content=[verified, (note or "").strip()[:2000], _photo_digest(photo)],
+        )
+        retry = sending.recognise(0)
+        if retry is idempotency.Retry.RETRY:
+            return idempotency.mark(check, retry)
         check.verified = verified
         check.note = (note or "").strip()[:2000]
         check.checked_by = actor
@@ -81,6 +107,7 @@ def record_check(*, check, actor, verified, note="", photo=None):
             if replaced:  # the photo it replaces goes once the new one is stored
                 transaction.on_commit(lambda: default_storage.delete(replaced))
         check.save()
+        sending.record(0)
         record_event(
             actor=actor,
             action="field.checked",

@@ -6,8 +6,9 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from entries.models import Entry
@@ -15,11 +16,12 @@ from judging.models import Assignment, FieldCheck, Round, RoundEntry
 from judging.scoring.enums import RoundKind
 from judging.scoring.field.permissions import assignment_for, can_check
 from judging.scoring.field.services import add_item, ensure_items, record_check
+from judging.scoring.offline import answers
 from judging.scoring.permissions import is_judge
 from judging.scoring.queries import recused_q
 from judging.scoring.refusals import refuse, round_page_refusal
 from judging.scoring.services import JudgingError
-from kipp.errors import add_message
+from kipp.errors import add_message, error_text
 from kipp.files import StorageFailed, private_file_response
 from kipp.permissions import is_organiser
 
@@ -63,20 +65,14 @@ def field_entry(request, competition, round_slug, pk):
     if not can_check(request.user, round_, entry):
         return refuse(request, _("Anda tidak ditugaskan memverifikasi proposal ini."))
     ensure_items(round_=round_, entry=entry)
+    if request.method == "POST" and answers.wants_json(request):
+        return _check_json(request, round_, entry)
     if request.method == "POST":
         try:
             if request.POST.get("new_item"):
                 add_item(round_=round_, entry=entry, item=request.POST["new_item"], actor=request.user)
             else:
-                check = get_object_or_404(FieldCheck, pk=request.POST.get("check"), round=round_, entry=entry)
-                verified = {"yes": True, "no": False}.get(request.POST.get("verified"))
-                record_check(
-                    check=check,
-                    actor=request.user,
-                    verified=verified,
-                    note=request.POST.get("note", ""),
-                    photo=request.FILES.get("photo"),
-                )
+                _record(request, round_, entry)
         except (JudgingError, StorageFailed) as error:
             add_message(request, error)
         else:
@@ -88,6 +84,32 @@ def field_entry(request, competition, round_slug, pk):
         "judging/scoring/field_entry.html",
         {"round": round_, "entry": entry, "checks": checks, "assignment": assignment_for(request.user, round_, entry)},
     )
+
+
+def _record(request, round_, entry):
+    check = get_object_or_404(FieldCheck, pk=request.POST.get("check"), round=round_, entry=entry)
+    return record_check(
+        check=check,
+        actor=request.user,
+        verified={"yes": True, "no": False}.get(request.POST.get("verified")),
+        note=request.POST.get("note", ""),
+        photo=request.FILES.get("photo"),
+        form_key=request.POST.get("form_key", ""),
+    )
+
+
+def _check_json(request, round_, entry):
+    """A checklist answer sent from the device (static/js/offline/field.js): stored once, or refused with the
+    reason; the photo goes through the same cleaning as every upload (record_check)."""
+    try:
+        _record(request, round_, entry)
+    except (JudgingError, StorageFailed) as error:
+        return answers.refused(error_text(error))
+    message = _("Tersimpan.")
+    if answers.foreground(request):
+        messages.success(request, message)
+    next_url = reverse("judging:field_entry", args=[round_.competition.slug, round_.slug, entry.pk])
+    return JsonResponse({"ok": True, "message": message, "next": next_url})
 
 
 @login_required

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from judging.models import Assignment, Criterion, ScoreBand, ScoreSheet
 from judging.scoring import forms, permissions, queries, services
 from judging.scoring.enums import SheetState
+from judging.scoring.offline import answers
 from judging.scoring.views.common import refuse
 from kipp import idempotency
 from kipp.errors import add_message, error_text
@@ -34,7 +36,10 @@ def sheet(request, pk):
 def _sheet_post(request, pk):
     """Save or submit. The assignee's valid form reads only what the service needs (the service locks, checks the
     round, conflicts and version, and writes); everything else is answered by the full page: refusals, the form
-    with its errors, a refused save."""
+    with its errors, a refused save. A sending from the judge's device (static/js/offline/sync.js, Accept JSON) is
+    answered in JSON by the same rules (judging/scoring/offline/answers.py)."""
+    if answers.wants_json(request):
+        return _sheet_post_json(request, pk)
     assignment = get_object_or_404(Assignment.objects.only("id", "round_id", "judge_id"), pk=pk)
     # conflicts of interest are checked by the service, under the assignment's lock (ConflictOfInterestError)
     if assignment.judge_id != request.user.pk or not permissions.can_open_sheet(
@@ -44,16 +49,8 @@ def _sheet_post(request, pk):
     form = forms.ScoreSheetForm(request.POST, criteria=queries.round_criteria(assignment.round_id))
     if not form.is_valid():
         return _sheet_page(request, pk, data=request.POST, error=_("Periksa isian: ada nilai yang tidak valid."))
-    service = services.submit_sheet if request.POST.get("action", "save") == "submit" else services.save_sheet
     try:
-        saved = service(
-            assignment=assignment,
-            judge=request.user,
-            values=form.values(),
-            overall_comment=form.cleaned_data["overall_comment"],
-            version=form.cleaned_data["version"],
-            form_key=form.cleaned_data["form_key"],
-        )
+        saved = _store(request, assignment, form)
     except services.ConflictOfInterestError:
         return refuse(request, _conflicted_sheet_text())
     except services.StaleSheetError as error:
@@ -65,6 +62,51 @@ def _sheet_post(request, pk):
         round_ = saved.assignment.round
         return redirect("judging:queue", competition=round_.competition.slug, round_slug=round_.slug)
     return redirect("judging:sheet", pk=assignment.pk)
+
+
+def _store(request, assignment, form):
+    """Call the service the pressed button names, with what the form sent."""
+    service = services.submit_sheet if request.POST.get("action", "save") == "submit" else services.save_sheet
+    return service(
+        assignment=assignment,
+        judge=request.user,
+        values=form.values(),
+        overall_comment=form.cleaned_data["overall_comment"],
+        version=form.cleaned_data["version"],
+        form_key=form.cleaned_data["form_key"],
+    )
+
+
+def _sheet_post_json(request, pk):
+    """The same sending answered in JSON: stored, a conflict with the server's version (nothing written), or a
+    refusal with its reason. Only the assigned judge's sheet; a retry of a stored sending is stored once."""
+    assignment = get_object_or_404(Assignment.objects.only("id", "round_id", "judge_id"), pk=pk)
+    if assignment.judge_id != request.user.pk or not permissions.can_open_sheet(
+        request.user, assignment, conflicted=False
+    ):
+        return answers.refused(_("Proposal ini tidak ditugaskan kepada Anda."), status=403)
+    form = forms.ScoreSheetForm(request.POST, criteria=queries.round_criteria(assignment.round_id))
+    if not form.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        return answers.refused(_("Periksa isian: ada nilai yang tidak valid."), status=400, errors=errors)
+    try:
+        saved = _store(request, assignment, form)
+    except services.ConflictOfInterestError:
+        return answers.refused(_conflicted_sheet_text(), status=403)
+    except services.StaleSheetError as error:
+        current = ScoreSheet.objects.filter(assignment_id=assignment.pk).prefetch_related("scores").first()
+        return answers.conflict(current, message=error_text(error))
+    except services.JudgingError as error:
+        return answers.refused(error_text(error))
+    message = _saved_message(saved)
+    if saved.state == SheetState.FINAL:
+        round_ = saved.assignment.round
+        next_url = reverse("judging:queue", args=[round_.competition.slug, round_.slug])
+    else:
+        next_url = reverse("judging:sheet", args=[assignment.pk])
+    if answers.foreground(request):  # the page goes on to next_url, as the plain form does, and shows the message
+        messages.success(request, message)
+    return answers.stored(saved, message=message, next_url=next_url)
 
 
 def _saved_message(saved):

@@ -1,0 +1,25 @@
+"""The service worker (/sw.js, scope /) and the page it shows for a page the device does not hold (/luring/)."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+SCRIPTS = ["js/offline/store.js", "js/offline/sync.js"]
+
+
+@require_GET
+def service_worker(request):
+    """The worker's script, rendered so that it names the static files as they are served (hashed names in
+    production). Checked again by the browser on every visit (no-cache); its scope is the whole site."""
+    response = render(request, "judging/scoring/offline/sw.js", {"scripts": SCRIPTS}, content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def offline_page(request):
+    """Shown by the service worker, with no connection, for a page this device does not keep. The same for everyone
+    (nothing of a person on it), fetched when the worker is installed and again when a kept page is opened."""
+    response = render(request, "judging/scoring/offline/offline.html")
+    response["Cache-Control"] = "no-cache"
+    return response
