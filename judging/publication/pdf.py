@@ -33,6 +33,7 @@ from reportlab.platypus import (
 )
 
 from judging.publication.letterhead import of as announcement_letterhead
+from kipp.organisations.letterhead import fit
 
 FONT, BOLD, CELL_SIZE = "Helvetica", "Helvetica-Bold", 8
 CELL_PADDING = 4  # left and right, points
@@ -173,8 +174,8 @@ def _logo(letterhead):
     data = letterhead.logo_bytes()
     if data is None:
         return None
-    height = LOGO_WIDTH * letterhead.logo_height / letterhead.logo_width
-    return Image(io.BytesIO(data), width=LOGO_WIDTH, height=height)
+    width, height = fit(letterhead.logo_width, letterhead.logo_height, LOGO_WIDTH, LOGO_WIDTH)
+    return Image(io.BytesIO(data), width=width, height=height)
 
 
 def _letterhead(letterhead, styles, width):

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kipp.images import clean_image, read_upload
+from kipp.organisations.letterhead import logo_shape_refusal
 from kipp.organisations.models import Organisation
 from kipp.organisations.services import LETTERHEAD_FIELDS, update_letterhead
 
@@ -43,6 +44,10 @@ class LetterheadForm(forms.ModelForm):
         uploaded = self.cleaned_data.get("logo_upload")
         if uploaded:
             self.clean_logo = clean_image(read_upload(uploaded), uploaded.name)
+            refusal = logo_shape_refusal(self.clean_logo.width, self.clean_logo.height)
+            if refusal:
+                self.clean_logo = None
+                raise forms.ValidationError(refusal)
         return uploaded
 
     def save(self, commit=True):

@@ -5,8 +5,31 @@ one PDF block draw both."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from django.core.files.storage import default_storage
 from django.urls import reverse
+
+
+# A logo is at most four times as tall as it is wide, or as wide as it is tall: a letterhead's logo is a crest or a
+# badge, and a sliver 1 px wide would be drawn millions of points tall (the PDF could not be laid out).
+MAX_LOGO_RATIO = 4
+
+
+def logo_shape_refusal(width, height):
+    """The message refusing a logo of this shape, or None."""
+    if width and height and max(width / height, height / width) <= MAX_LOGO_RATIO:
+        return None
+    return _(
+        "Bentuk logo terlalu memanjang (%(width)s × %(height)s piksel): sisi panjangnya paling banyak %(ratio)s kali "
+        "sisi pendeknya. Potong logo lalu unggah lagi."
+    ) % {"width": width, "height": height, "ratio": MAX_LOGO_RATIO}
+
+
+def fit(width, height, box_width, box_height):
+    """(w, h) of a picture of width x height drawn as large as fits in the box, keeping its shape."""
+    scale = min(box_width / width, box_height / height)
+    return width * scale, height * scale
 
 
 @dataclass(frozen=True)
@@ -22,6 +45,20 @@ class Letterhead:
     @property
     def has_logo(self):
         return bool(self.logo and self.logo_width and self.logo_height)
+
+    def logo_size(self, box=72):
+        """The logo's (width, height) in whole pixels on a page, inside a square box (a logo stored before shapes were
+        checked, however long, stays inside it)."""
+        width, height = fit(self.logo_width, self.logo_height, box, box)
+        return max(1, round(width)), max(1, round(height))
+
+    @property
+    def logo_display_width(self):
+        return self.logo_size()[0]
+
+    @property
+    def logo_display_height(self):
+        return self.logo_size()[1]
 
     @property
     def heading(self):

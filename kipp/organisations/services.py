@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from kipp.errors import Invalid, Refused
 from kipp.files import save_files_or_none
 from kipp.organisations.enums import OrganisationLevel
+from kipp.organisations.letterhead import logo_shape_refusal
 from kipp.organisations.models import Organisation
 from kipp.organisations.permissions import can_edit_letterhead
 from kipp.services import record_event
@@ -66,6 +67,9 @@ def update_letterhead(*, organisation, actor, fields, logo=None, remove_logo=Fal
             setattr(locked, name, value)
         old_logo = locked.logo.name
         if logo is not None:
+            refusal = logo_shape_refusal(logo.width, logo.height)
+            if refusal:
+                raise Invalid(refusal)
             files.save(locked.logo, logo.stored_name(), logo.content)
             locked.logo_content_type, locked.logo_width, locked.logo_height = (
                 logo.content_type,

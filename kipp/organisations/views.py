@@ -30,6 +30,7 @@ def home(request, slug):
         "kipp/organisations/home.html",
         {
             "organisation": organisation,
+            "letterhead": current_letterhead(organisation),
             "competitions": list(open_calls(now, organisation)),
             "now": now,
             "sections": collect_sections("organisation_sections", request, organisation),

@@ -192,3 +192,40 @@ def test_the_organisers_announcement_page_shows_the_letterhead_with_a_link_to_ed
     body = page_body(client.get(reverse("judging:announcement_manage", args=[announcement.pk])))
     assert "PEMERINTAH PROVINSI SULAWESI SELATAN" in body
     assert reverse("kipp:organisation_letterhead", args=[organisation.slug]) in body
+
+
+def test_a_logo_much_taller_or_wider_than_a_crest_is_refused_and_one_stored_before_is_drawn_inside_its_box(
+    client, media_root
+):
+    organisation, announcement, organiser = _world()
+    client.force_login(organiser)
+    url = reverse("kipp:organisation_letterhead", args=[organisation.slug])
+    values = _form_values(client.get(url))
+    values["city"] = "Kota yang diketik"
+    for size in ((1, 400), (500, 100)):
+        sliver = SimpleUploadedFile("sliver.png", _png_with_metadata(size), content_type="image/png")
+        refused = client.post(url, {**values, "logo_upload": sliver})
+        assert refused.status_code == 400
+        body = page_body(refused)
+        assert "Bentuk logo terlalu memanjang" in body and "Kota yang diketik" in body
+    assert not Organisation.objects.get(pk=organisation.pk).logo
+
+    # a sliver stored before shapes were checked (written past the form): the page and the PDF stay bounded
+    from django.core.files.base import ContentFile
+    from django.db import connection
+
+    from judging.models import Announcement
+
+    name = organisation.logo.storage.save("organisations/sliver.png", ContentFile(_png_with_metadata((1, 2000))))
+    with connection.cursor() as cursor:  # the version is sealed: written as someone with the database would
+        cursor.execute("ALTER TABLE judging_announcement DISABLE TRIGGER USER")
+        Announcement.objects.filter(pk=announcement.pk).update(
+            letterhead_logo=name, letterhead_logo_width=1, letterhead_logo_height=2000
+        )
+        cursor.execute("ALTER TABLE judging_announcement ENABLE TRIGGER USER")
+    client.logout()
+    page = client.get(reverse("judging:public_announcement", args=[announcement.pk]))
+    assert page.status_code == 200
+    assert 'width="1" height="72"' in page.content.decode()
+    text, pdf_page = _pdf_text(client, announcement)
+    assert "PENGUMUMAN" in text and pdf_page["/Resources"]["/XObject"]
