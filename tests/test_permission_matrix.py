@@ -235,6 +235,10 @@ EXPECTED = {
         "405      405      405      405      405      405      405      405      405      405",
         "redirect redirect redirect redirect redirect redirect redirect redirect redirect redirect",
     ),
+    "judging:announcement_logo": (  # the logo a published announcement was prepared with: public like its page
+        "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
     "judging:public_pdf": (
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
@@ -611,7 +615,14 @@ def args_for(name, w, role):
         "api:announcement_results": {"pk": getattr(w.announcement, "pk", 999999)},
         "api:record_detail": {"slug": w.extra.get("record_key", "tidak-ada")},
     }
-    for key in ("announcement_manage", "public_announcement", "public_download", "public_objection", "public_pdf"):
+    for key in (
+        "announcement_manage",
+        "public_announcement",
+        "public_download",
+        "public_objection",
+        "public_pdf",
+        "announcement_logo",
+    ):
         per_route[f"judging:{key}"] = {"pk": getattr(w.announcement, "pk", 999999)}
     per_role = {
         ("judging:sheet", "conflicted_judge"): {"pk": w.conflicted_assignment.pk},
@@ -655,9 +666,20 @@ def _organisation_logo(w):
     from kipp.organisations.services import update_letterhead
     from tests.world import png
 
-    update_letterhead(
+    organisation = update_letterhead(
         organisation=w.competition.organisation, actor=w.organiser, fields={}, logo=clean_image(png(), "logo.png")
     )
+    if w.announcement is not None:
+        # as if the world's announcement had been prepared after the logo (it is sealed: written past the trigger)
+        from django.db import connection
+
+        from judging.models import Announcement
+        from judging.publication.letterhead import freeze
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off, as a superuser can
+            Announcement.objects.filter(pk=w.announcement.pk).update(**freeze(organisation))
+            cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def add_objects(w):

@@ -10,6 +10,7 @@ import mimetypes
 
 from django.http import Http404
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from kipp.organisations.letterhead import Letterhead
 
@@ -47,6 +48,7 @@ def of(announcement):
     )
 
 
+@require_GET
 def logo(request, pk):
     """The logo an announcement was prepared with: public once the announcement is (like its page), before that
     to organisers only (its manage page); 404 for anyone else, so an unpublished announcement stays unknown."""

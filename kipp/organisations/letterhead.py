@@ -5,11 +5,9 @@ one PDF block draw both."""
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from django.core.files.storage import default_storage
 from django.urls import reverse
-
+from django.utils.translation import gettext as _
 
 # A logo is at most four times as tall as it is wide, or as wide as it is tall: a letterhead's logo is a crest or a
 # badge, and a sliver 1 px wide would be drawn millions of points tall (the PDF could not be laid out).
