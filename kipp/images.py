@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -77,14 +78,14 @@ def read_upload(uploaded, max_bytes=None):
 
 
 def _too_many_pixels(pixels=None):
-    limit = f"{settings.UPLOAD_MAX_IMAGE_PIXELS:,}"
+    limit = number_format(settings.UPLOAD_MAX_IMAGE_PIXELS, force_grouping=True)  # 25.000.000 in Indonesian
     if pixels is None:
         message = _("Gambar terlalu besar (lebih dari %(limit)s piksel). Perkecil gambar lalu unggah lagi.")
         return ValidationError(message % {"limit": limit})
     message = _(
         "Gambar terlalu besar (%(pixels)s piksel; batasnya %(limit)s piksel). Perkecil gambar lalu unggah lagi."
     )
-    return ValidationError(message % {"pixels": f"{pixels:,}", "limit": limit})
+    return ValidationError(message % {"pixels": number_format(pixels, force_grouping=True), "limit": limit})
 
 
 def _not_an_image():

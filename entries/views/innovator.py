@@ -92,6 +92,15 @@ def _draft(forms):
     }
 
 
+def _only_an_area_search(forms):
+    """The form came back only because its location search shows matches to choose from (nothing else is wrong):
+    a search, not a failed save."""
+    profile = forms["profile_form"]
+    others = [form for name, form in forms.items() if name != "profile_form"]
+    others_wrong = any(f.total_error_count() if hasattr(f, "total_error_count") else f.errors for f in others)
+    return profile.area_searched and set(profile.errors) == {"area"} and not others_wrong
+
+
 def _save_edit(request, entry, forms, version, attachment_form):
     """The edit page's one form: save the draft, with the chosen file or the attachment to remove. Returns the
     success message, or raises ValidationError / PermissionDenied with nothing written. The same form sent again
@@ -163,6 +172,8 @@ def entry_edit(request, pk):
                 if "submit" in request.POST:
                     return redirect("entries:submit", entry.pk)
                 return redirect("entries:edit", entry.pk)
+        elif _only_an_area_search(forms):
+            messages.info(request, _("Hasil pencarian wilayah ada di bawah: pilih salah satu, lalu simpan draf."))
         else:
             messages.error(request, _("Draf belum tersimpan: periksa isian yang ditandai."))
     context = {

@@ -44,7 +44,11 @@ class AnnouncementQuery(PageQuery):
     organisation: str | None = Field(
         None, pattern=ORGANISATION_SLUG, description="organisation slug: the announcements of its competitions"
     )
-    province: int | None = Field(None, ge=1, description="province id: announcements of competitions in this province")
+    province: str | None = Field(
+        None,
+        pattern=r"^[0-9]{2}$",
+        description="province code (two digits, e.g. 73): announcements of competitions in this province",
+    )
 
 
 class RecordQuery(PageQuery):
@@ -56,7 +60,11 @@ class RecordQuery(PageQuery):
         pattern=NO_CONTROL,
         description="full-text search (title, summary, proposal text), at most 20 words or quoted phrases",
     )
-    province: int | None = Field(None, ge=1, description="province id: records of agencies in this province")
+    province: str | None = Field(
+        None,
+        pattern=r"^[0-9]{2}$",
+        description="province code (two digits, e.g. 73): records of agencies in this province",
+    )
     region: int | None = Field(None, ge=1)
     agency: int | None = Field(None, ge=1)
     organisation: str | None = Field(

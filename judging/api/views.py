@@ -246,12 +246,12 @@ def _visible_announcement(pk):
 @decorate_view(with_etag)
 def announcements(request, query: Query[schemas.AnnouncementQuery]):
     """Published announcements (every visible version), latest first; ?competition=<slug>, ?year=<int>,
-    ?organisation=<slug>, ?province=<id>."""
+    ?organisation=<slug>, ?province=<two-digit code>."""
     items = _visible()
     if query.organisation:
         items = items.filter(round__competition__organisation__slug=query.organisation)
     if query.province is not None:
-        items = items.filter(round__competition__province_id=query.province)
+        items = items.filter(round__competition__province__code=query.province)
     if query.competition:
         items = items.filter(round__competition__slug=query.competition)
     if query.year is not None:

@@ -1,7 +1,7 @@
 """The public catalogue's filters, read from a query string in one place for both readers: the catalogue page
 (/inovasi/) and the open data API (/api/v1/records/). Query-string names: q, province, region, agency, organisation,
-category, stage, year, outcome, digital, status (province, region, agency: ids; organisation: an organisation's
-slug, the records of its competitions).
+category, stage, year, outcome, digital, status (province: its official two-digit code, e.g. 73 for Sulawesi
+Selatan; region, agency: ids; organisation: an organisation's slug, the records of its competitions).
 
 The page is lenient (a malformed or unknown value is dropped, the list is shown without that filter); the API is
 strict (`strict=True`: a value the page would drop raises FilterError, which the API answers with 400, so that a
@@ -26,8 +26,9 @@ FILTER_NAMES = (
     "digital",
     "status",
 )
-ID_FILTERS = ("province", "region", "agency", "year")
+ID_FILTERS = ("region", "agency", "year")
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
+PROVINCE_CODE = re.compile(r"^[0-9]{2}$")
 Q_MAX_LENGTH = SEARCH_MAX_LENGTH
 CATEGORY_MAX_LENGTH = 60
 TRUE_VALUES = ("1", "true", "yes")
@@ -68,6 +69,8 @@ def _check_strict(params):
     for name, allowed in STRICT_CHOICES.items():
         if name in params and params[name] not in allowed:
             raise FilterError(f"{name} must be one of {', '.join(allowed)}")
+    if "province" in params and not PROVINCE_CODE.match(params["province"]):
+        raise FilterError("province must be a province's two-digit code, e.g. 73")
     if "organisation" in params and not SLUG.match(params["organisation"]):
         raise FilterError("organisation must be an organisation's slug")
     if len(params.get("q", "")) > Q_MAX_LENGTH:
@@ -89,6 +92,9 @@ def catalogue_filters(params, *, strict=False):
         value = _int(params.get(name))
         if value is not None and value > 0:
             result[name] = value
+    province = (params.get("province") or "").strip()
+    if PROVINCE_CODE.match(province):
+        result["province"] = province
     organisation = (params.get("organisation") or "").strip()
     if SLUG.match(organisation):
         result["organisation"] = organisation

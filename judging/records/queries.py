@@ -91,7 +91,7 @@ def filter_records(qs, filters, now=None):
     """Apply records_filters.catalogue_filters() output. A search orders by relevance, otherwise by year (latest
     first) and title."""
     if "province" in filters:
-        qs = qs.filter(region__province_id=filters["province"])
+        qs = qs.filter(region__province__code=filters["province"])
     if "organisation" in filters:
         steps = public_history(now).filter(
             record=OuterRef("pk"), competition__organisation__slug=filters["organisation"]

@@ -68,6 +68,11 @@ def letterhead(request, slug):
     return render(
         request,
         "kipp/organisations/letterhead.html",
-        {"organisation": organisation, "letterhead": current_letterhead(organisation), "form": form},
+        {
+            "organisation": organisation,
+            # what is saved, read again: a refused form has put what was typed on `organisation` (its instance)
+            "letterhead": current_letterhead(Organisation.objects.get(pk=organisation.pk)),
+            "form": form,
+        },
         status=status,
     )

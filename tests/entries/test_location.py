@@ -42,6 +42,8 @@ def test_the_search_works_without_javascript_choose_save_reload_save_again(clien
     assert f'value="{TOMPOBULU}"' in page and "Desa Tompobulu, Kecamatan Rumbia" in page
     assert "Pilih salah satu hasil pencarian di bawah, lalu simpan." in page
     assert 'value="Judul yang diketik"' in page and 'value="tompo"' in page
+    # a search, not a failed save: no "not saved" alarm
+    assert "Hasil pencarian wilayah ada di bawah" in page and "Draf belum tersimpan" not in page
     entry.refresh_from_db()
     assert entry.district_id is None and entry.title == "Sapa Masyarakat Sekitar" and entry.version == 1
 

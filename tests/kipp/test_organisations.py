@@ -160,11 +160,11 @@ def test_the_catalogue_and_the_api_filter_by_organisation_and_province(client):
 
     assert page_titles(f"?organisation={organisation.slug}") == titles
     assert api_titles(f"?organisation={organisation.slug}") == titles
-    assert page_titles(f"?province={province.pk}") == titles
-    assert api_titles(f"?province={province.pk}") == titles
+    assert page_titles(f"?province={province.code}") == titles
+    assert api_titles(f"?province={province.code}") == titles
     other = _national()
     other_province = Province.objects.get(code="35")  # Jawa Timur, loaded with every area (kipp/areas)
-    for query in (f"?organisation={other.slug}", f"?province={other_province.pk}"):
+    for query in (f"?organisation={other.slug}", f"?province={other_province.code}"):
         assert page_titles(query) == set() and api_titles(query) == set()
     # the page offers both filters, from public records only
     choices = client.get(reverse("records:catalogue")).context["choices"]
@@ -187,7 +187,7 @@ def test_the_api_lists_announcements_of_one_organisation_with_its_name(client):
     competition = world["round"].competition
     competition.province = province
     competition.save(update_fields=["province"])
-    by_province = client.get(reverse("api:announcements") + f"?province={province.pk}").json()["results"]
+    by_province = client.get(reverse("api:announcements") + f"?province={province.code}").json()["results"]
     assert [a["number"] for a in by_province] == [world["announcement"].number]
     document = client.get(reverse("api:openapi")).json()
     parameters = {p["name"] for p in document["paths"]["/records/"]["get"]["parameters"]}
