@@ -134,6 +134,8 @@ class Migration(migrations.Migration):
                 name="entry_village_in_district",
             ),
         ),
-        migrations.RunSQL([MAP_DISTRICTS, MAP_VILLAGES], UNMAP),
+        # the mapping's updates leave deferred foreign-key events pending; fire them now, or the indexes this
+        # migration creates at its end are refused ("pending trigger events") on a database that has entries
+        migrations.RunSQL([MAP_DISTRICTS, MAP_VILLAGES, "SET CONSTRAINTS ALL IMMEDIATE"], UNMAP),
         migrations.RunSQL(TRIGGER, DROP_TRIGGER),
     ]
