@@ -3,6 +3,8 @@ queries alike."""
 
 from decimal import Decimal
 
+from django.template.defaultfilters import floatformat
+
 
 def plain_decimal(value):
     """34.5000 -> 34.5 and 12.0000 -> 12 (never 1.2E+1), for showing a stored value in a form."""
@@ -23,3 +25,9 @@ def progress_percent(done, total):
     if done <= 0:
         return 0
     return min(max(round(done * 100 / total), 1), 99)
+
+
+def total_text(value, decimals=2):
+    """A total as the tables show it (the `floatformat` filter: rounded half up, in the user's locale), for messages
+    written in Python: 55.5556 -> "55,56" in Indonesian, never "55,55"."""
+    return floatformat(value, decimals)

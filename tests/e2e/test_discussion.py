@@ -41,6 +41,10 @@ def test_a_judge_discusses_and_revises_and_the_method_note_counts_it(page, live_
     page.goto(base + "/")
     with page.expect_navigation():
         page.get_by_role("link", name="Buka diskusi juri").click()
+    # before starting, the page previews the entry that would be listed, with its highest-minus-lowest figure
+    preview = page.locator('#discussion-preview tr[data-preview-entry="E1"]')
+    assert "40,00" in preview.inner_text()
+    assert page.locator("#discussion-preview tr[data-preview-entry]").count() == 1
     ends = timezone.localtime(timezone.now() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     page.get_by_label("Berakhir (WITA)").fill(ends)
     with page.expect_navigation():

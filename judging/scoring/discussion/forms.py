@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from judging.scoring.discussion.services import COMMENT_MAX
+from judging.scoring.discussion.services import COMMENT_MAX, late_end_message
 from judging.scoring.forms import ScoreSheetForm
 
 __all__ = ["CommentForm", "DiscussionStartForm", "RevisionForm"]
@@ -22,11 +22,19 @@ class DiscussionStartForm(forms.Form):
     )
     ends_at = forms.DateTimeField(label=_("Berakhir (WITA)"), widget=DATETIME_LOCAL)
 
+    def __init__(self, *args, round_=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round_
+        if round_ is not None and round_.closes_at:
+            self.fields["ends_at"].help_text = late_end_message(round_.closes_at)
+
     def clean(self):
         data = super().clean()
         starts_at, ends_at = data.get("starts_at") or timezone.now(), data.get("ends_at")
         if ends_at is not None and (ends_at <= starts_at or ends_at <= timezone.now()):
             self.add_error("ends_at", _("Akhir diskusi harus sesudah awalnya dan sesudah saat ini."))
+        elif ends_at is not None and self.round is not None and self.round.closes_at and ends_at > self.round.closes_at:
+            self.add_error("ends_at", late_end_message(self.round.closes_at))
         return data
 
 

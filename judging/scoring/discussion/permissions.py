@@ -1,5 +1,6 @@
-"""Who may see and do what in a discussion. The panel of a listed entry (its judges in the round, without a
-conflict of interest) sees each other's sheets with names; nobody else but organisers sees the thread: not a judge
+"""Who may see and do what in a discussion. The panel of a listed entry (its judges in the round with a FINAL sheet
+on it, without a conflict of interest, read when asked) sees each other's sheets with names; a judge assigned but
+without a final sheet sees nothing of the others'; nobody else but organisers sees the thread: not a judge
 of another entry, not a conflicted judge, never an entrant or the public."""
 
 from judging.scoring.discussion.queries import panel_member, window_state

@@ -1,7 +1,7 @@
 """Reads of the discussion phase: which entries a discussion lists, who is on an entry's panel, the panel's sheets,
 what a judge may open, and how many sheet totals changed in discussion (the method note)."""
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from judging.models import (
@@ -11,12 +11,13 @@ from judging.models import (
     DiscussionComment,
     DiscussionEntry,
     DiscussionRevision,
+    RankingSnapshot,
     Score,
     ScoreSheet,
     SheetTotal,
 )
 from judging.scoring.conflicts import conflict_applies_q
-from judging.scoring.enums import RoundState
+from judging.scoring.enums import RoundState, SheetState
 
 
 def near_cut_candidates(round_, ranking, *, spread, places):
@@ -51,13 +52,17 @@ def window_state(discussion, now=None):
 
 
 def panel_member(user, item):
-    """True when `user` is on the panel of the listed entry: assigned to it in the discussion's round, and no
-    conflict of interest applies. One query."""
+    """True when `user` is on the panel of the listed entry at the time of reading: assigned to it in the
+    discussion's round, with a FINAL sheet on it, and no conflict of interest applies. A judge assigned but without a
+    final sheet is not on the panel: they see none of the others' scores (and would otherwise score after seeing
+    them). One query."""
     if not getattr(user, "pk", None):
         return False
     round_ = item.discussion.round
     return (
-        Assignment.objects.filter(round_id=round_.pk, entry_id=item.entry_id, judge_id=user.pk)
+        Assignment.objects.filter(
+            round_id=round_.pk, entry_id=item.entry_id, judge_id=user.pk, sheet__state=SheetState.FINAL
+        )
         .exclude(
             Exists(
                 Conflict.objects.filter(
@@ -69,11 +74,58 @@ def panel_member(user, item):
     )
 
 
+def assigned_without_final(user, item):
+    """True when `user` is assigned to the listed entry but has no final sheet on it yet (the "score it first"
+    refusal). One query."""
+    if not getattr(user, "pk", None):
+        return False
+    return (
+        Assignment.objects.filter(round_id=item.discussion.round_id, entry_id=item.entry_id, judge_id=user.pk)
+        .exclude(sheet__state=SheetState.FINAL)
+        .exists()
+    )
+
+
+def round_closed_at(round_):
+    """When the round was closed (its latest closing snapshot), or None while it is open. One query when closed."""
+    if round_.state == RoundState.OPEN:
+        return None
+    return (
+        RankingSnapshot.objects.filter(round_id=round_.pk, reason="close")
+        .order_by("-created_at", "-id")
+        .values_list("created_at", flat=True)
+        .first()
+    ) or round_.closes_at
+
+
+def _closing_snapshot_at(round_ref):
+    return Subquery(
+        RankingSnapshot.objects.filter(round_id=round_ref, reason="close")
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+
+
+def discussion_end(discussion, closed_at=None):
+    """(when the discussion ended or ends, why): "round_closed" when the round is no longer open and was closed
+    before the window's end (`closed_at`: round_closed_at, given by the caller), "closed_early", or "window"."""
+    closed_first = closed_at is not None and closed_at < discussion.ends_effectively_at
+    if discussion.round.state != RoundState.OPEN and closed_first:
+        return closed_at, "round_closed"
+    if discussion.closed_at and discussion.closed_at < discussion.ends_at:
+        return discussion.closed_at, "closed_early"
+    return discussion.ends_at, "window"
+
+
 def judge_items(user):
-    """The listed entries whose panel `user` is on (assigned, no conflict), newest discussion first, with the
-    discussion and round loaded. Three queries whatever the number (the prefetch counts comments)."""
+    """The listed entries whose panel `user` is on (assigned with a final sheet, no conflict), newest discussion
+    first, with the discussion and round loaded and `round_closed_at` (the round's latest closing snapshot). One
+    query whatever the number."""
     assigned = Assignment.objects.filter(
-        round_id=OuterRef("discussion__round_id"), entry_id=OuterRef("entry_id"), judge_id=user.pk
+        round_id=OuterRef("discussion__round_id"),
+        entry_id=OuterRef("entry_id"),
+        judge_id=user.pk,
+        sheet__state=SheetState.FINAL,
     )
     conflicted = Conflict.objects.filter(
         conflict_applies_q(
@@ -87,7 +139,9 @@ def judge_items(user):
         DiscussionEntry.objects.filter(Exists(assigned))
         .exclude(Exists(conflicted))
         .select_related("discussion__round__competition", "entry")
-        .annotate(comment_count=Count("comments"))
+        .annotate(
+            comment_count=Count("comments"), round_closed_at=_closing_snapshot_at(OuterRef("discussion__round_id"))
+        )
         .order_by("-discussion__created_at", "rank")
     )
 
@@ -118,15 +172,17 @@ def round_items(discussion):
 
 
 def panel_sheets(item):
-    """The sheets of the listed entry's panel (assignments of its round without a conflict), each with its judge,
-    scores (in rubric order; `notes`: those with a comment) and stored total `total` (None for a sheet that does
-    not count: a draft). Names are the panel's to see: this is shown to the panel and organisers only."""
+    """The FINAL sheets of the listed entry's panel (assignments of its round without a conflict), each with its
+    judge, scores (in rubric order; `notes`: those with a comment) and stored total `total`. Names are the panel's
+    to see: this is shown to the panel and organisers only."""
     round_ = item.discussion.round
     conflicted = Conflict.objects.filter(
         conflict_applies_q(round_, judge_id=OuterRef("assignment__judge_id"), entry_id=OuterRef("assignment__entry_id"))
     )
     sheets = list(
-        ScoreSheet.objects.filter(assignment__round_id=round_.pk, assignment__entry_id=item.entry_id)
+        ScoreSheet.objects.filter(
+            assignment__round_id=round_.pk, assignment__entry_id=item.entry_id, state=SheetState.FINAL
+        )
         .exclude(Exists(conflicted))
         .select_related("assignment__judge")
         .prefetch_related(

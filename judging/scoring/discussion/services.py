@@ -20,7 +20,14 @@ from judging.models import (
     SheetTotal,
 )
 from judging.scoring.conflicts import conflict_applies_q
-from judging.scoring.discussion.queries import changed_totals, near_cut_candidates, panel_member, window_state
+from judging.scoring.discussion.queries import (
+    changed_totals,
+    discussion_end,
+    near_cut_candidates,
+    panel_member,
+    round_closed_at,
+    window_state,
+)
 from judging.scoring.enums import RoundState, SheetState
 from judging.scoring.queries import round_criteria, round_ranking
 from judging.scoring.services.errors import JudgingError, StaleSheetError, require_organiser
@@ -38,6 +45,13 @@ def wita(moment):
     return f"{formats.date_format(timezone.localtime(moment), 'j M Y H:i')} WITA"
 
 
+def late_end_message(closes_at):
+    """The refusal of a window ending after the round's scoring closes (the form's and the service's)."""
+    return _("Diskusi harus berakhir paling lambat saat penilaian babak ditutup, %(closes)s.") % {
+        "closes": wita(closes_at)
+    }
+
+
 @transaction.atomic
 def start_discussion(*, round_, actor, ends_at, starts_at=None):
     """Start the round's discussion (one per round) while scoring is open, before the closing snapshot: list the
@@ -53,6 +67,8 @@ def start_discussion(*, round_, actor, ends_at, starts_at=None):
     starts_at = starts_at or now
     if ends_at <= starts_at or ends_at <= now:
         raise JudgingError(_("Akhir diskusi harus sesudah awalnya dan sesudah saat ini."))
+    if round_.closes_at and ends_at > round_.closes_at:
+        raise JudgingError(late_end_message(round_.closes_at))
     rows = near_cut_candidates(
         round_, round_ranking(round_), spread=round_.discussion_spread, places=round_.discussion_places
     )
@@ -103,14 +119,17 @@ def start_discussion(*, round_, actor, ends_at, starts_at=None):
 
 
 def _notify_panels(discussion):
-    """Tell each judge on a listed entry's panel (in their language) how many entries they are asked to discuss and
-    until when: queued with the start (kipp.outbox), one mail per judge, never twice for one discussion."""
+    """Tell each judge on a listed entry's panel (a final sheet on it, no conflict; in their language) how many of
+    the entries they scored are to be discussed and until when: queued with the start (kipp.outbox), one mail per
+    judge, never twice for one discussion. A judge assigned without a final sheet is not on the panel: no mail."""
     round_ = discussion.round
     conflicted = Conflict.objects.filter(
         conflict_applies_q(round_, judge_id=OuterRef("judge_id"), entry_id=OuterRef("entry_id"))
     )
     loads = (
-        Assignment.objects.filter(round=round_, entry_id__in=discussion.items.values("entry_id"))
+        Assignment.objects.filter(
+            round=round_, entry_id__in=discussion.items.values("entry_id"), sheet__state=SheetState.FINAL
+        )
         .exclude(Exists(conflicted))
         .values("judge_id", "judge__email", "judge__full_name", "judge__language")
         .annotate(n=Count("id"))
@@ -145,9 +164,14 @@ def _require_window(discussion):
     if state == "scheduled":
         raise JudgingError(_("Diskusi belum dimulai; dimulai %(start)s.") % {"start": wita(discussion.starts_at)})
     if state == "ended":
+        end, why = discussion_end(discussion, round_closed_at(discussion.round))
+        if why == "round_closed":
+            raise JudgingError(
+                _("Babak sudah ditutup pada %(closed)s; diskusi berakhir. Perubahan tidak disimpan.")
+                % {"closed": wita(end)}
+            )
         raise JudgingError(
-            _("Masa diskusi sudah berakhir pada %(end)s; perubahan tidak disimpan.")
-            % {"end": wita(discussion.ends_effectively_at)}
+            _("Masa diskusi sudah berakhir pada %(end)s; perubahan tidak disimpan.") % {"end": wita(end)}
         )
 
 
@@ -191,11 +215,28 @@ def _sheet_values(sheet, criteria):
     return {keys[s.criterion_id]: s.value for s in sheet.scores.all() if s.criterion_id in keys}
 
 
+def _sheet_comments(sheet, criteria):
+    """{criterion key: comment} of a sheet's scores (criteria without a score left out)."""
+    keys = {c.pk: c.key for c in criteria.values()}
+    return {keys[s.criterion_id]: s.comment for s in sheet.scores.all() if s.criterion_id in keys}
+
+
+def _comment_changes(before, after):
+    """{criterion key: {"before": text, "after": text}} for the comments a revision changed."""
+    return {
+        key: {"before": before.get(key, ""), "after": after.get(key, "")}
+        for key in sorted(set(before) | set(after))
+        if before.get(key, "") != after.get(key, "")
+    }
+
+
 @transaction.atomic
 def revise_sheet(*, item, judge, values, overall_comment="", version):
     """A judge on the panel revises their FINAL sheet of the listed entry within the window (the sheet stays final;
     its version goes up). Refused outside the window (with its end time), for a judge not on the panel, for a
-    conflict, a stale form, a missing required value or no change. Audited with the totals before and after."""
+    conflict, a stale form, a missing required value or no change. Audited with the totals and values before and
+    after, and the comments it changed (per criterion key, "overall" for the overall comment) with their old and new
+    text."""
     item = _locked_item(item)
     _require_window(item.discussion)
     round_ = item.discussion.round
@@ -218,6 +259,8 @@ def revise_sheet(*, item, judge, values, overall_comment="", version):
     if missing:
         raise JudgingError(_("Belum dinilai: %(list)s.") % {"list": ", ".join(missing)})
     before = _sheet_values(sheet, criteria)
+    before_comments = _sheet_comments(sheet, criteria)
+    before_overall = sheet.overall_comment
     before_total = SheetTotal.objects.filter(sheet_id=sheet.pk).values_list("total", flat=True).first()
     now_held = {pk: (score.value, score.comment) for pk, score in existing.items()}
     unchanged = all(now_held.get(pk, (None, "")) == pair for pk, pair in checked.items())
@@ -229,6 +272,9 @@ def revise_sheet(*, item, judge, values, overall_comment="", version):
     sheet.save(update_fields=["version", "overall_comment", "updated_at"])
     sheet = ScoreSheet.objects.prefetch_related("scores").get(pk=sheet.pk)
     after = _sheet_values(sheet, criteria)
+    comments = _comment_changes(before_comments, _sheet_comments(sheet, criteria))
+    if before_overall != sheet.overall_comment:
+        comments["overall"] = {"before": before_overall, "after": sheet.overall_comment}
     after_total = SheetTotal.objects.filter(sheet_id=sheet.pk).values_list("total", flat=True).first()
     revision = DiscussionRevision.objects.create(
         item=item,
@@ -250,6 +296,7 @@ def revise_sheet(*, item, judge, values, overall_comment="", version):
             "after_total": round(revision.after_total, 4),
             "before": before,
             "after": after,
+            "comments": comments,
         },
     )
     return revision

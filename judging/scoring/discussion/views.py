@@ -4,7 +4,6 @@ thread of one listed entry (the panel's sheets with names, comments, the revisio
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -12,10 +11,11 @@ from django.views.decorators.http import require_POST
 from judging.models import DiscussionEntry
 from judging.scoring.discussion import forms, permissions, queries, services
 from judging.scoring.permissions import organiser_required
-from judging.scoring.queries import round_criteria
+from judging.scoring.queries import round_criteria, round_ranking
 from judging.scoring.services.errors import JudgingError, StaleSheetError
 from judging.scoring.views.common import refuse, round_for
 from kipp.errors import error_text
+from kipp.numbers import total_text
 
 
 @organiser_required
@@ -28,8 +28,14 @@ def round_discussion(request, competition, round_slug, *, start_form=None, statu
         "state": queries.window_state(discussion) if discussion else None,
         "items": list(queries.round_items(discussion)) if discussion else [],
         "changed": queries.changed_totals([round_]).get(round_.pk, 0) if discussion else 0,
-        "start_form": start_form or forms.DiscussionStartForm(),
+        "start_form": start_form or forms.DiscussionStartForm(round_=round_),
     }
+    if discussion:
+        context["end"], context["ended_by"] = queries.discussion_end(discussion, queries.round_closed_at(round_))
+    elif round_.state == "open":
+        context["preview"] = queries.near_cut_candidates(
+            round_, round_ranking(round_), spread=round_.discussion_spread, places=round_.discussion_places
+        )
     return render(request, "judging/scoring/discussion/round.html", context, status=status)
 
 
@@ -37,7 +43,7 @@ def round_discussion(request, competition, round_slug, *, start_form=None, statu
 @organiser_required
 def discussion_start(request, competition, round_slug):
     round_ = round_for(competition, round_slug)
-    form = forms.DiscussionStartForm(request.POST)
+    form = forms.DiscussionStartForm(request.POST, round_=round_)
     if not form.is_valid():
         return round_discussion(request, competition, round_slug, start_form=form, status=422)
     try:
@@ -82,12 +88,21 @@ def my_discussions(request):
     items = list(queries.judge_items(request.user))
     for item in items:
         item.state = queries.window_state(item.discussion)
+        item.end, item.ended_by = queries.discussion_end(item.discussion, item.round_closed_at)
     return render(request, "judging/scoring/discussion/mine.html", {"items": items})
 
 
 def _item_or_refusal(request, pk):
     item = get_object_or_404(DiscussionEntry.objects.select_related("discussion__round__competition", "entry"), pk=pk)
     if not permissions.can_view_thread(request.user, item):
+        if queries.assigned_without_final(request.user, item):
+            return item, refuse(
+                request,
+                _(
+                    "Kirim lembar nilai final Anda untuk proposal ini dari antrean penilaian dulu; nilai juri lain "
+                    "tidak ditampilkan sebelum Anda menilainya sendiri."
+                ),
+            )
         return item, refuse(
             request,
             _("Diskusi ini hanya untuk juri proposal ini (tanpa konflik kepentingan) dan penyelenggara."),
@@ -96,6 +111,7 @@ def _item_or_refusal(request, pk):
 
 
 def _thread_page(request, item, *, comment_form=None, revision_form=None, error="", status=200):
+    end, ended_by = queries.discussion_end(item.discussion, queries.round_closed_at(item.discussion.round))
     sheets = queries.panel_sheets(item)
     criteria = round_criteria(item.discussion.round)
     own = next((s for s in sheets if s.assignment.judge_id == request.user.pk), None)
@@ -107,7 +123,8 @@ def _thread_page(request, item, *, comment_form=None, revision_form=None, error=
         "discussion": item.discussion,
         "round": item.discussion.round,
         "state": queries.window_state(item.discussion),
-        "ends_at": services.wita(item.discussion.ends_effectively_at),
+        "ends_at": services.wita(end),
+        "ended_by": ended_by,
         "starts_at": services.wita(item.discussion.starts_at),
         "sheets": sheets,
         "criteria": criteria,
@@ -170,6 +187,6 @@ def revise(request, pk):
     messages.success(
         request,
         _("Revisi tersimpan: total lembar Anda %(before)s → %(after)s.")
-        % {"before": number_format(revision.before_total, 2), "after": number_format(revision.after_total, 2)},
+        % {"before": total_text(revision.before_total), "after": total_text(revision.after_total)},
     )
     return redirect("judging:discussion_thread", pk=item.pk)
