@@ -18,8 +18,8 @@ class AnnouncementForm(forms.ModelForm):
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "embargo_until": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            # The page and the PDF print the organisation's letterhead; this keeps its text as prepared (never
-            # typed: a disabled field takes its initial value, judging.publication.defaults.letter_defaults).
+            # The letterhead the announcement was prepared with (judging/publication/letterhead.py freeze): never
+            # typed, a disabled field keeps its stored or initial value.
             "letterhead": forms.HiddenInput,
             "body": forms.Textarea(attrs={"rows": 6}),
         }
