@@ -1,5 +1,8 @@
+import datetime
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from entries.uploads import read_upload
@@ -15,8 +18,8 @@ class AnnouncementForm(forms.ModelForm):
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "embargo_until": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            # The page and the PDF print the organisation's letterhead; this keeps its text as prepared (never
-            # typed: a disabled field takes its initial value, judging.publication.defaults.letter_defaults).
+            # The letterhead the announcement was prepared with (judging/publication/letterhead.py freeze): never
+            # typed, a disabled field keeps its stored or initial value.
             "letterhead": forms.HiddenInput,
             "body": forms.Textarea(attrs={"rows": 6}),
         }
@@ -89,7 +92,28 @@ class ObjectionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    """An organiser's answer to an objection. `seen` carries the answer time the page showed (empty: no answer yet),
+    so the service refuses an answer written over one this page never showed (services.answer_objection)."""
+
     answer = forms.CharField(label=_("Jawaban"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, objection=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if objection is not None and objection.answered_at:
+            self.fields["seen"].initial = objection.answered_at.isoformat()
+
+    def clean_seen(self):
+        value = self.cleaned_data["seen"].strip()
+        if not value:
+            return None
+        try:
+            seen = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError(_("Muat ulang halaman lalu tulis jawaban lagi.")) from None
+        if timezone.is_naive(seen):
+            raise forms.ValidationError(_("Muat ulang halaman lalu tulis jawaban lagi."))
+        return seen
 
 
 class DocumentCheckForm(forms.Form):

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from judging.publication import check_views, letterhead, views
+from judging.publication import check_views, letterhead, objection_views, views
 
 urlpatterns = [
     path("pengumuman/", views.public_list, name="public_list"),
@@ -27,5 +27,5 @@ urlpatterns = [
     ),
     path("publikasi/<int:pk>/", views.announcement_manage, name="announcement_manage"),
     path("publikasi/<int:pk>/aksi/<slug:action>/", views.announcement_action, name="announcement_action"),
-    path("publikasi/sanggahan/<int:pk>/jawab/", views.objection_answer, name="objection_answer"),
+    path("publikasi/sanggahan/<int:pk>/jawab/", objection_views.objection_answer, name="objection_answer"),
 ]

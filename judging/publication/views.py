@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from entries.models import Entry
-from judging.models import Announcement, Objection, Round
+from judging.models import Announcement, Round
 from judging.publication import fingerprint, forms, services
 from judging.publication.cache import results_fragments, results_key
 from judging.publication.defaults import initial_fields
@@ -113,11 +113,14 @@ def announcement_prepare(request, competition, round_slug, kind="round"):
     return render(request, "judging/publication/prepare.html", context)
 
 
-def _manage_context(announcement, user):
+def manage_context(announcement, user):
+    """The manage page's context (judging/publication/objection_views.py renders the page with it too)."""
     rows = list(announcement.rows.select_related("entry").order_by("rank"))
-    objections = list(announcement.objections.select_related("entry", "filed_by").order_by("created_at", "id"))
+    objections = list(
+        announcement.objections.select_related("entry", "filed_by", "answered_by").order_by("created_at", "id")
+    )
     for objection in objections:  # one form each, with its own ids (a label points to its own field)
-        objection.answer_form = forms.AnswerForm(auto_id=f"answer{objection.pk}_%s")
+        objection.answer_form = forms.AnswerForm(objection=objection, auto_id=f"answer{objection.pk}_%s")
     editable = announcement.state == AnnouncementState.DRAFT
     differences = correction_differences(announcement)
     return {
@@ -165,7 +168,7 @@ def announcement_manage(request, pk):
     announcement = get_object_or_404(
         Announcement.objects.select_related("round__competition", "prepared_by", "approved_by", "previous"), pk=pk
     )
-    return render(request, "judging/publication/manage.html", _manage_context(announcement, request.user))
+    return render(request, "judging/publication/manage.html", manage_context(announcement, request.user))
 
 
 @require_POST
@@ -222,7 +225,7 @@ def _refused_form(request, pk, action):
     announcement = get_object_or_404(
         Announcement.objects.select_related("round__competition", "prepared_by", "approved_by", "previous"), pk=pk
     )
-    context = _manage_context(announcement, request.user)
+    context = manage_context(announcement, request.user)
     key, bound = KEPT_FORMS[action]
     if context.get(key) is not None or key in ("return_form", "withdraw_form", "correction_form"):
         form = bound(request.POST, announcement, context)
@@ -339,23 +342,6 @@ def _replace(request, announcement):
     entry = get_object_or_404(Entry, pk=request.POST.get("entry"))
     correction = services.replace_withdrawn(announcement=announcement, entry=entry, actor=request.user)
     return _("Draf koreksi penggantian disiapkan; penyelenggara lain perlu menyetujuinya."), correction
-
-
-@require_POST
-@organiser_required
-def objection_answer(request, pk):
-    objection = get_object_or_404(Objection.objects.select_related("announcement"), pk=pk)
-    form = forms.AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.answer_objection(objection=objection, actor=request.user, answer=form.cleaned_data["answer"])
-        except JudgingError as error:
-            add_message(request, error)
-        else:
-            messages.success(request, _("Jawaban disimpan; email kepada penyanggah masuk antrean dan segera dikirim."))
-    else:
-        messages.error(request, _("Tuliskan jawaban atas sanggahan ini."))
-    return redirect("judging:announcement_manage", pk=objection.announcement_id)
 
 
 # Public --------------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from judging.publication.services.notifications import (
 )
 from judging.publication.services.objections import (
     ObjectionRateLimited,
+    StaleAnswerError,
     answer_objection,
     file_objection,
     objection_counts,
@@ -41,6 +42,7 @@ from judging.publication.services.objections import (
 __all__ = [
     "TEXT_FIELDS",
     "ObjectionRateLimited",
+    "StaleAnswerError",
     "advance_refusal",
     "advance_selected",
     "answer_objection",

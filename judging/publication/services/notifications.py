@@ -169,14 +169,20 @@ def notify_outcomes(*, announcement, now=None):
     return queued
 
 
-def mail_objection_answer(objection):
-    """The objector hears the organiser's answer (in their language when they were signed in)."""
+def mail_objection_answer(objection, *, previous_answer=""):
+    """The objector hears the organiser's answer (in their language when they were signed in). The answer is kept in
+    the mail as it was saved (a later revision mails again, saying it replaces `previous_answer`)."""
     send_templated_mails(
         [
             templated_message(
                 to=objection.email,
                 template="judging/publication/email/objection_answered",
-                context={"objection": objection, "url": _public_url(objection.announcement)},
+                context={
+                    "objection": objection,
+                    "answer": objection.answer,
+                    "previous_answer": previous_answer,
+                    "url": _public_url(objection.announcement),
+                },
                 language=objection.filed_by.language if objection.filed_by else None,
                 kind=NotificationKind.OBJECTION_ANSWER,
                 competition=objection.announcement.round.competition,

@@ -19,6 +19,7 @@ from judging.publication.ratelimit import (
 from judging.publication.services.base import require_organiser
 from judging.publication.services.notifications import mail_objection_answer
 from judging.scoring.services import JudgingError
+from kipp.errors import Stale
 from kipp.services import record_event
 from kipp.text import has_visible_text
 
@@ -112,13 +113,44 @@ def file_objection(*, announcement, entry, reason, user=None, name="", email="",
     return objection
 
 
-def answer_objection(*, objection, actor, answer, now=None):
+class StaleAnswerError(Stale, JudgingError):
+    """The objection was answered (or its answer revised) after the answering page was loaded: nothing is saved and
+    nothing mailed; the organiser reloads to read that answer first."""
+
+
+def stale_answer_text(objection):
+    """Who answered the objection and when, for a form that did not see that answer."""
+    return _(
+        "Sanggahan ini sudah dijawab oleh %(name)s pada %(when)s WITA; muat ulang halaman untuk melihat jawaban itu. "
+        "Jawaban Anda belum disimpan dan belum dikirim."
+    ) % {
+        "name": objection.answered_by.full_name if objection.answered_by else _("penyelenggara lain"),
+        "when": timezone.localtime(objection.answered_at).strftime("%d-%m-%Y %H:%M:%S"),
+    }
+
+
+_AS_LOADED = object()
+
+
+def answer_objection(*, objection, actor, answer, seen_answered_at=_AS_LOADED, now=None):
+    """Answer an objection, or revise its answer, and mail the objector (a revision's mail says it replaces the
+    earlier answer). `seen_answered_at`: the answer time the organiser's page showed (None: it showed no answer;
+    by default `objection.answered_at` as the caller loaded it). Under the objection's row lock an answer written
+    since then refuses with StaleAnswerError, so two organisers answering at once never both save and mail; the
+    same person sending the same text again (a double click) is "already saved" and mails nothing more."""
     require_organiser(actor)
     answer = (answer or "").strip()
     if not answer:
         raise JudgingError(_("Tuliskan jawaban atas sanggahan ini."))
+    if seen_answered_at is _AS_LOADED:
+        seen_answered_at = objection.answered_at
     with transaction.atomic():
-        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+        objection = Objection.objects.select_for_update(of=("self",)).select_related("answered_by").get(pk=objection.pk)
+        if objection.answered_at != seen_answered_at:
+            if objection.answered_by_id == actor.pk and objection.answer == answer:
+                objection.already_saved = True
+                return objection
+            raise StaleAnswerError(stale_answer_text(objection))
         previous = objection.answer
         objection.answer = answer
         objection.answered_by = actor
@@ -130,7 +162,8 @@ def answer_objection(*, objection, actor, answer, now=None):
             obj=objection,
             details={"answer": answer, "previous_answer": previous},
         )
-        mail_objection_answer(objection)
+        mail_objection_answer(objection, previous_answer=previous)
+    objection.already_saved = False
     return objection
 
 

@@ -31,7 +31,7 @@ def test_each_innovator_gets_one_outcome_email_with_the_links(scene):
     [message] = [m for m in sent_mail() if innovator.email in m.to]
     assert message.to == [innovator.email]
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
-    assert message.subject == f"Hasil {announcement.title}: E1"
+    assert message.subject == f"{announcement.title} (proposal E1)"
     assert message.body.startswith("Yth. Nur Aisyah,\n")
     assert f"Pengumuman lengkap: {_url('judging:public_announcement', announcement.pk)}\n" in message.body
     assert f"Halaman proposal Anda: {_url('entries:detail', entries['E1'].pk)}\n" in message.body
@@ -42,7 +42,7 @@ def test_the_outcome_email_is_in_the_innovators_language(scene):
     innovator = InnovatorFactory(agency=entries["E1"].agency, language="en")
     announcement = published(round_, a, b)
     [message] = [m for m in sent_mail() if innovator.email in m.to]
-    assert message.subject == f"Result of {announcement.title}: E1"
+    assert message.subject == f"{announcement.title} (entry E1)"
 
 
 def _answered(scene, **objector):

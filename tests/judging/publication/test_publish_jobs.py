@@ -151,7 +151,7 @@ def _corrected(scene_changes):
 
 def test_a_correction_mail_says_which_version_it_corrects_and_what_changed_for_the_entry():
     correction, mails = _corrected([("E2", "reserve"), ("E3", "selected")])
-    assert mails["E3"].subject == f"Koreksi hasil {correction.title}: E3"
+    assert mails["E3"].subject == f"Koreksi: {correction.title} (proposal E3)"
     body = mails["E3"].body
     assert "telah dikoreksi: versi 2 ini menggantikan versi 1." in body
     assert "Catatan koreksi: E3 terbukti memenuhi syarat." in body

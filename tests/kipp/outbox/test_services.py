@@ -163,4 +163,4 @@ def test_publishing_queues_one_outcome_mail_per_innovator_and_row_filed_on_the_c
     assert outcome.user == innovator
     assert outcome.subject_id == str(announcement.pk)
     [message] = [m for m in sent_mail() if m.to == [innovator.email]]
-    assert message.subject == f"Result of {announcement.title}: E1"
+    assert message.subject == f"{announcement.title} (entry E1)"
