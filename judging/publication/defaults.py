@@ -10,8 +10,8 @@ from judging.publication.enums import AnnouncementKind
 
 def letter_defaults(competition):
     """Place and signatory of a new announcement: the city and default signatory of the competition's organisation
-    (its letterhead page, /o/<slug>/kop/); `letterhead` keeps, for the record, the letterhead's text as it stood
-    when the announcement was prepared (the page and the PDF print the organisation's letterhead itself)."""
+    (its letterhead page, /o/<slug>/kop/). The letterhead itself is frozen by prepare_announcement
+    (publication/letterhead.py freeze): the page and the PDF print it as it stood when the announcement was prepared."""
     organisation = competition.organisation
     return {
         "letterhead": letterhead_text(organisation),

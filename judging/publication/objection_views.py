@@ -32,7 +32,13 @@ def objection_answer(request, pk):
             seen_answered_at=form.cleaned_data["seen"],
         )
     except services.StaleAnswerError as error:
-        return _refused(request, objection, form, error_text(error), status=409)
+        # the typed answer is kept, now resting on the answer the page shows above it: sending it again (after
+        # reading that answer) replaces it knowingly, as a revision from a fresh page would
+        current = Objection.objects.get(pk=objection.pk)
+        data = {"answer": form.cleaned_data["answer"], "seen": current.answered_at.isoformat()}
+        kept = forms.AnswerForm(data, auto_id=f"answer{objection.pk}_%s")
+        kept.is_valid()
+        return _refused(request, objection, kept, error_text(error), status=409)
     except JudgingError as error:
         return _refused(request, objection, form, error_text(error), status=400)
     if saved.already_saved:

@@ -107,6 +107,12 @@ def test_two_organisers_answering_from_pages_loaded_before_either_answer_save_an
     [message] = sent_mail()
     assert "Jawaban A: sudah diverifikasi." in message.body and "Jawaban B" not in message.body
 
+    # B has read A's answer above the kept form: sending the kept form again replaces it knowingly
+    again = _answer(client_b, objection, _typed(body), _seen(body, objection))
+    assert again.status_code == 302
+    objection.refresh_from_db()
+    assert objection.answer == "Jawaban B: akan diperiksa ulang." and objection.answered_by == b
+
 
 def test_a_third_answer_from_a_page_loaded_before_the_others_is_refused(scene):
     announcement, objection, a, b, c = scene
