@@ -1,6 +1,7 @@
 """Offline scoring after the review, in a browser: a brief server error (a 503, a proxy's 502) shows the device's
 copy of a kept page and keeps it; a session that is gone (found by a sending or by opening a kept page) drops every
-kept page and the sendings already sent, while what still waits stays on the device for its person."""
+kept page and the sendings already sent, while what still waits stays on the device for its person; the field
+index keeps its checklists and "Penilaian saya" for the field judge; the offline page follows today's language."""
 
 import pytest
 from django.urls import reverse
@@ -94,4 +95,33 @@ def test_a_sending_that_finds_the_session_gone_drops_the_kept_pages_and_keeps_wh
     go_offline(context)
     page.goto(first_url)
     assert page.get_by_role("heading", name="Tidak ada koneksi").is_visible()
+    go_online(context)
+
+
+def test_the_field_index_its_checklists_and_my_rounds_open_offline_and_the_offline_page_follows_the_language(
+    phone_page, live_server
+):
+    from tests.judging.scoring.helpers import add_entry as add_field_entry
+    from tests.judging.scoring.helpers import add_judge, add_sheet, make_round
+
+    page = phone_page
+    context = page.context
+    round_ = make_round([("lokasi", 1, 1, 10)], kind="field", slug="verifikasi-lapangan", state="open")
+    entry = add_field_entry(round_, "F1")
+    judge = add_judge(round_, email="verifikator@example.org")
+    add_sheet(round_, entry, judge, {}, assign_only=True)
+    index_url = live_server.url + reverse("judging:field_index", args=[round_.competition.slug, round_.slug])
+    entry_url = live_server.url + reverse("judging:field_entry", args=[round_.competition.slug, round_.slug, entry.pk])
+    login(page, live_server, judge.email, PASSWORD)
+    _open_online(page, index_url)  # keeps its checklists and "Penilaian saya" too; the checklist is never opened
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    _open_online(page, index_url)  # a kept page opened online: the offline page is fetched again, in English
+
+    go_offline(context)
+    page.goto(entry_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("F1")
+    page.goto(live_server.url + reverse("judging:my_rounds"))
+    assert page.locator("main h1").is_visible() and page.locator("[data-offline-page]").count() == 0
+    page.goto(live_server.url + reverse("kipp:profile"))  # not kept: the offline page, in today's language
+    expect(page.get_by_role("heading", level=1)).to_have_text("No connection")
     go_online(context)
