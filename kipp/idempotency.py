@@ -14,6 +14,9 @@ row per object (the last stored sending: only a sending of the object's current 
   else changed the object since this form's own write, so the form goes on from that version.
 - OVERTAKEN: the same key, but the object changed after this form's write (another tab saved, an organiser unlocked
   the sheet, a verifier returned the entry): a real conflict, answered as one (409, nothing written).
+- An older sending of the same key replayed after that key's later sending (post A, then B "continues", then A
+  again): OVERTAKEN as well, never stored again (it would roll the object back to A). The row keeps the digests of
+  the last few sendings stored under its key (`digest`: up to four 16-hex-character digests, newest first).
 - NEW: the key is unknown (a fresh form, or one rendered before a later save replaced the row): the form's own
   version check decides, as before.
 
@@ -35,6 +38,7 @@ from kipp.models import FormSubmission
 FIELD = "form_key"
 KEY_BYTES = 24  # 32 characters of urlsafe base64
 MAX_KEY_LENGTH = 64
+DIGEST_CHARS = 16  # one sending's digest as kept in FormSubmission.digest (64 characters: the last four of a key)
 
 
 class Retry(enum.Enum):
@@ -86,7 +90,7 @@ class Sending:
         self.user = user
         self.ref = ref
         self.action = action
-        self.digest = content_digest(content)
+        self.digest = content_digest(content)[:DIGEST_CHARS]
 
     def recognise(self, current_version):
         """What this sending is (Retry), read under the object's lock. One indexed read; none without a key."""
@@ -100,13 +104,17 @@ class Sending:
             return Retry.NEW
         if earlier.version != current_version:
             return Retry.OVERTAKEN
-        if earlier.action == self.action and earlier.digest == self.digest:
+        digests = [earlier.digest[i : i + DIGEST_CHARS] for i in range(0, len(earlier.digest), DIGEST_CHARS)]
+        if earlier.action == self.action and digests[0] == self.digest:
             return Retry.RETRY
+        if self.digest in digests[1:]:
+            return Retry.OVERTAKEN  # an older sending of this form, after its own later one: stored already
         return Retry.CONTINUES
 
     def record(self, version):
         """Keep this sending as the object's last stored one (in the caller's transaction, under its lock). A key
-        that another object's row already holds (only a tampered form does that) is not recorded."""
+        that another object's row already holds (only a tampered form does that) is not recorded. The same key's
+        earlier digests stay behind this one (the last four), so that their replay is recognised."""
         if not self.key:
             return
         table = FormSubmission._meta.db_table
@@ -116,7 +124,9 @@ class Sending:
              WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE key = %s AND object_ref <> %s)
             ON CONFLICT (object_ref) DO UPDATE
                SET key = EXCLUDED.key, user_id = EXCLUDED.user_id, action = EXCLUDED.action,
-                   version = EXCLUDED.version, digest = EXCLUDED.digest, created_at = EXCLUDED.created_at
+                   version = EXCLUDED.version, created_at = EXCLUDED.created_at,
+                   digest = CASE WHEN {table}.key = EXCLUDED.key
+                                 THEN left(EXCLUDED.digest || {table}.digest, 64) ELSE EXCLUDED.digest END
         """  # noqa: S608 - the table name from model meta, values are parameters
         params = [self.key, self.user.pk, self.action, self.ref, version, self.digest, self.key, self.ref]
         with connection.cursor() as cursor:

@@ -349,6 +349,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "judging.scoring.offline.views.csrf_failure"  # JSON for a sending from the device (offline scoring)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)

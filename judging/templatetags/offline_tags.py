@@ -12,13 +12,15 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def offline_marker(context):
-    """<meta name="kipp-offline" content="<person's key>" data-worker="/sw.js"> for a signed-in person, else
-    nothing. Only the templates of a judge's own pages (queue, own sheet, field checklist) call it."""
+    """<meta name="kipp-offline" content="<person's key>" data-worker="/sw.js" data-home="/penilaian/saya/"> for a
+    signed-in person, else nothing. Only the templates of a judge's own pages (their rounds, queue, own sheet, field
+    index and own checklist) call it; each asks the device to keep "Penilaian saya" too (the offline page's link)."""
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return ""
     return format_html(
-        '<meta name="kipp-offline" content="{}" data-worker="{}">',
+        '<meta name="kipp-offline" content="{}" data-worker="{}" data-home="{}">',
         user_key(user),
         reverse("offline:service_worker"),
+        reverse("judging:my_rounds"),
     )

@@ -195,6 +195,13 @@ def test_a_sending_refused_by_the_server_shows_its_reason_and_stays_on_the_devic
     assert held == ["refused"]
     page.goto(queue_url)
     assert page.locator(".queue-item").count() == 0  # the entry is withheld by the conflict
+    # ...but the queue tells the judge what was refused, why, and what they had typed
+    refused = page.locator("[data-offline-refused]")
+    expect(refused).to_contain_text("1 pengiriman ditolak server:", timeout=WAIT_MS)
+    assert "SUL-001" in refused.inner_text() and "konflik kepentingan" in refused.inner_text()
+    assert "Yang Anda isi:" in refused.inner_text() and ": 4" in refused.inner_text()
+    refused.get_by_role("button", name="Hapus dari perangkat ini").click()
+    expect(refused).to_have_count(0)
 
 
 def test_without_javascript_the_sheet_is_the_plain_form(browser, live_server):

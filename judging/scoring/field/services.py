@@ -97,6 +97,9 @@ def record_check(*, check, actor, verified, note="", photo=None, form_key=""):
         retry = sending.recognise(0)
         if retry is idempotency.Retry.RETRY:
             return idempotency.mark(check, retry)
+        if retry is idempotency.Retry.OVERTAKEN:  # an older answer of this form after its later one: not again
+            check.already_saved = True
+            return check
         check.verified = verified
         check.note = (note or "").strip()[:2000]
         check.checked_by = actor

@@ -55,7 +55,8 @@ def field_index(request, competition, round_slug):
             filter=Q(entry__field_checks__round=round_, entry__field_checks__verified__isnull=False),
         ),
     ).order_by("position", "entry__code")
-    return render(request, "judging/scoring/field_index.html", {"round": round_, "entries": list(entries)})
+    context = {"round": round_, "entries": list(entries), "organiser_view": is_organiser(user)}
+    return render(request, "judging/scoring/field_index.html", context)
 
 
 @login_required
@@ -63,7 +64,10 @@ def field_entry(request, competition, round_slug, pk):
     round_ = _field_round(competition, round_slug)
     entry = get_object_or_404(Entry.objects.select_related("agency__region"), pk=pk, round_entries__round=round_)
     if not can_check(request.user, round_, entry):
-        return refuse(request, _("Anda tidak ditugaskan memverifikasi proposal ini."))
+        message = _("Anda tidak ditugaskan memverifikasi proposal ini.")
+        if request.method == "POST" and answers.wants_json(request):  # the device's sending: the reason in JSON
+            return answers.refused(message, status=403)
+        return refuse(request, message)
     ensure_items(round_=round_, entry=entry)
     if request.method == "POST" and answers.wants_json(request):
         return _check_json(request, round_, entry)

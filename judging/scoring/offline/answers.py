@@ -7,6 +7,8 @@ A fetch sends `Accept: application/json`; the plain form POST (no JavaScript) is
 - 403 / 422 {"refused": true, "message": ...}: refused for a reason the judge must read (round closed, conflict of
   interest declared, not theirs, a required criterion missing); the sending stays on the device.
 - 400 {"refused": true, "errors": {...}}: a value that the form refuses.
+- 403 {"refused": true, "csrf": true}: only the CSRF token was refused (the person signed in again since the page
+  was kept): the device reads today's token and sends once more.
 """
 
 from django.core.signing import salted_hmac
@@ -60,8 +62,10 @@ def conflict(sheet, *, message):
     return JsonResponse({"ok": False, "conflict": True, "message": message, "server": sheet_state(sheet)}, status=409)
 
 
-def refused(message, *, status=422, errors=None):
+def refused(message, *, status=422, errors=None, csrf=False):
     body = {"ok": False, "refused": True, "message": str(message)}
     if errors:
         body["errors"] = errors
+    if csrf:  # the CSRF token was refused (offline/views.py csrf_failure), not the sending
+        body["csrf"] = True
     return JsonResponse(body, status=status)

@@ -93,9 +93,9 @@ def _sheet_post_json(request, pk):
         saved = _store(request, assignment, form)
     except services.ConflictOfInterestError:
         return answers.refused(_conflicted_sheet_text(), status=403)
-    except services.StaleSheetError as error:
+    except services.StaleSheetError:
         current = ScoreSheet.objects.filter(assignment_id=assignment.pk).prefetch_related("scores").first()
-        return answers.conflict(current, message=error_text(error))
+        return answers.conflict(current, message=_device_conflict_text(current))
     except services.JudgingError as error:
         return answers.refused(error_text(error))
     message = _saved_message(saved)
@@ -119,6 +119,19 @@ def _saved_message(saved):
             )
         return _("Sudah tersimpan: draf ini sudah disimpan sebelumnya; pengiriman ulang tidak mengubah apa pun.")
     return _("Nilai dikirim final. Terima kasih.") if final else _("Draf tersimpan.")
+
+
+def _device_conflict_text(current):
+    """The reason shown above both versions on the judge's device: what to do there (the choice is on screen)."""
+    if current is not None and current.state == SheetState.FINAL:
+        return _(
+            "Lembar ini sudah dikirim final di server sejak versi yang Anda isi. Nilai Anda tetap di perangkat ini; "
+            'pilih "Pakai versi server" di bawah.'
+        )
+    return _(
+        "Lembar ini berubah di server sejak versi yang Anda isi (di perangkat lain, atau kuncinya dibuka "
+        "penyelenggara). Pilih di bawah versi yang dipakai; belum ada yang ditimpa."
+    )
 
 
 def _conflicted_sheet_text():

@@ -7,6 +7,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     if (!Offline || !Offline.usable) return;
     const texts = Offline.texts;
+    const listRefused = function () { Offline.refused("field"); };
+    listRefused();
+    window.addEventListener("kipp-offline-changed", listRefused);
     document.querySelectorAll("form[data-check]").forEach(function (form) {
       const id = "field:" + Offline.user + ":" + form.dataset.check;
       const status = form.querySelector("[data-offline-status]");
@@ -33,6 +36,16 @@
         form.querySelector("textarea[name=note]").value = values.get("note") || "";
       }
 
+      function shown() {
+        // what was answered, as the judge reads it (for the list of refused sendings, page.js)
+        const checked = form.querySelector("input[name=verified]:checked");
+        const label = checked && form.querySelector('label[for="' + checked.id + '"]');
+        return [
+          [form.querySelector("legend").textContent.trim(), label ? label.textContent.trim() : ""],
+          [form.querySelector("label[for$=-note]").textContent.trim(), form.querySelector("textarea[name=note]").value],
+        ];
+      }
+
       self.KippStore.get(id).then(function (record) { fill(record); show(record); });
       window.addEventListener("kipp-offline-changed", function () { self.KippStore.get(id).then(show); });
 
@@ -47,6 +60,8 @@
           const record = {
             id: id, kind: "field", user: Offline.user, check: form.dataset.check, url: location.pathname,
             pageUrl: location.pathname, fields: fields, state: "queued", rev: 1,
+            title: document.querySelector("main h1").textContent.trim() + " · " + form.querySelector("legend").textContent.trim(),
+            display: shown(),
             key: earlier && earlier.state === "queued" ? earlier.key : self.KippSync.newKey(),
             photo: file || (earlier && earlier.state === "queued" ? earlier.photo : null),
             photoName: file ? file.name : (earlier && earlier.state === "queued" ? earlier.photoName : ""),

@@ -33,6 +33,70 @@
     });
   };
 
+  Offline.forget = function () {
+    // The session is gone (a sending was answered with the login page): the worker drops this person's pages and
+    // the sendings already sent; what still waits stays for when they are signed in again.
+    return Offline.ready.then(function (registration) {
+      if (!registration || !registration.active) return self.KippSync.forgetSent();
+      return new Promise(function (resolve) {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = function () { resolve(true); };
+        registration.active.postMessage({ type: "forget" }, [channel.port2]);
+        setTimeout(resolve, 10000);
+      });
+    });
+  };
+  if (self.KippSync) self.KippSync.sessionGone = Offline.forget;
+
+  Offline.refused = function (kind) {
+    // The sendings of this person the server refused, listed where the judge comes back to (the queue, the field
+    // index): the reason and what was typed, even when the sheet itself is no longer open to them (a conflict of
+    // interest declared). Each can be removed from the device once read.
+    const main = document.querySelector("main");
+    const heading = main && main.querySelector("h1");
+    if (!heading) return Promise.resolve();
+    return self.KippStore.ofUser(Offline.user).then(function (records) {
+      const list = records.filter(function (r) { return r.kind === kind && r.state === "refused"; });
+      let section = main.querySelector("[data-offline-refused]");
+      if (!list.length) { if (section) section.remove(); return; }
+      if (!section) {
+        section = document.createElement("section");
+        section.className = "alert alert-danger";
+        section.dataset.offlineRefused = "";
+        section.setAttribute("role", "status");
+        heading.after(section);
+      }
+      const title = document.createElement("h2");
+      title.className = "h6";
+      title.textContent = Offline.format(list.length === 1 ? texts.refusedOne : texts.refusedMany, list.length);
+      const items = document.createElement("ul");
+      items.className = "small mb-0";
+      list.forEach(function (record) {
+        const item = document.createElement("li");
+        item.dataset.refused = record.id;
+        const name = document.createElement("strong");
+        name.textContent = record.title || record.url;
+        const reason = document.createElement("span");
+        reason.textContent = ": " + (record.message || texts.refused);
+        const values = document.createElement("div");
+        values.dataset.values = "";
+        values.textContent = texts.typed + " " + (record.display || record.fields || []).filter(function (pair) {
+          return pair[1] !== "";
+        }).map(function (pair) { return pair[0] + ": " + pair[1]; }).join(" · ");
+        const drop = document.createElement("button");
+        drop.type = "button";
+        drop.className = "btn btn-sm btn-outline-danger mt-1";
+        drop.textContent = texts.dropRefused;
+        drop.addEventListener("click", function () {
+          self.KippStore.remove(record.id).then(function () { Offline.changed(); });
+        });
+        item.append(name, reason, values, drop);
+        items.appendChild(item);
+      });
+      section.replaceChildren(title, items);
+    });
+  };
+
   Offline.changed = function () { window.dispatchEvent(new CustomEvent("kipp-offline-changed")); };
 
   Offline.sync = function () {
@@ -71,7 +135,11 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     const extra = (Offline.extraKeep && Offline.extraKeep()) || [];
-    const urls = [location.pathname + location.search].concat(Offline.pictures(), extra);
+    const named = Array.prototype.map.call(document.querySelectorAll("a[data-offline-keep]"), function (a) {
+      return a.getAttribute("href");
+    });
+    const home = meta.dataset.home ? [meta.dataset.home] : [];
+    const urls = [location.pathname + location.search].concat(Offline.pictures(), extra, named, home);
     Offline.keep(urls).then(function () { document.documentElement.dataset.offlineReady = "1"; });
     if (navigator.onLine) Offline.sync();
   });

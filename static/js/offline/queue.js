@@ -25,7 +25,7 @@
         let state = "";
         if (record) {
           state = record.state;
-          if (record.state === "sent") text = record.sheetState === "final" ? texts.final : texts.sent;
+          if (record.state === "sent") text = record.sheetState === "final" ? texts.finalShort : texts.sentShort;
           else if (record.state === "queued") { text = texts.waiting; waiting += 1; }
           else if (record.state === "conflict") text = texts.choose;
           else if (record.state === "refused") text = texts.refusedShort;
@@ -39,6 +39,7 @@
       summary.textContent = waiting === 1 ? Offline.format(texts.waitingOne, 1) : Offline.format(texts.waitingMany, waiting);
       summary.hidden = waiting === 0;
     });
+    Offline.refused("sheet");
   }
 
   document.addEventListener("DOMContentLoaded", show);

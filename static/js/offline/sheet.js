@@ -116,6 +116,8 @@
       };
       Object.assign(record, changes || {});
       if (!keepFields) record.fields = fields();
+      record.title = (document.querySelector("main h1") || { textContent: "" }).textContent.trim();
+      record.display = record.fields.map(function (pair) { return [label(pair[0]), pair[1]]; });
       record.rev = (record.rev || 0) + 1;
       record.token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
       return Store.put(record).then(function () { show(); Offline.changed(); });

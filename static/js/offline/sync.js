@@ -58,6 +58,7 @@
       record.message = answer.message || "";
       record.signin = false;
       if (answer.ok) {
+        record.sentOnce = true;
         record.base = answer.version === undefined ? record.base : answer.version;
         record.sheetState = answer.state || record.sheetState;
         record.key = newKey();
@@ -71,27 +72,41 @@
       } else {
         record.state = "refused";
         record.errors = answer.errors || null;
+        record.refusedAt = Date.now();
         record.key = newKey();
       }
-      return Store.put(record).then(function () { return answer; });
+      return Store.put(record).then(function () {
+        if (answer.signin && root.KippSync.sessionGone) return Promise.resolve(root.KippSync.sessionGone()).then(function () { return answer; });
+        return answer;
+      });
     });
+  }
+
+  function answerOf(response) {
+    // What an answer says. JSON: the server's own (a refused CSRF token is {csrf: true}, offline/views.py). A
+    // JSON request redirected to a page of the site: the session is gone (the login page). An HTML 403: a
+    // refusal without a reason. Anything else (a 5xx of a proxy, a captive portal's page): no connection yet.
+    if (isJson(response)) return response.json().catch(function () { return { network: true }; });
+    const url = new URL(response.url || root.location.href, root.location.href);
+    if (response.redirected && url.origin === root.location.origin) return Promise.resolve({ signin: true });
+    if (response.status === 403) return Promise.resolve({ ok: false, refused: true, message: "" });
+    return Promise.resolve({ network: true });
   }
 
   function send(record, options) {
     // One sending. Resolves to the server's answer ({ok}, {conflict}, {refused}), {signin: true} when the
     // session is gone, or {network: true} when there is no connection (the record then stays queued).
     const foreground = Boolean(options && options.foreground);
-    return post(record, record.token, foreground).then(function (response) {
-      if (response.status === 403 && !isJson(response)) {
-        return freshToken(record.pageUrl || record.url).then(function (token) {
-          record.token = token;
-          return post(record, token, foreground);
-        });
-      }
-      return response;
-    }).then(function (response) {
-      if (!isJson(response)) return settle(record, { signin: true });
-      return response.json().then(function (answer) { return settle(record, answer); });
+    return post(record, record.token, foreground).then(answerOf).then(function (answer) {
+      if (!answer.csrf) return answer;
+      // the token of a page kept from an earlier session: today's is read once, then the sending goes again
+      return freshToken(record.pageUrl || record.url).then(function (token) {
+        record.token = token;
+        return post(record, token, foreground).then(answerOf);
+      });
+    }).then(function (answer) {
+      if (answer.network) return answer;
+      return settle(record, answer.csrf ? { signin: true } : answer);
     }, function () { return { network: true }; });
   }
 
@@ -120,13 +135,18 @@
   }
 
   function forgetSent() {
-    // On signing in or out: what was sent is dropped; what still waits stays (it is sent when its person is back).
+    // On signing in or out, or a session found gone: what was sent is dropped, and so is a draft typed over a
+    // sent one; what still waits (queued, to be chosen, refused) and a draft never sent stay, shown and sent only
+    // under their person's key once they are signed in again.
     return Store.all().then(function (records) {
-      return Promise.all(records.filter(function (r) { return r.state === "sent"; }).map(function (r) {
+      return Promise.all(records.filter(function (r) {
+        return r.state === "sent" || (r.state === "typed" && r.sentOnce);
+      }).map(function (r) {
         return Store.remove(r.id);
       }));
     }).catch(function () { return null; });
   }
 
-  root.KippSync = { newKey: newKey, send: sendNow, syncAll: syncAll, forgetSent: forgetSent };
+  // sessionGone: set by the page (page.js) or the worker (sw.js): drops the pages kept for this person
+  root.KippSync = { newKey: newKey, send: sendNow, syncAll: syncAll, forgetSent: forgetSent, sessionGone: null };
 })(self);

@@ -78,7 +78,8 @@ def test_a_sending_based_on_an_older_version_is_a_conflict_with_both_versions(cl
     answer = post(client, assignment, sending(ids, 9, 5, version=0, key=KEY_A))
     assert answer.status_code == 409
     body = answer.json()
-    assert body["conflict"] is True and "diubah" in body["message"]
+    assert body["conflict"] is True and "Pilih di bawah" in body["message"]  # the choice is on screen
+    assert "Muat ulang" not in body["message"]
     server = body["server"]
     assert server["version"] == 2 and server["state"] == "draft"
     assert server["scores"][str(ids["a"])] == {"value": 6, "comment": "di tablet"}
