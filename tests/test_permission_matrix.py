@@ -175,21 +175,23 @@ EXPECTED = {
         "405      405      405      405      405      405      405      405      405      405",
         "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
     ),
+    # the world's judge is assigned to the listed entry without a final sheet on it: not on its panel, so the
+    # thread, comments and revisions are refused (the panel's own way in: tests/judging/scoring/test_discussion*.py)
     "judging:discussion_comment": (
         "405      405      405      405      405      405      405      405      405      405",
-        "login    deny     deny     deny     deny     invalid  deny     deny     invalid  deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
     ),
     "judging:discussion_revise": (
         "405      405      405      405      405      405      405      405      405      405",
-        "login    deny     deny     deny     deny     invalid  deny     deny     invalid  deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
     ),
     "judging:discussion_start": (
         "405      405      405      405      405      405      405      405      405      405",
         "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
     ),
     "judging:discussion_thread": (
-        "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
-        "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
     ),
     "judging:field_entry": (
         "login    deny     deny     deny     deny     ok       deny     deny     ok       deny",
@@ -211,9 +213,9 @@ EXPECTED = {
         "login    deny     deny     deny     deny     ok       ok       ok       deny     deny",
         "login    deny     deny     deny     deny     ok       ok       ok       deny     deny",
     ),
-    "judging:objection_answer": (
+    "judging:objection_answer": (  # an empty answer: the manage page again with the form's error (400)
         "405      405      405      405      405      405      405      405      405      405",
-        "login    deny     deny     deny     deny     deny     deny     deny     redirect deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
     ),
     "judging:public_announcement": (
         "ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
