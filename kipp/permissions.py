@@ -18,6 +18,29 @@ def is_organiser(user):
     return bool(is_active_user(user) and (user.role == Role.ORGANISER or user.is_superuser))
 
 
+def organised_organisation_ids(user):
+    """The ids of the organisations `user` organises, as a frozenset; None means every organisation (an active
+    superuser, the portal administrator). An empty set for anyone who organises nothing. Every organiser page and
+    list narrows by it (issue 13: an organiser sees nothing of another organisation's that is not public)."""
+    if not is_active_user(user):
+        return frozenset()
+    if user.is_superuser:
+        return None
+    if user.role != Role.ORGANISER:
+        return frozenset()
+    from kipp.models import Organisation
+
+    return frozenset(Organisation.objects.values_list("pk", flat=True))
+
+
+def is_organiser_of(user, organisation_id):
+    """An organiser of the organisation `organisation_id` (an active superuser organises every one)."""
+    if organisation_id is None or not is_organiser(user):
+        return False
+    ids = organised_organisation_ids(user)
+    return ids is None or organisation_id in ids
+
+
 def is_judge(user):
     """An active judge (evaluator or panelist); which rounds they score is the judging app's business."""
     return bool(is_active_user(user) and user.role == Role.JUDGE)
