@@ -56,10 +56,18 @@ def _agency_and_organisers(prefix):
     organisers = [
         User.objects.get_or_create(
             email=f"{prefix.lower()}-org{i}@bench.kipp.id",
-            defaults={"full_name": f"{prefix} Organiser {i}", "role": "organiser"},
+            defaults={"full_name": f"{prefix} Organiser {i}"},
         )[0]
         for i in (1, 2)
     ]
+    from bench.seed import _members
+    from kipp.models import Organisation
+    from kipp.organisations.enums import MembershipKind
+
+    organisation = Organisation.objects.get_or_create(
+        slug=prefix.lower()[:60], defaults={"name": prefix, "level": "nasional"}
+    )[0]
+    _members([u.pk for u in organisers], MembershipKind.ORGANISER, organisation)
     return region, agency, organisers
 
 

@@ -31,7 +31,8 @@ from judging.models import (
     SheetTotal,
 )
 from judging.scoring.totals import refresh_round_totals
-from kipp.models import Agency, Category, Competition, Organisation, Region, User
+from kipp.models import Agency, Category, Competition, Membership, Organisation, Region, User
+from kipp.organisations.enums import MembershipKind
 
 PASSWORD = "bench-password-2026"  # noqa: S105 - benchmark accounts in the benchmark database only
 CRITERIA = [
@@ -150,7 +151,6 @@ def ensure_agencies():
             User(
                 email=f"inovator{a.pk}@bench.kipp.id",
                 full_name=f"Inovator {a.name}",
-                role="innovator",
                 agency=a,
                 password=password,
                 email_verified_at=timezone.now(),
@@ -160,9 +160,23 @@ def ensure_agencies():
         ignore_conflicts=True,
     )
     innovators = dict(
-        User.objects.filter(email__endswith="@bench.kipp.id", role="innovator").values_list("agency_id", "id")
+        User.objects.filter(email__endswith="@bench.kipp.id", agency__isnull=False).values_list("agency_id", "id")
     )
     return [a.pk for a in agencies], [innovators[a.pk] for a in agencies]
+
+
+def bench_organisation():
+    """The organisation of the bench's competitions; its organisers and judges are members of it."""
+    return Organisation.objects.get_or_create(
+        slug="uji-beban", defaults={"name": "Biro Organisasi (uji beban)", "level": "nasional"}
+    )[0]
+
+
+def _members(user_ids, kind, organisation=None):
+    organisation = organisation or bench_organisation()
+    Membership.objects.bulk_create(
+        [Membership(user_id=pk, organisation=organisation, kind=kind) for pk in user_ids], ignore_conflicts=True
+    )
 
 
 def ensure_organiser():
@@ -170,12 +184,12 @@ def ensure_organiser():
         email="penyelenggara@bench.kipp.id",
         defaults={
             "full_name": "Penyelenggara Uji Beban",
-            "role": "organiser",
             "is_staff": True,
             "password": make_password(PASSWORD),
             "email_verified_at": timezone.now(),
         },
     )
+    _members([user.pk], MembershipKind.ORGANISER)
     return user
 
 
@@ -187,7 +201,6 @@ def _judges(prefix, count):
             User(
                 email=email,
                 full_name=f"Juri {prefix.title()} {i + 1}",
-                role="judge",
                 password=password,
                 email_verified_at=timezone.now(),
             )
@@ -196,6 +209,7 @@ def _judges(prefix, count):
         ignore_conflicts=True,
     )
     by_email = dict(User.objects.filter(email__in=emails).values_list("email", "id"))
+    _members(by_email.values(), MembershipKind.JUDGE)
     return [by_email[e] for e in emails]
 
 
@@ -318,9 +332,7 @@ def _competition_with_entries(ds, agencies, innovators):
             slug=ds.slug,
             name=f"Uji beban {ds.name}",
             year=2026,
-            organisation=Organisation.objects.get_or_create(
-                slug="uji-beban", defaults={"name": "Biro Organisasi (uji beban)", "level": "nasional"}
-            )[0],
+            organisation=bench_organisation(),
             code_prefix=f"BENCH{ds.name}",
             opens_at=t0 - datetime.timedelta(days=60),
             closes_at=t0 + datetime.timedelta(days=10),
@@ -443,12 +455,12 @@ def ensure_second_organiser():
         email="penyetuju@bench.kipp.id",
         defaults={
             "full_name": "Penyetuju Uji Beban",
-            "role": "organiser",
             "is_staff": True,
             "password": make_password(PASSWORD),
             "email_verified_at": timezone.now(),
         },
     )
+    _members([user.pk], MembershipKind.ORGANISER)
     return user
 
 

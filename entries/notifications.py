@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 
 from kipp.mail import absolute_url, send_templated_mails, templated_message
 from kipp.models import User
+from kipp.organisations.queries import verifiers_of
 from kipp.outbox import context as mail_context
 
 EVENTS = ("submitted", "returned", "forwarded", "decided", "withdrawn", "extended")
@@ -18,11 +19,9 @@ def format_wita(value):
 def _recipients(entry, *, agency=True, verifiers=False):
     users = User.objects.none()
     if agency:
-        users = users | User.objects.filter(
-            agency_id=entry.agency_id, role="innovator", agency_confirmed_at__isnull=False
-        )
+        users = users | User.objects.filter(agency_id=entry.agency_id, agency_confirmed_at__isnull=False)
     if verifiers:
-        users = users | User.objects.filter(region_id=entry.agency.region_id, role="verifier")
+        users = users | verifiers_of(entry.agency.region_id, entry.competition.organisation_id)
     return list(users.filter(is_active=True).exclude(email="").distinct())
 
 

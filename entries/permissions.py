@@ -38,7 +38,7 @@ def can_view_entry(user, entry):
         return False  # the view rules that higher layers register may rely on this
     if is_organiser(user) or is_member_of_agency(user, entry) or is_pending_author(user, entry):
         return True
-    if entry.status != EntryStatus.DRAFT and is_verifier_of_region(user, entry.agency.region_id):
+    if entry.status != EntryStatus.DRAFT and is_entry_verifier(user, entry):
         return True
     return any(rule(user, entry) for rule in _view_rules)
 
@@ -74,9 +74,14 @@ def can_withdraw_entry(user, entry):
     )
 
 
+def is_entry_verifier(user, entry):
+    """A verifier of the entry's region in the competitions of the entry's organisation."""
+    return is_verifier_of_region(user, entry.agency.region_id, entry.competition.organisation_id)
+
+
 def can_verify_entry(user, entry):
     """Return or forward: the verifier of the entry's region, while the entry waits for verification."""
-    return is_verifier_of_region(user, entry.agency.region_id) and entry.status == EntryStatus.SUBMITTED
+    return is_entry_verifier(user, entry) and entry.status == EntryStatus.SUBMITTED
 
 
 def can_select_entry(user, entry):

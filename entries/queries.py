@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from entries.enums import QUOTA_STATUSES, AttachmentKind, EntryStatus, IndicatorDirection
 from entries.models import Attachment, DeadlineExtension, Entry, PastWinnerDecision, ProposalAnswer, StatusChange
 from kipp import hooks
+from kipp.models import Membership
+from kipp.organisations.enums import MembershipKind
 from kipp.text import count_words
 
 DUPLICATE_SIMILARITY = 0.5
@@ -230,17 +232,30 @@ def agency_entries(user):
     )
 
 
+def verified_by_q(user):
+    """Entries `user` verifies: of a region they verify, in a competition of the organisation that made them its
+    verifier there (their Membership). One EXISTS, whatever the number of memberships."""
+    return Exists(
+        Membership.objects.filter(
+            user_id=user.pk,
+            kind=MembershipKind.VERIFIER,
+            region_id=OuterRef("agency__region_id"),
+            organisation_id=OuterRef("competition__organisation_id"),
+        )
+    )
+
+
 def verifier_queue(user):
-    """Entries of the verifier's region waiting for verification, with the automatic checks annotated."""
+    """Entries of the verifier's regions waiting for verification, with the automatic checks annotated."""
     return annotate_checks(
-        _list_base().filter(agency__region_id=user.region_id, status=EntryStatus.SUBMITTED).order_by("submitted_at")
+        _list_base().filter(verified_by_q(user), status=EntryStatus.SUBMITTED).order_by("submitted_at")
     )
 
 
 def verifier_handled(user):
     return (
         _list_base()
-        .filter(agency__region_id=user.region_id)
+        .filter(verified_by_q(user))
         .exclude(status__in=[EntryStatus.DRAFT, EntryStatus.SUBMITTED])
         .order_by("-updated_at")
     )

@@ -24,6 +24,8 @@ from judging.scoring import services
 from judging.scoring.demo import seed_open_round
 from judging.scoring.enums import AssignmentSource, ConflictSource, RoundState, SheetState
 from kipp.models import Competition, User
+from kipp.organisations.enums import MembershipKind
+from kipp.organisations.queries import people_of
 
 WITA = ZoneInfo("Asia/Makassar")
 STRONG = {"Sapa Masyarakat Sekitar (SMS)": 0.86, "Transportation Smart": 0.83}
@@ -40,7 +42,9 @@ def _at(year, month, day, hour=9, minute=0):
 
 def _judges(prefix, count):
     emails = [f"{prefix}{n}@demo.kipp.id" for n in range(1, count + 1)]
-    found = {u.email: u for u in User.objects.filter(email__in=emails, role="judge")}
+    found = {
+        u.email: u for u in User.objects.filter(email__in=emails, memberships__kind=MembershipKind.JUDGE).distinct()
+    }
     return [found[e] for e in emails if e in found]
 
 
@@ -64,7 +68,7 @@ def _seed_2023(ctx):
     rng = ctx.rng("judging")
     evaluators = _judges("evaluator", ctx.options.get("judges") or 9)
     panelists = _judges("panelist", 6)
-    organiser = User.objects.filter(role="organiser").order_by("email").first()
+    organiser = people_of(competition.organisation_id, MembershipKind.ORGANISER).order_by("email").first()
     desk = Round.objects.filter(competition=competition, slug="penilaian-proposal").first()
     if desk is None:
         desk = _seed_desk(ctx, competition, evaluators, organiser, rng)

@@ -13,6 +13,7 @@ from kipp.models import (
     AuditEvent,
     Category,
     Competition,
+    Membership,
     Organisation,
     ProposalSection,
     Province,
@@ -124,29 +125,43 @@ class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
+class MembershipInline(admin.TabularInline):
+    """A person's memberships, to read: organisers give them by invitation (kipp:invite), audited there."""
+
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    can_delete = False
+    fields = ["organisation", "kind", "region", "invited_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     ordering = ["full_name"]
-    list_display = ["email", "full_name", "role", "agency", "region", "is_active", "email_verified_at"]
-    list_filter = ["role", "is_active", "region"]
+    list_display = ["email", "full_name", "agency", "region", "is_active", "email_verified_at"]
+    list_filter = ["is_active", "memberships__kind", "memberships__organisation"]
     search_fields = ["email", "full_name", "agency__name"]
     list_select_related = ["agency", "region"]
     autocomplete_fields = ["agency"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Profil"), {"fields": ["full_name", "position", "phone", "expertise", "language"]}),
-        (_("Peran"), {"fields": ["role", "agency", "region"]}),
+        (_("Instansi dan daerah asal"), {"fields": ["agency", "region"]}),
         (_("Status"), {"fields": ["is_active", "email_verified_at", "is_staff", "is_superuser", "groups"]}),
         (_("Waktu"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"fields": ["email", "full_name", "role", "agency", "region", "password1", "password2"]})]
-    # Nobody sets another person's password, email, role or rights here: people set their own password through
+    add_fieldsets = [(None, {"fields": ["email", "full_name", "agency", "region", "password1", "password2"]})]
+    inlines = [MembershipInline]
+    # Nobody sets another person's password, email, memberships or rights here: people set their own password through
     # the emailed links, verifiers and judges are invited by organisers (kipp:invite), organisers are created at the
     # server (README, "Accounts"). Administrators correct profiles and (de)activate accounts, audited.
     readonly_fields = [
         "email",
         "password",
-        "role",
         "is_staff",
         "is_superuser",
         "groups",

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from kipp.enums import AgencyKind, Role
+from kipp.enums import AgencyKind
 from kipp.models import Agency, Competition, Organisation, Region, User
-from kipp.organisations.enums import OrganisationLevel
-from kipp.organisations.services import create_organisation
+from kipp.organisations.enums import MembershipKind, OrganisationLevel
+from kipp.organisations.services import add_membership, create_organisation
 from kipp.services import create_competition
 
 
@@ -256,35 +256,34 @@ def _seed_accounts(ctx, regions, agencies):
         ctx.accounts.append((email, label, description))
         return user
 
+    organisation = demo_organisation(regions[PROVINCE_CODE].province)
     for local, name, position, expertise in ORGANISERS:
-        account(
+        user = account(
             f"{local}@demo.kipp.id",
             "organiser",
             name,
             full_name=name,
             position=position,
             expertise=expertise,
-            role=Role.ORGANISER,
-            agency=agencies[ORGANISER_NAME],
             is_staff=True,
         )
-    account(
+        add_membership(organisation=organisation, user=user, kind=MembershipKind.ORGANISER)
+    verifier = account(
         "verifier-jeneponto@demo.kipp.id",
         "verifier",
         "Bagian Organisasi, Kabupaten Jeneponto",
         full_name="Hasnawati Karaeng Lompo, S.E.",
         position="Kepala Bagian Organisasi Setda Kabupaten Jeneponto",
-        role=Role.VERIFIER,
         region=regions[JENEPONTO],
         agency=agencies["Bagian Organisasi Setda Kabupaten Jeneponto"],
     )
+    add_membership(organisation=organisation, user=verifier, kind=MembershipKind.VERIFIER, region=regions[JENEPONTO])
     account(
         "sms@demo.kipp.id",
         "innovator",
         "UPT SMPN 2 Rumbia: Sapa Masyarakat Sekitar (SMS)",
         full_name="Dr. Suhaedir Bahtiar",
         position="Kepala UPT SMPN 2 Rumbia",
-        role=Role.INNOVATOR,
         agency=agencies["UPT SMPN 2 Rumbia"],
     )
     account(
@@ -293,27 +292,28 @@ def _seed_accounts(ctx, regions, agencies):
         "Dinas Perhubungan Kab. Jeneponto: Transportation Smart",
         full_name="Dr. Aspamuji, S.STP",
         position="Kepala Dinas Perhubungan Kabupaten Jeneponto",
-        role=Role.INNOVATOR,
         agency=agencies["Dinas Perhubungan Kabupaten Jeneponto"],
     )
-    _seed_judges(ctx, account, regions, agencies)
+    _seed_judges(ctx, account, regions, agencies, organisation)
 
 
-def _seed_judges(ctx, account, regions, agencies):
+def _seed_judges(ctx, account, regions, agencies, organisation):
     """The round 1 evaluators (more with --judges) and the round 2 panelists."""
     evaluators = list(EVALUATORS)
     for n in range(len(evaluators) + 1, max(ctx.options.get("judges") or 0, len(evaluators)) + 1):
         evaluators.append((f"Evaluator Tambahan {n}", "Akademisi", None, None, "Administrasi publik"))
     for prefix, people in (("evaluator", evaluators), ("panelist", PANELISTS)):
         for n, (name, position, region_code, agency_name, expertise) in enumerate(people, start=1):
-            account(
+            judge = account(
                 f"{prefix}{n}@demo.kipp.id",
                 "judge",
                 f"{name} ({position})",
                 full_name=name,
                 position=position,
                 expertise=expertise,
-                role=Role.JUDGE,
                 region=regions[region_code] if region_code else None,
+                # Where the judge works (conflicts of interest); they do not speak for that agency.
                 agency=agencies[agency_name] if agency_name else None,
+                **({"agency_confirmed_at": None, "agency_declined_at": timezone.now()} if agency_name else {}),
             )
+            add_membership(organisation=organisation, user=judge, kind=MembershipKind.JUDGE)

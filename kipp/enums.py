@@ -2,12 +2,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    INNOVATOR = "innovator", _("Inovator (UPP)")
-    VERIFIER = "verifier", _("Verifikator daerah (Admin Lokal)")
-    ORGANISER = "organiser", _("Penyelenggara (Biro Organisasi)")
-    JUDGE = "judge", _("Juri (evaluator/panelis)")
+INNOVATOR_LABEL = _("Inovator (UPP)")  # a member of an agency; the other roles are memberships (MembershipKind)
 
 
 class RegionKind(models.TextChoices):

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kipp import mail, services_accounts
-from kipp.enums import Role
-from kipp.models import Agency, Region
+from kipp.models import Agency, Organisation, Region
+from kipp.organisations.enums import MembershipKind
+from kipp.organisations.queries import organised_organisations
 from kipp.services import record_event
 
 User = get_user_model()
@@ -185,8 +186,13 @@ class ProfileForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
-    ROLE_CHOICES = [(Role.VERIFIER, Role.VERIFIER.label), (Role.JUDGE, Role.JUDGE.label)]
+    ROLE_CHOICES = [
+        (MembershipKind.VERIFIER, MembershipKind.VERIFIER.label),
+        (MembershipKind.JUDGE, MembershipKind.JUDGE.label),
+        (MembershipKind.ORGANISER, _("Penyelenggara (staf organisasi)")),
+    ]
 
+    organisation = forms.ModelChoiceField(label=_("Organisasi"), queryset=Organisation.objects.none(), empty_label=None)
     email = forms.EmailField(label=_("Email"))
     full_name = forms.CharField(label=_("Nama lengkap (dengan gelar)"), max_length=150)
     role = forms.ChoiceField(label=_("Peran"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
@@ -215,16 +221,18 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.request = request
         self.helper = _helper()
+        organisations = organised_organisations(request.user)
+        self.fields["organisation"].queryset = organisations
+        self.only_organisation = organisations[0] if len(organisations) == 1 else None
+        if self.only_organisation is not None:  # nothing to choose: the page names it instead
+            del self.fields["organisation"]
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("role") == Role.VERIFIER and not cleaned.get("region"):
+        if self.only_organisation is not None:
+            cleaned["organisation"] = self.only_organisation
+        if cleaned.get("role") == MembershipKind.VERIFIER and not cleaned.get("region"):
             self.add_error("region", _("Pilih daerah yang akan diverifikasi oleh verifikator ini."))
-        email = cleaned.get("email")
-        if email:
-            existing = User.objects.filter(email__iexact=email).first()
-            if existing is not None and not services_accounts.is_pending_invitation(existing):
-                self.add_error("email", _("Email ini sudah dipakai oleh akun yang aktif."))
         return cleaned
 
     def save(self):
@@ -232,6 +240,7 @@ class InviteForm(forms.Form):
         try:
             return services_accounts.invite_user(
                 invited_by=self.request.user,
+                organisation=data["organisation"],
                 email=data["email"],
                 full_name=data["full_name"],
                 role=data["role"],
@@ -245,7 +254,7 @@ class InviteForm(forms.Form):
             for field, messages in error.message_dict.items():
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
-            return None, False
+            return None, None
 
 
 class KippSetPasswordForm(SetPasswordForm):

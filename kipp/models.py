@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kipp import permissions
-from kipp.enums import AgencyKind, EntryGroup, PastWinnerStage, RegionKind, Role, region_label
+from kipp.enums import INNOVATOR_LABEL, AgencyKind, EntryGroup, PastWinnerStage, RegionKind, region_label
 from kipp.managers import UserManager
-from kipp.organisations.models import Organisation  # noqa: F401 (a model of the kipp app)
+from kipp.organisations.models import Membership, Organisation  # noqa: F401 (models of the kipp app)
 
 
 class Province(models.Model):
@@ -76,13 +76,14 @@ class Agency(models.Model):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person using the portal. Logs in with their email address; has exactly one role."""
+    """A person using the portal. Logs in with their email address. What they may do comes from their agency (an
+    innovator: `agency`, once confirmed) and their memberships of organisations (kipp.organisations.Membership:
+    organiser, verifier of a region, judge); one person may hold several."""
 
     email = models.EmailField(_("email"), max_length=254, unique=True)
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     position = models.CharField(_("jabatan"), max_length=150, blank=True)
     phone = models.CharField(_("telepon"), max_length=40, blank=True)
-    role = models.CharField(_("peran"), max_length=12, choices=Role.choices, default=Role.INNOVATOR)
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("instansi")
     )
@@ -93,7 +94,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="users",
         verbose_name=_("daerah"),
-        help_text=_("Untuk verifikator: daerah yang diverifikasi. Untuk juri: daerah asal (konflik kepentingan)."),
+        help_text=_("Daerah asal (untuk konflik kepentingan juri)."),
     )
     expertise = models.CharField(_("bidang keahlian"), max_length=200, blank=True)
     language = models.CharField(_("bahasa"), max_length=8, choices=settings.LANGUAGES, default="id")
@@ -130,13 +131,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
             models.CheckConstraint(
-                condition=~Q(role=Role.INNOVATOR) | Q(agency__isnull=False), name="user_innovator_has_agency"
-            ),
-            models.CheckConstraint(
-                condition=~Q(role=Role.VERIFIER) | Q(region__isnull=False), name="user_verifier_has_region"
-            ),
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
-            models.CheckConstraint(
                 condition=Q(agency_confirmed_by__isnull=True) | Q(agency_confirmed_at__isnull=False),
                 name="user_agency_confirmed_by_has_time",
             ),
@@ -157,13 +151,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         super().save(*args, **kwargs)
 
-    def clean(self):
-        super().clean()
-        if self.role == Role.INNOVATOR and self.agency_id is None:
-            raise ValidationError({"agency": _("Inovator harus terdaftar pada satu instansi.")}, code="agency_required")
-        if self.role == Role.VERIFIER and self.region_id is None:
-            raise ValidationError({"region": _("Verifikator daerah harus punya daerah.")}, code="region_required")
-
     def get_full_name(self):
         return self.full_name
 
@@ -176,9 +163,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         return permissions.is_organiser(self)
 
     @property
+    def roles_display(self):
+        """What the person is, in words: "Inovator (UPP)" for a member of an agency, then each kind of membership
+        they hold ("Penyelenggara · Juri (evaluator/panelis)"); "Administrator portal" for a superuser without any."""
+        from kipp.organisations.enums import MembershipKind
+
+        labels = []
+        if self.agency_id is not None and self.agency_declined_at is None:
+            labels.append(str(INNOVATOR_LABEL))
+        kinds = {kind for _org, kind, _region in permissions.memberships(self)}
+        labels += [str(label) for value, label in MembershipKind.choices if value in kinds]
+        if not labels and self.is_superuser:
+            labels.append(str(_("Administrator portal")))
+        return " · ".join(labels)
+
+    @property
     def agency_pending(self):
         """An innovator whose membership of their agency nobody has confirmed yet (or that was declined)."""
-        return self.role == Role.INNOVATOR and self.agency_id is not None and self.agency_confirmed_at is None
+        return self.agency_id is not None and self.agency_confirmed_at is None
 
 
 class Competition(models.Model):

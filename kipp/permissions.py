@@ -5,7 +5,9 @@ The base predicates (`is_organiser`, `is_judge`, `is_verifier`, `is_verifier_of_
 own predicates (entries/permissions.py, judging/*/permissions.py) combine them and never compare roles themselves.
 """
 
-from kipp.enums import Role
+from django.db.models import Q
+
+from kipp.organisations.enums import MembershipKind
 
 
 def is_active_user(user):
@@ -13,9 +15,34 @@ def is_active_user(user):
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def memberships(user):
+    """The person's memberships as (organisation_id, kind, region_id) tuples: read once per user object (one query
+    per request), then kept on it. The one reader of kipp.organisations.Membership for permissions."""
+    if not is_active_user(user):
+        return ()
+    cached = getattr(user, "_kipp_memberships", None)
+    if cached is None:
+        from kipp.organisations.models import Membership
+
+        cached = tuple(Membership.objects.filter(user_id=user.pk).values_list("organisation_id", "kind", "region_id"))
+        user._kipp_memberships = cached
+    return cached
+
+
+def forget_memberships(user):
+    """After a membership of `user` changed in this request: the next predicate reads them again."""
+    if hasattr(user, "_kipp_memberships"):
+        del user._kipp_memberships
+
+
+def _organisations_as(user, kind):
+    return frozenset(org for org, k, _region in memberships(user) if k == kind)
+
+
 def is_organiser(user):
-    """An active organiser, or an active superuser (who may do everything an organiser does)."""
-    return bool(is_active_user(user) and (user.role == Role.ORGANISER or user.is_superuser))
+    """An active organiser of at least one organisation, or an active superuser (who may do everything an organiser
+    does, in every organisation)."""
+    return bool(is_active_user(user) and (user.is_superuser or _organisations_as(user, MembershipKind.ORGANISER)))
 
 
 def organised_organisation_ids(user):
@@ -26,11 +53,7 @@ def organised_organisation_ids(user):
         return frozenset()
     if user.is_superuser:
         return None
-    if user.role != Role.ORGANISER:
-        return frozenset()
-    from kipp.models import Organisation
-
-    return frozenset(Organisation.objects.values_list("pk", flat=True))
+    return _organisations_as(user, MembershipKind.ORGANISER)
 
 
 def is_organiser_of(user, organisation_id):
@@ -42,22 +65,38 @@ def is_organiser_of(user, organisation_id):
 
 
 def is_judge(user):
-    """An active judge (evaluator or panelist); which rounds they score is the judging app's business."""
-    return bool(is_active_user(user) and user.role == Role.JUDGE)
+    """An active judge (evaluator or panelist) of at least one organisation; which rounds they score is the judging
+    app's business."""
+    return bool(is_active_user(user) and _organisations_as(user, MembershipKind.JUDGE))
+
+
+def is_judge_of(user, organisation_id):
+    """A judge the organisation `organisation_id` may put on its rounds."""
+    return bool(is_active_user(user) and organisation_id in _organisations_as(user, MembershipKind.JUDGE))
+
+
+def verified_region_ids(user, organisation_id=None):
+    """The regions `user` verifies: in the competitions of `organisation_id`, or of any organisation (None)."""
+    return frozenset(
+        region
+        for org, kind, region in memberships(user)
+        if kind == MembershipKind.VERIFIER and (organisation_id is None or org == organisation_id)
+    )
 
 
 def is_verifier(user):
-    """An active regional verifier with a region."""
-    return bool(is_active_user(user) and user.role == Role.VERIFIER and user.region_id is not None)
+    """An active regional verifier of at least one region, in some organisation's competitions."""
+    return bool(is_active_user(user) and verified_region_ids(user))
 
 
-def is_verifier_of_region(user, region_id):
-    return bool(region_id and is_verifier(user) and user.region_id == region_id)
+def is_verifier_of_region(user, region_id, organisation_id=None):
+    """The verifier of `region_id`: in the competitions of `organisation_id` when given, else in any one's."""
+    return bool(region_id and region_id in verified_region_ids(user, organisation_id))
 
 
 def is_innovator(user):
-    """An active innovator with an agency, confirmed or not (may start drafts of their own)."""
-    return bool(is_active_user(user) and user.role == Role.INNOVATOR and user.agency_id is not None)
+    """An active member of an agency, confirmed or not (may start drafts of their own)."""
+    return bool(is_active_user(user) and user.agency_id is not None)
 
 
 def has_confirmed_agency(user):
@@ -75,18 +114,36 @@ def is_pending_member(user):
     return bool(is_innovator(user) and user.agency_confirmed_at is None)
 
 
+def organises_region(user, region):
+    """An organiser of an organisation that serves `region` (the national one serves every region)."""
+    if not is_organiser(user):
+        return False
+    ids = organised_organisation_ids(user)
+    if ids is None:
+        return True
+    from kipp.organisations.models import Organisation
+
+    return (
+        Organisation.objects.filter(pk__in=ids)
+        .filter(Q(level="nasional") | Q(province_id=region.province_id) | Q(region_id=region.pk))
+        .exists()
+    )
+
+
 def may_confirm_for_agency(user, agency):
-    """Who confirms a sign-up into `agency`: its confirmed members, the verifier of its region, an organiser."""
+    """Who confirms a sign-up into `agency`: its confirmed members, the verifier of its region, an organiser of an
+    organisation that serves its region."""
     return bool(
-        is_organiser(user) or is_agency_innovator(user, agency.pk) or is_verifier_of_region(user, agency.region_id)
+        is_agency_innovator(user, agency.pk)
+        or is_verifier_of_region(user, agency.region_id)
+        or organises_region(user, agency.region)
     )
 
 
 def can_confirm_member(user, member):
     """Confirm (or decline) `member`'s pending membership of their agency; nobody confirms themself."""
     return bool(
-        member.role == Role.INNOVATOR
-        and member.agency_id is not None
+        member.agency_id is not None
         and member.agency_confirmed_at is None
         and member.agency_declined_at is None
         and getattr(user, "pk", None) != member.pk

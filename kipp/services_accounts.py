@@ -15,8 +15,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from kipp import limits, permissions
-from kipp.enums import Role
 from kipp.mail import absolute_url, send_templated_mail
+from kipp.organisations.enums import MembershipKind
+from kipp.organisations.queries import served_regions_q
+from kipp.organisations.services import add_membership, region_in_area
 from kipp.outbox import context as mail_context
 from kipp.outbox.enums import NotificationKind
 from kipp.services import record_event
@@ -70,7 +72,6 @@ def register_innovator(*, email, full_name, password, agency, position="", phone
                 position=position.strip(),
                 phone=phone.strip(),
                 agency=agency,
-                role=Role.INNOVATOR,
                 language=language,
                 is_active=False,
                 agency_confirmed_at=None,  # pending until a member, the region's verifier or an organiser confirms
@@ -196,12 +197,16 @@ def invitation_path(user):
 
 def is_pending_invitation(user):
     """Invited, and the set-password link not used yet."""
-    return user.role in (Role.VERIFIER, Role.JUDGE) and not user.has_usable_password() and user.last_login is None
+    return not user.has_usable_password() and user.last_login is None and user.agency_id is None
+
+
+INVITED_KINDS = (MembershipKind.ORGANISER, MembershipKind.VERIFIER, MembershipKind.JUDGE)
 
 
 def invite_user(
     *,
     invited_by,
+    organisation,
     email,
     full_name,
     role,
@@ -211,53 +216,100 @@ def invite_user(
     expertise="",
     request=None,
 ):
-    """Create a verifier or judge with an unusable password and email a set-password link.
+    """Make someone an organiser, a regional verifier or a judge of `organisation` (`role`: a MembershipKind).
 
-    Inviting an address whose invitation is still pending sends a new link (the old one stops working)."""
-    if role not in (Role.VERIFIER, Role.JUDGE):
-        raise ValidationError({"role": _("Hanya verifikator daerah dan juri yang diundang.")})
-    if role == Role.VERIFIER and region is None:
+    A new address gets an account with an unusable password and an emailed set-password link; inviting an address
+    whose invitation is still pending sends a new link (the old one stops working). An existing account keeps its
+    password and profile and gains the membership; its owner is told by email. Returns (user, outcome), outcome
+    one of "invited", "resent", "added"."""
+    if not permissions.is_organiser_of(invited_by, organisation.pk):
+        raise PermissionDenied(_("Hanya penyelenggara organisasi ini yang mengundang orangnya."))
+    if role not in INVITED_KINDS:
+        raise ValidationError({"role": _("Hanya penyelenggara, verifikator daerah dan juri yang diundang.")})
+    if role == MembershipKind.VERIFIER and region is None:
         raise ValidationError({"region": _("Verifikator daerah harus punya daerah.")})
+    if role == MembershipKind.VERIFIER and not region_in_area(organisation, region):
+        raise ValidationError(
+            {
+                "region": _("%(region)s tidak termasuk wilayah %(organisation)s.")
+                % {"region": region.full_name, "organisation": organisation.name}
+            }
+        )
     email = User.objects.normalize_email(email.strip()).lower()
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
         if user is not None and not is_pending_invitation(user):
-            raise ValidationError({"email": _("Email ini sudah dipakai oleh akun yang aktif.")}, code="duplicate_email")
-        resent = user is not None
-        if user is None:
-            user = User(email=email)
-        user.full_name = full_name.strip()
-        user.role = role
-        user.region = region
-        user.agency = agency
-        user.position = position.strip()
-        user.expertise = expertise.strip()
-        user.is_active = True
-        user.set_unusable_password()  # also voids any earlier invitation link
-        user.save()
-        record_event(
+            outcome = "added"
+        else:
+            outcome = "resent" if user is not None else "invited"
+            if user is None:
+                user = User(email=email)
+            user.full_name = full_name.strip()
+            if role != MembershipKind.VERIFIER:
+                user.region = region  # a judge's home region (conflicts of interest)
+            user.position = position.strip()
+            user.expertise = expertise.strip()
+            user.is_active = True
+            user.set_unusable_password()  # also voids any earlier invitation link
+            user.save()
+            if agency is not None:
+                # A judge who works in a participating agency (conflicts of interest). Working there does not make
+                # them an innovator who speaks for it: recorded as not confirmed (declined), like every account that
+                # had a role other than innovator and an agency (migration kipp 0016).
+                user.agency, user.agency_confirmed_at, user.agency_declined_at = agency, None, timezone.now()
+                user.save(update_fields=["agency", "agency_confirmed_at", "agency_declined_at"])
+        membership, created = add_membership(
+            organisation=organisation,
+            user=user,
+            kind=role,
+            region=region if role == MembershipKind.VERIFIER else None,
             actor=invited_by,
-            action="account.invitation_resent" if resent else "account.invited",
-            obj=user,
-            details={"role": role, "region": getattr(region, "pk", None), "agency": getattr(agency, "pk", None)},
             request=request,
         )
+        if outcome == "added" and not created:
+            raise ValidationError(
+                {
+                    "email": _("%(email)s sudah memegang peran ini di %(organisation)s.")
+                    % {"email": email, "organisation": organisation.name}
+                }
+            )
+        record_event(
+            actor=invited_by,
+            action={"invited": "account.invited", "resent": "account.invitation_resent", "added": "account.added"}[
+                outcome
+            ],
+            obj=user,
+            details={
+                "organisation": organisation.slug,
+                "role": role,
+                "region": getattr(region, "pk", None),
+                "agency": getattr(agency, "pk", None),
+            },
+            request=request,
+        )
+    context = {
+        "user": user,
+        "invited_by": invited_by,
+        "organisation": organisation.name,
+        "role": mail_context.label(membership, "kind"),
+        "valid_days": _invitation_days(),
+    }
+    if outcome == "added":
+        context["link"] = absolute_url(reverse("kipp:login"), request)
+        template = "kipp/email/membership_added"
+    else:
+        context["link"] = absolute_url(invitation_path(user), request)
+        template = "kipp/email/invitation"
     send_templated_mail(
         to=user.email,
-        template="kipp/email/invitation",
-        context={
-            "user": user,
-            "invited_by": invited_by,
-            "link": absolute_url(invitation_path(user), request),
-            "role": mail_context.label(user, "role"),
-            "valid_days": _invitation_days(),
-        },
+        template=template,
+        context=context,
         language=user.language,
         request=request,
         kind=NotificationKind.INVITATION,
         user=user,
     )
-    return user, resent
+    return user, outcome
 
 
 def _invitation_days():
@@ -305,9 +357,9 @@ def pending_membership_message(user):
 
 def pending_members(user):
     """The pending sign-ups `user` may confirm: of their own agency (a confirmed member), of their region's agencies
-    (a verifier), all (an organiser). Verified email only: an unverified sign-up is nobody yet."""
+    (a verifier), of the areas their organisations serve (an organiser). Verified email only: an unverified sign-up
+    is nobody yet."""
     rows = User.objects.filter(
-        role=Role.INNOVATOR,
         agency__isnull=False,
         agency_confirmed_at__isnull=True,
         agency_declined_at__isnull=True,
@@ -315,9 +367,11 @@ def pending_members(user):
         email_verified_at__isnull=False,
     ).select_related("agency__region")
     if permissions.is_organiser(user):
-        return rows.order_by("agency__region__code", "agency__name", "date_joined")
+        served = served_regions_q(permissions.organised_organisation_ids(user), prefix="agency__region")
+        return rows.filter(served).order_by("agency__region__code", "agency__name", "date_joined")
     if permissions.is_verifier(user):
-        return rows.filter(agency__region_id=user.region_id).order_by("agency__name", "date_joined")
+        regions = permissions.verified_region_ids(user)
+        return rows.filter(agency__region_id__in=regions).order_by("agency__name", "date_joined")
     if permissions.has_confirmed_agency(user):
         return rows.filter(agency_id=user.agency_id).exclude(pk=user.pk).order_by("date_joined")
     return rows.none()

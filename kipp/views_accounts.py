@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
@@ -14,9 +13,9 @@ from django.views import i18n as i18n_views
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kipp import forms_accounts, login_throttle, services_accounts
-from kipp.enums import Role
 from kipp.mail import site_url
 from kipp.models import User
+from kipp.organisations.queries import organisation_people
 from kipp.permissions import can_confirm_member, can_invite, can_see_pending_members
 from kipp.services import record_event
 from kipp.tokens import VerificationLinkExpired, VerificationLinkInvalid, invitation_token_generator
@@ -223,7 +222,13 @@ def profile(request):
     return render(
         request,
         "kipp/accounts/profile.html",
-        {"form": form, "password_form": forms_accounts.KippPasswordChangeForm(request.user)},
+        {
+            "form": form,
+            "password_form": forms_accounts.KippPasswordChangeForm(request.user),
+            "memberships": request.user.memberships.select_related("organisation", "region").order_by(
+                "organisation__name", "kind"
+            ),
+        },
     )
 
 
@@ -233,21 +238,18 @@ def invite(request):
         raise PermissionDenied
     form = forms_accounts.InviteForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        user, resent = form.save()
+        user, outcome = form.save()
         if user is not None:
-            if resent:
-                message = _("Undangan dikirim ulang ke %(email)s. Tautan sebelumnya tidak berlaku lagi.")
-            else:
-                message = _("Undangan terkirim ke %(email)s.")
+            message = {
+                "invited": _("Undangan terkirim ke %(email)s."),
+                "resent": _("Undangan dikirim ulang ke %(email)s. Tautan sebelumnya tidak berlaku lagi."),
+                "added": _("%(email)s sudah punya akun: perannya ditambahkan dan pemiliknya diberi tahu lewat email."),
+            }[outcome]
             messages.success(request, message % {"email": user.email})
             return redirect("kipp:invite")
-    people = list(
-        User.objects.filter(Q(role=Role.VERIFIER) | Q(role=Role.JUDGE))
-        .select_related("region", "agency")
-        .order_by("role", "full_name")
-    )
+    people = list(organisation_people(request.user))
     for person in people:
-        person.invitation_pending = services_accounts.is_pending_invitation(person)
+        person.invitation_pending = services_accounts.is_pending_invitation(person.user)
     return render(request, "kipp/accounts/invite.html", {"form": form, "people": people})
 
 

@@ -6,7 +6,17 @@ import factory
 from django.utils import timezone
 
 from entries.models import Entry
-from kipp.models import Agency, Category, Competition, Organisation, ProposalSection, Province, Region, User
+from kipp.models import (
+    Agency,
+    Category,
+    Competition,
+    Membership,
+    Organisation,
+    ProposalSection,
+    Province,
+    Region,
+    User,
+)
 
 PASSWORD = "kata-sandi-uji-123"
 
@@ -26,6 +36,32 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     kind = "perangkat_daerah"
 
 
+def _role(default):
+    """The post-generation `role` of a user factory: "innovator" (a member of `agency`, no membership), "verifier"
+    (verifies their `region`), "organiser" or "judge", in `organisation` (default: OrganisationFactory(), the tests'
+    Sulawesi Selatan organisation). `role` and `organisation` are not fields of User: memberships are."""
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        kind = extracted or default
+        if not create or kind == "innovator":
+            return
+        organisation = getattr(obj, "_factory_organisation", None) or OrganisationFactory()
+        Membership.objects.get_or_create(
+            user=obj, organisation=organisation, kind=kind, region=obj.region if kind == "verifier" else None
+        )
+
+    return role
+
+
+def kinds_of(user):
+    """{(organisation slug, kind, region code or None)} of the person's memberships, as the database holds them."""
+    return {
+        (m.organisation.slug, m.kind, m.region.code if m.region else None)
+        for m in Membership.objects.filter(user=user).select_related("organisation", "region")
+    }
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -33,7 +69,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     full_name = factory.Sequence(lambda n: f"Pengguna {n}")
-    role = "innovator"
     agency = factory.SubFactory(AgencyFactory)
     is_active = True
     email_verified_at = factory.LazyFunction(timezone.now)
@@ -44,26 +79,32 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def organisation(obj, create, extracted, **kwargs):
+        obj._factory_organisation = extracted
+
+    role = _role("innovator")
+
 
 class InnovatorFactory(UserFactory):
-    role = "innovator"
+    role = _role("innovator")
 
 
 class VerifierFactory(UserFactory):
-    role = "verifier"
     agency = None
     region = factory.LazyFunction(region)
+    role = _role("verifier")
 
 
 class OrganiserFactory(UserFactory):
-    role = "organiser"
     agency = None
     is_staff = True
+    role = _role("organiser")
 
 
 class JudgeFactory(UserFactory):
-    role = "judge"
     agency = None
+    role = _role("judge")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

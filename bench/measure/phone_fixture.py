@@ -21,12 +21,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.seed import _judges, ensure_agencies, ensure_organiser
+from bench.seed import _judges, bench_organisation, ensure_agencies, ensure_organiser
 from entries.demo.year2023 import _attach
 from entries.models import Entry, ImpactIndicator, ProposalAnswer, TeamMember
 from judging.models import Assignment, Criterion, Round
 from judging.scoring import services
-from kipp.models import Agency, Organisation, Province, User
+from kipp.models import Agency, Province, User
 from kipp.services import create_competition
 
 SLUG = "bench-phone"
@@ -96,9 +96,7 @@ def _seed():
             name="Uji beban ponsel",
             year=2027,
             province=Province.objects.order_by("code").first(),
-            organisation=Organisation.objects.get_or_create(
-                slug="uji-beban", defaults={"name": "Biro Organisasi (uji beban)", "level": "nasional"}
-            )[0],
+            organisation=bench_organisation(),
             code_prefix="BENCHPH",
             opens_at=now - datetime.timedelta(days=90),
             closes_at=now - datetime.timedelta(days=30),

@@ -54,9 +54,9 @@ class _Inbox:
 
 def _confirm_innovators():
     """The benchmark's innovators are confirmed members of their agencies (outcome mails go to those)."""
-    User.objects.filter(email__endswith="@bench.kipp.id", role="innovator", agency_confirmed_at__isnull=True).update(
-        agency_confirmed_at=timezone.now()
-    )
+    User.objects.filter(
+        email__endswith="@bench.kipp.id", agency__isnull=False, agency_confirmed_at__isnull=True
+    ).update(agency_confirmed_at=timezone.now())
 
 
 def _clear_outbox():

@@ -29,9 +29,9 @@ from entries.models import (
     TeamMember,
     attachment_upload_to,
 )
-from kipp.enums import Role
 from kipp.files import save_files_or_none
-from kipp.models import Agency, Region, User
+from kipp.models import Agency, Membership, Region, User
+from kipp.organisations.enums import MembershipKind
 
 
 def seed_2023(ctx, competition, rng):
@@ -111,7 +111,8 @@ def _plan_decisions(plans, rng):
 
 def _innovators(ctx, agencies):
     """One innovator per agency that has none (unusable password: demo data only, not a login)."""
-    have = set(User.objects.filter(agency__in=agencies, role=Role.INNOVATOR).values_list("agency_id", flat=True))
+    members = User.objects.filter(agency__in=agencies, agency_declined_at__isnull=True)  # innovators, not judges
+    have = set(members.values_list("agency_id", flat=True))
     missing = [a for a in agencies if a.pk not in have]
     unusable = make_password(None)
     User.objects.bulk_create(
@@ -119,7 +120,6 @@ def _innovators(ctx, agencies):
             User(
                 email=f"inovator-{a.pk}@demo.kipp.id",
                 full_name=f"Inovator {a.short_name or a.name}"[:150],
-                role=Role.INNOVATOR,
                 agency=a,
                 password=unusable,
             )
@@ -129,9 +129,18 @@ def _innovators(ctx, agencies):
     )
     ctx.count("innovators", n=len(missing), created=bool(missing))
     users = {}
-    for user in User.objects.filter(agency__in=agencies, role=Role.INNOVATOR).order_by("date_joined", "id"):
+    for user in members.order_by("date_joined", "id"):
         users.setdefault(user.agency_id, user)
     return users
+
+
+def _verifiers(competition):
+    """{region id: the first verifier of that region in the competition's organisation}."""
+    rows = Membership.objects.filter(organisation_id=competition.organisation_id, kind=MembershipKind.VERIFIER)
+    verifiers = {}
+    for membership in rows.select_related("user").order_by("user_id"):
+        verifiers.setdefault(membership.region_id, membership.user)
+    return verifiers
 
 
 # Creating -------------------------------------------------------------------------------------------
@@ -144,7 +153,7 @@ def _create(ctx, competition, plans, rng):
         return
     users = _innovators(ctx, {p["agency"] for p in plans})
     organiser = User.objects.filter(email="organiser@demo.kipp.id").first()
-    verifiers = {u.region_id: u for u in User.objects.filter(role=Role.VERIFIER).order_by("id")}
+    verifiers = _verifiers(competition)
     categories = list(competition.categories.all())
     entries = []
     for plan in plans:

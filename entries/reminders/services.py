@@ -60,7 +60,6 @@ def remind_competition_drafts(*, competition, now):
     reminded = DraftReminder.objects.filter(competition=competition, kind=kind).values("person_id")
     people = (
         User.objects.filter(
-            role="innovator",
             is_active=True,
             agency_confirmed_at__isnull=False,
             agency_id__in=list(by_agency),

@@ -51,7 +51,7 @@ def forward_entry(*, entry, user, note="", now=None, request=None):
 
 
 def _verify_refusal(user, entry):
-    if not permissions.is_verifier_of_region(user, entry.agency.region_id):
+    if not permissions.is_entry_verifier(user, entry):
         return _("Hanya verifikator %(region)s yang dapat memverifikasi proposal ini.") % {
             "region": entry.agency.region
         }

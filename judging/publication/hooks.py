@@ -8,7 +8,7 @@ from judging.publication.queries import (
     entry_slots,
     final_results_public_at,
 )
-from kipp.permissions import has_confirmed_agency
+from kipp.permissions import has_confirmed_agency, is_judge
 
 
 def home_sections(request):
@@ -24,7 +24,7 @@ def home_sections(request):
 
 def dashboard_sections(request):
     user = request.user
-    if user.is_authenticated and user.role == "judge":
+    if is_judge(user):
         return _judge_sections(user)
     if not has_confirmed_agency(user):
         return []

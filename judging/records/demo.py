@@ -149,7 +149,13 @@ def _entries_2022(ctx, competition, sms_user, rng):
     entries = []
     sections = list(competition.sections.all())
     for n, (title, agency, user) in enumerate(plans, start=1):
-        creator = user or User.objects.filter(agency=agency, role="innovator").order_by("id").first() or sms_user
+        creator = (
+            user
+            or User.objects.filter(agency=agency, agency__isnull=False, agency_declined_at__isnull=True)
+            .order_by("id")
+            .first()
+            or sms_user
+        )
         entry, created = Entry.objects.get_or_create(
             competition=competition,
             code=f"{competition.code_prefix}-{n:03d}",
@@ -246,7 +252,9 @@ def _ensure_keywords(record):
 
 def _innovator(agency_id):
     return (
-        User.objects.filter(agency_id=agency_id, role="innovator", is_active=True).order_by("date_joined", "id").first()
+        User.objects.filter(agency_id=agency_id, agency__isnull=False, agency_declined_at__isnull=True, is_active=True)
+        .order_by("date_joined", "id")
+        .first()
     )
 
 
@@ -343,7 +351,7 @@ def _seed_replications(ctx, sms):
         now=datetime.datetime(2024, 1, 15, 9, 0, tzinfo=WITA),
     )
     other = (
-        User.objects.filter(role="innovator", is_active=True, agency__isnull=False)
+        User.objects.filter(agency__isnull=False, agency_declined_at__isnull=True, is_active=True)
         .exclude(agency__region_id__in=[sms.region_id, makassar.region_id])
         .order_by("email")
         .first()
@@ -366,7 +374,6 @@ def _replication_requester(ctx, agency):
         defaults={
             "full_name": "Rina Paramitha, S.Pd.",
             "position": "Kepala Seksi Kurikulum",
-            "role": "innovator",
             "agency": agency,
             "password": make_password(ctx.password),
             "email_verified_at": timezone.now(),

@@ -20,6 +20,7 @@ from judging.publication.queries import visible_announcements
 from judging.scoring.enums import Outcome
 from kipp.enums import PastWinnerStage
 from kipp.models import Competition, User
+from kipp.organisations.queries import verifiers_of
 
 SUBTITLE = " Jilid 2: Perluasan Layanan"
 YEARS_BACK = 4
@@ -37,7 +38,9 @@ def _earlier_row(earlier):
         .select_related("entry__agency")
         .order_by("rank")
     )
-    innovators = set(User.objects.filter(role="innovator").values_list("agency_id", flat=True))
+    innovators = set(
+        User.objects.filter(agency__isnull=False, agency_declined_at__isnull=True).values_list("agency_id", flat=True)
+    )
     return next((row for row in rows if row.entry.agency_id in innovators), None)
 
 
@@ -56,7 +59,11 @@ def seed_past_winners(ctx):
     row = _earlier_row(earlier)
     if row is None:
         return
-    user = User.objects.filter(role="innovator", agency_id=row.entry.agency_id).order_by("pk").first()
+    user = (
+        User.objects.filter(agency__isnull=False, agency_declined_at__isnull=True, agency_id=row.entry.agency_id)
+        .order_by("pk")
+        .first()
+    )
     _seed_entry(upcoming, user, row)
     ctx.count("entries")
 
@@ -81,7 +88,7 @@ def _seed_entry(competition, user, row):
             submitted_at=submitted,
             forwarded_at=forwarded,
         )
-        verifier = User.objects.filter(role="verifier", region_id=row.entry.agency.region_id).first()
+        verifier = verifiers_of(row.entry.agency.region_id).order_by("pk").first()
         StatusChange.objects.bulk_create(
             [
                 StatusChange(entry=entry, from_status="", to_status="draft", actor=user, created_at=submitted),

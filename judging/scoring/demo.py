@@ -25,8 +25,8 @@ from judging.models import Assignment, Criterion
 from judging.scoring import services
 from judging.scoring.schedule.services import generate_schedule
 from kipp.models import Agency, Competition, District, Organisation, Province, Region, User
-from kipp.organisations.enums import OrganisationLevel
-from kipp.organisations.services import create_organisation
+from kipp.organisations.enums import MembershipKind, OrganisationLevel
+from kipp.organisations.services import add_membership, create_organisation
 from kipp.services import create_competition
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -92,13 +92,18 @@ def seed_open_round(ctx):
         return
     rng = ctx.rng("scoring")
     today = timezone.localdate()
+    organisation = _organisation(ctx)
+    # Jeneponto's competition is run by its Bagian Organisasi; the demo's organiser and panelists serve it too.
+    add_membership(organisation=organisation, user=organiser, kind=MembershipKind.ORGANISER)
+    for panelist in panelists:
+        add_membership(organisation=organisation, user=panelist, kind=MembershipKind.JUDGE)
     competition = create_competition(
         actor=None,
         slug=SLUG,
         name="KIPP Kabupaten Jeneponto 2027",
         year=2027,
         province=province,
-        organisation=_organisation(ctx),
+        organisation=organisation,
         code_prefix="JNP-2027",
         description=DESCRIPTION,
         opens_at=_at(today - datetime.timedelta(days=75), 8),

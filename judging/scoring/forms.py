@@ -9,6 +9,8 @@ from judging.models import Criterion, Round, SelectionRule
 from judging.scoring.enums import AggregationMethod, SelectionRuleKind, TieBreak
 from kipp import idempotency
 from kipp.models import User
+from kipp.organisations.enums import MembershipKind
+from kipp.organisations.queries import people_of
 
 RADIO_MAX_CHOICES = 11  # scales up to 11 values are radio buttons (big touch targets); wider ones a number box
 
@@ -301,7 +303,10 @@ class JudgesForm(OwnIdsForm):
     def __init__(self, *args, round_, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["judges"].queryset = (
-            User.objects.filter(role="judge", is_active=True).exclude(judge_rounds__round=round_).order_by("full_name")
+            people_of(round_.competition.organisation_id, MembershipKind.JUDGE)
+            .filter(is_active=True)
+            .exclude(judge_rounds__round=round_)
+            .order_by("full_name")
         )
 
 

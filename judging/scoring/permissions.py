@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from judging.scoring.enums import RoundState
-from kipp.permissions import is_organiser  # the base predicate (active; a superuser passes), used by name here
+from kipp.permissions import is_judge, is_organiser  # the base predicates (active; a superuser passes), by name
 
 
 def organiser_required(view):
@@ -26,10 +26,6 @@ def organiser_required(view):
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
-
-
-def is_judge(user):
-    return bool(user.is_authenticated and user.is_active and user.role == "judge")
 
 
 def can_manage_round(user, round_):

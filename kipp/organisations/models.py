@@ -1,12 +1,13 @@
 """The Organisation model: imported by name into kipp/models.py, so it is a model of the kipp app."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kipp.organisations.enums import OrganisationLevel
+from kipp.organisations.enums import MembershipKind, OrganisationLevel
 
-__all__ = ["Organisation", "organisation_logo_upload_to"]
+__all__ = ["Membership", "Organisation", "organisation_logo_upload_to"]
 
 
 def organisation_logo_upload_to(instance, filename):
@@ -79,3 +80,54 @@ class Organisation(models.Model):
     def heading(self):
         """The letterhead's lines, blank ones dropped."""
         return [line.strip() for line in self.heading_lines.splitlines() if line.strip()]
+
+
+class Membership(models.Model):
+    """One thing a person is in one organisation: its organiser, a verifier of one region in its competitions, or a
+    judge it may put on its rounds. A person holds any number (organiser of one, verifier in another, judge in a
+    third); what each allows is read by kipp/permissions.py, nowhere else."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("pengguna")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisasi")
+    )
+    kind = models.CharField(_("peran"), max_length=12, choices=MembershipKind.choices)
+    region = models.ForeignKey(
+        "kipp.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verifier_memberships",
+        verbose_name=_("daerah yang diverifikasi"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diundang oleh"),
+    )
+    created_at = models.DateTimeField(_("sejak"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "kind", "user__full_name"]
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=MembershipKind.values), name="membership_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind=MembershipKind.VERIFIER, region__isnull=False)
+                | (~Q(kind=MembershipKind.VERIFIER) & Q(region__isnull=True)),
+                name="membership_region_iff_verifier",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "kind", "region"], nulls_distinct=False, name="membership_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "kind"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.organisation}"

@@ -1,8 +1,8 @@
-"""Who may do what with an organisation. For now every organiser edits every organisation's letterhead; the
-memberships of issue 13 item 3 narrow this to the organisation's own organisers (change it here only)."""
+"""Who may do what with an organisation."""
 
-from kipp.permissions import is_organiser
+from kipp.permissions import is_organiser_of
 
 
 def can_edit_letterhead(user, organisation):
-    return is_organiser(user)
+    """The organisation's own organisers (and the portal administrator)."""
+    return is_organiser_of(user, organisation.pk)

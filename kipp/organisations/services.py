@@ -1,13 +1,13 @@
-"""Every write of an organisation: creating one, and its letterhead (kop surat), logo included."""
+"""Every write of an organisation: creating one, its memberships, and its letterhead (kop surat), logo included."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kipp.errors import Invalid, Refused
 from kipp.files import save_files_or_none
-from kipp.organisations.enums import OrganisationLevel
+from kipp.organisations.enums import MembershipKind, OrganisationLevel
 from kipp.organisations.letterhead import logo_shape_refusal
-from kipp.organisations.models import Organisation
+from kipp.organisations.models import Membership, Organisation
 from kipp.organisations.permissions import can_edit_letterhead
 from kipp.services import record_event
 
@@ -86,3 +86,41 @@ def update_letterhead(*, organisation, actor, fields, logo=None, remove_logo=Fal
             actor=actor, action="organisation.letterhead", obj=locked, details={"fields": changed}, request=request
         )
     return locked
+
+
+def add_membership(*, organisation, user, kind, region=None, actor=None, request=None):
+    """Make `user` an organiser, a verifier of `region` or a judge of `organisation`. Adding one they already hold
+    changes nothing and records nothing. Returns (membership, created). The database holds the rules too
+    (membership_region_iff_verifier, membership_unique)."""
+    if kind not in MembershipKind.values:
+        raise Invalid(_("Peran ini tidak dikenal."))
+    if (kind == MembershipKind.VERIFIER) != (region is not None):
+        raise Invalid(_("Verifikator daerah harus punya daerah; peran lain tanpa daerah."))
+    if region is not None and not region_in_area(organisation, region):
+        raise Invalid(
+            _("%(region)s tidak termasuk wilayah %(organisation)s.")
+            % {"region": region.full_name, "organisation": organisation.name}
+        )
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, kind=kind, region=region, defaults={"invited_by": actor}
+        )
+        if created:
+            record_event(
+                actor=actor,
+                action="membership.added",
+                obj=user,
+                details={"organisation": organisation.slug, "kind": kind, "region": getattr(region, "pk", None)},
+                request=request,
+            )
+    return membership, created
+
+
+def region_in_area(organisation, region):
+    """A region the organisation serves: any for the national one, its province's for a province, itself for a
+    kabupaten/kota."""
+    if organisation.level == OrganisationLevel.NATIONAL:
+        return True
+    if organisation.level == OrganisationLevel.PROVINCE:
+        return region.province_id == organisation.province_id
+    return region.pk == organisation.region_id

@@ -198,7 +198,7 @@ def reset_list(request):
             User.objects.filter(totpdevice__confirmed=True)
             .exclude(pk=request.user.pk)
             .distinct()
-            .order_by("role", "full_name", "pk")
+            .order_by("full_name", "pk")
         )
         for person in people:
             person.can_reset = can_reset_second_factor(request.user, person)

@@ -64,7 +64,8 @@ def test_signup_creates_inactive_innovator_and_emails_a_verification_link(client
 
     assert "suhaedir@example.org" in response.content.decode()
     user = User.objects.get(email="suhaedir@example.org")
-    assert (user.is_active, user.email_verified_at, user.role, user.agency) == (False, None, "innovator", agency)
+    assert (user.is_active, user.email_verified_at, user.agency) == (False, None, agency)
+    assert not user.memberships.exists()  # an innovator: a member of their agency, of no organisation
     assert user.position == "Kepala UPT SMPN 2 Rumbia"
     assert user.check_password(NEW_PASSWORD)
     assert len(sent_mail()) == 1

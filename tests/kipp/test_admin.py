@@ -16,9 +16,11 @@ from tests.factories import (
     EntryFactory,
     InnovatorFactory,
     JudgeFactory,
+    OrganisationFactory,
     OrganiserFactory,
     UserFactory,
     VerifierFactory,
+    kinds_of,
     region,
 )
 
@@ -62,7 +64,7 @@ def test_a_portal_administrator_opens_the_admin_pages(client, name):
 @pytest.mark.parametrize("factory", [OrganiserFactory, InnovatorFactory, JudgeFactory, VerifierFactory])
 def test_organisers_and_other_roles_cannot_open_the_admin(client, factory, name):
     user = factory()
-    assert user.role != "organiser" or user.is_staff  # organisers keep is_staff: it no longer opens the admin
+    assert factory is not OrganiserFactory or user.is_staff  # organisers keep is_staff: it no longer opens the admin
     client.force_login(user)
     response = client.get(reverse(name))
     assert response.status_code == 302
@@ -117,7 +119,10 @@ def test_an_administrator_cannot_promote_an_account_or_change_its_email(client):
         {
             "email": "pengambil-alih@example.org",
             "full_name": "Nama Baru",
-            "role": "organiser",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-organisation": OrganisationFactory().pk,
+            "memberships-0-kind": "organiser",
             "is_superuser": "on",
             "is_staff": "on",
             "is_active": "on",
@@ -128,7 +133,7 @@ def test_an_administrator_cannot_promote_an_account_or_change_its_email(client):
     assert response.status_code == 302, response.content.decode()[:2000]
     innovator.refresh_from_db()
     assert innovator.full_name == "Nama Baru"  # a profile correction is allowed ...
-    assert (innovator.role, innovator.is_superuser, innovator.is_staff) == ("innovator", False, False)  # ... no more
+    assert (kinds_of(innovator), innovator.is_superuser, innovator.is_staff) == (set(), False, False)  # ... no more
     assert innovator.email.endswith("@example.org") and innovator.email != "pengambil-alih@example.org"
     event = AuditEvent.objects.get(action="admin.changed", object_id=str(innovator.pk))
     assert event.details["model"] == "kipp.User" and event.details["via"] == "admin"
@@ -211,11 +216,31 @@ def test_organisers_see_no_link_into_the_admin(client):
 
 def test_organisers_are_created_at_the_server_by_the_person_typing_their_own_password(client, monkeypatch):
     monkeypatch.setenv("KIPP_ORGANISER_PASSWORD", NEW_PASSWORD)
+    with pytest.raises(CommandError, match="--organisation"):  # no organisation yet: the administrator makes it first
+        call_command("create_organiser", "awal@example.org", "Awal", "--noinput", stdout=io.StringIO())
+    organisation = OrganisationFactory()
     call_command(
         "create_organiser", "Penyelenggara@Example.org", "Penyelenggara Baru", "--noinput", stdout=io.StringIO()
     )
     user = User.objects.get(email="penyelenggara@example.org")
-    assert (user.role, user.is_superuser, user.is_staff) == ("organiser", False, False)
+    assert (kinds_of(user), user.is_superuser, user.is_staff) == (
+        {(organisation.slug, "organiser", None)},
+        False,
+        False,
+    )
+    other = OrganisationFactory(slug="kemenpanrb-uji")
+    with pytest.raises(CommandError, match="--organisation"):  # two organisations: which one must be said
+        call_command("create_organiser", "kedua@example.org", "Kedua", "--noinput", stdout=io.StringIO())
+    call_command(
+        "create_organiser",
+        "kedua@example.org",
+        "Kedua",
+        "--noinput",
+        "--organisation",
+        other.slug,
+        stdout=io.StringIO(),
+    )
+    assert kinds_of(User.objects.get(email="kedua@example.org")) == {(other.slug, "organiser", None)}
     assert user.check_password(NEW_PASSWORD)
     assert AuditEvent.objects.filter(action="account.created", object_id=str(user.pk)).exists()
     with pytest.raises(CommandError):

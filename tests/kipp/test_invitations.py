@@ -13,8 +13,10 @@ from tests.factories import (
     AgencyFactory,
     InnovatorFactory,
     JudgeFactory,
+    OrganisationFactory,
     OrganiserFactory,
     VerifierFactory,
+    kinds_of,
     region,
 )
 from tests.outbox import sent_mail
@@ -59,12 +61,8 @@ def test_organiser_invites_a_verifier_who_sets_a_password_and_logs_in(client, se
     assert "Undangan terkirim ke verifikator@example.org" in response.content.decode()
 
     user = User.objects.get(email="verifikator@example.org")
-    assert (user.role, user.region.name, user.is_active, user.has_usable_password()) == (
-        "verifier",
-        "Jeneponto",
-        True,
-        False,
-    )
+    assert kinds_of(user) == {(OrganisationFactory().slug, "verifier", "73.04")}
+    assert (user.is_active, user.has_usable_password()) == (True, False)
     assert len(sent_mail()) == 1
     assert "Ibu Organiser" in sent_mail()[0].body
     assert "https://kipp.example.org/akun/undangan/" in sent_mail()[0].body
@@ -106,12 +104,10 @@ def test_judge_invitation_with_agency_region_and_expertise(client):
         expertise="Kebijakan publik",
     )
     judge = User.objects.get(email="panelis@example.org")
-    assert (judge.role, judge.agency, judge.region.name, judge.expertise) == (
-        "judge",
-        agency,
-        "Gowa",
-        "Kebijakan publik",
-    )
+    assert kinds_of(judge) == {(OrganisationFactory().slug, "judge", None)}
+    assert (judge.agency, judge.region.name, judge.expertise) == (agency, "Gowa", "Kebijakan publik")
+    # working at a participating agency does not make the judge one who speaks for it
+    assert (judge.agency_confirmed_at, judge.agency_declined_at is not None) == (None, True)
 
 
 def test_verifier_needs_a_region(client):
@@ -122,12 +118,25 @@ def test_verifier_needs_a_region(client):
     assert sent_mail() == []
 
 
-def test_an_active_account_cannot_be_invited_again(client):
-    InnovatorFactory(email="sudah@example.org")
-    client.force_login(OrganiserFactory())
+def test_an_existing_account_gains_the_membership_and_keeps_its_password(client):
+    person = InnovatorFactory(email="sudah@example.org", full_name="Nama Asli")
+    client.force_login(OrganiserFactory(full_name="Ibu Organiser"))
+    response = _invite(client, email="sudah@example.org", role="judge", full_name="Nama Lain")
+    assert "sudah punya akun" in response.content.decode()
+    person.refresh_from_db()
+    assert kinds_of(person) == {(OrganisationFactory().slug, "judge", None)}
+    assert (person.full_name, person.check_password(PASSWORD), person.agency_confirmed_at is not None) == (
+        "Nama Asli",
+        True,
+        True,
+    )  # still the innovator they were, now a judge too
+    assert len(sent_mail()) == 1 and "/undangan/" not in sent_mail()[0].body
+    assert "menambahkan Anda sebagai Juri" in sent_mail()[0].body
+    assert AuditEvent.objects.filter(action="account.added", object_id=str(person.pk)).exists()
+
     response = _invite(client, email="sudah@example.org", role="judge")
-    assert "sudah dipakai oleh akun yang aktif" in response.content.decode()
-    assert User.objects.get(email="sudah@example.org").role == "innovator"
+    assert "sudah memegang peran ini" in response.content.decode()
+    assert len(sent_mail()) == 1
 
 
 def test_reinviting_a_pending_invitation_sends_a_new_link_and_voids_the_old(client):
@@ -164,7 +173,7 @@ def test_invite_page_lists_verifiers_and_judges_with_a_constant_number_of_querie
         VerifierFactory()
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("kipp:invite"))
-    assert response.content.decode().count("<tr>") == 1 + 11
+    assert response.content.decode().count("<tr>") == 1 + 1 + 11  # header, the organiser, 6 verifiers, 5 judges
     assert len(many) == len(one)
 
 

@@ -241,8 +241,7 @@ def test_who_sees_the_page_and_the_download(round_, organiser, client, who, stat
 
 def test_the_owner_keeps_their_job_page_when_no_longer_an_organiser(round_, organiser, client):
     job = _start(round_, organiser)
-    organiser.role = "judge"
-    organiser.save()
+    organiser.memberships.update(kind="judge")
     client.force_login(organiser)
     assert client.get(job.get_absolute_url()).status_code == 200
 

@@ -19,6 +19,7 @@ from psycopg2 import sql
 from kipp.defaults import DEFAULT_PROPOSAL_SECTIONS
 from kipp.demo import DemoContext
 from kipp.models import Agency, Category, Competition, Notification, ProposalSection, User
+from tests.factories import kinds_of
 from tests.faults.servers import database_url
 
 pytestmark = pytest.mark.django_db
@@ -80,12 +81,19 @@ def test_demo_people_and_agencies_match_the_reference_instance():
     dishub = User.objects.get(email="dishub@demo.kipp.id")
     assert (dishub.full_name, dishub.agency.name) == ("Dr. Aspamuji, S.STP", "Dinas Perhubungan Kabupaten Jeneponto")
     verifier = User.objects.get(email="verifier-jeneponto@demo.kipp.id")
-    assert (verifier.role, verifier.region.name) == ("verifier", "Jeneponto")
-    assert User.objects.filter(role="organiser", email__endswith="@demo.kipp.id").count() == 2
-    judges = User.objects.filter(role="judge", email__regex=r"^(evaluator|panelist)[0-9]+@demo\.kipp\.id$")
+    assert kinds_of(verifier) == {("sulawesi-selatan", "verifier", "73.04")}
+    sulsel_organisers = User.objects.filter(
+        memberships__organisation__slug="sulawesi-selatan", memberships__kind="organiser"
+    ).values_list("email", flat=True)
+    assert sorted(sulsel_organisers) == ["organiser2@demo.kipp.id", "organiser@demo.kipp.id"]
+    judges = User.objects.filter(
+        memberships__organisation__slug="sulawesi-selatan",
+        memberships__kind="judge",
+        email__regex=r"^(evaluator|panelist)[0-9]+@demo\.kipp\.id$",
+    )
     assert judges.count() == 15
     assert judges.filter(region__name="Jeneponto").exists()  # something for the conflict-of-interest checks
-    demo_accounts = User.objects.filter(email__endswith="@demo.kipp.id", role__in=["organiser", "verifier", "judge"])
+    demo_accounts = User.objects.filter(email__endswith="@demo.kipp.id", memberships__isnull=False).distinct()
     assert all(user.is_active and user.email_verified_at for user in demo_accounts)
     # every kabupaten/kota and the province have agencies
     assert Agency.objects.values("region").distinct().count() == 25

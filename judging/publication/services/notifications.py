@@ -61,7 +61,9 @@ def _public_url(announcement):
 def _recipients():
     """The people an entry's outcome mail goes to: the active innovators of its agency who were confirmed as its
     members, with an email address."""
-    return User.objects.filter(role="innovator", is_active=True, agency_confirmed_at__isnull=False).exclude(email="")
+    return User.objects.filter(agency__isnull=False, is_active=True, agency_confirmed_at__isnull=False).exclude(
+        email=""
+    )
 
 
 def _innovators_by_agency(rows):

@@ -24,9 +24,9 @@ def _record_url(record):
 
 def _owners(record):
     return list(
-        User.objects.filter(
-            agency_id=record.agency_id, role="innovator", is_active=True, agency_confirmed_at__isnull=False
-        ).order_by("email")
+        User.objects.filter(agency_id=record.agency_id, is_active=True, agency_confirmed_at__isnull=False).order_by(
+            "email"
+        )
     )
 
 
@@ -36,7 +36,6 @@ def _requesters(replication):
     people.update(
         User.objects.filter(
             agency_id=replication.requester_agency_id,
-            role="innovator",
             is_active=True,
             agency_confirmed_at__isnull=False,
         ).values_list("email", "language")

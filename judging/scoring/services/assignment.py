@@ -11,6 +11,8 @@ from judging.scoring.enums import AssignmentSource
 from judging.scoring.services.conflicts import conflict_pairs, conflicted, refresh_automatic_conflicts
 from judging.scoring.services.errors import JudgingError, require_round_not_closed
 from judging.scoring.services.errors import require_organiser as _require_organiser
+from kipp.organisations.enums import MembershipKind
+from kipp.organisations.queries import people_of
 from kipp.services import record_event
 
 
@@ -18,9 +20,17 @@ from kipp.services import record_event
 def add_judges(*, round_, judges, actor=None):
     require_round_not_closed(round_)
     judges = list(judges)
+    allowed = set(
+        people_of(round_.competition.organisation_id, MembershipKind.JUDGE)
+        .filter(pk__in=[j.pk for j in judges])
+        .values_list("pk", flat=True)
+    )
     for judge in judges:
-        if judge.role != "judge":
-            raise JudgingError(_("%(name)s bukan juri.") % {"name": judge.full_name})
+        if judge.pk not in allowed:
+            raise JudgingError(
+                _("%(name)s bukan juri %(organisation)s.")
+                % {"name": judge.full_name, "organisation": round_.competition.organisation.name}
+            )
     existing = set(round_.round_judges.values_list("judge_id", flat=True))
     new = [RoundJudge(round=round_, judge=j) for j in judges if j.pk not in existing]
     RoundJudge.objects.bulk_create(new)

@@ -15,6 +15,8 @@ from judging.scoring.services.errors import JudgingError, require_reason, requir
 from judging.scoring.services.errors import require_organiser as _require_organiser
 from kipp.mail import absolute_url, send_templated_mails, templated_message
 from kipp.models import Agency, User
+from kipp.organisations.enums import MembershipKind
+from kipp.organisations.queries import people_of
 from kipp.outbox.enums import NotificationKind
 from kipp.services import record_event
 
@@ -112,7 +114,9 @@ def _notify_conflict(conflict, round_, entry, *, recusal):
             user=organiser,
             about=conflict,
         )
-        for organiser in User.objects.filter(role="organiser", is_active=True).order_by("email")
+        for organiser in people_of(round_.competition.organisation_id, MembershipKind.ORGANISER)
+        .filter(is_active=True)
+        .order_by("email")
     )
 
 

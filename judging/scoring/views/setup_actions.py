@@ -10,7 +10,8 @@ from judging.models import Criterion
 from judging.scoring import forms, queries, services
 from judging.scoring.enums import RoundState
 from kipp.errors import Invalid
-from kipp.models import User
+from kipp.organisations.enums import MembershipKind
+from kipp.organisations.queries import people_of
 from kipp.services import record_event
 
 
@@ -193,7 +194,9 @@ def _action_replace(request, round_):
     if not form.is_valid():
         _invalid(form)
     entry = get_object_or_404(Entry, pk=form.cleaned_data["entry"], competition=round_.competition)
-    judge = get_object_or_404(User, pk=form.cleaned_data["judge"], role="judge")
+    judge = get_object_or_404(
+        people_of(round_.competition.organisation_id, MembershipKind.JUDGE), pk=form.cleaned_data["judge"]
+    )
     services.assign_replacement(round_=round_, entry=entry, judge=judge, actor=request.user)
     return _("Juri pengganti ditugaskan.")
 

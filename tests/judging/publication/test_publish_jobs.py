@@ -36,7 +36,6 @@ def _innovators(entries, per_agency):
         User(
             email=f"{entry.pk}-{n}@example.org",
             full_name=f"Inovator {code} {n}",
-            role="innovator",
             agency_id=entry.agency_id,
             agency_confirmed_at=now,
             is_active=True,

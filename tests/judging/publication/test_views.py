@@ -59,7 +59,7 @@ def _get_all(client, user, announcement, entry):
     )
     if user is not None:
         responses["dashboard"] = client.get(reverse("kipp:dashboard"))
-        if user.role == "innovator":
+        if user.agency_id is not None:
             responses["entry"] = client.get(reverse("entries:detail", args=[entry.pk]))
     return responses
 

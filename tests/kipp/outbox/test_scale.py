@@ -26,7 +26,6 @@ def _entrants(agencies):
         User(
             email=f"entrant{n}@example.org",
             full_name=f"Peserta {n}",
-            role="innovator",
             agency_id=agencies[n % len(agencies)],
             agency_confirmed_at=now,
             is_active=True,
