@@ -173,10 +173,8 @@ def bench_organisation():
 
 
 def _members(user_ids, kind, organisation=None):
-    organisation = organisation or bench_organisation()
-    Membership.objects.bulk_create(
-        [Membership(user_id=pk, organisation=organisation, kind=kind) for pk in user_ids], ignore_conflicts=True
-    )
+    rows = [Membership(user_id=pk, organisation=organisation or bench_organisation(), kind=kind) for pk in user_ids]
+    Membership.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def ensure_organiser():
