@@ -23,9 +23,14 @@ def home_sections(request):
 
 
 def dashboard_sections(request):
+    """A judge's field and presentation rounds, and a confirmed innovator's outcomes and slots: both for a person
+    who is both."""
     user = request.user
-    if is_judge(user):
-        return _judge_sections(user)
+    sections = _judge_sections(user) if is_judge(user) else []
+    return sections + _innovator_sections(user)
+
+
+def _innovator_sections(user):
     if not has_confirmed_agency(user):
         return []
     from entries.models import Entry
