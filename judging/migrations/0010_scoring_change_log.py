@@ -35,8 +35,9 @@ TRIGGERS = "".join(
     "FOR EACH STATEMENT EXECUTE FUNCTION judging_note_scoring_change();\n"
     for table in WATCHED
 ) + (
-    # A judge's name and address show on the dashboard; a login (last_login) must not count as a change.
-    "CREATE TRIGGER kipp_user_scoring_change AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF full_name, email, role, "
+    # A judge's name and address show on the dashboard; a login (last_login) must not count as a change. (It named
+    # the column `role` too, until kipp 0016 dropped it: on a new database kipp 0016 may run first.)
+    "CREATE TRIGGER kipp_user_scoring_change AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF full_name, email, "
     "is_active ON kipp_user FOR EACH STATEMENT EXECUTE FUNCTION judging_note_scoring_change();\n"
 )
 
