@@ -275,7 +275,10 @@ def _seed_accounts(ctx, regions, agencies):
         full_name="Hasnawati Karaeng Lompo, S.E.",
         position="Kepala Bagian Organisasi Setda Kabupaten Jeneponto",
         region=regions[JENEPONTO],
+        # Where the verifier works; verifying is their membership, not speaking for that agency.
         agency=agencies["Bagian Organisasi Setda Kabupaten Jeneponto"],
+        agency_confirmed_at=None,
+        agency_declined_at=timezone.now(),
     )
     add_membership(organisation=organisation, user=verifier, kind=MembershipKind.VERIFIER, region=regions[JENEPONTO])
     account(
