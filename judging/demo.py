@@ -64,7 +64,9 @@ def _seed_2023(ctx):
     rng = ctx.rng("judging")
     evaluators = _judges("evaluator", ctx.options.get("judges") or 9)
     panelists = _judges("panelist", 6)
-    organiser = User.objects.filter(role="organiser").order_by("email").first()
+    # Sulawesi Selatan's organisers (another province's sort first by email): organiser2 acts, as it always has
+    sulsel = ["organiser@demo.kipp.id", "organiser2@demo.kipp.id"]
+    organiser = User.objects.filter(email__in=sulsel, role="organiser").order_by("email").first()
     desk = Round.objects.filter(competition=competition, slug="penilaian-proposal").first()
     if desk is None:
         desk = _seed_desk(ctx, competition, evaluators, organiser, rng)
