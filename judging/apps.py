@@ -13,6 +13,7 @@ class JudgingConfig(AppConfig):
         from judging.publication.hooks import register as publication_ready
         from judging.records import receivers  # noqa: F401 (connects records to publication's signals)
         from judging.records.hooks import register as records_ready
+        from judging.scoring.demo_jatim import seed_jatim_round
         from judging.scoring.permissions import judge_may_view_entry
         from kipp import hooks, navigation
 
@@ -21,6 +22,7 @@ class JudgingConfig(AppConfig):
         hooks.register("dashboard_sections", dashboard_sections)
         hooks.register("organisation_sections", organisation_sections)
         hooks.register_seeder("judging", seed_judging, 200)
+        hooks.register_seeder("judging_jatim", seed_jatim_round, 210)
         register_view_rule(judge_may_view_entry)
         publication_ready()
         records_ready()

@@ -11,11 +11,13 @@ class KippConfig(AppConfig):
 
         from kipp import checks, signals  # noqa: F401  (system checks; audit log entries for logins)
         from kipp.demo import seed_core
+        from kipp.demo_jatim import seed_jatim
         from kipp.hooks import register_seeder
         from kipp.navigation import register
         from kipp.outage import connection_opened
 
         register_seeder("kipp", seed_core, 0)
+        register_seeder("kipp_jatim", seed_jatim, 10)
         connection_created.connect(connection_opened, dispatch_uid="kipp.outage")  # "database back" (kipp/outage.py)
 
         register(_("Dasbor"), "kipp:dashboard", ["innovator", "verifier", "organiser", "judge"], order=0)

@@ -54,6 +54,9 @@ def test_second_run_creates_nothing_and_every_demo_account_logs_in(client):
         "dishub@demo.kipp.id",
         *(f"evaluator{n}@demo.kipp.id" for n in range(1, 10)),
         *(f"panelist{n}@demo.kipp.id" for n in range(1, 7)),
+        "organiser-jatim@demo.kipp.id",
+        "verifier-surabaya@demo.kipp.id",
+        *(f"panelist-jatim{n}@demo.kipp.id" for n in range(1, 4)),
     }
     assert expected <= set(emails)
     for email in sorted(set(emails)):
@@ -95,8 +98,8 @@ def test_demo_people_and_agencies_match_the_reference_instance():
     assert judges.filter(region__name="Jeneponto").exists()  # something for the conflict-of-interest checks
     demo_accounts = User.objects.filter(email__endswith="@demo.kipp.id", memberships__isnull=False).distinct()
     assert all(user.is_active and user.email_verified_at for user in demo_accounts)
-    # every kabupaten/kota and the province have agencies
-    assert Agency.objects.values("region").distinct().count() == 25
+    # every kabupaten/kota of Sulawesi Selatan and the province have agencies
+    assert Agency.objects.filter(region__province__code="73").values("region").distinct().count() == 25
     assert Agency.objects.filter(
         name="Biro Organisasi Setda Provinsi Sulawesi Selatan", region__kind="provinsi"
     ).exists()
@@ -191,6 +194,24 @@ def _fingerprint(database):
         conn.close()
 
 
+def _kovablik(database):
+    """kovablik-jatim-2023's entries, final sheets and announcements in the scratch database."""
+    conn = _admin_connection(database)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM entries_entry e WHERE e.competition_id = c.id),"
+                " (SELECT count(*) FROM judging_scoresheet s JOIN judging_assignment a ON a.id = s.assignment_id"
+                "  JOIN judging_round r ON r.id = a.round_id WHERE r.competition_id = c.id AND s.state = 'final'),"
+                " (SELECT count(*) FROM judging_announcement n JOIN judging_round r ON r.id = n.round_id"
+                "  WHERE r.competition_id = c.id)"
+                " FROM kipp_competition c WHERE c.slug = 'kovablik-jatim-2023'"
+            )
+            return cursor.fetchone()
+    finally:
+        conn.close()
+
+
 @pytest.mark.slow
 def test_migrate_and_seed_demo_twice_as_processes_changes_nothing_the_second_time():
     database = f"{connection.settings_dict['NAME']}_seed_{uuid.uuid4().hex[:8]}"
@@ -210,6 +231,7 @@ def test_migrate_and_seed_demo_twice_as_processes_changes_nothing_the_second_tim
         assert "Nothing to create: the demo data is already there." in second
         assert "Created:" not in second
         assert before["kipp_auditevent"][0] > 0 and before["judging_innovationrecord"][0] > 0
+        assert "organiser-jatim@demo.kipp.id" in second and _kovablik(database) == (8, 21, 0)
         assert after["kipp_auditevent"] == before["kipp_auditevent"]
         assert after == before
     finally:
