@@ -30,7 +30,7 @@ from bench.records import (
 )
 from bench.seed import PASSWORD
 from entries.models import Entry
-from judging.models import Round
+from judging.models import RecordEntry, Round
 from kipp.models import Agency, Competition, Membership, Organisation, Province, Region, User
 from kipp.organisations.enums import MembershipKind, OrganisationLevel
 
@@ -109,8 +109,6 @@ def _read(seeded):
 
 
 def _record_count(organisations):
-    from judging.models import RecordEntry
-
     return RecordEntry.objects.filter(competition__organisation__in=organisations).count()
 
 
@@ -142,17 +140,14 @@ def _seed(scale):
     for province in provinces:
         own = [a for r in regions[province.pk] for a in agencies[r.pk]]
         entries += _open_entries(calls[province.code], own, innovators, scale.per_province)
-    # a province's first region by code is the province itself: its own agency
-    national_pool = [agencies[regions[p.pk][0].pk][0] for p in provinces]
-    entries += _open_entries(calls[NATIONAL], national_pool, innovators, scale.national)
+    # a province's first region by code is the province itself: the province's own agency
+    own_agency = {p.code: agencies[regions[p.pk][0].pk][0] for p in provinces}
+    entries += _open_entries(calls[NATIONAL], list(own_agency.values()), innovators, scale.national)
     Entry.objects.bulk_create(entries, batch_size=1000)
+    own_agency[NATIONAL] = own_agency[provinces[0].code]  # the national finalists: one agency too, as for a province
     for key, competition in pasts.items():
-        home = national_pool[0] if key == NATIONAL else agencies[regions[_province(provinces, key).pk][0].pk][0]
-        _published_list(competition, home, innovators[home.pk], organisers[key], scale.finalists, rng)
-
-
-def _province(provinces, code):
-    return next(p for p in provinces if p.code == code)
+        agency = own_agency[key]
+        _published_list(competition, agency, innovators[agency.pk], organisers[key], scale.finalists, rng)
 
 
 def _organisations(provinces):
