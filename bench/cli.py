@@ -30,6 +30,7 @@ SECTIONS = (
     "exports",
     "publishing",
     "phone",
+    "network",
 )
 
 
@@ -144,7 +145,8 @@ def seed_for(options, sections):
     say("Migrating the benchmark database ...")
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
-    if sections <= {"phone"}:  # the phone section seeds its own round (bench/measure/phone_fixture.py)
+    # the phone and network sections seed their own (bench/measure/phone_fixture.py, bench/network_fixture.py)
+    if sections <= {"phone", "network"}:
         return [], {}
     names = [n for n in options["datasets"].split(",") if n]
     needed = list(dict.fromkeys(names + ["S", "M"] + (["D"] if "dashboard" in sections else [])))
@@ -192,6 +194,9 @@ def measure_sections(sections, names, datasets, wrk_seconds):
         say("Starting gunicorn (2 workers); loading the judge's pages in Chromium at a phone's size ...")
         with measure.gunicorn(workers=2) as port:
             rows += measure.measure_phone(port)
+    if "network" in sections:
+        say("Measuring the network: 38 provinces and the national organisation, against one organisation ...")
+        rows += measure.measure_network()
     return rows
 
 

@@ -115,6 +115,23 @@ HOW_TO_READ = """\
   first score control visible with its input enabled, after DOMContentLoaded and the first contentful paint, in the
   page's clock (median of 5, target 3 s). Chromium sends `br` only over HTTPS: over the benchmark's plain HTTP the
   static files come gzipped. `--only phone` seeds only its own round (quick).
+- Network (issue 13 item 9): its own organisations (bench/network_fixture.py, seeded once by bulk inserts, then
+  reused): one Biro Organisasi per province of the areas tables (38) and KemenPANRB (national), each with two
+  organisers (memberships), an open call of this year with entries spread over its province's regions (90 each;
+  the national call 114 from every province: 3,534 in all, the national KIPP's yearly scale), and a 2023
+  competition whose published final announcement lists 20 finalists, each a public innovation record (made with
+  bench/records.py's functions); one agency and innovator in each of the 552 regions. Pages (Django's test
+  client, median and p95 of 30 requests after a warm-up, response size, SQL queries counted on one request): the
+  portal home (open calls grouped by organisation), /o/<slug>/, the catalogue filtered by province and by
+  organisation, /api/v1/announcements/ (also by province) and /api/v1/records/ (also by organisation), the public
+  announcement list, and the competition and entry lists of one organisation's organiser (the province with the
+  most regions). Each page is measured twice: with every organisation in the database, then with one alone (every
+  other organisation's competitions, entries, rounds, announcements, records, memberships and the organisations
+  themselves deleted inside a transaction that is rolled back; the cache emptied before and after). Target: p95
+  <= 150 ms with every organisation (the pages section's), and the same query count in both worlds. In a full
+  `make bench` the database also holds the other sections' datasets and their organisations (S, M, L, the
+  catalogue's 50,000 records; counted in "organisations on the portal", deleted too in the world of one).
+  `--only network` seeds nothing else.
 - This machine has few cores: the load generator, gunicorn and PostgreSQL share them, so throughput figures
   are lower bounds for a real server. The run records the load average before and after: other work on the
   machine (test suites) inflates every absolute time; ratios measured in the same run are steadier.

@@ -6,7 +6,8 @@ ok is True (meets the target), False (misses it) or None (no target: context, or
 - common: the table row, medians and percentiles, formatting, the round measured;
 - calibration (0: fixed Python and SQL workloads),
   ranking (1), page_figures (2), dashboard (3), throughput (4), burst (5), exports (6), catalogue,
-  phone (the judge's pages in Chromium at a phone's size; its round: phone_fixture);
+  phone (the judge's pages in Chromium at a phone's size; its round: phone_fixture),
+  network (every organisation on the portal against one; its organisations: bench/network_fixture.py);
 - server: a gunicorn of the benchmark's own (bench.settings) and plain HTTP requests to it.
 """
 
@@ -16,6 +17,7 @@ from bench.measure.catalogue import measure_catalogue_search
 from bench.measure.common import Row
 from bench.measure.dashboard import measure_dashboard_vs_bare
 from bench.measure.exports import measure_exports
+from bench.measure.network import measure_network
 from bench.measure.page_figures import measure_pages
 from bench.measure.phone import measure_phone
 from bench.measure.publish import measure_publish
@@ -32,6 +34,7 @@ __all__ = [
     "measure_catalogue_search",
     "measure_dashboard_vs_bare",
     "measure_exports",
+    "measure_network",
     "measure_pages",
     "measure_phone",
     "measure_publish",
