@@ -50,9 +50,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("judging", "0009_score_check_index_lookups"),
     ]
-    # Its trigger names kipp_user.role, which kipp 0016 drops (judging 0021 makes the trigger again without it): on a
-    # fresh database this must run first, as it did on every database that had it before memberships.
-    run_before = [("kipp", "0016_memberships")]
 
     operations = [
         migrations.CreateModel(
