@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from entries.models import Entry
 from judging.models import Announcement, InnovationRecord
-from kipp.models import Organisation, Province
+from kipp.models import Membership, Organisation, Province
 from tests.factories import (
     AgencyFactory,
     CompetitionFactory,
@@ -78,6 +78,13 @@ def _world(number, people):
     """One organisation with its competition, entries, a closed and published round, and records. Returns what its
     pages show of it: {"competition", "announcement", "agency", "-S", "-F"} (the last two: entry codes)."""
     organisation = _organisation(number)
+    # The people measured hold memberships of every organisation, so that what they see grows with organisations.
+    for organiser in people["organisers"]:
+        Membership.objects.get_or_create(user=organiser, organisation=organisation, kind="organiser")
+    Membership.objects.get_or_create(
+        user=people["verifier"], organisation=organisation, kind="verifier", region=region("73.04")
+    )
+    Membership.objects.get_or_create(user=people["judge"], organisation=organisation, kind="judge")
     competition = CompetitionFactory(organisation=organisation, code_prefix=f"ORG{number}")
     home_region = organisation.province.regions.exclude(kind="provinsi").order_by("code").first()
     agency = AgencyFactory(region=home_region, name=f"Dinas Kesehatan {home_region.full_name}")
