@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from judging.publication.forwarding import permissions, queries, services
 from judging.publication.forwarding.forms import FeedingForm
@@ -17,6 +18,7 @@ def _refuse(request, message):
     return render(request, "judging/scoring/refused.html", {"message": message}, status=403)
 
 
+@require_GET
 @organiser_required
 def forwarding_index(request):
     uppers, feeds = queries.forwarding_overview(permissions.forwarding_scope(request.user))
