@@ -84,6 +84,15 @@ def quota_usage(rule):
     return sorted(rows.values(), key=lambda r: r["organisation"].name)
 
 
+def nominations_into(upper):
+    """The nominations that arrived in `upper`, by feeding organisation and rank, with their drafts (one query)."""
+    return (
+        Nomination.objects.filter(competition=upper)
+        .select_related("entry__agency", "lower_competition", "organisation")
+        .order_by("organisation__name", "rank", "id")
+    )
+
+
 def nominated_entry_ids(upper, lower):
     """{lower entry id: upper entry} of the entries of `lower` nominated into `upper`."""
     rows = Nomination.objects.filter(competition=upper, lower_competition=lower).select_related("entry")

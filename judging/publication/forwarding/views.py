@@ -59,6 +59,7 @@ def forwarding_settings(request, competition):
         "form": form,
         "rule": rule,
         "usage": queries.quota_usage(rule) if rule else [],
+        "nominations": list(queries.nominations_into(competition)) if rule else [],
     }
     return render(request, "judging/publication/forwarding/settings.html", context, status=status)
 

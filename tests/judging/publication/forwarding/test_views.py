@@ -103,13 +103,11 @@ def test_innovators_and_judges_open_no_forwarding_page(fed, client, who):
     lower, upper, _final, entries, _organiser, _ = fed
     person = InnovatorFactory(agency=entries["E1"].agency) if who == "innovator" else JudgeFactory()
     client.force_login(person)
-    for url in (
-        reverse("judging:forwarding_index"),
-        reverse("judging:forwarding_settings", args=[upper.slug]),
-        _nominate_url(lower, upper),
-    ):
+    assert client.get(reverse("judging:forwarding_index")).status_code == 403
+    for url in (reverse("judging:forwarding_settings", args=[upper.slug]), _nominate_url(lower, upper)):
         assert client.get(url).status_code == 403
-        assert client.post(url, {"entries": [entries["E1"].pk]}).status_code == 403
+        assert client.post(url, {"entries": [entries["E1"].pk], "quota_per_organisation": 9}).status_code == 403
+    assert upper.feeding_rule.quota_per_organisation == 3
     assert not Nomination.objects.exists()
 
 
@@ -190,4 +188,36 @@ def test_the_forwarding_index_has_the_same_query_count_with_one_and_many_rows(fe
     many = _index_queries(client, organiser)
     page = client.get(reverse("judging:forwarding_index")).content.decode()
     assert page.count("data-feed=") == 6
+    assert one == many
+
+
+def test_saving_the_settings_again_keeps_what_was_not_touched(fed, client):
+    """Save, reload, save: the checked competitions and the quota come back as saved."""
+    lower, upper, _final, _entries, _organiser, national = fed
+    client.force_login(national)
+    url = reverse("judging:forwarding_settings", args=[upper.slug])
+    form = client.get(url).context["form"]
+    data = {"quota_per_organisation": form.initial["quota_per_organisation"], "lowers": form.initial["lowers"]}
+    assert data == {"quota_per_organisation": 3, "lowers": [lower.pk]}
+    assert client.post(url, data).status_code == 302
+    again = client.get(url).context["form"]
+    assert again.initial == {"quota_per_organisation": 3, "lowers": [lower.pk]}
+    assert upper.feeding_rule.feeds.count() == 1
+
+
+def _settings_queries(client, upper):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("judging:forwarding_settings", args=[upper.slug])).status_code == 200
+    return len(queries)
+
+
+def test_the_settings_page_lists_the_arrived_drafts_with_the_same_query_count_for_one_and_many(fed, client):
+    lower, upper, _final, entries, organiser, national = fed
+    services.nominate_entries(upper=upper, lower=lower, entry_ids=[entries["E1"].pk], actor=organiser)
+    client.force_login(national)
+    one = _settings_queries(client, upper)
+    services.nominate_entries(upper=upper, lower=lower, entry_ids=[entries["E2"].pk, entries["E3"].pk], actor=organiser)
+    many = _settings_queries(client, upper)
+    page = client.get(reverse("judging:forwarding_settings", args=[upper.slug])).content.decode()
+    assert page.count("data-nomination=") == 3 and "3 / 3" in page
     assert one == many
