@@ -6,6 +6,7 @@ it with its provincial provenance."""
 import datetime
 
 import pytest
+from django.db import connection
 
 from entries.models import Attachment, Entry
 from judging.models import Nomination
@@ -16,6 +17,18 @@ from tests.judging.publication.forwarding.helpers import fill, lower_with_final,
 from tests.world import png
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _no_jobs_left_behind():
+    """The task queue's tables are not emptied by the flush that ends a transactional test: the jobs this test
+    deferred (the final announcement's go_public, the mails) are removed, so no later test finds them queued."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM procrastinate_jobs")
+        [last] = cursor.fetchone()
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_jobs WHERE id > %s", [last])
 
 
 def _scene():
