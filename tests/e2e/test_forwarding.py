@@ -6,14 +6,13 @@ it with its provincial provenance."""
 import datetime
 
 import pytest
-from django.db import connection
 
 from entries.models import Attachment, Entry
 from judging.models import Nomination
 from kipp.files import save_files_or_none
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD
-from tests.judging.publication.forwarding.helpers import fill, lower_with_final, upper_fed_by
+from tests.judging.publication.forwarding.helpers import fill, lower_with_final, no_jobs_left_behind, upper_fed_by
 from tests.world import png
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,14 +20,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _no_jobs_left_behind():
-    """The task queue's tables are not emptied by the flush that ends a transactional test: the jobs this test
-    deferred (the final announcement's go_public, the mails) are removed, so no later test finds them queued."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(max(id), 0) FROM procrastinate_jobs")
-        [last] = cursor.fetchone()
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM procrastinate_jobs WHERE id > %s", [last])
+    with no_jobs_left_behind():
+        yield
 
 
 def _scene():

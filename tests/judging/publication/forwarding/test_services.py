@@ -2,6 +2,7 @@
 files copied and independent), nothing of the lower competition changing, audit on both sides, the mail."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from judging.publication.forwarding import services
 from kipp.errors import Invalid, Refused
 from kipp.models import AuditEvent
 from tests.factories import CompetitionFactory, InnovatorFactory
-from tests.judging.publication.forwarding.helpers import fill, lower_with_final, upper_fed_by
+from tests.judging.publication.forwarding.helpers import fill, lower_with_final, no_jobs_left_behind, upper_fed_by
 from tests.outbox import sent_mail
 
 pytestmark = pytest.mark.django_db
@@ -222,15 +223,38 @@ def test_configuring_refuses_competitions_that_are_not_below_and_a_bad_quota(fed
     )  # set up, changed; refusals write nothing
 
 
-def test_the_quota_check_holds_under_the_rule_lock(fed):
-    """The rule row is locked for the whole nomination: a second nomination waits for it (FOR UPDATE NOWAIT fails
-    while the first transaction holds it)."""
-    lower, upper, _final, entries, organiser, _ = fed
-    with transaction.atomic():
-        services.nominate_entries(upper=upper, lower=lower, entry_ids=_ids(entries, "E1"), actor=organiser)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT locktype FROM pg_locks WHERE pid = pg_backend_pid() AND mode = 'RowShareLock' "
-                "AND relation = 'judging_feedingrule'::regclass"
-            )
-            assert cursor.fetchall()
+@pytest.mark.django_db(transaction=True)
+def test_two_organisers_nominating_at_once_never_pass_the_quota():
+    with no_jobs_left_behind():
+        _two_at_once()
+
+
+def _two_at_once():
+    """Two nominations of 2 each, started together against a quota of 3: the rule's row lock serialises them, so one
+    is refused with the quota message and 2 nominations exist, never 4."""
+    lower, _final, entries, (organiser, other) = lower_with_final()
+    upper, _national = upper_fed_by(lower, quota=3)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def nominate(actor, codes):
+        try:
+            barrier.wait(timeout=10)
+            services.nominate_entries(upper=upper, lower=lower, entry_ids=_ids(entries, *codes), actor=actor)
+            outcomes.append("ok")
+        except Refused as refusal:
+            outcomes.append(refusal.messages[0])
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=nominate, args=(organiser, ("E1", "E2"))),
+        threading.Thread(target=nominate, args=(other, ("E3", "E4"))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(o == "ok" for o in outcomes) == [False, True]
+    assert "sudah memakai 2 (sisa 1)" in next(o for o in outcomes if o != "ok")
+    assert Nomination.objects.filter(competition=upper).count() == 2
