@@ -18,6 +18,7 @@ from judging.publication.services.notifications import innovators_of_agencies
 from kipp.errors import Invalid, Refused
 from kipp.files import save_files_or_none
 from kipp.mail import absolute_url, send_templated_mails, templated_message
+from kipp.models import Competition
 from kipp.outbox import context as mail_context
 from kipp.outbox.enums import NotificationKind
 from kipp.services import record_event
@@ -98,6 +99,7 @@ def nominate_entries(*, upper, lower, entry_ids, actor, now=None, notify=True, r
             raise Refused(
                 _("%(upper)s tidak menerima usulan dari %(lower)s.") % {"upper": upper.name, "lower": lower.name}
             )
+        upper = Competition.objects.select_related("organisation").get(pk=upper.pk)  # its window as it is now
         if not upper.is_open(now):
             raise Refused(
                 _("Pendaftaran %(upper)s tidak sedang dibuka; usulan tidak dapat dikirim.") % {"upper": upper.name}
@@ -112,8 +114,7 @@ def nominate_entries(*, upper, lower, entry_ids, actor, now=None, notify=True, r
                 % {"lower": lower.name}
             )
         rows = {row.entry_id: row for row in final_list(announcement)}
-        outside = sorted(chosen - set(rows))
-        if outside:
+        if chosen - set(rows):
             raise Invalid(_("Hanya inovasi yang terpilih dalam daftar hasil akhir yang dapat diusulkan."))
         already = set(
             Nomination.objects.filter(competition=upper, lower_entry_id__in=chosen).values_list(
