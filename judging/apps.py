@@ -10,6 +10,7 @@ class JudgingConfig(AppConfig):
         from entries.permissions import register_view_rule
         from judging.demo import seed_judging
         from judging.hooks import dashboard_sections, organisation_sections
+        from judging.publication.forwarding.hooks import register as forwarding_ready
         from judging.publication.hooks import register as publication_ready
         from judging.records import receivers  # noqa: F401 (connects records to publication's signals)
         from judging.records.hooks import register as records_ready
@@ -25,4 +26,5 @@ class JudgingConfig(AppConfig):
         hooks.register_seeder("judging_jatim", seed_jatim_round, 210)
         register_view_rule(judge_may_view_entry)
         publication_ready()
+        forwarding_ready()
         records_ready()

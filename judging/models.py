@@ -2,6 +2,7 @@
 finds them under the app label `judging` (tables and migrations unchanged). Import models from here.
 """
 
+from judging.publication.forwarding.models import Feed, FeedingRule, Nomination
 from judging.publication.models import (
     Announcement,
     AnnouncementRow,
@@ -51,10 +52,13 @@ __all__ = [
     "DiscussionComment",
     "DiscussionEntry",
     "DiscussionRevision",
+    "Feed",
+    "FeedingRule",
     "FieldCheck",
     "IndicatorValue",
     "InnovationRecord",
     "JudgeReminder",
+    "Nomination",
     "Objection",
     "PublicProfile",
     "RankingSnapshot",

@@ -4,6 +4,8 @@ a lower layer's page can show something of a higher one without importing it (DE
 Known hooks:
 - "home_sections"(request) -> list of {"template": str, "context": dict, "order": int}
 - "dashboard_sections"(request) -> same shape, shown on the signed-in user's dashboard
+- "entry_sections"(request) -> sections (as "home_sections") shown on an entry's page, each reading `entry` from the
+  page: publication's outcomes and schedule, records' link, forwarding's provenance of a nominated entry
 - "entry_badges"(entries) -> {entry pk: text}: the latest public outcome of these entries (one query), shown in
   place of the entry's status on the innovator's entry list (kipp/templatetags/kipp_hooks.py `entry_badges`)
 - "final_results_public"(competition_ids) -> {competition pk: datetime}: when each competition's final results

@@ -147,6 +147,18 @@ EXPECTED = {
         "login    405      405      405      405      405      405      405      405      405",
         "login    redirect deny     deny     deny     deny     deny     deny     redirect deny",
     ),
+    "judging:forwarding_index": (
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "405      405      405      405      405      405      405      405      405      405",
+    ),
+    "judging:forwarding_settings": (
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
+    ),
+    "judging:forwarding_nominate": (
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
+    ),
     "judging:announcement_action": (
         "405      405      405      405      405      405      405      405      405      405",
         "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
@@ -599,6 +611,8 @@ def args_for(name, w, role):
         "records:detail": {"key": w.extra.get("record_key", "tidak-ada")},
         "records:update": {"key": w.extra.get("record_key", "tidak-ada")},
         "kipp:decide_membership": {"pk": w.pending_member.pk},
+        "judging:forwarding_settings": {"competition": w.extra.get("upper", "tidak-ada")},
+        "judging:forwarding_nominate": {"upper": w.extra.get("upper", "tidak-ada")},
         "kipp:organisation": {"slug": w.competition.organisation.slug},
         "kipp:organisation_logo": {"slug": w.competition.organisation.slug},
         "kipp:organisation_letterhead": {"slug": w.competition.organisation.slug},
@@ -684,6 +698,16 @@ def _organisation_logo(w):
             cursor.execute("SET LOCAL session_replication_role = origin")
 
 
+def _upper_competition(w):
+    """A national competition fed by the world's competition (judging/publication/forwarding), quota 3."""
+    from judging.publication.forwarding.services import configure_feeding
+    from tests.factories import CompetitionFactory, OrganisationFactory
+
+    upper = CompetitionFactory(slug="kipp-nasional-uji", organisation=OrganisationFactory(slug="kemenpanrb-uji"))
+    configure_feeding(competition=upper, actor=w.organiser, quota=3, lowers=[w.competition])
+    return upper
+
+
 def add_objects(w):
     """A ranking snapshot, a schedule slot and an objection, when those parts exist."""
     from judging.models import RankingSnapshot
@@ -691,6 +715,7 @@ def add_objects(w):
     later = w.announcement.round if w.announcement else w.round
     w.extra["job"] = _done_job(w).pk
     w.extra["discussion_entry"] = _discussion_entry(w).pk
+    w.extra["upper"] = _upper_competition(w).slug
     _organisation_logo(w)
     snapshot = RankingSnapshot.objects.filter(round=later).first()
     if snapshot:

@@ -9,12 +9,14 @@ someone else saved; or PermissionDenied for a person who may not act on the entr
 - drafts.py: the innovator's side (create, save drafts, attachments, withdraw); submission.py: submit;
   retries.py: a form sent again after it was stored (kipp/idempotency.py);
 - verification.py: the regional verifier's and the organiser's side (return, forward, selection, extensions);
-- past_winners.py: the organiser's answer to a past-winner flag (issue 16).
+- past_winners.py: the organiser's answer to a past-winner flag (issue 16);
+- copies.py: a copy of an entry's content into another competition as a new draft (forwarding upward, issue 13).
 
 Callers use `from entries import services; services.save_draft(...)`.
 """
 
 from entries.notifications import format_wita
+from entries.services.copies import EntryCopy, copy_entry
 from entries.services.drafts import (
     INDICATOR_FIELDS,
     PROFILE_FIELDS,
@@ -42,6 +44,8 @@ from entries.services.verification import (
 )
 
 __all__ = [
+    "EntryCopy",
+    "copy_entry",
     "decide_past_winner",
     "INDICATOR_FIELDS",
     "PROFILE_FIELDS",

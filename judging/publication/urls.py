@@ -1,7 +1,7 @@
 """Publication's URLs (announcements, public results, objections), included by judging/urls.py in the namespace
 `judging` (no app_name of their own)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from judging.publication import check_views, letterhead, objection_views, views
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("publikasi/<int:pk>/", views.announcement_manage, name="announcement_manage"),
     path("publikasi/<int:pk>/aksi/<slug:action>/", views.announcement_action, name="announcement_action"),
     path("publikasi/sanggahan/<int:pk>/jawab/", objection_views.objection_answer, name="objection_answer"),
+    path("", include("judging.publication.forwarding.urls")),
 ]

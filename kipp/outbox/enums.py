@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     ENTRY_DECIDED = "entry_decided", _("Hasil seleksi administrasi")
     ENTRY_WITHDRAWN = "entry_withdrawn", _("Proposal ditarik")
     ENTRY_EXTENDED = "entry_extended", _("Batas waktu diperpanjang")
+    ENTRY_NOMINATED = "entry_nominated", _("Proposal diusulkan ke kompetisi di atasnya")
     ROUND_OPENED = "round_opened", _("Babak penilaian dibuka")
     CONFLICT = "conflict", _("Konflik kepentingan")
     SHEET_UNLOCKED = "sheet_unlocked", _("Lembar nilai dibuka kembali")

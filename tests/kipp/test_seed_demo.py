@@ -94,6 +94,8 @@ def test_demo_people_and_agencies_match_the_reference_instance():
         memberships__kind="judge",
         email__regex=r"^(evaluator|panelist)[0-9]+@demo\.kipp\.id$",
     )
+    nasional = User.objects.get(email="organiser-nasional@demo.kipp.id")
+    assert kinds_of(nasional) == {("kemenpanrb", "organiser", None)}
     assert judges.count() == 15
     assert judges.filter(region__name="Jeneponto").exists()  # something for the conflict-of-interest checks
     demo_accounts = User.objects.filter(email__endswith="@demo.kipp.id", memberships__isnull=False).distinct()

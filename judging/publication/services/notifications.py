@@ -66,16 +66,19 @@ def _recipients():
     )
 
 
-def _innovators_by_agency(rows):
-    """{agency id: [(id, email, language) of its active, confirmed innovators with an email]} for these rows."""
+def innovators_of_agencies(agency_ids):
+    """{agency id: [(id, email, language) of its active, confirmed innovators with an email]}. One query; the people
+    every mail about an agency's entry goes to (outcomes here, nominations in forwarding)."""
     people = {}
     for user_id, email, language, agency_id in (
-        _recipients()
-        .filter(agency_id__in={r.entry.agency_id for r in rows})
-        .values_list("id", "email", "language", "agency_id")
+        _recipients().filter(agency_id__in=set(agency_ids)).values_list("id", "email", "language", "agency_id")
     ):
         people.setdefault(agency_id, []).append((user_id, email, language))
     return people
+
+
+def _innovators_by_agency(rows):
+    return innovators_of_agencies({r.entry.agency_id for r in rows})
 
 
 def rows_without_recipient(announcement):
