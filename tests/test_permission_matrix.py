@@ -703,7 +703,14 @@ def _upper_competition(w):
     from judging.publication.forwarding.services import configure_feeding
     from tests.factories import CompetitionFactory, OrganisationFactory
 
-    upper = CompetitionFactory(slug="kipp-nasional-uji", organisation=OrganisationFactory(slug="kemenpanrb-uji"))
+    from kipp.models import Membership
+    from kipp.permissions import forget_memberships
+
+    national = OrganisationFactory(slug="kemenpanrb-uji")
+    upper = CompetitionFactory(slug="kipp-nasional-uji", organisation=national)
+    # the world's organiser organises both ends here, so the matrix's "organiser" column reaches both
+    Membership.objects.get_or_create(user=w.organiser, organisation=national, kind="organiser")
+    forget_memberships(w.organiser)  # read again by the next predicate
     configure_feeding(competition=upper, actor=w.organiser, quota=3, lowers=[w.competition])
     return upper
 

@@ -9,6 +9,7 @@ from kipp.organisations.enums import MembershipKind, OrganisationLevel
 from kipp.organisations.letterhead import logo_shape_refusal
 from kipp.organisations.models import Membership, Organisation
 from kipp.organisations.permissions import can_edit_letterhead
+from kipp.permissions import forget_memberships
 from kipp.services import record_event
 
 LETTERHEAD_FIELDS = (
@@ -106,6 +107,7 @@ def add_membership(*, organisation, user, kind, region=None, actor=None, request
             user=user, organisation=organisation, kind=kind, region=region, defaults={"invited_by": actor}
         )
         if created:
+            forget_memberships(user)  # this user object's predicates read the new membership
             record_event(
                 actor=actor,
                 action="membership.added",

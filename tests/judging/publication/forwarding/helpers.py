@@ -74,7 +74,7 @@ def upper_fed_by(lower, *, quota=3, organiser=None):
     national = OrganisationFactory(slug="kemenpanrb-uji", level="nasional")
     upper = CompetitionFactory(slug="kipp-nasional-uji", name="KIPP Nasional Uji", organisation=national)
     _sections(upper, UPPER_SECTIONS)
-    organiser = organiser or OrganiserFactory(full_name="Organiser Nasional")
+    organiser = organiser or OrganiserFactory(full_name="Organiser Nasional", organisation=national)
     forwarding.configure_feeding(competition=upper, actor=organiser, quota=quota, lowers=[lower])
     return upper, organiser
 

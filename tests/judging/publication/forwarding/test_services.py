@@ -99,13 +99,13 @@ def test_an_entry_is_nominated_once_per_upper_competition(fed):
 
 
 def test_only_selected_entries_of_a_public_final_list(fed):
-    lower, upper, final, entries, organiser, _ = fed
+    lower, upper, final, entries, organiser, national = fed
     with pytest.raises(Invalid, match="terpilih dalam daftar hasil akhir"):
         services.nominate_entries(upper=upper, lower=lower, entry_ids=_ids(entries, "E5"), actor=organiser)
     with pytest.raises(Invalid, match="sedikitnya satu"):
         services.nominate_entries(upper=upper, lower=lower, entry_ids=[], actor=organiser)
     unannounced = CompetitionFactory(name="KIPP Tanpa Hasil")  # no final list is public there
-    services.configure_feeding(competition=upper, actor=organiser, quota=3, lowers=[lower, unannounced])
+    services.configure_feeding(competition=upper, actor=national, quota=3, lowers=[lower, unannounced])
     with pytest.raises(Refused, match="Hasil akhir KIPP Tanpa Hasil belum diumumkan"):
         services.nominate_entries(upper=upper, lower=unannounced, entry_ids=_ids(entries, "E1"), actor=organiser)
 
@@ -211,9 +211,11 @@ def test_audited_on_both_sides_and_the_innovators_are_mailed(fed):
 
 
 def test_configuring_refuses_competitions_that_are_not_below_and_a_bad_quota(fed):
-    lower, upper, _final, _entries, _organiser, national = fed
+    lower, upper, _final, _entries, organiser, national = fed
     with pytest.raises(Invalid, match="tingkat bawah"):
-        services.configure_feeding(competition=lower, actor=national, quota=3, lowers=[upper])
+        services.configure_feeding(competition=lower, actor=organiser, quota=3, lowers=[upper])
+    with pytest.raises(PermissionDenied):  # an organiser of another organisation configures nothing of this one
+        services.configure_feeding(competition=lower, actor=national, quota=3, lowers=[])
     with pytest.raises(Invalid, match="antara 1 dan"):
         services.configure_feeding(competition=upper, actor=national, quota=0, lowers=[lower])
     rule = services.configure_feeding(competition=upper, actor=national, quota=5, lowers=[])

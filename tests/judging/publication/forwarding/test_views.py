@@ -78,7 +78,7 @@ def test_a_competition_that_does_not_feed_the_upper_one_has_no_nomination_page(f
 
 
 def test_the_upper_organiser_configures_the_feeds_and_quota(fed, client):
-    lower, upper, _final, _entries, _organiser, national = fed
+    lower, upper, _final, _entries, organiser, national = fed
     regional = OrganisationFactory(slug="jeneponto-uji", level="kabupaten", province=None, region=region("73.04"))
     kabupaten = CompetitionFactory(slug="kipp-jeneponto-uji", name="KIPP Jeneponto Uji", organisation=regional)
     client.force_login(national)
@@ -93,7 +93,10 @@ def test_the_upper_organiser_configures_the_feeds_and_quota(fed, client):
     assert 'data-organisation="jeneponto-uji"' in page
     bad = client.post(url, {"quota_per_organisation": 0, "lowers": [lower.pk]})
     assert bad.status_code == 400
+    # another organisation's competition: the national organiser may not open its settings
+    assert client.get(reverse("judging:forwarding_settings", args=[lower.slug])).status_code in (403, 404)
     # a province's competition is fed from below only: the national call is no choice there
+    client.force_login(organiser)
     page = client.get(reverse("judging:forwarding_settings", args=[lower.slug])).content.decode()
     assert "KIPP Jeneponto Uji" in page and "KIPP Nasional Uji" not in page.split('id="feeding-form"')[1]
 
