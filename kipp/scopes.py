@@ -6,8 +6,8 @@ announcements, objections, ...) has `objects = OrganisationScopedManager("<path 
   and `organiser_view` below) a query of such a model is filtered to the organisations the organiser organises,
   whatever the view forgot to filter: another organisation's objects are not found (404). The portal administrator
   (None: every organisation) reads unscoped.
-- Inside `scope(organisation=...)` without a value for the dimension, or any `scope()` of another dimension, a query
-  of such a model raises django_scopes.ScopeError: a query that forgets its organisation fails loudly.
+- Inside a scope that does not name the organisation (e.g. `scope()` of another dimension), a query of such a model
+  raises django_scopes.ScopeError: a query that forgets its organisation fails loudly.
 - Outside any scope (public pages, the innovator's, verifier's and judge's own pages, which their predicates guard,
   commands, tasks, migrations, which use historical managers) the managers are Django's plain ones. This is the one
   difference from django-scopes' default (which refuses queries outside a scope): kipp reads across organisations in

@@ -44,7 +44,7 @@ from judging.scoring.services import JudgingError
 from kipp import exports
 from kipp.errors import add_message
 from kipp.files import private_file_response
-from kipp.permissions import is_pending_member, organised_q
+from kipp.permissions import is_pending_member, organised_organisation_ids, organised_q
 from kipp.services_accounts import pending_membership_message
 
 
@@ -333,7 +333,9 @@ def manage(request):
     if not can_manage_records(request.user):
         raise Http404
     if request.method == "POST":
-        records = services.build_all_records(actor=request.user)
+        records = services.build_all_records(
+            actor=request.user, organisation_ids=organised_organisation_ids(request.user)
+        )
         messages.success(request, _("Katalog diperbarui: %(n)s catatan inovasi.") % {"n": len(records)})
         return redirect("records:manage")
     announcements = list(

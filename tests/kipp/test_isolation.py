@@ -219,3 +219,14 @@ def test_organiser_lists_keep_their_query_count_with_one_and_with_ten_organisati
         record_event(actor=OrganiserFactory(organisation=other), action="uji.lain", obj=other_competition)
     assert AuditEvent.objects.filter(action="uji.lain").count() == 9
     assert [_count(client, url) for url in urls] == one
+
+
+def test_building_records_builds_only_the_organisers_own(client, world):
+    from judging.models import InnovationRecord
+
+    client.force_login(world.other_organiser)
+    assert client.post(reverse("records:manage")).status_code == 302
+    assert not InnovationRecord.objects.exists()  # the world's published announcement is Sulawesi Selatan's
+    client.force_login(world.organiser)
+    assert client.post(reverse("records:manage")).status_code == 302
+    assert InnovationRecord.objects.exists()
