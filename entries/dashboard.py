@@ -7,6 +7,7 @@ from entries import permissions
 from entries.enums import EntryStatus
 from entries.models import Entry
 from entries.queries import agency_entries, verified_by_q
+from kipp.permissions import organised_q
 from kipp.queries import open_competitions
 
 
@@ -26,7 +27,8 @@ def dashboard_sections(request):
         count = Entry.objects.filter(verified_by_q(user), status=EntryStatus.SUBMITTED).count()
         sections.append(_staff(count, "entries:verify_queue", _("Antrean verifikasi")))
     if permissions.is_organiser(user):
-        count = Entry.objects.filter(status=EntryStatus.FORWARDED).count()
+        count = Entry.objects.filter(organised_q(user, "competition__organisation_id"), status=EntryStatus.FORWARDED)
+        count = count.count()
         sections.append(_staff(count, "entries:selection", _("Seleksi administrasi")))
     return sections
 

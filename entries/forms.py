@@ -390,6 +390,15 @@ class EntryFilterForm(forms.Form):
     group = forms.ChoiceField(label=gettext_lazy("Kelompok"), choices=[("", "–"), *EntryGroup.choices], required=False)
     q = forms.CharField(label=gettext_lazy("Cari"), max_length=100, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # read per form, in the organiser's scope (kipp/scopes.py): only their organisations' competitions
+        competitions = Competition.objects.all()
+        self.fields["competition"].queryset = competitions
+        self.fields["category"].queryset = Category.objects.select_related("competition").filter(
+            competition__in=competitions
+        )
+
     def filters(self):
         data = self.cleaned_data if self.is_valid() else {}
         return {

@@ -20,6 +20,7 @@ from entries.enums import (
 from kipp.areas.enums import district_label, location_label
 from kipp.enums import EntryGroup
 from kipp.models import Agency, Category, Competition, District, ProposalSection, Village
+from kipp.scopes import OrganisationScopedManager
 
 
 class Entry(models.Model):
@@ -72,6 +73,7 @@ class Entry(models.Model):
     decided_at = models.DateTimeField(_("waktu keputusan seleksi administrasi"), null=True, blank=True)
     decision_reason = models.CharField(_("alasan keputusan"), max_length=16, choices=DecisionReason.choices, blank=True)
     decision_note = models.TextField(_("catatan keputusan"), blank=True, max_length=2000)
+    objects = OrganisationScopedManager("competition__organisation_id")
 
     class Meta:
         ordering = ["competition", "code"]

@@ -9,10 +9,11 @@ from kipp.permissions import (
     is_active_user,
     is_agency_innovator,
     is_innovator,
-    is_organiser,
+    is_organiser,  # noqa: F401 (the views' organiser check: permissions.is_organiser)
     is_pending_member,
     is_verifier,
     is_verifier_of_region,
+    organises_competition,
 )
 
 _view_rules = []
@@ -33,10 +34,15 @@ def is_pending_author(user, entry):
     return bool(is_pending_member(user) and user.agency_id == entry.agency_id and entry.created_by_id == user.pk)
 
 
+def is_entry_organiser(user, entry):
+    """An organiser of the entry's competition's organisation (never another organisation's: issue 13)."""
+    return organises_competition(user, entry.competition)
+
+
 def can_view_entry(user, entry):
     if not is_active_user(user):
         return False  # the view rules that higher layers register may rely on this
-    if is_organiser(user) or is_member_of_agency(user, entry) or is_pending_author(user, entry):
+    if is_entry_organiser(user, entry) or is_member_of_agency(user, entry) or is_pending_author(user, entry):
         return True
     if entry.status != EntryStatus.DRAFT and is_entry_verifier(user, entry):
         return True
@@ -86,17 +92,17 @@ def can_verify_entry(user, entry):
 
 def can_select_entry(user, entry):
     """Administrative selection: the organiser decides on forwarded entries."""
-    return is_organiser(user) and entry.status == EntryStatus.FORWARDED
+    return is_entry_organiser(user, entry) and entry.status == EntryStatus.FORWARDED
 
 
 def can_extend_deadline(user, entry):
-    return is_organiser(user) and entry.status in EDITABLE_STATUSES
+    return is_entry_organiser(user, entry) and entry.status in EDITABLE_STATUSES
 
 
 def can_use_verifier_queue(user):
     return is_verifier(user)
 
 
-def can_see_checks(user):
-    """The completeness checks of an entry: organisers and regional verifiers."""
-    return is_organiser(user) or is_verifier(user)
+def can_see_checks(user, entry):
+    """The completeness checks of an entry: its organisers and its regional verifiers."""
+    return is_entry_organiser(user, entry) or is_entry_verifier(user, entry)

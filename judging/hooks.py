@@ -5,6 +5,7 @@ queries as the portal's own lists (publication's current_public_announcements, r
 from judging.models import Round
 from judging.scoring.permissions import is_judge, is_organiser
 from judging.scoring.queries import judge_rounds
+from kipp.permissions import organised_q
 
 
 def dashboard_sections(request):
@@ -20,6 +21,7 @@ def dashboard_sections(request):
     if is_organiser(user):
         rounds = (
             Round.objects.select_related("competition")
+            .filter(organised_q(user, "competition__organisation_id"))
             .exclude(state="published")
             .order_by("-competition__year", "order")[:10]
         )

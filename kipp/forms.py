@@ -76,6 +76,10 @@ class CompetitionForm(PastWinnerRuleFields, forms.ModelForm):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        if request is not None and "organisation" in self.fields:  # only the organisations the person organises
+            from kipp.organisations.queries import organised_organisations
+
+            self.fields["organisation"].queryset = organised_organisations(request.user)
         self.helper = FormHelper()
         self.helper.form_tag = False
         if not self.is_bound and self.instance.pk is None:

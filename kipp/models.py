@@ -13,6 +13,7 @@ from kipp import permissions
 from kipp.enums import INNOVATOR_LABEL, AgencyKind, EntryGroup, PastWinnerStage, RegionKind, region_label
 from kipp.managers import UserManager
 from kipp.organisations.models import Membership, Organisation  # noqa: F401 (models of the kipp app)
+from kipp.scopes import OrganisationScopedManager
 
 
 class Province(models.Model):
@@ -232,6 +233,7 @@ class Competition(models.Model):
         default=PastWinnerStage.FINAL,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("organisation_id")
 
     class Meta:
         ordering = ["-year", "name"]

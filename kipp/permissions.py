@@ -64,6 +64,19 @@ def is_organiser_of(user, organisation_id):
     return ids is None or organisation_id in ids
 
 
+def organises_competition(user, competition):
+    """An organiser of `competition`'s organisation: every organiser predicate on a competition's object (entry,
+    round, sheet, announcement, job, outbox) is this on the object's competition."""
+    return competition is not None and is_organiser_of(user, competition.organisation_id)
+
+
+def organised_q(user, path="organisation_id"):
+    """The Q that narrows an organiser's list to the organisations they organise, `path` leading from the listed
+    model to the organisation's id (e.g. "competition__organisation_id"); Q() for the portal administrator."""
+    ids = organised_organisation_ids(user)
+    return Q() if ids is None else Q(**{f"{path}__in": sorted(ids)})
+
+
 def is_judge(user):
     """An active judge (evaluator or panelist) of at least one organisation; which rounds they score is the judging
     app's business."""

@@ -75,9 +75,15 @@ def create_competition(
     """Create a competition with its categories and proposal template (default: the KIPP 2023 aspects).
 
     Raises ValidationError with a clear message for a window that closes before it opens, a taken slug or prefix."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
     from kipp.defaults import DEFAULT_GROUPS
     from kipp.models import Competition
+    from kipp.permissions import is_organiser_of
 
+    if actor is not None and not is_organiser_of(actor, getattr(organisation, "pk", None)):
+        raise ValidationError({"organisation": _("Anda hanya dapat membuat kompetisi untuk organisasi Anda sendiri.")})
     competition = Competition(
         slug=slug,
         name=name,

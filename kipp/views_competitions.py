@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kipp.forms import CompetitionForm
 from kipp.models import Competition
-from kipp.permissions import can_manage_competitions, is_portal_administrator
+from kipp.permissions import can_manage_competitions, is_portal_administrator, organised_q
 
 
 def _organiser_only(request):
@@ -23,6 +23,7 @@ def competition_list(request):
     _organiser_only(request)
     competitions = (
         Competition.objects.select_related("organisation")
+        .filter(organised_q(request.user))
         .annotate(section_count=Count("sections", distinct=True), category_count=Count("categories", distinct=True))
         .order_by("-year", "name")
     )

@@ -9,6 +9,9 @@ build_world(media_root) returns a World with:
 - round (open, 2 criteria) holding the entry, with judge (assigned, draft sheet), unassigned_judge (a judge of the
   round without this entry) and conflicted_judge (assigned, with a declared conflict)
 - announcement: a published announcement of a closed earlier round, when the publishing part exists
+- another organisation (Biro Organisasi Jawa Timur) with its own competition, round and entry: other_organiser (its
+  organiser), other_province_verifier (its verifier of Kota Surabaya) and other_competition_judge (a judge of its
+  round, assigned its entry): none of them has anything to do with the world's competition (issue 13)
 """
 
 import datetime
@@ -55,6 +58,10 @@ class World:
     attachment: object
     announcement: object = None
     pending_member: object = None  # signed up into the entry's agency, email verified, membership not confirmed
+    other_organiser: object = None  # organiser of another organisation (Jawa Timur)
+    other_province_verifier: object = None  # verifier of a Jawa Timur region in that organisation's competitions
+    other_competition_judge: object = None  # judge of a round of that organisation's competition
+    other_competition: object = None
     extra: dict = field(default_factory=dict)
 
     def people(self):
@@ -69,6 +76,9 @@ class World:
             "conflicted_judge": self.conflicted_judge,
             "organiser": self.organiser,
             "pending_member": self.pending_member,
+            "other_organiser": self.other_organiser,
+            "other_province_verifier": self.other_province_verifier,
+            "other_competition_judge": self.other_competition_judge,
         }
 
 
@@ -201,7 +211,47 @@ def build_world(*, text=None):
     world.pending_member = InnovatorFactory(
         agency=agency, full_name="Pendaftar Baru", email="baru@example.org", agency_confirmed_at=None
     )
+    _other_organisation(world)
     return world
+
+
+def other_organisation():
+    """A second organisation, in another province (Biro Organisasi Jawa Timur)."""
+    from kipp.models import Province
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory(
+        slug="biro-organisasi-jatim",
+        name="Biro Organisasi Setda Provinsi Jawa Timur",
+        level="provinsi",
+        province=Province.objects.get(code="35"),
+        heading_lines="PEMERINTAH PROVINSI JAWA TIMUR",
+        city="Surabaya",
+    )
+
+
+def _other_organisation(world):
+    """The people of another organisation, with a competition, a round and an entry of its own."""
+    from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
+
+    organisation = other_organisation()
+    competition = CompetitionFactory(organisation=organisation, slug="kovablik-uji", name="KOVABLIK Uji")
+    round_ = make_round([("kebaruan", 1, 1, 10)], competition=competition, top_n=1)
+    surabaya = AgencyFactory(name="Dinas Kesehatan Kota Surabaya", region=region("35.78"))
+    entry = add_entry(round_, "JATIM-001", agency=surabaya)
+    judge = add_judge(
+        round_,
+        JudgeFactory(organisation=organisation, full_name="Evaluator Jatim", email="juri-jatim@example.org"),
+    )
+    add_sheet(round_, entry, judge, {}, assign_only=True)
+    world.other_competition = competition
+    world.other_organiser = OrganiserFactory(
+        organisation=organisation, full_name="Biro Organisasi Jatim", email="biro-jatim@example.org"
+    )
+    world.other_province_verifier = VerifierFactory(
+        organisation=organisation, region=region("35.78"), full_name="Verifikator Surabaya", email="v-sby@example.org"
+    )
+    world.other_competition_judge = judge
 
 
 def _published_announcement(world, judging_services, text):

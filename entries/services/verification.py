@@ -62,7 +62,7 @@ def _verify_refusal(user, entry):
 
 def _check_can_select(user, entry):
     if not permissions.can_select_entry(user, entry):
-        if not permissions.is_organiser(user):
+        if not permissions.is_entry_organiser(user, entry):
             raise PermissionDenied(_("Hanya penyelenggara yang melakukan seleksi administrasi."))
         raise Refused(
             _("%(code)s berstatus “%(status)s”: hanya proposal yang telah diteruskan dapat diputuskan.")
@@ -132,7 +132,7 @@ def extend_deadline(*, entry, user, deadline, reason, now=None, request=None):
     """The organiser lets one entry be submitted until `deadline` (an aware datetime), with a reason."""
     now = now or timezone.now()
     reason = (reason or "").strip()
-    if not permissions.is_organiser(user):
+    if not permissions.is_entry_organiser(user, entry):
         raise PermissionDenied(_("Hanya penyelenggara yang dapat memperpanjang batas waktu."))
     if not has_visible_text(reason):
         raise Invalid(_("Tuliskan alasan perpanjangan."))

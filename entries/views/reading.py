@@ -41,7 +41,7 @@ def entry_detail(request, pk):
         "can_verify": permissions.can_verify_entry(user, entry),
         "can_select": permissions.can_select_entry(user, entry),
         "can_extend": permissions.can_extend_deadline(user, entry),
-        "show_checks": permissions.can_see_checks(user),
+        "show_checks": permissions.can_see_checks(user, entry),
         "sections": collect_sections("entry_sections", request),
     }
     if context["show_checks"]:

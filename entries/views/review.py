@@ -32,6 +32,8 @@ from entries.queries import (
 )
 from entries.views.common import PAGE_SIZE, call_service, entry_for, form_errors, require
 from kipp.errors import add_message
+from kipp.permissions import organised_q
+from kipp.scopes import organiser_view
 
 # Regional verifier ----------------------------------------------------------------------------------
 
@@ -73,10 +75,14 @@ def entry_verify(request, pk):
 
 
 @login_required
+@organiser_view
 def selection(request):
     require(permissions.is_organiser, request.user)
-    queryset = selection_queue()
-    form = BulkDecisionForm(request.POST or None, queryset=Entry.objects.filter(status=EntryStatus.FORWARDED))
+    organised = organised_q(request.user, "competition__organisation_id")
+    queryset = selection_queue().filter(organised)
+    form = BulkDecisionForm(
+        request.POST or None, queryset=Entry.objects.filter(organised, status=EntryStatus.FORWARDED)
+    )
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -102,7 +108,7 @@ def selection(request):
 @login_required
 @require_POST
 def entry_decide(request, pk):
-    entry = entry_for(request, pk, lambda user, _entry: permissions.is_organiser(user))
+    entry = entry_for(request, pk, permissions.is_entry_organiser)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
@@ -126,7 +132,7 @@ def entry_decide(request, pk):
 @require_POST
 def entry_past_winner(request, pk):
     """The organiser's answer to the past-winner flag of a forwarded entry (the flags as the page showed them)."""
-    entry = entry_for(request, pk, lambda user, _entry: permissions.is_organiser(user))
+    entry = entry_for(request, pk, permissions.is_entry_organiser)
     form = PastWinnerDecisionForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
@@ -147,10 +153,11 @@ def entry_past_winner(request, pk):
 
 
 @login_required
+@organiser_view
 def organiser_list(request):
     require(permissions.is_organiser, request.user)
     form = EntryFilterForm(request.GET or None)
-    queryset = organiser_entries(**form.filters())
+    queryset = organiser_entries(**form.filters()).filter(organised_q(request.user, "competition__organisation_id"))
     export = request.GET.get("export")
     if export == "csv":
         return exports.csv_response(queryset)
@@ -165,7 +172,7 @@ def organiser_list(request):
 
 @login_required
 def extend_deadline(request, pk):
-    entry = entry_for(request, pk, lambda user, _entry: permissions.is_organiser(user))
+    entry = entry_for(request, pk, permissions.is_entry_organiser)
     form = ExtendDeadlineForm(request.POST or None, initial={"deadline": services.default_extension_deadline()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -55,13 +55,13 @@ def logo(request, pk):
     from judging.models import Announcement
     from judging.publication.queries import visible_announcements
     from kipp.files import private_file_response
-    from kipp.permissions import is_organiser
+    from kipp.permissions import organises_competition
 
-    announcement = Announcement.objects.filter(pk=pk).first()
+    announcement = Announcement.objects.select_related("round__competition").filter(pk=pk).first()
     if announcement is None or not announcement.letterhead_logo:
         raise Http404
     public = visible_announcements().filter(pk=pk).exists()
-    if not public and not is_organiser(request.user):
+    if not public and not organises_competition(request.user, announcement.round.competition):
         raise Http404
     content_type = mimetypes.guess_type(announcement.letterhead_logo)[0] or "application/octet-stream"
     return private_file_response(announcement.letterhead_logo, content_type=content_type, inline=True, public=public)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from entries.models import Entry
 from judging.publication.enums import AnnouncementKind, AnnouncementState, ListOrder
 from judging.scoring.enums import Outcome
+from kipp.scopes import OrganisationScopedManager
 
 __all__ = [
     "Announcement",
@@ -88,6 +89,7 @@ class Announcement(models.Model):
     # Written once at approval (judging.publication.fingerprint.seal); a trigger refuses any later change.
     canonical_csv = models.TextField(_("CSV kanonik"), blank=True, editable=False)
     fingerprint = models.CharField(_("sidik jari (SHA-256)"), max_length=64, blank=True, editable=False)
+    objects = OrganisationScopedManager("round__competition__organisation_id")
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -174,6 +176,7 @@ class AnnouncementRow(models.Model):
     agency = models.CharField(_("instansi"), max_length=200)
     region = models.CharField(_("daerah"), max_length=140)
     category = models.CharField(_("kategori"), max_length=200, blank=True)
+    objects = OrganisationScopedManager("announcement__round__competition__organisation_id")
 
     class Meta:
         ordering = ["announcement", "rank"]
@@ -255,6 +258,7 @@ class Objection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(_("dijawab"), null=True, blank=True)
+    objects = OrganisationScopedManager("announcement__round__competition__organisation_id")
 
     class Meta:
         ordering = ["announcement", "created_at", "id"]

@@ -49,6 +49,7 @@ from kipp import exports
 from kipp.errors import add_message, error_text
 from kipp.middleware import client_ip
 from kipp.models import Competition, User
+from kipp.permissions import organised_q
 
 
 def _refuse(request, message, status=403):
@@ -64,11 +65,14 @@ _error_text = error_text
 
 @organiser_required
 def announcement_index(request):
-    competitions = Competition.objects.prefetch_related(
-        Prefetch("rounds", queryset=Round.objects.order_by("order"))
-    ).order_by("-year", "name")
+    competitions = (
+        Competition.objects.filter(organised_q(request.user))
+        .prefetch_related(Prefetch("rounds", queryset=Round.objects.order_by("order")))
+        .order_by("-year", "name")
+    )
     announcements = (
-        Announcement.objects.select_related("round__competition", "prepared_by", "approved_by")
+        Announcement.objects.filter(organised_q(request.user, "round__competition__organisation_id"))
+        .select_related("round__competition", "prepared_by", "approved_by")
         .annotate(pending=Count("objections", filter=Q(objections__answered_at__isnull=True)))
         .order_by("-prepared_at", "-id")
     )

@@ -44,7 +44,7 @@ from judging.scoring.services import JudgingError
 from kipp import exports
 from kipp.errors import add_message
 from kipp.files import private_file_response
-from kipp.permissions import is_pending_member
+from kipp.permissions import is_pending_member, organised_organisation_ids, organised_q
 from kipp.services_accounts import pending_membership_message
 
 
@@ -333,10 +333,17 @@ def manage(request):
     if not can_manage_records(request.user):
         raise Http404
     if request.method == "POST":
-        records = services.build_all_records(actor=request.user)
+        records = services.build_all_records(
+            actor=request.user, organisation_ids=organised_organisation_ids(request.user)
+        )
         messages.success(request, _("Katalog diperbarui: %(n)s catatan inovasi.") % {"n": len(records)})
         return redirect("records:manage")
-    announcements = list(visible_announcements().select_related("round__competition").order_by("-published_at", "-id"))
+    announcements = list(
+        visible_announcements()
+        .filter(organised_q(request.user, "round__competition__organisation_id"))  # their organisations' only
+        .select_related("round__competition")
+        .order_by("-published_at", "-id")
+    )
     built = dict(queries.public_history().values_list("announcement_id").annotate(n=Count("id")).order_by())
     rows = [{"announcement": a, "records": built.get(a.pk, 0)} for a in announcements]
     return render(request, "judging/records/manage.html", {"rows": rows})

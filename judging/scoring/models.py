@@ -20,6 +20,7 @@ from judging.scoring.enums import (
 )
 from kipp.enums import EntryGroup
 from kipp.models import Category, Competition
+from kipp.scopes import OrganisationScopedManager
 
 
 def default_tie_break():
@@ -67,6 +68,7 @@ class Round(models.Model):
         help_text=_("Hanya proposal sejauh ini di atas atau di bawah garis batas Top N yang didiskusikan."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("competition__organisation_id")
 
     class Meta:
         ordering = ["competition", "order"]
@@ -116,6 +118,7 @@ class RoundEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("round__competition__organisation_id")
 
     class Meta:
         ordering = ["round", "position", "entry__code"]
@@ -200,6 +203,7 @@ class Assignment(models.Model):
     judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
     source = models.CharField(_("asal"), max_length=12, choices=AssignmentSource.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("round__competition__organisation_id")
 
     class Meta:
         ordering = ["round", "entry__code", "judge__full_name"]
@@ -230,6 +234,7 @@ class Conflict(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("competition__organisation_id")
 
     class Meta:
         ordering = ["-created_at"]
@@ -258,6 +263,7 @@ class ScoreSheet(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
+    objects = OrganisationScopedManager("assignment__round__competition__organisation_id")
 
     class Meta:
         verbose_name = _("lembar nilai")
@@ -305,6 +311,7 @@ class RankingSnapshot(models.Model):
     reason = models.CharField(_("alasan"), max_length=40, default="close")
     criteria = models.JSONField(_("kriteria"), default=list)
     rows = models.JSONField(_("baris peringkat"), default=list)
+    objects = OrganisationScopedManager("round__competition__organisation_id")
 
     class Meta:
         ordering = ["round", "-created_at", "-id"]

@@ -11,25 +11,38 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from judging.scoring.enums import RoundState
-from kipp.permissions import is_judge, is_organiser  # the base predicates (active; a superuser passes), by name
+from kipp.permissions import (  # the base predicates (active; a superuser passes), by name
+    is_judge,
+    is_organiser,
+    organises_competition,
+)
+from kipp.scopes import organiser_scope
 
 
 def organiser_required(view):
     """View decorator for organiser pages: anonymous visitors go to the login page; anyone else who is not an
-    organiser gets 403 with a clear message (judging/scoring/refused.html)."""
+    organiser gets 403 with a clear message (judging/scoring/refused.html). The view runs inside the organiser's
+    scope (kipp/scopes.py): competitions, entries, rounds and what hangs from them are read only from the
+    organisations they organise, so another organisation's object is not found (404)."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_organiser(request.user):
             message = _("Halaman ini hanya untuk penyelenggara.")
             return render(request, "judging/scoring/refused.html", {"message": message}, status=403)
-        return view(request, *args, **kwargs)
+        with organiser_scope(request.user):
+            return view(request, *args, **kwargs)
 
     return login_required(wrapper)
 
 
+def organises_round(user, round_):
+    """An organiser of the round's competition's organisation (the base of every organiser predicate on a round)."""
+    return organises_competition(user, round_.competition)
+
+
 def can_manage_round(user, round_):
-    return is_organiser(user)
+    return organises_round(user, round_)
 
 
 def can_approve_announcement(user, announcement):
@@ -37,7 +50,7 @@ def can_approve_announcement(user, announcement):
     two-person rule over its editor_ids; the service enforces it, the database too, and the page shows the button
     only when true)."""
     return bool(
-        is_organiser(user)
+        organises_round(user, announcement.round)
         and announcement.state == "awaiting"
         and announcement.prepared_by_id is not None
         and announcement.prepared_by_id != user.pk
@@ -46,16 +59,16 @@ def can_approve_announcement(user, announcement):
 
 
 def can_view_round_dashboard(user, round_):
-    """The ranking with totals, spread and outlier flags, and per-judge progress: organisers only."""
-    return is_organiser(user)
+    """The ranking with totals, spread and outlier flags, and per-judge progress: the round's organisers only."""
+    return organises_round(user, round_)
 
 
 def can_view_ranking(user, round_):
-    return is_organiser(user)
+    return organises_round(user, round_)
 
 
 def can_export(user, round_):
-    return is_organiser(user)
+    return organises_round(user, round_)
 
 
 def can_view_queue(user):
@@ -83,14 +96,14 @@ def is_round_judge(user, round_):
 def can_view_round_pages(user, round_):
     """The pages of one round that judges reach (queue, schedule, field verification list): organisers, and the
     round's own judges. A judge of another round opens none of them (403 with a message)."""
-    return is_organiser(user) or is_round_judge(user, round_)
+    return organises_round(user, round_) or is_round_judge(user, round_)
 
 
 def can_open_sheet(user, assignment, *, conflicted):
-    """The judge of the assignment, without a conflict of interest. Organisers may look at any sheet."""
-    if is_organiser(user):
+    """The judge of the assignment, without a conflict of interest. The round's organisers may look at any sheet."""
+    if is_judge(user) and assignment.judge_id == user.pk and not conflicted:
         return True
-    return is_judge(user) and assignment.judge_id == user.pk and not conflicted
+    return is_organiser(user) and organises_round(user, assignment.round)  # no query for a judge on their own sheet
 
 
 def can_score(user, assignment, *, conflicted):
@@ -104,7 +117,7 @@ def can_score(user, assignment, *, conflicted):
 
 
 def can_unlock_sheet(user, sheet):
-    return is_organiser(user)
+    return organises_round(user, sheet.assignment.round)
 
 
 def can_declare_conflict(user, assignment):

@@ -1,11 +1,11 @@
-"""Who sees a competition's outbox and resends its failed mails: its organisers (kipp.permissions.is_organiser)."""
+"""Who sees a competition's outbox and resends its failed mails: the organisers of its organisation."""
 
 from kipp.outbox.enums import NotificationState
-from kipp.permissions import is_organiser
+from kipp.permissions import organises_competition
 
 
 def can_see_outbox(user, competition):
-    return is_organiser(user)
+    return organises_competition(user, competition)
 
 
 def can_resend(user, notification):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from kipp.outbox.forms import OutboxFilterForm
 from kipp.outbox.models import Notification
 from kipp.outbox.permissions import can_resend, can_see_outbox
 from kipp.outbox.queries import state_counts
+from kipp.permissions import is_organiser
 
 PAGE_SIZE = 50
 
@@ -24,6 +26,8 @@ PAGE_SIZE = 50
 def _competition(request, slug):
     competition = get_object_or_404(Competition, slug=slug)
     if not can_see_outbox(request.user, competition):
+        if is_organiser(request.user):
+            raise Http404  # another organisation's competition: not found
         raise PermissionDenied
     return competition
 

@@ -18,11 +18,10 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from kipp.errors import PortalError, error_text
-from kipp.models import User
-from kipp.permissions import is_organiser
+from kipp.permissions import is_organiser, is_portal_administrator
 from kipp.twofactor import services
 from kipp.twofactor.forms import AppCodeForm, CodeForm, ResetForm
-from kipp.twofactor.permissions import can_reset_second_factor
+from kipp.twofactor.permissions import can_reset_second_factor, resettable_people
 from kipp.twofactor.policy import has_device, is_verified, must_enrol
 
 BACKUP_CODES_SESSION_KEY = "twofactor_backup_codes"
@@ -195,13 +194,14 @@ def reset_list(request):
     people = []
     if verified:
         people = list(
-            User.objects.filter(totpdevice__confirmed=True)
+            resettable_people(request.user)
+            .filter(totpdevice__confirmed=True)
             .exclude(pk=request.user.pk)
             .distinct()
             .order_by("full_name", "pk")
         )
-        for person in people:
-            person.can_reset = can_reset_second_factor(request.user, person)
+        for person in people:  # the organisation's own people only: what is left is per person, without queries
+            person.can_reset = person.is_active and (not person.is_superuser or is_portal_administrator(request.user))
     return render(request, "kipp/twofactor/reset_list.html", {"people": people, "verified": verified})
 
 
@@ -209,7 +209,7 @@ def reset_list(request):
 @login_required
 def reset(request, pk):
     _organiser_with_second_factor(request)
-    person = get_object_or_404(User, pk=pk)
+    person = get_object_or_404(resettable_people(request.user), pk=pk)  # another organisation's: not found
     if not can_reset_second_factor(request.user, person):
         if person.pk == request.user.pk:
             raise PermissionDenied(

@@ -18,7 +18,7 @@ from django.urls import reverse
 from kipp.audit import GENESIS, verify_chain
 from kipp.models import AuditCheck, AuditEvent
 from kipp.services import record_event
-from tests.factories import InnovatorFactory, JudgeFactory, OrganiserFactory
+from tests.factories import CompetitionFactory, InnovatorFactory, JudgeFactory, OrganiserFactory
 from tests.faults.servers import database_url
 from tests.pages import page_body
 
@@ -140,7 +140,9 @@ def test_concurrent_events_never_fork_the_chain():
 def test_organisers_read_filter_and_export_the_log(client):
     organiser = OrganiserFactory(full_name="Penyelenggara Satu")
     _events(3, actor=organiser)
-    record_event(actor=None, action="publication.approved", details={"number": "065/134/II/B"})
+    # an event on a competition of the organiser's organisation (they read only their organisations' events)
+    competition = CompetitionFactory()
+    record_event(actor=None, action="publication.approved", obj=competition, details={"number": "065/134/II/B"})
     client.force_login(organiser)
     url = reverse("kipp:audit_log")
     body = page_body(client.get(url))

@@ -197,10 +197,13 @@ def test_the_api_lists_announcements_of_one_organisation_with_its_name(client):
 
 
 def test_a_new_competition_is_created_for_the_chosen_organisation(client):
+    from kipp.organisations.models import Membership
     from tests.factories import OrganiserFactory
 
     national = _national()
-    client.force_login(OrganiserFactory())
+    organiser = OrganiserFactory()  # organises the province and, below, the national organisation too
+    Membership.objects.create(user=organiser, organisation=national, kind="organiser")
+    client.force_login(organiser)
     page = client.get(reverse("kipp:competition_create"))
     assert national.name in page_body(page)
     response = client.post(
@@ -226,7 +229,7 @@ def test_the_organisers_competition_list_names_each_organisation_in_the_same_que
     from tests.factories import OrganiserFactory
 
     CompetitionFactory(name="KIPP Sulsel 2027")
-    client.force_login(OrganiserFactory())
+    client.force_login(OrganiserFactory(is_superuser=True))  # the portal administrator sees every organisation's
     url = reverse("kipp:competitions")
     one = _count(client, url)
     _more_organisations(9)

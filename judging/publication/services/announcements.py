@@ -57,7 +57,7 @@ def prepare_announcement(
     for kind=final the weighted final across rounds). `fields`: the TEXT_FIELDS. Entries scored by fewer than the
     round's k judges (final sheets without a conflict) are refused unless the organiser acknowledges them
     (`acknowledge_few_judges`); the audit event names them."""
-    require_organiser(actor)
+    require_organiser(actor, round_.competition)
     now = now or timezone.now()
     round_ = Round.objects.select_for_update().select_related("competition").get(pk=round_.pk)
     if not announcement_ready(round_):
@@ -119,7 +119,7 @@ def _changed_by(announcement, actor):
 
 @transaction.atomic
 def update_announcement(*, announcement, actor, **fields):
-    require_organiser(actor)
+    require_organiser(actor, announcement.round.competition)
     announcement = locked(announcement)
     _editable(announcement)
     old = {name: getattr(announcement, name, None) for name in fields}
@@ -145,7 +145,7 @@ def update_announcement(*, announcement, actor, **fields):
 @transaction.atomic
 def change_outcome(*, announcement, entry, to_outcome, reason, actor):
     """Move an entry in or out of the list (selected / reserve / not selected) with a written reason."""
-    require_organiser(actor)
+    require_organiser(actor, announcement.round.competition)
     reason = (reason or "").strip()
     if not has_visible_text(reason):
         raise JudgingError(_("Tuliskan alasan perubahan daftar; alasan ini dimuat di catatan metode."))
@@ -202,7 +202,7 @@ def difference_refusal(announcement):
 
 @transaction.atomic
 def submit_for_approval(*, announcement, actor, now=None):
-    require_organiser(actor)
+    require_organiser(actor, announcement.round.competition)
     announcement = locked(announcement)
     if announcement.state != AnnouncementState.DRAFT:
         raise JudgingError(_("Hanya draf yang dapat diajukan untuk persetujuan."))
@@ -219,7 +219,7 @@ def submit_for_approval(*, announcement, actor, now=None):
 @transaction.atomic
 def return_to_draft(*, announcement, actor, reason):
     """The approver sends it back (with a reason) instead of approving."""
-    require_organiser(actor)
+    require_organiser(actor, announcement.round.competition)
     if not has_visible_text(reason):
         raise JudgingError(_("Tuliskan alasan mengembalikan pengumuman ke draf."))
     announcement = locked(announcement)
@@ -254,7 +254,7 @@ def approve_announcement(*, announcement, actor, now=None):
     notifies the innovators and builds the records is deferred in the same transaction (the worker runs it)."""
     now = now or timezone.now()
     with transaction.atomic():
-        require_organiser(actor)
+        require_organiser(actor, announcement.round.competition)
         announcement = locked(announcement)
         refusal = two_person_refusal(announcement, actor)
         if refusal:
@@ -297,7 +297,7 @@ def approve_announcement(*, announcement, actor, now=None):
 def withdraw_announcement(*, announcement, actor, reason):
     """Cancel a draft or an announcement awaiting approval. A published announcement is never withdrawn
     silently: it is corrected by a new version."""
-    require_organiser(actor)
+    require_organiser(actor, announcement.round.competition)
     reason = (reason or "").strip()
     if not has_visible_text(reason):
         raise JudgingError(_("Tuliskan alasan pembatalan."))

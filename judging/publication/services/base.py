@@ -1,10 +1,7 @@
 """What every publication service shares: the announcement's text fields, the organiser check and the row lock."""
 
-from django.utils.translation import gettext as _
-
 from judging.models import Announcement
-from judging.scoring.services import JudgingError
-from kipp.permissions import is_organiser
+from judging.scoring.services.errors import require_organiser  # noqa: F401 (the one organiser check, by name)
 
 TEXT_FIELDS = (
     "number",
@@ -21,11 +18,6 @@ TEXT_FIELDS = (
     "embargo_until",
     "objection_days",
 )
-
-
-def require_organiser(actor):
-    if not is_organiser(actor):
-        raise JudgingError(_("Hanya penyelenggara yang boleh melakukan ini."))
 
 
 def locked(announcement):

@@ -23,7 +23,7 @@ def prepare_correction(*, announcement, actor, correction_note, now=None, change
     """A new version of a published announcement, with a visible correction note. Its lists are frozen again from
     the ranking now (refreeze) or copied from the corrected version; the organiser's reasoned changes of the
     corrected version are carried over (and any new `changes`: [(entry, to_outcome, reason)] applied)."""
-    require_organiser(actor)
+    require_organiser(actor, announcement.round.competition)
     now = now or timezone.now()
     note = (correction_note or "").strip()
     if not note:
@@ -79,7 +79,7 @@ def explain_difference(*, announcement, entry, reason, actor):
     """The organiser says why an entry's place in a draft correction differs from the corrected version (a
     re-score moved it); shown to the approver and on the public page. Typing it is a change: the organiser becomes
     an editor (and may not approve the correction)."""
-    require_organiser(actor)
+    require_organiser(actor, announcement.round.competition)
     reason = (reason or "").strip()
     if not has_visible_text(reason):
         raise JudgingError(_("Tuliskan alasan perbedaan ini; alasan ini tampil di halaman publik koreksi."))

@@ -18,7 +18,7 @@ from kipp.services import record_event
 def release_feedback(*, announcement, actor, now=None):
     """After publication, the organiser releases anonymous feedback (per-criterion means and judges' comments,
     never names) to every entrant of the announcement."""
-    require_organiser(actor)
+    require_organiser(actor, announcement.round.competition)
     announcement = locked(announcement)
     if not is_visible(announcement, now):
         raise JudgingError(_("Umpan balik hanya dapat dibuka setelah pengumuman terbit."))

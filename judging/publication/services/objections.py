@@ -138,7 +138,7 @@ def answer_objection(*, objection, actor, answer, seen_answered_at=_AS_LOADED, n
     by default `objection.answered_at` as the caller loaded it). Under the objection's row lock an answer written
     since then refuses with StaleAnswerError, so two organisers answering at once never both save and mail; the
     same person sending the same text again (a double click) is "already saved" and mails nothing more."""
-    require_organiser(actor)
+    require_organiser(actor, objection.announcement.round.competition)
     answer = (answer or "").strip()
     if not answer:
         raise JudgingError(_("Tuliskan jawaban atas sanggahan ini."))

@@ -215,13 +215,17 @@ def _chosen(visible):
     return sorted(chosen, key=lambda a: (a.published_at, a.pk))
 
 
-def build_all_records(*, actor=None, now=None):
+def build_all_records(*, actor=None, now=None, organisation_ids=None):
     """Records for every competition with a visible announcement: from its final announcements (e.g. the Top 30),
     or, where none is visible yet, from its latest visible round announcement (e.g. the Top 50). Oldest first;
-    used by seed_demo, `manage.py build_records` and the hourly job."""
+    used by seed_demo, `manage.py build_records` and the hourly job. `organisation_ids`: only the competitions of
+    these organisations (an organiser's button builds their own; None: every one)."""
     from judging.publication.queries import visible_announcements
 
-    visible = list(visible_announcements(now).select_related("round").order_by("published_at", "id"))
+    visible = visible_announcements(now)
+    if organisation_ids is not None:
+        visible = visible.filter(round__competition__organisation_id__in=sorted(organisation_ids))
+    visible = list(visible.select_related("round").order_by("published_at", "id"))
     touched = {}
     for announcement in _chosen(visible):
         for record in build_records(announcement=announcement, actor=actor, now=now):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entries.models import Entry
 from judging.scoring.models import Round, ScoreSheet
+from kipp.scopes import OrganisationScopedManager
 
 
 class Discussion(models.Model):
@@ -22,6 +23,7 @@ class Discussion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("round__competition__organisation_id")
 
     class Meta:
         verbose_name = _("diskusi juri")
@@ -56,6 +58,7 @@ class DiscussionEntry(models.Model):
     total = models.FloatField(_("nilai total saat dibuka"))
     spread = models.FloatField(_("selisih nilai juri saat dibuka"))
     judges = models.PositiveSmallIntegerField(_("jumlah juri"))
+    objects = OrganisationScopedManager("discussion__round__competition__organisation_id")
 
     class Meta:
         ordering = ["discussion", "rank"]

@@ -5,17 +5,19 @@ of another entry, not a conflicted judge, never an entrant or the public."""
 
 from judging.scoring.discussion.queries import panel_member, window_state
 from judging.scoring.permissions import is_judge
-from kipp.permissions import is_organiser
+from kipp.permissions import organises_competition
 
 
 def can_manage_discussion(user, round_):
-    """Start a round's discussion, see its list and every thread, close it early: organisers."""
-    return is_organiser(user)
+    """Start a round's discussion, see its list and every thread, close it early: the round's organisers."""
+    return organises_competition(user, round_.competition)
 
 
 def can_view_thread(user, item):
-    """Organisers, and the judges on the entry's panel."""
-    return is_organiser(user) or (is_judge(user) and panel_member(user, item))
+    """The round's organisers, and the judges on the entry's panel."""
+    if organises_competition(user, item.discussion.round.competition):
+        return True
+    return is_judge(user) and panel_member(user, item)
 
 
 def can_take_part(user, item):

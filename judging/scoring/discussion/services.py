@@ -57,7 +57,7 @@ def start_discussion(*, round_, actor, ends_at, starts_at=None):
     """Start the round's discussion (one per round) while scoring is open, before the closing snapshot: list the
     entries within the round's `discussion_places` of the Top N cut whose judges' sheet totals differ (highest
     minus lowest) by more than `discussion_spread`. Refused when none qualifies (nothing is written)."""
-    require_organiser(actor)
+    require_organiser(actor, round_.competition)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.state != RoundState.OPEN:
         raise JudgingError(_("Diskusi hanya dapat dimulai selagi babak dibuka, sebelum babak ditutup."))
@@ -305,7 +305,7 @@ def revise_sheet(*, item, judge, values, overall_comment="", version):
 @transaction.atomic
 def close_discussion(*, discussion, actor):
     """Close the discussion before its window ends (organisers): revisions and comments stop now."""
-    require_organiser(actor)
+    require_organiser(actor, discussion.round.competition)
     discussion = Discussion.objects.select_for_update(of=("self",)).select_related("round").get(pk=discussion.pk)
     if window_state(discussion) == "ended":
         raise JudgingError(

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from entries.models import Entry
+from kipp.scopes import OrganisationScopedManager
 
 __all__ = ["FieldCheck", "field_photo_upload_to"]
 
@@ -29,6 +30,7 @@ class FieldCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     checked_at = models.DateTimeField(_("diperiksa"), null=True, blank=True)
+    objects = OrganisationScopedManager("round__competition__organisation_id")
 
     class Meta:
         ordering = ["round", "entry", "order", "id"]

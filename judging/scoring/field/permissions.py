@@ -3,7 +3,7 @@
 from judging.models import Assignment
 from judging.scoring.permissions import is_judge
 from judging.scoring.queries import recused_q
-from kipp.permissions import is_organiser
+from kipp.permissions import organises_competition
 
 
 def assignment_for(user, round_, entry):
@@ -19,4 +19,4 @@ def assignment_for(user, round_, entry):
 
 
 def can_check(user, round_, entry):
-    return is_organiser(user) or assignment_for(user, round_, entry) is not None
+    return organises_competition(user, round_.competition) or assignment_for(user, round_, entry) is not None

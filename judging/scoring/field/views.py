@@ -23,7 +23,7 @@ from judging.scoring.refusals import refuse, round_page_refusal
 from judging.scoring.services import JudgingError
 from kipp.errors import add_message, error_text
 from kipp.files import StorageFailed, private_file_response
-from kipp.permissions import is_organiser
+from kipp.permissions import organises_competition
 
 
 def _field_round(competition, round_slug):
@@ -39,13 +39,14 @@ def _field_round(competition, round_slug):
 def field_index(request, competition, round_slug):
     round_ = _field_round(competition, round_slug)
     user = request.user
-    if not (is_organiser(user) or is_judge(user)):
+    organiser = organises_competition(user, round_.competition)
+    if not (organiser or is_judge(user)):
         return refuse(request, _("Halaman ini untuk penyelenggara dan tim verifikasi."))
     refusal = round_page_refusal(request, round_)
     if refusal is not None:
         return refusal
     entries = RoundEntry.objects.filter(round=round_).select_related("entry__agency__region")
-    if not is_organiser(user):
+    if not organiser:
         mine = Assignment.objects.filter(round=round_, judge=user).annotate(recused=recused_q()).filter(recused=False)
         entries = entries.filter(entry_id__in=mine.values("entry_id"))
     entries = entries.annotate(
@@ -55,7 +56,7 @@ def field_index(request, competition, round_slug):
             filter=Q(entry__field_checks__round=round_, entry__field_checks__verified__isnull=False),
         ),
     ).order_by("position", "entry__code")
-    context = {"round": round_, "entries": list(entries), "organiser_view": is_organiser(user)}
+    context = {"round": round_, "entries": list(entries), "organiser_view": organiser}
     return render(request, "judging/scoring/field_index.html", context)
 
 

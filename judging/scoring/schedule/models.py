@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entries.models import Entry
 from judging.scoring.schedule.enums import SlotKind
+from kipp.scopes import OrganisationScopedManager
 
 __all__ = ["ScheduleSlot"]
 
@@ -24,6 +25,7 @@ class ScheduleSlot(models.Model):
     panel = models.CharField(_("panel"), max_length=120, blank=True)
     venue = models.CharField(_("tempat"), max_length=200, blank=True)
     position = models.PositiveIntegerField(_("urutan"))
+    objects = OrganisationScopedManager("round__competition__organisation_id")
 
     class Meta:
         ordering = ["round", "position"]

@@ -10,14 +10,8 @@ from django.utils.translation import gettext as _
 from judging.models import Round, RoundEntry, ScheduleSlot
 from judging.scoring.schedule.enums import SlotKind
 from judging.scoring.services import JudgingError
-from judging.scoring.services.errors import require_round_not_closed
-from kipp.permissions import is_organiser
+from judging.scoring.services.errors import require_organiser, require_round_not_closed
 from kipp.services import record_event
-
-
-def _require_organiser(actor):
-    if not is_organiser(actor):
-        raise JudgingError(_("Hanya penyelenggara yang boleh melakukan ini."))
 
 
 def _check_round(round_):
@@ -71,7 +65,7 @@ def plan_slots(
 @transaction.atomic
 def generate_schedule(*, round_, actor, days, room="", panel="", venue="", **options):
     """Replace the round's schedule with one generated from its entries in presentation order."""
-    _require_organiser(actor)
+    require_organiser(actor, round_.competition)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     _check_round(round_)
     entries = list(
@@ -128,7 +122,7 @@ def _sync_positions(round_):
 @transaction.atomic
 def move_slot(*, slot, direction, actor):
     """Swap the slot's entry with the previous or next presentation (the times stay, the entries move)."""
-    _require_organiser(actor)
+    require_organiser(actor, slot.round.competition)
     slot = ScheduleSlot.objects.select_for_update().select_related("round").get(pk=slot.pk)
     _check_round(slot.round)
     if slot.kind != SlotKind.PRESENTATION:
@@ -161,7 +155,7 @@ def move_slot(*, slot, direction, actor):
 @transaction.atomic
 def update_slot(*, slot, actor, date, start, duration, room):
     """Change a slot's date, time, duration or room. Refused when it would overlap another slot in the same room."""
-    _require_organiser(actor)
+    require_organiser(actor, slot.round.competition)
     slot = ScheduleSlot.objects.select_for_update().select_related("round").get(pk=slot.pk)
     _check_round(slot.round)
     end = _plus(date, start, duration)

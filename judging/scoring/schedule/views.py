@@ -19,7 +19,7 @@ from judging.scoring.schedule.forms import ScheduleForm, SlotForm
 from judging.scoring.schedule.queries import schedule, schedule_days
 from judging.scoring.services import JudgingError
 from kipp.errors import add_message
-from kipp.permissions import is_organiser
+from kipp.permissions import organises_competition
 
 
 def _round(competition, round_slug):
@@ -88,7 +88,7 @@ def schedule_print(request, competition, round_slug):
         return refusal
     slots = schedule(round_)
     withheld = 0
-    if not is_organiser(request.user):
+    if not organises_competition(request.user, round_.competition):
         conflicted = conflicted_entry_ids(round_, request.user)
         for slot in slots:
             slot.withheld = slot.entry_id in conflicted

@@ -165,13 +165,13 @@ def _balance(new, judges, loads, conflicts, assigned_any):
 @transaction.atomic
 def assign_replacement(*, round_, entry, judge, actor):
     """Give an entry short of k judges (after a recusal) another judge."""
-    _require_organiser(actor)
+    _require_organiser(actor, round_.competition)
     return assign(round_=round_, entry=entry, judge=judge, actor=actor, source=AssignmentSource.REPLACEMENT)
 
 
 @transaction.atomic
 def unassign(*, assignment, actor):
-    _require_organiser(actor)
+    _require_organiser(actor, assignment.round.competition)
     require_round_not_closed(Round.objects.select_for_update().get(pk=assignment.round_id))
     if ScoreSheet.objects.filter(assignment=assignment).exists():
         raise JudgingError(_("Juri sudah mulai menilai proposal ini; penugasan tidak dapat dihapus."))

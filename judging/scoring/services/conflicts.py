@@ -122,7 +122,7 @@ def _notify_conflict(conflict, round_, entry, *, recusal):
 
 @transaction.atomic
 def record_conflict(*, competition, judge, entry, reason, actor, round_=None):
-    _require_organiser(actor)
+    _require_organiser(actor, competition)
     require_reason(reason, _("Tuliskan alasan konflik kepentingan."))
     if entry.competition_id != competition.pk:
         raise JudgingError(_("Proposal ini bukan dari kompetisi ini."))

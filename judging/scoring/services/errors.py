@@ -4,7 +4,7 @@ the organiser check every organiser-only service starts with."""
 from django.utils.translation import gettext as _
 
 from kipp.errors import Refused, Stale
-from kipp.permissions import is_organiser
+from kipp.permissions import is_organiser, organises_competition
 from kipp.text import has_visible_text
 
 
@@ -21,9 +21,12 @@ class ConflictOfInterestError(JudgingError):
     """The judge has a conflict of interest with the entry of the assignment."""
 
 
-def require_organiser(actor):
-    """Refuse unless `actor` is an active organiser (or a superuser): kipp.permissions.is_organiser."""
-    if not is_organiser(actor):
+def require_organiser(actor, competition=None):
+    """Refuse unless `actor` organises `competition`'s organisation (kipp.permissions.organises_competition; a
+    superuser organises every one). Every organiser service names the competition it acts in; without one (None)
+    any active organiser passes."""
+    allowed = is_organiser(actor) if competition is None else organises_competition(actor, competition)
+    if not allowed:
         raise JudgingError(_("Hanya penyelenggara yang boleh melakukan ini."))
 
 

@@ -46,6 +46,8 @@ def create_round(
 ):
     """Create a round in state setup, with the default rubric of its kind. The first round takes the eligible
     entries; a later round takes the selected entries of the previous round once that round is closed."""
+    if actor is not None:  # None: a command or the demo
+        _require_organiser(actor, competition)
     if Round.objects.filter(competition=competition, slug=slug).exists():
         raise JudgingError(_("Babak dengan slug ini sudah ada."))
     if order is None:
@@ -142,7 +144,7 @@ def take_selected_entries(*, round_, actor=None):
 
 @transaction.atomic
 def add_round_entry(*, round_, entry, reason, actor):
-    _require_organiser(actor)
+    _require_organiser(actor, round_.competition)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     require_round_not_closed(round_)
     if entry.competition_id != round_.competition_id:
@@ -176,7 +178,7 @@ def _locked_round(round_, states, refusal):
 
 @transaction.atomic
 def open_round(*, round_, actor):
-    _require_organiser(actor)
+    _require_organiser(actor, round_.competition)
     round_ = _locked_round(round_, [RoundState.SETUP], _("Hanya babak dalam persiapan yang dapat dibuka."))
     if not round_.criteria.exists():
         raise JudgingError(_("Babak belum memiliki kriteria penilaian."))
@@ -221,7 +223,7 @@ def _notify_judges(round_, *, template="judging/scoring/email/round_opened", rea
 def close_round(*, round_, actor, reason=""):
     """Close scoring and store a snapshot of the ranking. With assigned sheets (not recused) still not final, the
     organiser must give a reason; the audit event keeps it with the entries and how many sheets each missed."""
-    _require_organiser(actor)
+    _require_organiser(actor, round_.competition)
     round_ = _locked_round(round_, [RoundState.OPEN], _("Hanya babak yang sedang dibuka yang dapat ditutup."))
     missing = missing_sheets(round_)
     reason = (reason or "").strip()
@@ -253,7 +255,7 @@ def close_round(*, round_, actor, reason=""):
 
 @transaction.atomic
 def reopen_round(*, round_, actor, reason):
-    _require_organiser(actor)
+    _require_organiser(actor, round_.competition)
     require_reason(reason, _("Tuliskan alasan membuka kembali babak ini."))
     closed = [RoundState.CLOSED, RoundState.PUBLISHED]
     round_ = _locked_round(round_, closed, _("Hanya babak yang sudah ditutup yang dapat dibuka kembali."))
@@ -271,7 +273,7 @@ def reopen_round(*, round_, actor, reason):
 
 @transaction.atomic
 def publish_round(*, round_, actor):
-    _require_organiser(actor)
+    _require_organiser(actor, round_.competition)
     round_ = _locked_round(round_, [RoundState.CLOSED], _("Hanya babak yang sudah ditutup yang dapat diumumkan."))
     round_.state = RoundState.PUBLISHED
     round_.save(update_fields=["state"])

@@ -60,7 +60,7 @@ def save_criterion(*, round_, actor, criterion=None, bands=None, **fields):
 
     bands: (min, max, text) triples that replace the criterion's score bands (part of the rubric); None keeps them
     as they are, and gives a new criterion the default bands that fit its scale."""
-    _require_organiser(actor)
+    _require_organiser(actor, round_.competition)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     check_rubric_editable(round_)
     if fields.get("key") in RESERVED_KEYS:
@@ -109,7 +109,7 @@ def save_criterion(*, round_, actor, criterion=None, bands=None, **fields):
 
 @transaction.atomic
 def delete_criterion(*, criterion, actor):
-    _require_organiser(actor)
+    _require_organiser(actor, criterion.round.competition)
     round_ = Round.objects.select_for_update().get(pk=criterion.round_id)
     check_rubric_editable(round_)
     removed = Score.objects.filter(criterion=criterion).delete()[0]

@@ -13,7 +13,7 @@ from kipp.services import record_event
 def save_selection_rules(*, round_, actor, rules):
     """Replace the round's selection rules by `rules` (dicts: kind, value, category, group), in that order. Refused
     in a closed or published round (like the rubric), and when the rules can never be met (the reason)."""
-    _require_organiser(actor)
+    _require_organiser(actor, round_.competition)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     require_round_not_closed(round_)
     new = [

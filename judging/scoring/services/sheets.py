@@ -249,7 +249,7 @@ def submit_sheet(*, assignment, judge, values, overall_comment="", version, form
 
 @transaction.atomic
 def unlock_sheet(*, sheet, actor, reason):
-    _require_organiser(actor)
+    _require_organiser(actor, sheet.assignment.round.competition)
     require_reason(reason, _("Tuliskan alasan membuka kunci lembar nilai."))
     sheet = ScoreSheet.objects.select_for_update().select_related("assignment__round").get(pk=sheet.pk)
     require_round_not_closed(Round.objects.select_for_update().get(pk=sheet.assignment.round_id))

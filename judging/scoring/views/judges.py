@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from judging.scoring import permissions, queries
 from judging.scoring.judge_state import with_judge_states
 from judging.scoring.views.common import refuse, round_for, round_page_refusal
-from kipp.permissions import is_organiser
+from kipp.permissions import organises_competition
 
 
 @login_required
@@ -22,7 +22,7 @@ def judge_queue(request, competition, round_slug):
     """The judge's own queue in one round. Entries withheld by a conflict of interest are only counted. An organiser
     (who has no queue) is sent to the round's dashboard, a judge of another round is refused."""
     round_ = round_for(competition, round_slug)
-    if is_organiser(request.user):
+    if organises_competition(request.user, round_.competition):
         return redirect("judging:round_dashboard", competition=round_.competition.slug, round_slug=round_.slug)
     if not permissions.can_view_queue(request.user):
         return refuse(request, _("Halaman ini hanya untuk juri (evaluator/panelis)."))

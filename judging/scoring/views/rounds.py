@@ -9,13 +9,16 @@ from judging.models import Round
 from judging.scoring import forms, permissions, services
 from kipp.errors import add_message
 from kipp.models import Competition
+from kipp.permissions import organised_q
 
 
 @permissions.organiser_required
 def round_index(request):
-    competitions = Competition.objects.prefetch_related(
-        Prefetch("rounds", queryset=Round.objects.order_by("order"))
-    ).order_by("-year", "name")
+    competitions = (
+        Competition.objects.filter(organised_q(request.user))
+        .prefetch_related(Prefetch("rounds", queryset=Round.objects.order_by("order")))
+        .order_by("-year", "name")
+    )
     return render(request, "judging/scoring/round_index.html", {"competitions": competitions})
 
 

@@ -391,6 +391,13 @@ def _prepare_form(client, round_):
     return client.get(url).context["form"].initial
 
 
+def _organises(user, organisation):
+    """`user` becomes an organiser of `organisation` too (an organiser opens only their organisations' rounds)."""
+    from kipp.organisations.models import Membership
+
+    Membership.objects.create(user=user, organisation=organisation, kind="organiser")
+
+
 def _jeneponto_organisation(**letterhead):
     from kipp.organisations.services import create_organisation
     from tests.factories import region
@@ -414,6 +421,7 @@ def test_a_new_announcement_takes_place_and_signatory_from_the_competitions_orga
         signatory_title="Kepala Bagian Organisasi",
     )
     round_.competition.save(update_fields=["organisation"])
+    _organises(a, round_.competition.organisation)
     client.force_login(a)
     initial = _prepare_form(client, round_)
     assert (initial["place"], initial["signatory_name"], initial["signatory_title"]) == (
@@ -428,6 +436,7 @@ def test_a_new_announcement_proposes_no_place_of_another_province(client, scene)
     round_, entries, a, b, users = scene
     round_.competition.organisation = _jeneponto_organisation()
     round_.competition.save(update_fields=["organisation"])
+    _organises(a, round_.competition.organisation)
     client.force_login(a)
     page = client.get(reverse("judging:announcement_prepare", args=[round_.competition.slug, round_.slug]))
     assert page.context["form"]["place"].value() in (None, "")
