@@ -21,6 +21,7 @@ import functools
 
 from django.db import models
 from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
+from django_scopes.manager import DisabledQuerySet
 
 DIMENSION = "organisation"
 SCOPED = []  # (model, path to its organisation id), filled as the models are defined
@@ -35,9 +36,18 @@ def OrganisationScopedManager(path, manager_class=models.Manager):  # noqa: N802
         organisation_path = path
 
         def get_queryset(self):
-            if not hasattr(self, "_override_scope") and not get_scope():
-                return manager_class.get_queryset(self)  # no scope entered at all: a plain manager
-            return super().get_queryset()
+            current = getattr(self, "_override_scope", None) or get_scope()
+            plain = manager_class.get_queryset(self)
+            if not current or not current.get("_enabled", True):
+                return plain  # no scope entered at all, or scopes_disabled(): a plain manager
+            if DIMENSION not in current:
+                return DisabledQuerySet(self.model, using=self._db, missing_scopes={DIMENSION})
+            ids = current[DIMENSION]
+            if ids is None:
+                return plain
+            # by a subquery on the model's own ids, not a join: select_for_update() locks only the model's rows
+            own = self.model._base_manager.filter(**{f"{path}__in": list(ids)}).values("pk")
+            return plain.filter(pk__in=own)
 
         def contribute_to_class(self, cls, name):
             super().contribute_to_class(cls, name)

@@ -9,7 +9,7 @@ page, and raises ScopeError inside a scope that does not name the organisation."
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -157,6 +157,8 @@ def test_a_query_in_an_organisers_scope_reads_only_their_organisations(world):
         assert list(world.competition.entries.all()) == []  # related managers too
         with pytest.raises(Entry.DoesNotExist):
             Entry.objects.get(pk=world.entry.pk)
+    with transaction.atomic(), organisation_scope({jatim}):  # a row lock in scope locks the entry's row only
+        assert Entry.objects.select_for_update().get(code="JATIM-001").competition == world.other_competition
     with organisation_scope(None):  # the portal administrator
         assert Entry.objects.count() == everything
     assert Entry.objects.count() == everything  # outside any scope: plain managers
