@@ -155,17 +155,17 @@ EXPECTED = {
         "login    405      405      405      405      405      405      405      405      405      405      405      405",
         "login    redirect deny     deny     deny     deny     deny     deny     redirect deny     deny     deny     deny",
     ),
-    "judging:forwarding_index": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
-        "405      405      405      405      405      405      405      405      405      405",
+    "judging:forwarding_index": (  # other_organiser: an overview of their own organisation's feeds only
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny     ok       deny     deny",
+        "405      405      405      405      405      405      405      405      405      405      405      405      405",
     ),
     "judging:forwarding_settings": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
-        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny     deny     deny     deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny     deny     deny     deny",
     ),
     "judging:forwarding_nominate": (
-        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny",
-        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny     deny     deny     deny",
+        "login    deny     deny     deny     deny     deny     deny     deny     invalid  deny     deny     deny     deny",
     ),
     "judging:announcement_action": (
         "405      405      405      405      405      405      405      405      405      405      405      405      405",

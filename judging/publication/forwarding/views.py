@@ -1,11 +1,14 @@
 """The organisers' forwarding pages: the overview, the upper competition's settings (what feeds it, its quota) and
 the lower competition's nomination from its public final list (one form, one step)."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_scopes import scopes_disabled
 
 from judging.publication.forwarding import permissions, queries, services
 from judging.publication.forwarding.forms import FeedingForm
@@ -14,18 +17,33 @@ from kipp.errors import Invalid, PortalError, error_text
 from kipp.models import Competition
 
 
+def _across_organisations(view):
+    """Forwarding joins two organisations' competitions (the lower one's final list, the upper one's call): its pages
+    read outside the organiser's scope, and their predicates (can_configure_feeding, can_nominate_from, the
+    overview's forwarding_scope) say who may do what."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with scopes_disabled():
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _refuse(request, message):
     return render(request, "judging/scoring/refused.html", {"message": message}, status=403)
 
 
 @require_GET
 @organiser_required
+@_across_organisations
 def forwarding_index(request):
     uppers, feeds = queries.forwarding_overview(permissions.forwarding_scope(request.user))
     return render(request, "judging/publication/forwarding/index.html", {"uppers": uppers, "feeds": feeds})
 
 
 @organiser_required
+@_across_organisations
 def forwarding_settings(request, competition):
     competition = get_object_or_404(Competition.objects.select_related("organisation"), slug=competition)
     if not permissions.can_configure_feeding(request.user, competition):
@@ -65,6 +83,7 @@ def forwarding_settings(request, competition):
 
 
 @organiser_required
+@_across_organisations
 def forwarding_nominate(request, competition, upper):
     lower = get_object_or_404(Competition.objects.select_related("organisation"), slug=competition)
     upper = get_object_or_404(

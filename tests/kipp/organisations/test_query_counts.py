@@ -19,6 +19,7 @@ from django.utils import timezone
 from entries.models import Entry
 from judging.models import Announcement, InnovationRecord
 from kipp.models import Membership, Organisation, Province
+from kipp.permissions import forget_memberships
 from tests.factories import (
     AgencyFactory,
     CompetitionFactory,
@@ -85,6 +86,8 @@ def _world(number, people):
         user=people["verifier"], organisation=organisation, kind="verifier", region=region("73.04")
     )
     Membership.objects.get_or_create(user=people["judge"], organisation=organisation, kind="judge")
+    for person in (*people["organisers"], people["verifier"], people["judge"]):
+        forget_memberships(person)  # the predicates read the new memberships
     competition = CompetitionFactory(organisation=organisation, code_prefix=f"ORG{number}")
     home_region = organisation.province.regions.exclude(kind="provinsi").order_by("code").first()
     agency = AgencyFactory(region=home_region, name=f"Dinas Kesehatan {home_region.full_name}")
