@@ -23,6 +23,7 @@ from judging.models import (
     Assignment,
     Conflict,
     Criterion,
+    EntryTotal,
     Round,
     RoundEntry,
     RoundJudge,
@@ -79,6 +80,9 @@ DATASETS = {
     # the dashboard comparison, like-for-like with pretalx's review dashboard: a round that ranks all 2,000 entries,
     # 3 judges each, 7 weighted criteria (42,000 scores); the page shows 250 rows
     "D": Dataset("D", entries=2_000, judges=30),
+    # M while scoring is open (never published): the dashboard's first request after a sheet is submitted, as every
+    # request after a submit is during live scoring (issue 18)
+    "MO": Dataset("MO", entries=5_000, judges=60),
     # publishing to every entrant (issue 14): a round of 3,500 entrants, national scale
     "P": Dataset("P", entries=3_500, judges=30),
 }
@@ -412,8 +416,8 @@ def reset_burst(comp):
 
 def analyze():
     with connection.cursor() as cur:
-        # the stored sheet totals too: the ranking reads them (filled by triggers during the bulk inserts)
-        for model in (Entry, Assignment, ScoreSheet, Score, RoundEntry, Conflict, SheetTotal):
+        # the stored sheet and entry totals too: the ranking reads them (filled by triggers during the bulk inserts)
+        for model in (Entry, Assignment, ScoreSheet, Score, RoundEntry, Conflict, SheetTotal, EntryTotal):
             cur.execute(f"ANALYZE {T(model)}")
 
 

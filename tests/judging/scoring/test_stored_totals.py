@@ -1,4 +1,6 @@
-"""The stored totals (judging/scoring/totals.py) always equal a recomputation from the scores.
+"""The stored totals (judging/scoring/totals.py) always equal a recomputation from the scores: the sheet totals, and
+the entry totals kept from them (per entry: judges, mean, median and spread of T_p, outlying judges, mean n_pc per
+criterion).
 
 A hypothesis state test: random sequences of draft saves, submits, unlocks, declared / recorded / withdrawn
 conflicts, rubric changes (weights, scales, criteria added and removed, their order) and deleted assignments, through
@@ -12,6 +14,7 @@ Each example runs in a transaction that is rolled back."""
 
 import contextlib
 import math
+import statistics
 from decimal import Decimal
 
 import pytest
@@ -20,9 +23,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from judging.models import Assignment, Conflict, Criterion, Round, Score, ScoreSheet, SheetTotal
+from judging.models import Assignment, Conflict, Criterion, EntryTotal, Round, Score, ScoreSheet, SheetTotal
 from judging.scoring import services
-from judging.scoring.queries import round_ranking
+from judging.scoring.queries import OUTLIER_POINTS, round_ranking
 from judging.scoring.services.errors import JudgingError
 from judging.scoring.totals import refresh_round_totals
 from kipp.models import AuditEvent
@@ -92,6 +95,48 @@ def stored_totals(round_):
     return {
         row.sheet_id: (row.entry_id, row.judge_id, row.total, row.n) for row in SheetTotal.objects.filter(round=round_)
     }
+
+
+def expected_entry_totals(expected):
+    """{entry_id: (judges, mean, median, spread, outlying judge ids, [mean n_pc or None per criterion])}, from the
+    expected sheet totals (the method of shared/DESIGN.md: population sd, outliers over 20 points from the mean)."""
+    by_entry = {}
+    for entry, judge, total, n in expected.values():
+        by_entry.setdefault(entry, []).append((judge, total, n))
+    out = {}
+    for entry, sheets in by_entry.items():
+        totals = [total for _judge, total, _n in sheets]
+        mean = statistics.fmean(totals)
+        means = []
+        for i in range(len(sheets[0][2])):
+            values = [n[i] for _judge, _total, n in sheets if n[i] is not None]
+            means.append(statistics.fmean(values) if values else None)
+        outliers = sorted(judge for judge, total, _n in sheets if abs(total - mean) > OUTLIER_POINTS)
+        out[entry] = (len(sheets), mean, statistics.median(totals), statistics.pstdev(totals), outliers, means)
+    return out
+
+
+def stored_entry_totals(round_):
+    return {
+        row.entry_id: (row.judges, row.mean, row.median, row.spread, row.outliers or [], row.means)
+        for row in EntryTotal.objects.filter(round=round_)
+    }
+
+
+def close(a, b):
+    return (a is None) == (b is None) and (a is None or math.isclose(a, b, abs_tol=1e-9))
+
+
+def same_entries(expected, stored):
+    if expected.keys() != stored.keys():
+        return False
+    for entry, (judges, mean, median, spread, outliers, means) in expected.items():
+        s_judges, s_mean, s_median, s_spread, s_outliers, s_means = stored[entry]
+        if (judges, outliers, len(means)) != (s_judges, s_outliers, len(s_means)):
+            return False
+        if not all(close(a, b) for a, b in zip((mean, median, spread, *means), (s_mean, s_median, s_spread, *s_means))):  # noqa: B905
+            return False
+    return True
 
 
 def same(expected, stored):
@@ -246,6 +291,8 @@ def test_stored_totals_equal_a_recomputation_after_every_step(steps):
                 world.run(step)
                 expected, stored = expected_totals(world.round), stored_totals(world.round)
                 assert same(expected, stored), (step, expected, stored)
+                entries, stored_entries = expected_entry_totals(expected), stored_entry_totals(world.round)
+                assert same_entries(entries, stored_entries), (step, entries, stored_entries)
             raise Rollback
     except Rollback:
         pass
@@ -276,6 +323,8 @@ def test_a_rubric_change_is_audited_and_a_repair_changes_nothing():
     services.save_criterion(round_=round_, actor=organiser, criterion=criterion, title="Judul lain")
     assert events.count() == 1  # a title moves no total: nothing to audit
 
-    stored = stored_totals(round_)
+    stored, stored_entries = stored_totals(round_), stored_entry_totals(round_)
+    assert same_entries(expected_entry_totals(expected_totals(round_)), stored_entries)
     assert refresh_round_totals(round_) == 1
     assert stored_totals(round_) == stored  # the triggers left nothing to repair
+    assert stored_entry_totals(round_) == stored_entries
