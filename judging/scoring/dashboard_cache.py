@@ -150,11 +150,18 @@ def _slot(round_, name):
 
 
 def _cached(round_, name, key, compute):
-    held = cache.get(_slot(round_, name))
-    if held is not None and held[0] == key:
-        return held[1]
+    """The slot holds its key and its value under two cache keys: a request after a change reads the small key, sees
+    that it names an older state and computes, without reading (unpickling) the older value first (at M 5,000 ranking
+    rows). The value is written before its key, so a reader that sees the new key finds the new value (or, evicted
+    meanwhile, none: computed again)."""
+    slot = _slot(round_, name)
+    if cache.get(f"{slot}:key") == key:
+        held = cache.get(f"{slot}:value")
+        if held is not None and held[0] == key:
+            return held[1]
     value = compute()
-    cache.set(_slot(round_, name), (key, value), TIMEOUT)
+    cache.set(f"{slot}:value", (key, value), TIMEOUT)
+    cache.set(f"{slot}:key", key, TIMEOUT)
     return value
 
 
