@@ -13,8 +13,9 @@ The count is read BEFORE the figures are computed, so what is stored under a key
 key names (at worst newer, for a reader that raced a commit, which the next reader's key then corrects).
 The key also holds the round's and its criteria's own settings as the caller read them, and the database name.
 
-Template fragments (ranking table, judges' progress, the distribution chart) are cached per window (head / page /
-all) and language under the same key; forms with a CSRF token are never inside a cached fragment. Each round has one
+The figures themselves are kept in the process that computed them (round_figures); the template fragments (ranking
+table, judges' progress, the distribution chart) are cached in the shared cache per window (head / page / all) and
+language under the same key; forms with a CSRF token are never inside a cached fragment. Each round has one
 cache entry per purpose holding (key, value): a new state replaces the old entry, so memory does not grow with the
 number of changes.
 """
@@ -172,12 +173,30 @@ def frozen_snapshot(round_):
     return queries.latest_snapshot(round_, with_rows=False)  # the rows are read on a cache miss only
 
 
+# The figures of the last state seen per round, in this process. They are read only to render a window's fragments
+# (which the shared cache holds), so they are kept in process memory, not pickled into the shared cache: during live
+# scoring every request after a submit is a new state, and pickling the ranking's rows (5,000 at M) cost more than
+# the few requests at the same state that read them again saved. Another process that needs them computes them.
+_FIGURES = {}
+FIGURES_KEPT = 8  # rounds whose figures a process keeps (the figures of a round of 50,000 entries: about 13 MB)
+
+
 def round_figures(round_, criteria, key=None, snapshot=None):
-    """(key, figures) of the round: from the cache, or computed and stored."""
+    """(key, figures) of the round: from this process's last figures of the round if they are of this state, or
+    computed (and kept)."""
     if key is None:
         snapshot = frozen_snapshot(round_)
         key = round_key(round_, criteria, snapshot=snapshot)
-    return key, _cached(round_, "figures", key, lambda: compute_figures(round_, criteria, snapshot=snapshot))
+    slot = _slot(round_, "figures")
+    held = _FIGURES.get(slot)
+    if held is not None and held[0] == key:
+        return key, held[1]
+    figures = compute_figures(round_, criteria, snapshot=snapshot)
+    _FIGURES.pop(slot, None)
+    while len(_FIGURES) >= FIGURES_KEPT:
+        _FIGURES.pop(next(iter(_FIGURES)))  # the round seen longest ago
+    _FIGURES[slot] = (key, figures)
+    return key, figures
 
 
 class RoundDashboard:
