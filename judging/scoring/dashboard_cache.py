@@ -119,9 +119,11 @@ def compute_figures(round_, criteria, snapshot=None):
     """The figures of the dashboard. The ranking of a closed or published round is its snapshot (queries.frozen_ranking:
     the figures it was closed with), of any other round the live one; progress and judges are the sheets' own."""
     frozen = queries.frozen_ranking(round_, snapshot=snapshot) if snapshot is not None else None
-    judges, progress = queries.judge_and_round_progress(round_)
-    short = queries.entries_short_of_k(round_)
-    candidates = queries.replacement_candidates(round_, short) if short else {}
+    counts, active = queries.round_assignment_counts(round_)
+    judges, progress = queries.judge_and_round_progress(round_, counts=counts)
+    short = queries.entries_short_of_k(round_, active=active)
+    loads = {judge_id: assigned + recused for judge_id, (assigned, _f, _d, recused) in counts.items()}
+    candidates = queries.replacement_candidates(round_, short, loads=loads) if short else {}
     return {
         "ranking": frozen if frozen is not None else queries.round_ranking(round_, criteria=criteria),
         "progress": progress,
