@@ -70,7 +70,8 @@ HOW_TO_READ = """\
   S = 141 entries, 9 judges; M = 5,000 entries, 60 judges; L = 50,000 entries, 500 judges; every entry
   scored by 3 judges on 7 criteria (about 2% of sheets left as drafts, 0.5% of assignments recused);
   D = 2,000 entries, 30 judges, a round that ranks all 2,000 (42,000 scores; the dashboard comparison, like-for-like
-  with pretalx's review dashboard: 2,000 submissions x 3 reviews x 7 weighted categories, 250 rows shown). Each
+  with pretalx's review dashboard: 2,000 submissions x 3 reviews x 7 weighted categories, 250 rows shown);
+  MO = M with its round open (never published: during live scoring its ranking is the live one). Each
   line names what it rests on: entries ranked, scores, rows shown, whether the cache was warm, and the floor a
   ratio divides by.
 - Calibration: two fixed workloads timed in the run (a pure-Python loop and one SQL aggregate over
@@ -83,13 +84,16 @@ HOW_TO_READ = """\
   means no query per row). "not built yet" means the URL name did not resolve when the benchmark ran, or
   nothing was published to show.
 - Pages: the organiser's round dashboard is measured as organisers read it between changes (from the cache); the
-  line below it is its first request after a real change to the round (recomputed), median and max of 5.
+  lines below it are its first request after a change (recomputed), median and max of 5: at MO after a sheet is
+  unlocked by the organiser and submitted again by its judge through the services (live scoring: the stored
+  totals refreshed by the triggers, the scoring state moved on; the target), and at M (published: its ranking is
+  the closed round's snapshot) after a statement on the round (context).
 - Dashboard vs bare: the organiser's round dashboard at D (its 250-row page, the ranking of all 2,000 entries)
   against a bare Django view (bench/views.py: one GROUP BY average over the same 42,000 scores, the same 250 rows
   in a plain template, uncached), median of 9 requests each, with PostgreSQL's
   JIT off (as the portal runs: kipp/settings.py sets `-c jit=off`) and on (SET jit = on in the same session),
-  in the order off, on, off (the first pass warms the buffers); the dashboard's first request after a change is
-  shown beside it.
+  in the order off, on, off (the first pass warms the buffers); the dashboard's first request after a change (a
+  sheet unlocked and submitted again through the services) is shown beside it.
 - Throughput: gunicorn with 2 workers and persistent connections (DEBUG off, like production), `wrk -t2 -c16
   -d10s` on the public results page and on a bare view (bench/views.py) that reads the same number of rows with
   one query and renders them in a plain table, uncached; gunicorn's queue is drained between the two.
@@ -101,7 +105,8 @@ HOW_TO_READ = """\
   workers, 64 requests arriving at once cannot all finish sooner than 64 / w x s, so p95 / floor says how much
   the server loses to contention beyond the queue itself (target 1.2x).
 - Pages at M: the dashboard's first request after a change is divided by the bare SQL aggregate of the round's
-  scores (the floor of recomputing from scores: the stored sheet totals must beat it, target 1.0x).
+  scores (the floor of recomputing from scores: the stored sheet and entry totals must beat it, target 1.0x at
+  MO).
   Throughput and burst each start a gunicorn of their own.
 - Exports at L: each command run as a child process; time is wall time, memory the child's peak resident set
   size (getrusage RUSAGE_CHILDREN).
