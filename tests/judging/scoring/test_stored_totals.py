@@ -15,10 +15,12 @@ Each example runs in a transaction that is rolled back."""
 import contextlib
 import math
 import statistics
+import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +29,7 @@ from judging.models import Assignment, Conflict, Criterion, EntryTotal, Round, S
 from judging.scoring import services
 from judging.scoring.queries import OUTLIER_POINTS, round_ranking
 from judging.scoring.services.errors import JudgingError
-from judging.scoring.totals import refresh_round_totals
+from judging.scoring.totals import refresh_round_totals, refresh_sheets_totals
 from kipp.models import AuditEvent
 from tests.factories import JudgeFactory, OrganiserFactory
 from tests.judging.scoring.helpers import add_entry, add_judge, make_round
@@ -328,3 +330,61 @@ def test_a_rubric_change_is_audited_and_a_repair_changes_nothing():
     assert refresh_round_totals(round_) == 1
     assert stored_totals(round_) == stored  # the triggers left nothing to repair
     assert stored_entry_totals(round_) == stored_entries
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_judges_submitting_sheets_of_one_entry_at_once_both_count():
+    """Two judges submit their sheets of the same entry while a third judge's sheet of it is being refreshed in an
+    open transaction: both wait for it (the entry's lock in the entry totals' function), then both are stored, and
+    the entry's stored total is that of all three sheets (no duplicate row, no sheet missed)."""
+    round_ = make_round(CRITERIA, k=3)
+    entry = add_entry(round_, "E1")
+    judges = [add_judge(round_) for _ in range(3)]
+    assignments = [
+        Assignment.objects.create(round=round_, entry=entry, judge=judge, source="manual") for judge in judges
+    ]
+    criteria = sorted(Criterion.objects.filter(round=round_), key=lambda c: (c.order, c.pk))
+    services.submit_sheet(
+        assignment=assignments[0], judge=judges[0], values={c.pk: (4, "") for c in criteria}, version=0
+    )
+    first = ScoreSheet.objects.get(assignment=assignments[0])
+    holding, release = threading.Event(), threading.Event()
+    failures = []
+
+    def hold_the_entry():
+        try:
+            with transaction.atomic():
+                refresh_sheets_totals([first.pk])
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def submit(index, value):
+        try:
+            services.submit_sheet(
+                assignment=assignments[index],
+                judge=judges[index],
+                values={c.pk: (value, "") for c in criteria},
+                version=0,
+            )
+        except Exception as error:  # noqa: BLE001 - the failure is what the test reports
+            failures.append(error)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_entry)
+    holder.start()
+    assert holding.wait(10)
+    submitting = [threading.Thread(target=submit, args=(1, 2)), threading.Thread(target=submit, args=(2, 3))]
+    for thread in submitting:
+        thread.start()
+    time.sleep(0.5)  # both are waiting for the entry now
+    release.set()
+    for thread in (holder, *submitting):
+        thread.join(20)
+    assert failures == []
+    expected = expected_totals(round_)
+    assert len(expected) == 3
+    assert same_entries(expected_entry_totals(expected), stored_entry_totals(round_))
+    assert EntryTotal.objects.filter(round=round_, entry=entry).get().judges == 3
