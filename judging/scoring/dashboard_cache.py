@@ -21,6 +21,7 @@ number of changes.
 """
 
 import hashlib
+import threading
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -180,6 +181,7 @@ def frozen_snapshot(round_):
 # scoring every request after a submit is a new state, and pickling the ranking's rows (5,000 at M) cost more than
 # the few requests at the same state that read them again saved. Another process that needs them computes them.
 _FIGURES = {}
+_FIGURES_LOCK = threading.Lock()
 FIGURES_KEPT = 8  # rounds whose figures a process keeps (the figures of a round of 50,000 entries: about 13 MB)
 
 
@@ -194,10 +196,11 @@ def round_figures(round_, criteria, key=None, snapshot=None):
     if held is not None and held[0] == key:
         return key, held[1]
     figures = compute_figures(round_, criteria, snapshot=snapshot)
-    _FIGURES.pop(slot, None)
-    while len(_FIGURES) >= FIGURES_KEPT:
-        _FIGURES.pop(next(iter(_FIGURES)))  # the round seen longest ago
-    _FIGURES[slot] = (key, figures)
+    with _FIGURES_LOCK:  # threads of one process (gunicorn's gthread workers) share the dict
+        _FIGURES.pop(slot, None)
+        while len(_FIGURES) >= FIGURES_KEPT:
+            _FIGURES.pop(next(iter(_FIGURES)))  # the round seen longest ago
+        _FIGURES[slot] = (key, figures)
     return key, figures
 
 

@@ -17,6 +17,7 @@ from collections import defaultdict
 from datetime import UTC
 
 import psycopg
+from django.conf import settings
 from django.db import connection, transaction
 
 from judging.models import Criterion, RankingSnapshot
@@ -201,14 +202,24 @@ def assign_outcomes(rows, top_n, reserve_n, rules=None):
     return rows
 
 
+class _BinaryCursor(psycopg.Cursor):
+    """A cursor that binds on the server and receives binary results. psycopg prepares a statement it has run five
+    times on the server session; behind a pooler in transaction mode that session may not be the next one, so with
+    DB_PREPARED_STATEMENTS off (kipp/db.py, kipp/settings.py) nothing is prepared."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=True):
+        if not getattr(settings, "DB_PREPARED_STATEMENTS", True):
+            prepare = False
+        return super().execute(query, params, prepare=prepare, binary=binary)
+
+
 def _fetch_binary(sql, params):
     """All rows of one statement, its results sent in PostgreSQL's binary format: Django's cursor binds on the client
     and reads every value as text, and parsing 50,000 rows of 18 columns of text took longer than the statement (at
     L: 0.2-0.3 s against 0.05 s in binary, docs/benchmarks.md). The same values (float8 is exact either way). The
     cursor is wrapped as Django wraps its own, so the statement is logged and counted like any other."""
     connection.ensure_connection()
-    raw = psycopg.Cursor(connection.connection)
-    raw.format = psycopg.pq.Format.BINARY
+    raw = _BinaryCursor(connection.connection)
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         cursor.execute(sql, params)
