@@ -150,6 +150,8 @@ def seed_for(options, sections):
         return [], {}
     names = [n for n in options["datasets"].split(",") if n]
     needed = list(dict.fromkeys(names + ["S", "M"] + (["D"] if "dashboard" in sections else [])))
+    if "pages" in sections and "MO" not in needed:
+        needed.append("MO")
     if "exports" in sections and "L" not in needed:
         needed.append("L")
     if "publishing" in sections and "P" not in needed:

@@ -10,54 +10,59 @@ from django.db import connection
 MARK = {True: "PASS", False: "FAIL", None: ""}
 
 ANALYSIS = """\
-## What the figures rest on (2026-12-01, ranking session, issue 18 item 3)
+## What the figures rest on (2026-12-01, dashboard session "dash", issue 18 item 3)
 
-This run was made on a machine shared with six other sessions' test suites, browsers and benchmarks (load average
-4 to 14 on its 2 CPUs for the whole hour; 4.8 at the start of this run, 4.6 at its end). Every absolute time here
-is inflated (the calibration loop took 199 ms against 87 ms at load 3.5 an hour earlier) and single figures swing
-by 30-50% or more between runs of the same code: a full run of the same code eight minutes earlier (load 9 to 6)
-had the dashboard's first request after a change at 1.53x of the bare view at D (0.76x here) and 1.32x of the
-floor at M (2.40x here), the judge's queue at p95 123 ms (203 ms here), the burst at 6.21x of its floor (1.91x
-here), throughput at 0.47x (1.00x here). Ratios within one run are steadier than absolute times, not steady. The
-database is the system's PostgreSQL 15 (DATABASE_URL), not the embedded 18.
+This run was made on the shared machine while other sessions ran their test suites (load average 5.3 at its start,
+3.2 at its end, 2 to 9 for the whole hour on 2 CPUs; the calibration loop took 99 ms here, 89 ms at load 0.9 at the
+start of the session and 190 ms in a full run of nearly the same code 25 minutes earlier, at load 6.5 to 3.7). Under
+load the Python side of a figure loses more than PostgreSQL (a process of its own, often on the other CPU), so
+ratios of Python work to an SQL floor swing widely between runs of the same code: ranking L / floor was 0.38x, 0.58x,
+1.04x, 1.14x (that full run) and 0.69x (this run) in five runs at loads 6, 4, 3, 6 and 5. The lead re-runs
+`make bench` on a quiet machine; read this table as "measured under load".
 
-- Ranking (judging.scoring.queries.round_ranking) reads the stored sheet totals (judging/scoring/totals.py: one
-  row per counting sheet, kept by triggers): 146,250 rows at L for 1,050,000 scores. This session: the statement
-  is generated per method (the judges' and panel statistics only for "normalised", the median only for "median":
-  PostgreSQL evaluates every aggregate of a CASE, so one statement for all three computed all of them); the order
-  is computed without comparing whole keys (queries/ties.py RankOrder: rows grouped by their total, only rows
-  still tied get their next part, once per distinct value; the part that separated a row from the one above is
-  noted for mark_ties, which used to compare both rows' keys again part by part); the row dicts are built in one
-  pass. round_ranking's rows (every field, unrounded) and export_results (CSV and JSON) were compared before and
-  after on the demo and on S, M, L, D and P, with the methods mean, median and normalised and four tie-break
-  orders: identical; so were the dashboard and snapshot pages. At the start of the session, at load 3.5: M 0.28 s
-  / floor 0.22 s = 1.29x, L 2.87 s / 2.21 s = 1.29x; in this run M 0.57x, L 1.35x (1.08x in the run before).
-- L misses 0.5x. Where its time goes (cProfile, this machine): about a third is the statement, two thirds Python:
-  fetching 50,000 rows of 18 columns, building the 50,000 row dicts every consumer reads (dashboard, exports,
-  snapshots, announcements), the order, and 48,553 tie notes: at L 49,971 of the 50,000 entries share their total
-  with another (integer scores on small scales), so nearly every row needs tie-break parts and a tie note. Half of
-  a bare GROUP BY over the 1,050,000 scores leaves about 4 microseconds per entry for the statement, the fetch and
-  all of the Python: not reached with one Python dict per entry.
-- Dashboard, first request after a change (target 1.0x): it recomputes the ranking (at D live from the stored
-  totals; at M the round is published, so its ranking is the closed round's snapshot of 5,000 rows, decoded from
-  JSON), the judges' progress, the entries short of judges with their replacement candidates and the distribution
-  (five statements; the round's progress is now summed from the judges' counts instead of a query of its own),
-  writes the figures to the cache (pickled: the 2,000 or 5,000 row dicts) and renders the table (each distinct
-  number formatted once, no longer by a template filter per cell). Timed in one process at D (load 5): the whole
-  request 252 ms = ranking 69 + the other figures 51 + the ranking table 60 (250 rows with their tie notes) + the
-  cache writes 10 + the rest of the page, which the warm request renders too. D met 1.0x in this run and missed
-  it in the run before; M misses it in both: its floor is one aggregate that PostgreSQL runs in one process, while
-  the dashboard does six statements, the snapshot's JSON and the rendering, and under this load the Python side
-  loses more than PostgreSQL does. Cached (between changes) the dashboard is 0.15x of the bare view at D.
-- Judge's queue at M: 15 kB (open sheets first, finished ones folded and paged), p95 123 ms and 203 ms in the two
-  runs: it follows the load.
-- Burst: every burst stored exactly what was sent. The queueing floor's service time is measured one submit at a
-  time after the bursts (30 ms here, 12 ms in the run before); the bursts ran against the other sessions' load, so
-  p95 / floor (1.91x, 6.21x) measures the neighbours as much as the server. It needs the CPUs to itself.
-- Throughput and the exports at L are the same code as in the last quiet run (2026-11-29, load 1.5: 1.31x, 2.7 s
-  and 2.4 s); here they follow the load (export_scores 13.2 s, export_results 7.4 s; 9.5 s and 12.0 s before).
-- JIT: off, on, then off again in the same run. The portal keeps jit=off (kipp/settings.py): at D the first
-  request after a change took 1.0 s with it on (3.98x).
+What changed in this session (commits on h/dash), and what each figure rests on:
+- Stored entry totals (migration judging 0021_entry_totals, model EntryTotal, docs/judging.md): one row per entry and
+  round, kept by triggers on the stored sheet totals in the same transaction (judges, mean and median of T_p,
+  spread, outlying judges, mean n per criterion; one writer per entry until commit). Methods "mean" and "median" now
+  read one row per entry (50,000 at L instead of 146,250 sheet totals); "normalised" still reads the sheet totals.
+  The property test (tests/judging/scoring/test_stored_totals.py) checks after every random step that the entry
+  totals equal a recomputation in Python, and a test with three concurrent transactions that two judges submitting
+  sheets of one entry at once both count.
+- The ranking's rows are fetched in PostgreSQL's binary format (at L the text parse took 0.2-0.3 s, binary 0.05 s)
+  and Python's cycle collector is paused while the 50,000 row dicts are built (it walked every live object again and
+  again: more than half of the Python time at L when other large objects were alive). Split at L at load 2.5, per
+  call: statement and transfer 0.41-0.51 s (PostgreSQL's execution 173 ms of it; the rest is sending 50,000 rows of
+  18 columns), row dicts 0.12-0.20 s, order 0.25-0.41 s, outcomes 0.06-0.11 s, tie notes 0.17-0.22 s, the deferred
+  collection 0.11 s: 1.2-1.4 s (before: 1.6-1.8 s at load 3.5). L misses 0.5x: at L 49,971 of 50,000 entries share
+  their total with another, so nearly every row needs tie-break parts and a tie note in Python.
+- round_ranking's rows (every field, unrounded; methods mean, median, normalised; four tie-break orders) were
+  compared before and after on S, M, D, L and the burst round: identical to the bit (the bench's later runs submit
+  sheets of D again, which changes the order the normalised statement reads D's sheet totals in, so its means move
+  in the last bit there, as they did before this session); on the demo's rounds the means
+  of mean and median differ by at most 3e-14 (the entry totals sum the sheets in sheet id order, the statement before
+  in the order it read them), with every rank, tie note and outcome the same. export_results (CSV and JSON) is
+  byte-identical before and after on the demo's three rounds and on S, M, D and L.
+- Dashboard, first request after a change: measured after a real change during live scoring, a sheet unlocked by
+  the organiser and submitted again by its judge through the services, on an open round: MO (M's sizes, never
+  published) and D. What it does: the ranking (from the entry totals), the judges' counts and the entries short of
+  k (now one statement: the round's assignments read once; the replacement candidates' loads from those counts),
+  the distribution, then the fragments: the ranking table's rows are written in Python (judging/scoring/
+  ranking_table.py, the template's markup, compared equal on the demo and bench rounds in both languages; 250 rows
+  went from about 50 ms to about 12 ms), and the figures are kept in the process's memory instead of being pickled
+  into the shared cache (pickling 5,000 rows cost more than the rare second window at the same state saved). Timed in
+  one process at D at load 7: 0.20 s = figures 0.106 (ranking 0.050, judges 0.021, short of k 0.014, candidates
+  0.016) + ranking table 0.022 + chart 0.013 + the page 0.028 + the rest. D met 1.0x here (0.80x; 1.12x in the full
+  run before, 1.43x in a section run at load 6; 2.63x at load 1.1 before this session's changes). MO missed it here
+  (307 ms / floor 186 ms = 1.65x; 1.96x in the full run before) and met it in that section run (556 ms / 571 ms =
+  0.97x): at M the floor is one aggregate PostgreSQL runs in one process, the request is the ranking of 5,000
+  entries, three more statements, the fragments and the page in Python.
+- Judge's queue and organiser's entry list at M: unchanged code (the entry list is entries/ code, another session's);
+  here p95 64 ms and 122 ms (both met; at load 1.1 at the start of the session 54 ms and 119 ms; in the full run
+  before, at load 6.5, 209 ms and 378 ms).
+- Burst (1.96x; 1.81x before), throughput (0.88x), exports at L (export_scores 11.7 s; 13.1 s before): unchanged code
+  paths apart from the submit's one extra trigger (the entry's totals: one entry per submit); they follow the load
+  (the last quiet run, 2026-11-29 at load 1.5: throughput 1.31x, export_scores 2.7 s, export_results 2.4 s).
+- Not run: publishing (issue 14) and the phone section (other sessions were changing them).
 
 """
 
@@ -70,7 +75,8 @@ HOW_TO_READ = """\
   S = 141 entries, 9 judges; M = 5,000 entries, 60 judges; L = 50,000 entries, 500 judges; every entry
   scored by 3 judges on 7 criteria (about 2% of sheets left as drafts, 0.5% of assignments recused);
   D = 2,000 entries, 30 judges, a round that ranks all 2,000 (42,000 scores; the dashboard comparison, like-for-like
-  with pretalx's review dashboard: 2,000 submissions x 3 reviews x 7 weighted categories, 250 rows shown). Each
+  with pretalx's review dashboard: 2,000 submissions x 3 reviews x 7 weighted categories, 250 rows shown);
+  MO = M with its round open (never published: during live scoring its ranking is the live one). Each
   line names what it rests on: entries ranked, scores, rows shown, whether the cache was warm, and the floor a
   ratio divides by.
 - Calibration: two fixed workloads timed in the run (a pure-Python loop and one SQL aggregate over
@@ -83,13 +89,16 @@ HOW_TO_READ = """\
   means no query per row). "not built yet" means the URL name did not resolve when the benchmark ran, or
   nothing was published to show.
 - Pages: the organiser's round dashboard is measured as organisers read it between changes (from the cache); the
-  line below it is its first request after a real change to the round (recomputed), median and max of 5.
+  lines below it are its first request after a change (recomputed), median and max of 5: at MO after a sheet is
+  unlocked by the organiser and submitted again by its judge through the services (live scoring: the stored
+  totals refreshed by the triggers, the scoring state moved on; the target), and at M (published: its ranking is
+  the closed round's snapshot) after a statement on the round (context).
 - Dashboard vs bare: the organiser's round dashboard at D (its 250-row page, the ranking of all 2,000 entries)
   against a bare Django view (bench/views.py: one GROUP BY average over the same 42,000 scores, the same 250 rows
   in a plain template, uncached), median of 9 requests each, with PostgreSQL's
   JIT off (as the portal runs: kipp/settings.py sets `-c jit=off`) and on (SET jit = on in the same session),
-  in the order off, on, off (the first pass warms the buffers); the dashboard's first request after a change is
-  shown beside it.
+  in the order off, on, off (the first pass warms the buffers); the dashboard's first request after a change (a
+  sheet unlocked and submitted again through the services) is shown beside it.
 - Throughput: gunicorn with 2 workers and persistent connections (DEBUG off, like production), `wrk -t2 -c16
   -d10s` on the public results page and on a bare view (bench/views.py) that reads the same number of rows with
   one query and renders them in a plain table, uncached; gunicorn's queue is drained between the two.
@@ -101,7 +110,8 @@ HOW_TO_READ = """\
   workers, 64 requests arriving at once cannot all finish sooner than 64 / w x s, so p95 / floor says how much
   the server loses to contention beyond the queue itself (target 1.2x).
 - Pages at M: the dashboard's first request after a change is divided by the bare SQL aggregate of the round's
-  scores (the floor of recomputing from scores: the stored sheet totals must beat it, target 1.0x).
+  scores (the floor of recomputing from scores: the stored sheet and entry totals must beat it, target 1.0x at
+  MO).
   Throughput and burst each start a gunicorn of their own.
 - Exports at L: each command run as a child process; time is wall time, memory the child's peak resident set
   size (getrusage RUSAGE_CHILDREN).

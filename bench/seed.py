@@ -1,13 +1,10 @@
 """Benchmark datasets, written in SQL (INSERT ... SELECT generate_series), never row by row through the ORM.
 
 Run only inside the benchmark's own database (bench.settings refuses the demo database). Each dataset is one
-competition `bench-<name>` with one desk round `penilaian-proposal` (7 criteria, the KIPP 2023 weights without
-the summary, scale 1..10), k judges per entry, final sheets (about 2% left as drafts, 0.5% of assignments
-recused by a declared conflict). Scores: an entry quality, a judge bias (harsh and lenient judges) and noise.
-
-Small objects (competition, round, criteria, agencies, users) go through bulk_create; the bulk (entries, round
-entries, assignments, sheets, scores) through SQL in chunks of entries, with progress and time left.
-"""
+competition `bench-<name>` with one desk round `penilaian-proposal` (7 criteria, KIPP 2023 weights without the
+summary, scale 1..10), k judges per entry, final sheets (~2% drafts, 0.5% of assignments recused by a conflict).
+Scores: entry quality, judge bias (harsh and lenient) and noise. Small objects go through bulk_create; the bulk
+(entries, round entries, assignments, sheets, scores) through SQL in chunks, with progress and time left."""
 
 import datetime
 from dataclasses import dataclass
@@ -23,6 +20,7 @@ from judging.models import (
     Assignment,
     Conflict,
     Criterion,
+    EntryTotal,
     Round,
     RoundEntry,
     RoundJudge,
@@ -80,6 +78,9 @@ DATASETS = {
     # the dashboard comparison, like-for-like with pretalx's review dashboard: a round that ranks all 2,000 entries,
     # 3 judges each, 7 weighted criteria (42,000 scores); the page shows 250 rows
     "D": Dataset("D", entries=2_000, judges=30),
+    # M while scoring is open (never published): the dashboard's first request after a sheet is submitted, as every
+    # request after a submit is during live scoring (issue 18)
+    "MO": Dataset("MO", entries=5_000, judges=60),
     # publishing to every entrant (issue 14): a round of 3,500 entrants, national scale
     "P": Dataset("P", entries=3_500, judges=30),
 }
@@ -167,9 +168,8 @@ def ensure_agencies():
 
 def bench_organisation():
     """The organisation of the bench's competitions; its organisers and judges are members of it."""
-    return Organisation.objects.get_or_create(
-        slug="uji-beban", defaults={"name": "Biro Organisasi (uji beban)", "level": "nasional"}
-    )[0]
+    defaults = {"name": "Biro Organisasi (uji beban)", "level": "nasional"}
+    return Organisation.objects.get_or_create(slug="uji-beban", defaults=defaults)[0]
 
 
 def _members(user_ids, kind, organisation=None):
@@ -422,8 +422,8 @@ def reset_burst(comp):
 
 def analyze():
     with connection.cursor() as cur:
-        # the stored sheet totals too: the ranking reads them (filled by triggers during the bulk inserts)
-        for model in (Entry, Assignment, ScoreSheet, Score, RoundEntry, Conflict, SheetTotal):
+        # the stored sheet and entry totals too: the ranking reads them (filled by triggers during the bulk inserts)
+        for model in (Entry, Assignment, ScoreSheet, Score, RoundEntry, Conflict, SheetTotal, EntryTotal):
             cur.execute(f"ANALYZE {T(model)}")
 
 

@@ -709,10 +709,9 @@ def _organisation_logo(w):
 def _upper_competition(w):
     """A national competition fed by the world's competition (judging/publication/forwarding), quota 3."""
     from judging.publication.forwarding.services import configure_feeding
-    from tests.factories import CompetitionFactory, OrganisationFactory
-
     from kipp.models import Membership
     from kipp.permissions import forget_memberships
+    from tests.factories import CompetitionFactory, OrganisationFactory
 
     national = OrganisationFactory(slug="kemenpanrb-uji")
     upper = CompetitionFactory(slug="kipp-nasional-uji", organisation=national)

@@ -110,40 +110,69 @@ def note_change(round_id):
     Round.objects.filter(pk=round_id).update(name=F("name"))
 
 
+def submit_again(round_id, nth=0):
+    """A real change to an open round, as judges make them during live scoring: the organiser unlocks one final sheet
+    (the nth of the round's, by id) and its judge submits it again with the same values, both through the services
+    (the sheet's stored totals and its entry's are refreshed by the triggers, the scoring state moves on)."""
+    from judging.models import ScoreSheet
+    from judging.scoring import services
+
+    organiser = User.objects.get(email="penyelenggara@bench.kipp.id")
+    finals = ScoreSheet.objects.filter(assignment__round_id=round_id, state="final").order_by("id")
+    sheet = finals.select_related("assignment__judge")[nth % 50]
+    services.unlock_sheet(sheet=sheet, actor=organiser, reason="Uji beban: kirim ulang")
+    sheet.refresh_from_db()
+    values = {score.criterion_id: (score.value, score.comment) for score in sheet.scores.all()}
+    services.submit_sheet(
+        assignment=sheet.assignment, judge=sheet.assignment.judge, values=values, version=sheet.version
+    )
+
+
 def round_sizes(round_id):
     """What a dashboard figure at M rests on: entries in the round, scores, and whether the ranking is live (read
     from the stored sheet totals) or the closed round's snapshot."""
     round_ = Round.objects.get(pk=round_id)
     scores = Score.objects.filter(sheet__assignment__round=round_).count()
-    source = "ranking from the closed round's snapshot" if str(round_.state) in ("closed", "published") else "live"
+    source = (
+        "ranking from the closed round's snapshot"
+        if str(round_.state) in ("closed", "published")
+        else "open round, live ranking from the stored totals"
+    )
     return f"{round_.round_entries.count():,} entries ranked, {scores:,} scores, {source}"
 
 
-def dashboard_after_change(page, ctx, runs=5):
+def dashboard_after_change(page, ctx, runs=5, *, submit=False, target=True, name="M"):
     """The dashboard's first request after each of `runs` changes (figures recomputed, fragments rendered again),
-    against the bare SQL aggregate of the round's scores (bench.measure.ranking.floor_query, no rendering)."""
+    against the bare SQL aggregate of the round's scores (bench.measure.ranking.floor_query, no rendering). The
+    change: with `submit`, a sheet unlocked and submitted again through the services (submit_again: an open round,
+    as during live scoring), else a statement on the round (note_change)."""
     from bench.measure.ranking import floor_query
 
     url = resolve(page, ctx)
     client = client_for(page, ctx)
     round_ = Round.objects.get(pk=ctx["round_id"])
-    floor_query(round_)  # warm
+    client.get(url)  # warm
+    floor_query(round_)
     floor = median(timed(lambda: floor_query(round_), runs))
     times = []
-    for _ in range(runs):
-        note_change(ctx["round_id"])
+    for i in range(runs):
+        if submit:
+            submit_again(ctx["round_id"], i)
+        else:
+            note_change(ctx["round_id"])
         start = time.perf_counter()
         client.get(url)
         times.append(time.perf_counter() - start)
     ratio = median(times) / floor
+    change = "a sheet unlocked and submitted again through the services" if submit else "a statement on the round"
     return Row(
         "pages at M",
-        f"  {page.label}, first request after a change (cache cold: figures and fragments recomputed; "
-        f"{round_sizes(ctx['round_id'])}), median / max (n={runs}) / bare SQL aggregate of the round's scores "
-        "(the floor) / ratio",
+        f"  {page.label} at {name}, first request after a change ({change}; cache cold: figures and fragments "
+        f"recomputed; {round_sizes(ctx['round_id'])}), median / max (n={runs}) / bare SQL aggregate of the round's "
+        "scores (the floor) / ratio",
         f"{ms(median(times))} / {ms(max(times))} / {ms(floor)} / {ratio:.2f}x",
-        "<= 1.0x",
-        ratio <= 1.0,
+        "<= 1.0x" if target else "",
+        ratio <= 1.0 if target else None,
     )
 
 
@@ -175,7 +204,10 @@ def measure_pages(datasets, runs=30):
             )
         )
         if page.url == "judging:round_dashboard":
-            rows.append(dashboard_after_change(page, ctx_m))
+            # live scoring: M's round open (MO, the same sizes), a sheet submitted before each request; M's own
+            # round is published (its ranking the snapshot): shown as context
+            rows.append(dashboard_after_change(page, context_of(datasets["MO"]), submit=True, name="M (open)"))
+            rows.append(dashboard_after_change(page, ctx_m, target=False, name="M (published)"))
         same = at_s is not None and at_s.get("queries") == at_m["queries"]
         rows.append(
             Row(

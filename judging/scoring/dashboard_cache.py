@@ -13,13 +13,15 @@ The count is read BEFORE the figures are computed, so what is stored under a key
 key names (at worst newer, for a reader that raced a commit, which the next reader's key then corrects).
 The key also holds the round's and its criteria's own settings as the caller read them, and the database name.
 
-Template fragments (ranking table, judges' progress, the distribution chart) are cached per window (head / page /
-all) and language under the same key; forms with a CSRF token are never inside a cached fragment. Each round has one
+The figures themselves are kept in the process that computed them (round_figures); the template fragments (ranking
+table, judges' progress, the distribution chart) are cached in the shared cache per window (head / page / all) and
+language under the same key; forms with a CSRF token are never inside a cached fragment. Each round has one
 cache entry per purpose holding (key, value): a new state replaces the old entry, so memory does not grow with the
 number of changes.
 """
 
 import hashlib
+import threading
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -118,9 +120,11 @@ def compute_figures(round_, criteria, snapshot=None):
     """The figures of the dashboard. The ranking of a closed or published round is its snapshot (queries.frozen_ranking:
     the figures it was closed with), of any other round the live one; progress and judges are the sheets' own."""
     frozen = queries.frozen_ranking(round_, snapshot=snapshot) if snapshot is not None else None
-    judges, progress = queries.judge_and_round_progress(round_)
-    short = queries.entries_short_of_k(round_)
-    candidates = queries.replacement_candidates(round_, short) if short else {}
+    counts, active = queries.round_assignment_counts(round_)
+    judges, progress = queries.judge_and_round_progress(round_, counts=counts)
+    short = queries.entries_short_of_k(round_, active=active)
+    loads = {judge_id: assigned + recused for judge_id, (assigned, _f, _d, recused) in counts.items()}
+    candidates = queries.replacement_candidates(round_, short, loads=loads) if short else {}
     return {
         "ranking": frozen if frozen is not None else queries.round_ranking(round_, criteria=criteria),
         "progress": progress,
@@ -150,11 +154,18 @@ def _slot(round_, name):
 
 
 def _cached(round_, name, key, compute):
-    held = cache.get(_slot(round_, name))
-    if held is not None and held[0] == key:
-        return held[1]
+    """The slot holds its key and its value under two cache keys: a request after a change reads the small key, sees
+    that it names an older state and computes, without reading (unpickling) the older value first (at M 5,000 ranking
+    rows). The value is written before its key, so a reader that sees the new key finds the new value (or, evicted
+    meanwhile, none: computed again)."""
+    slot = _slot(round_, name)
+    if cache.get(f"{slot}:key") == key:
+        held = cache.get(f"{slot}:value")
+        if held is not None and held[0] == key:
+            return held[1]
     value = compute()
-    cache.set(_slot(round_, name), (key, value), TIMEOUT)
+    cache.set(f"{slot}:value", (key, value), TIMEOUT)
+    cache.set(f"{slot}:key", key, TIMEOUT)
     return value
 
 
@@ -165,12 +176,32 @@ def frozen_snapshot(round_):
     return queries.latest_snapshot(round_, with_rows=False)  # the rows are read on a cache miss only
 
 
+# The figures of the last state seen per round, in this process. They are read only to render a window's fragments
+# (which the shared cache holds), so they are kept in process memory, not pickled into the shared cache: during live
+# scoring every request after a submit is a new state, and pickling the ranking's rows (5,000 at M) cost more than
+# the few requests at the same state that read them again saved. Another process that needs them computes them.
+_FIGURES = {}
+_FIGURES_LOCK = threading.Lock()
+FIGURES_KEPT = 8  # rounds whose figures a process keeps (the figures of a round of 50,000 entries: about 13 MB)
+
+
 def round_figures(round_, criteria, key=None, snapshot=None):
-    """(key, figures) of the round: from the cache, or computed and stored."""
+    """(key, figures) of the round: from this process's last figures of the round if they are of this state, or
+    computed (and kept)."""
     if key is None:
         snapshot = frozen_snapshot(round_)
         key = round_key(round_, criteria, snapshot=snapshot)
-    return key, _cached(round_, "figures", key, lambda: compute_figures(round_, criteria, snapshot=snapshot))
+    slot = _slot(round_, "figures")
+    held = _FIGURES.get(slot)
+    if held is not None and held[0] == key:
+        return key, held[1]
+    figures = compute_figures(round_, criteria, snapshot=snapshot)
+    with _FIGURES_LOCK:  # threads of one process (gunicorn's gthread workers) share the dict
+        _FIGURES.pop(slot, None)
+        while len(_FIGURES) >= FIGURES_KEPT:
+            _FIGURES.pop(next(iter(_FIGURES)))  # the round seen longest ago
+        _FIGURES[slot] = (key, figures)
+    return key, figures
 
 
 class RoundDashboard:

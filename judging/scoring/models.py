@@ -366,9 +366,37 @@ class SheetTotal(models.Model):
     class Meta:
         verbose_name = _("total lembar nilai")
         verbose_name_plural = _("total lembar nilai")
+        # the entry totals' trigger (migration 0021) reads an entry's sheet totals
+        indexes = [models.Index(fields=["round", "entry"], name="judging_sheettotal_round_entry")]
 
     def __str__(self):
         return f"{self.sheet_id}: {self.total}"
+
+
+class EntryTotal(models.Model):
+    """The stored figures of one entry in one round, from its counting sheets' SheetTotal rows: the number of
+    judges, the mean and the median of their T_p, the spread (population sd of T_p), the judges whose T_p is more
+    than 20 points from the panel mean, and per criterion (rubric order, as SheetTotal.n) the mean n_pc. An entry
+    without a counting sheet has no row. Kept by database triggers on judging_sheettotal (migration
+    0021_entry_totals) in the transaction of every change of the sheet totals; the ranking of methods "mean" and
+    "median" reads one of these rows per entry (judging/scoring/totals.py)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+    judges = models.PositiveIntegerField(_("juri"))
+    mean = models.FloatField(_("rata-rata total lembar"))
+    median = models.FloatField(_("median total lembar"))
+    spread = models.FloatField(_("sebaran"))
+    outliers = ArrayField(models.BigIntegerField(), null=True, verbose_name=_("juri pencilan"))
+    means = ArrayField(models.FloatField(null=True), verbose_name=_("rata-rata nilai ternormalisasi per kriteria"))
+
+    class Meta:
+        verbose_name = _("total proposal per babak")
+        verbose_name_plural = _("total proposal per babak")
+        constraints = [models.UniqueConstraint(fields=["round", "entry"], name="judging_entrytotal_round_entry")]
+
+    def __str__(self):
+        return f"{self.round_id}/{self.entry_id}: {self.mean}"
 
 
 class SelectionRule(models.Model):

@@ -56,16 +56,44 @@ def judge_progress(round_):
     return judge_and_round_progress(round_)[0]
 
 
-def judge_and_round_progress(round_):
-    """(judge_progress, round_progress) of the round from the same two queries: the round's figures are the sums of
-    the per-judge counts (over every assignment of the round, also of a judge no longer in it)."""
+def round_assignment_counts(round_):
+    """What the dashboard's progress figures are computed from, in one statement (the round's assignments read
+    once): ({judge id: (assigned, final, draft, recused)}, {round entry id: active judges} of the entries with fewer
+    than k judges who are not recused). `assigned`, `final`, `draft` count assignments no conflict covers."""
     sql = f"""
-        SELECT ra.judge_id, COUNT(*) FILTER (WHERE NOT ra.recused),
+        WITH ra AS MATERIALIZED ({ROUND_ASSIGNMENTS})
+        SELECT 'j', ra.judge_id, COUNT(*) FILTER (WHERE NOT ra.recused),
                COUNT(*) FILTER (WHERE ra.state = 'final' AND NOT ra.recused),
                COUNT(*) FILTER (WHERE ra.state = 'draft' AND NOT ra.recused), COUNT(*) FILTER (WHERE ra.recused)
-        FROM ({ROUND_ASSIGNMENTS}) ra GROUP BY ra.judge_id
+        FROM ra GROUP BY ra.judge_id
+        UNION ALL
+        SELECT 'e', re.id, COALESCE(active.n, 0), 0, 0, 0
+        FROM {T["round_entry"]} re
+        LEFT JOIN (SELECT entry_id, COUNT(*) AS n FROM ra WHERE NOT recused GROUP BY entry_id) active
+               ON active.entry_id = re.entry_id
+        WHERE re.round_id = %(round)s AND COALESCE(active.n, 0) < %(k)s
     """  # noqa: S608
-    counts = {row[0]: row[1:] for row in _fetch(sql, round_)}
+    judges, short = {}, {}
+    for kind, pk, *counts in _fetch(sql, round_, k=round_.judges_per_entry):
+        if kind == "j":
+            judges[pk] = tuple(counts)
+        else:
+            short[pk] = counts[0]
+    return judges, short
+
+
+def judge_and_round_progress(round_, counts=None):
+    """(judge_progress, round_progress) of the round from the same two queries: the round's figures are the sums of
+    the per-judge counts (over every assignment of the round, also of a judge no longer in it). `counts`: the
+    judges' counts of round_assignment_counts when the caller read them (one query then)."""
+    if counts is None:
+        sql = f"""
+            SELECT ra.judge_id, COUNT(*) FILTER (WHERE NOT ra.recused),
+                   COUNT(*) FILTER (WHERE ra.state = 'final' AND NOT ra.recused),
+                   COUNT(*) FILTER (WHERE ra.state = 'draft' AND NOT ra.recused), COUNT(*) FILTER (WHERE ra.recused)
+            FROM ({ROUND_ASSIGNMENTS}) ra GROUP BY ra.judge_id
+        """  # noqa: S608
+        counts = {row[0]: row[1:] for row in _fetch(sql, round_)}
     rows = RoundJudge.objects.filter(round=round_).select_related("judge").order_by("judge__full_name")
     progress = []
     for rj in rows:
@@ -125,17 +153,19 @@ def round_progress(round_):
     return counts
 
 
-def entries_short_of_k(round_):
+def entries_short_of_k(round_, active=None):
     """Entries of the round with fewer than k judges who are not recused, with the count (`active`), by code.
-    Two queries (the short entries' ids and counts, then those entries)."""
-    sql = f"""
-        SELECT re.id, COALESCE(active.n, 0)
-        FROM {T["round_entry"]} re
-        LEFT JOIN (SELECT ra.entry_id, COUNT(*) AS n FROM ({ROUND_ASSIGNMENTS}) ra WHERE NOT ra.recused
-                   GROUP BY ra.entry_id) active ON active.entry_id = re.entry_id
-        WHERE re.round_id = %(round)s AND COALESCE(active.n, 0) < %(k)s
-    """  # noqa: S608
-    active = dict(_fetch(sql, round_, k=round_.judges_per_entry))
+    Two queries (the short entries' ids and counts, then those entries); one when the caller read the counts
+    (`active`: round_assignment_counts' {round entry id: active judges})."""
+    if active is None:
+        sql = f"""
+            SELECT re.id, COALESCE(active.n, 0)
+            FROM {T["round_entry"]} re
+            LEFT JOIN (SELECT ra.entry_id, COUNT(*) AS n FROM ({ROUND_ASSIGNMENTS}) ra WHERE NOT ra.recused
+                       GROUP BY ra.entry_id) active ON active.entry_id = re.entry_id
+            WHERE re.round_id = %(round)s AND COALESCE(active.n, 0) < %(k)s
+        """  # noqa: S608
+        active = dict(_fetch(sql, round_, k=round_.judges_per_entry))
     if not active:
         return []
     short = list(RoundEntry.objects.filter(pk__in=active).select_related("entry").order_by("entry__code"))
@@ -144,16 +174,23 @@ def entries_short_of_k(round_):
     return short
 
 
-def replacement_candidates(round_, entries):
-    """For each entry short of k: round judges without a conflict and not yet assigned, least loaded first.
-    Three queries for any number of entries."""
+def replacement_candidates(round_, entries, loads=None):
+    """For each entry short of k: round judges without a conflict and not yet assigned, least loaded first (the
+    load: the judge's assignments in the round). Three queries for any number of entries. `loads`: {judge id: load}
+    when the caller counted them (round_assignment_counts: assigned + recused)."""
     entry_ids = [re.entry_id for re in entries]
-    judges = list(
-        RoundJudge.objects.filter(round=round_)
-        .select_related("judge")
-        .annotate(load=Count("judge__assignments", filter=Q(judge__assignments__round=round_)))
-        .order_by("load", "judge__full_name")
-    )
+    if loads is None:
+        judges = list(
+            RoundJudge.objects.filter(round=round_)
+            .select_related("judge")
+            .annotate(load=Count("judge__assignments", filter=Q(judge__assignments__round=round_)))
+            .order_by("load", "judge__full_name")
+        )
+    else:
+        judges = list(RoundJudge.objects.filter(round=round_).select_related("judge").order_by("judge__full_name"))
+        for rj in judges:
+            rj.load = loads.get(rj.judge_id, 0)
+        judges.sort(key=lambda rj: rj.load)  # stable: by name (the database's order) within a load
     conflicts = set(
         Conflict.objects.filter(conflict_applies_q(round_), entry_id__in=entry_ids).values_list("judge_id", "entry_id")
     )

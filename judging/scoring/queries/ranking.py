@@ -10,10 +10,14 @@ Choices where DESIGN.md is silent (documented in docs/judging.md):
   selected or reserve.
 """
 
+import contextlib
 import datetime
+import gc
 from collections import defaultdict
 from datetime import UTC
 
+import psycopg
+from django.conf import settings
 from django.db import connection, transaction
 
 from judging.models import Criterion, RankingSnapshot
@@ -23,17 +27,37 @@ from judging.scoring.queries.ties import RankOrder, tie_break_criteria
 from judging.scoring.quotas import apply_rules, round_rules
 from kipp.db import execute_prepared
 
-OUTLIER_POINTS = 20.0
+OUTLIER_POINTS = 20.0  # also written in the stored entry totals' function (migration judging 0021_entry_totals)
 NEAR_CUT = 3  # ranks either side of the cut line highlighted on the dashboard
 SD_EPSILON = 1e-9
 
-# The round's stored sheet totals (judging/scoring/totals.py: one row per counting sheet, kept by triggers in the
-# transaction of every change), not its scores: the sheet total T_p and, one column per criterion, the sheet's
-# normalised score n_pc (its place in the stored array: the criterion's place in the rubric, "order" then id).
-# Everything after works on one row per sheet. {n_columns} / {m_columns} are generated from the number of criteria;
-# criterion ids are parameters. The statement is generated per method (ranking_sql): the judges' and the panel's mean
-# and sd are computed only for "normalised", the median only for "median" (PostgreSQL evaluates every aggregate of a
-# CASE, so one statement for all three methods computed all of them for every round).
+# The statement of methods "mean" and "median": the round's stored entry totals (judging/scoring/totals.py: one row
+# per entry with a counting sheet, kept by triggers from the stored sheet totals in the transaction of every change):
+# the entry's mean and median of T_p, the number of judges, the spread, the outlying judges and its mean n_pc per
+# criterion (its place in the stored array: the criterion's place in the rubric, "order" then id). One row per entry.
+STORED_SQL = """
+WITH place AS MATERIALIZED (
+    SELECT {places}
+    FROM (SELECT array_agg(id ORDER BY "order", id) AS ids FROM {criterion} WHERE round_id = %(round)s) o
+)
+SELECT e.id, e.code, e.title, ag.name, rg.kind, rg.name, EXTRACT(EPOCH FROM e.submitted_at)::float8,
+       et.{total}, COALESCE(et.judges, 0), et.spread, et.outliers{mean_columns}
+FROM {round_entry} re
+CROSS JOIN place p
+JOIN {entry} e ON e.id = re.entry_id
+JOIN {agency} ag ON ag.id = e.agency_id
+JOIN {region} rg ON rg.id = ag.region_id
+LEFT JOIN {entry_total} et ON et.round_id = re.round_id AND et.entry_id = re.entry_id
+WHERE re.round_id = %(round)s
+  -- the round's entries through the primary key (a bitmap scan), not a scan of every competition's entries
+  AND e.id = ANY(ARRAY(SELECT entry_id FROM {round_entry} WHERE round_id = %(round)s))
+"""
+STORED_TOTAL = {"mean": "mean", "median": "median"}
+
+# The statement of method "normalised", whose totals depend on every sheet of the round (the judges' and the panel's
+# mean and sd): the round's stored sheet totals (one row per counting sheet): the sheet total T_p and, one column per
+# criterion, the sheet's normalised score n_pc. {n_columns} / {m_columns} are generated from the number of criteria;
+# criterion ids are parameters.
 RANKING_SQL = """
 WITH place AS MATERIALIZED (
     SELECT {places}
@@ -75,20 +99,24 @@ adjusted AS (
            AVG(t.t) OVER (PARTITION BY t.entry_id) AS panel_mean
     FROM totals t JOIN judge_stats js ON js.judge_id = t.judge_id CROSS JOIN all_stats a
 ),"""
-# "mean" and "median": the sheet totals as they are.
+# "mean" and "median" from the sheet totals (the stored entry totals say the same: STORED_SQL reads those).
 PLAIN_ADJUSTED = """
 adjusted AS (SELECT t.*, AVG(t.t) OVER (PARTITION BY t.entry_id) AS panel_mean FROM totals t),"""
 ENTRY_TOTAL = {"normalised": "AVG(v)", "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY t)", "mean": "AVG(t)"}
 
 
-def ranking_sql(n_criteria, method="mean"):
+def ranking_sql(n_criteria, method="mean", *, stored=True):
     """The ranking statement for a round with n criteria and an aggregation method (column names only; every value
-    is a parameter). A method other than "normalised" and "median" is "mean"."""
+    is a parameter). A method other than "normalised" and "median" is "mean". "mean" and "median" read the stored
+    entry totals (STORED_SQL), or with stored=False the sheet totals (RANKING_SQL, as "normalised" does)."""
     places = ", ".join(f"array_position(o.ids, %(c{i})s::bigint) AS p{i}" for i in range(n_criteria)) or "1"
+    method = method if method in ENTRY_TOTAL else "mean"
+    if stored and method in STORED_TOTAL:
+        mean_columns = "".join(f", et.means[p.p{i}]" for i in range(n_criteria))
+        return STORED_SQL.format(places=places, total=STORED_TOTAL[method], mean_columns=mean_columns, **T)
     n_columns = "".join(f", st.n[p.p{i}] AS n{i}" for i in range(n_criteria))
     m_columns = "".join(f", AVG(n{i}) AS m{i}" for i in range(n_criteria))
     select_columns = "".join(f", et.m{i}" for i in range(n_criteria))
-    method = method if method in ENTRY_TOTAL else "mean"
     return RANKING_SQL.format(
         places=places,
         n_columns=n_columns,
@@ -131,6 +159,11 @@ def _rows(raw, keys):
         label = labels.get((kind, region))
         if label is None:
             label = labels[(kind, region)] = _region_label(kind, region)
+        criteria = (  # dict(zip()) runs in C; the comprehension only where a mean is missing
+            dict(zip(keys, means))  # noqa: B905 - as many as keys
+            if None not in means
+            else {key: m for key, m in zip(keys, means) if m is not None}  # noqa: B905
+        )
         append(
             {
                 "entry_id": entry_id,
@@ -144,7 +177,7 @@ def _rows(raw, keys):
                 "spread": spread,
                 "outlier": bool(outliers),
                 "outlier_judge_ids": list(outliers or []),
-                "criteria": {key: m for key, m in zip(keys, means) if m is not None},  # noqa: B905 - as many as keys
+                "criteria": criteria,
             }
         )
     return rows
@@ -169,6 +202,45 @@ def assign_outcomes(rows, top_n, reserve_n, rules=None):
     return rows
 
 
+class _BinaryCursor(psycopg.Cursor):
+    """A cursor that binds on the server and receives binary results. psycopg prepares a statement it has run five
+    times on the server session; behind a pooler in transaction mode that session may not be the next one, so with
+    DB_PREPARED_STATEMENTS off (kipp/db.py, kipp/settings.py) nothing is prepared."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=True):
+        if not getattr(settings, "DB_PREPARED_STATEMENTS", True):
+            prepare = False
+        return super().execute(query, params, prepare=prepare, binary=binary)
+
+
+def _fetch_binary(sql, params):
+    """All rows of one statement, its results sent in PostgreSQL's binary format: Django's cursor binds on the client
+    and reads every value as text, and parsing 50,000 rows of 18 columns of text took longer than the statement (at
+    L: 0.2-0.3 s against 0.05 s in binary, docs/benchmarks.md). The same values (float8 is exact either way). The
+    cursor is wrapped as Django wraps its own, so the statement is logged and counted like any other."""
+    connection.ensure_connection()
+    raw = _BinaryCursor(connection.connection)
+    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    with cursor:
+        cursor.execute(sql, params)
+        with _without_cycle_collection():
+            return cursor.fetchall()
+
+
+@contextlib.contextmanager
+def _without_cycle_collection():
+    """Python's cycle collector paused while the ranking's rows are built: tens of thousands of new dicts and lists
+    (no cycles among them) made it walk every live object again and again: at L 60% of round_ranking's Python time
+    (measured, docs/benchmarks.md). Resumed after, if it was on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def round_ranking(round_, criteria=None):
     """Rows in rank order, each a dict: rank, entry_id, entry_code, title, agency, region, submitted_at, total,
     judges, spread, outlier (bool), outlier_judge_ids, criteria {key: mean normalised score}, outcome, near_cut,
@@ -176,18 +248,20 @@ def round_ranking(round_, criteria=None):
     criteria = criteria if criteria is not None else round_criteria(round_)
     params = {"round": round_.pk, "eps": SD_EPSILON, "outlier": OUTLIER_POINTS}
     params.update({f"c{i}": c.pk for i, c in enumerate(criteria)})
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        # A whole-round aggregate wants hash joins at every size. With stale statistics (a table vacuumed while
-        # empty, rows added since: fresh test databases, a new competition) the planner estimates one row per
-        # table and nests loops: 27 s instead of 0.02 s measured on the demo data. Never let it.
-        cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute(ranking_sql(len(criteria), str(round_.aggregation)), params)
-        raw = cursor.fetchall()
-    rows = _rows(raw, [c.key for c in criteria])
-    order = RankOrder(round_.tie_break, tie_break_criteria(criteria))
-    rows = assign_outcomes(order.sort(rows), round_.top_n, round_.reserve_n, round_rules(round_))
-    return order.mark_ties(rows, {c.key: c.title for c in criteria})
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            # A whole-round aggregate wants hash joins at every size. With stale statistics (a table vacuumed
+            # while empty, rows added since: fresh test databases, a new competition) the planner estimates one
+            # row per table and nests loops: 27 s instead of 0.02 s measured on the demo data. Never let it.
+            cursor.execute("SET LOCAL enable_nestloop = off")
+        raw = _fetch_binary(ranking_sql(len(criteria), str(round_.aggregation)), params)
+    rules = round_rules(round_)
+    with _without_cycle_collection():
+        rows = _rows(raw, [c.key for c in criteria])
+        order = RankOrder(round_.tie_break, tie_break_criteria(criteria))
+        rows = assign_outcomes(order.sort(rows), round_.top_n, round_.reserve_n, rules)
+        return order.mark_ties(rows, {c.key: c.title for c in criteria})
 
 
 def final_results(rounds):

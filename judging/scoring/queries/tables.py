@@ -1,7 +1,17 @@
 """The table names and the statement part shared by the ranking and the progress figures: which sheets count."""
 
 from entries.models import Entry
-from judging.models import Assignment, Conflict, Criterion, Round, RoundEntry, Score, ScoreSheet, SheetTotal
+from judging.models import (
+    Assignment,
+    Conflict,
+    Criterion,
+    EntryTotal,
+    Round,
+    RoundEntry,
+    Score,
+    ScoreSheet,
+    SheetTotal,
+)
 from judging.scoring.conflicts import conflict_applies_sql
 from kipp.models import Agency, Region, User
 
@@ -11,6 +21,7 @@ T = {
     "assignment": Assignment._meta.db_table,
     "score": Score._meta.db_table,
     "sheet_total": SheetTotal._meta.db_table,
+    "entry_total": EntryTotal._meta.db_table,
     "conflict": Conflict._meta.db_table,
     "round": Round._meta.db_table,
     "round_entry": RoundEntry._meta.db_table,

@@ -1,4 +1,6 @@
-"""The stored totals (judging/scoring/totals.py) always equal a recomputation from the scores.
+"""The stored totals (judging/scoring/totals.py) always equal a recomputation from the scores: the sheet totals, and
+the entry totals kept from them (per entry: judges, mean, median and spread of T_p, outlying judges, mean n_pc per
+criterion).
 
 A hypothesis state test: random sequences of draft saves, submits, unlocks, declared / recorded / withdrawn
 conflicts, rubric changes (weights, scales, criteria added and removed, their order) and deleted assignments, through
@@ -12,19 +14,22 @@ Each example runs in a transaction that is rolled back."""
 
 import contextlib
 import math
+import statistics
+import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from judging.models import Assignment, Conflict, Criterion, Round, Score, ScoreSheet, SheetTotal
+from judging.models import Assignment, Conflict, Criterion, EntryTotal, Round, Score, ScoreSheet, SheetTotal
 from judging.scoring import services
-from judging.scoring.queries import round_ranking
+from judging.scoring.queries import OUTLIER_POINTS, round_ranking
 from judging.scoring.services.errors import JudgingError
-from judging.scoring.totals import refresh_round_totals
+from judging.scoring.totals import refresh_round_totals, refresh_sheets_totals
 from kipp.models import AuditEvent
 from tests.factories import JudgeFactory, OrganiserFactory
 from tests.judging.scoring.helpers import add_entry, add_judge, make_round
@@ -92,6 +97,48 @@ def stored_totals(round_):
     return {
         row.sheet_id: (row.entry_id, row.judge_id, row.total, row.n) for row in SheetTotal.objects.filter(round=round_)
     }
+
+
+def expected_entry_totals(expected):
+    """{entry_id: (judges, mean, median, spread, outlying judge ids, [mean n_pc or None per criterion])}, from the
+    expected sheet totals (the method of shared/DESIGN.md: population sd, outliers over 20 points from the mean)."""
+    by_entry = {}
+    for entry, judge, total, n in expected.values():
+        by_entry.setdefault(entry, []).append((judge, total, n))
+    out = {}
+    for entry, sheets in by_entry.items():
+        totals = [total for _judge, total, _n in sheets]
+        mean = statistics.fmean(totals)
+        means = []
+        for i in range(len(sheets[0][2])):
+            values = [n[i] for _judge, _total, n in sheets if n[i] is not None]
+            means.append(statistics.fmean(values) if values else None)
+        outliers = sorted(judge for judge, total, _n in sheets if abs(total - mean) > OUTLIER_POINTS)
+        out[entry] = (len(sheets), mean, statistics.median(totals), statistics.pstdev(totals), outliers, means)
+    return out
+
+
+def stored_entry_totals(round_):
+    return {
+        row.entry_id: (row.judges, row.mean, row.median, row.spread, row.outliers or [], row.means)
+        for row in EntryTotal.objects.filter(round=round_)
+    }
+
+
+def close(a, b):
+    return (a is None) == (b is None) and (a is None or math.isclose(a, b, abs_tol=1e-9))
+
+
+def same_entries(expected, stored):
+    if expected.keys() != stored.keys():
+        return False
+    for entry, (judges, mean, median, spread, outliers, means) in expected.items():
+        s_judges, s_mean, s_median, s_spread, s_outliers, s_means = stored[entry]
+        if (judges, outliers, len(means)) != (s_judges, s_outliers, len(s_means)):
+            return False
+        if not all(close(a, b) for a, b in zip((mean, median, spread, *means), (s_mean, s_median, s_spread, *s_means))):  # noqa: B905
+            return False
+    return True
 
 
 def same(expected, stored):
@@ -246,6 +293,8 @@ def test_stored_totals_equal_a_recomputation_after_every_step(steps):
                 world.run(step)
                 expected, stored = expected_totals(world.round), stored_totals(world.round)
                 assert same(expected, stored), (step, expected, stored)
+                entries, stored_entries = expected_entry_totals(expected), stored_entry_totals(world.round)
+                assert same_entries(entries, stored_entries), (step, entries, stored_entries)
             raise Rollback
     except Rollback:
         pass
@@ -276,6 +325,66 @@ def test_a_rubric_change_is_audited_and_a_repair_changes_nothing():
     services.save_criterion(round_=round_, actor=organiser, criterion=criterion, title="Judul lain")
     assert events.count() == 1  # a title moves no total: nothing to audit
 
-    stored = stored_totals(round_)
+    stored, stored_entries = stored_totals(round_), stored_entry_totals(round_)
+    assert same_entries(expected_entry_totals(expected_totals(round_)), stored_entries)
     assert refresh_round_totals(round_) == 1
     assert stored_totals(round_) == stored  # the triggers left nothing to repair
+    assert stored_entry_totals(round_) == stored_entries
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_judges_submitting_sheets_of_one_entry_at_once_both_count():
+    """Two judges submit their sheets of the same entry while a third judge's sheet of it is being refreshed in an
+    open transaction: both wait for it (the entry's lock in the entry totals' function), then both are stored, and
+    the entry's stored total is that of all three sheets (no duplicate row, no sheet missed)."""
+    round_ = make_round(CRITERIA, k=3)
+    entry = add_entry(round_, "E1")
+    judges = [add_judge(round_) for _ in range(3)]
+    assignments = [
+        Assignment.objects.create(round=round_, entry=entry, judge=judge, source="manual") for judge in judges
+    ]
+    criteria = sorted(Criterion.objects.filter(round=round_), key=lambda c: (c.order, c.pk))
+    services.submit_sheet(
+        assignment=assignments[0], judge=judges[0], values={c.pk: (4, "") for c in criteria}, version=0
+    )
+    first = ScoreSheet.objects.get(assignment=assignments[0])
+    holding, release = threading.Event(), threading.Event()
+    failures = []
+
+    def hold_the_entry():
+        try:
+            with transaction.atomic():
+                refresh_sheets_totals([first.pk])
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def submit(index, value):
+        try:
+            services.submit_sheet(
+                assignment=assignments[index],
+                judge=judges[index],
+                values={c.pk: (value, "") for c in criteria},
+                version=0,
+            )
+        except Exception as error:  # noqa: BLE001 - the failure is what the test reports
+            failures.append(error)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_entry)
+    holder.start()
+    assert holding.wait(10)
+    submitting = [threading.Thread(target=submit, args=(1, 2)), threading.Thread(target=submit, args=(2, 3))]
+    for thread in submitting:
+        thread.start()
+    time.sleep(0.5)  # both are waiting for the entry now
+    release.set()
+    for thread in (holder, *submitting):
+        thread.join(20)
+    assert failures == []
+    expected = expected_totals(round_)
+    assert len(expected) == 3
+    assert same_entries(expected_entry_totals(expected), stored_entry_totals(round_))
+    assert EntryTotal.objects.filter(round=round_, entry=entry).get().judges == 3
