@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -398,6 +399,9 @@ class EntryFilterForm(forms.Form):
         self.fields["category"].queryset = Category.objects.select_related("competition").filter(
             competition__in=competitions
         )
+        # the regions that have entries in those competitions (not all 552 of Indonesia: one query, a short list)
+        with_entries = Entry.objects.filter(competition__in=competitions, agency__region_id=OuterRef("pk"))
+        self.fields["region"].queryset = Region.objects.filter(Exists(with_entries)).order_by("code")
 
     def filters(self):
         data = self.cleaned_data if self.is_valid() else {}
