@@ -170,7 +170,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         from kipp.organisations.enums import MembershipKind
 
         labels = []
-        if self.agency_id is not None and self.agency_declined_at is None:
+        if permissions.is_innovator(self) and self.agency_declined_at is None:
             labels.append(str(INNOVATOR_LABEL))
         kinds = {kind for _org, kind, _region in permissions.memberships(self)}
         labels += [str(label) for value, label in MembershipKind.choices if value in kinds]
@@ -180,8 +180,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def agency_pending(self):
-        """An innovator whose membership of their agency nobody has confirmed yet (or that was declined)."""
-        return self.agency_id is not None and self.agency_confirmed_at is None
+        """An innovator whose membership of their agency nobody has confirmed yet (or that was declined); not staff
+        whose agency is only where they work."""
+        return (
+            self.agency_id is not None and self.agency_confirmed_at is None and not permissions.works_there_only(self)
+        )
 
 
 class Competition(models.Model):

@@ -107,9 +107,16 @@ def is_verifier_of_region(user, region_id, organisation_id=None):
     return bool(region_id and region_id in verified_region_ids(user, organisation_id))
 
 
+def works_there_only(user):
+    """Staff (an organiser, verifier or judge) whose agency is only where they work: recorded as not confirmed
+    (declined) by the migration, the demo or an invitation. Such a person is not an innovator of that agency."""
+    return bool(user.agency_declined_at is not None and memberships(user))
+
+
 def is_innovator(user):
-    """An active member of an agency, confirmed or not (may start drafts of their own)."""
-    return bool(is_active_user(user) and user.agency_id is not None)
+    """An active member of an agency, confirmed or not (may start drafts of their own); not staff whose agency is
+    only where they work."""
+    return bool(is_active_user(user) and user.agency_id is not None and not works_there_only(user))
 
 
 def has_confirmed_agency(user):

@@ -220,8 +220,10 @@ def invite_user(
 
     A new address gets an account with an unusable password and an emailed set-password link; inviting an address
     whose invitation is still pending sends a new link (the old one stops working). An existing account keeps its
-    password and profile and gains the membership; its owner is told by email. Returns (user, outcome), outcome
-    one of "invited", "resent", "added"."""
+    password and profile and is asked: the membership counts once its owner accepts it on their profile page
+    (consent: nobody is made a member of an organisation behind their back). A pending invitation that another
+    organisation made is never rewritten: its person is asked the same way. Nobody invites themself. Returns
+    (user, outcome), outcome one of "invited", "resent", "asked"."""
     if not permissions.is_organiser_of(invited_by, organisation.pk):
         raise PermissionDenied(_("Hanya penyelenggara organisasi ini yang mengundang orangnya."))
     if role not in INVITED_KINDS:
@@ -236,10 +238,12 @@ def invite_user(
             }
         )
     email = User.objects.normalize_email(email.strip()).lower()
+    if email == (invited_by.email or "").lower():
+        raise ValidationError({"email": _("Anda tidak dapat mengundang diri sendiri.")})
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
-        if user is not None and not is_pending_invitation(user):
-            outcome = "added"
+        if user is not None and (not is_pending_invitation(user) or _invited_elsewhere(user, invited_by)):
+            outcome = "asked"
         else:
             outcome = "resent" if user is not None else "invited"
             if user is None:
@@ -264,18 +268,19 @@ def invite_user(
             kind=role,
             region=region if role == MembershipKind.VERIFIER else None,
             actor=invited_by,
+            accepted=outcome != "asked",
             request=request,
         )
-        if outcome == "added" and not created:
-            raise ValidationError(
-                {
-                    "email": _("%(email)s sudah memegang peran ini di %(organisation)s.")
-                    % {"email": email, "organisation": organisation.name}
-                }
+        if outcome == "asked" and not created:
+            message = (
+                _("%(email)s sudah memegang peran ini di %(organisation)s.")
+                if membership.accepted_at
+                else _("%(email)s sudah diundang ke peran ini di %(organisation)s dan belum menjawab.")
             )
+            raise ValidationError({"email": message % {"email": email, "organisation": organisation.name}})
         record_event(
             actor=invited_by,
-            action={"invited": "account.invited", "resent": "account.invitation_resent", "added": "account.added"}[
+            action={"invited": "account.invited", "resent": "account.invitation_resent", "asked": "account.asked"}[
                 outcome
             ],
             obj=user,
@@ -294,8 +299,8 @@ def invite_user(
         "role": mail_context.label(membership, "kind"),
         "valid_days": _invitation_days(),
     }
-    if outcome == "added":
-        context["link"] = absolute_url(reverse("kipp:login"), request)
+    if outcome == "asked":
+        context["link"] = absolute_url(reverse("kipp:profile"), request)
         template = "kipp/email/membership_added"
     else:
         context["link"] = absolute_url(invitation_path(user), request)
@@ -310,6 +315,15 @@ def invite_user(
         user=user,
     )
     return user, outcome
+
+
+def _invited_elsewhere(user, invited_by):
+    """A pending invitation that holds (or was asked for) a membership of an organisation `invited_by` does not
+    organise: it is not theirs to rewrite."""
+    from kipp.organisations.models import Membership
+
+    ids = permissions.organised_organisation_ids(invited_by)
+    return ids is not None and Membership.everything.filter(user=user).exclude(organisation_id__in=ids).exists()
 
 
 def _invitation_days():

@@ -12,6 +12,7 @@ urlpatterns = [
     path("verifikasi/<str:token>/", views_accounts.verify_email, name="verify_email"),
     path("buka-kunci/<str:token>/", views_accounts.unlock_account, name="unlock_account"),
     path("profil/", views_accounts.profile, name="profile"),
+    path("keanggotaan/<int:pk>/<slug:answer>/", views_accounts.membership_answer, name="membership_answer"),
     path("2fa/", include("kipp.twofactor.urls")),
     path("profil/kata-sandi/", views_accounts.PasswordChangeView.as_view(), name="password_change"),
     path("undang/", views_accounts.invite, name="invite"),

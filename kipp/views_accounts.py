@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
@@ -15,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kipp import forms_accounts, login_throttle, services_accounts
 from kipp.mail import site_url
 from kipp.models import User
+from kipp.organisations.models import Membership
 from kipp.organisations.queries import organisation_people
+from kipp.organisations.services import answer_membership
 from kipp.permissions import can_confirm_member, can_invite, can_see_pending_members
 from kipp.services import record_event
 from kipp.tokens import VerificationLinkExpired, VerificationLinkInvalid, invitation_token_generator
@@ -228,8 +231,31 @@ def profile(request):
             "memberships": request.user.memberships.select_related("organisation", "region").order_by(
                 "organisation__name", "kind"
             ),
+            "asked": Membership.everything.filter(user=request.user, accepted_at__isnull=True)
+            .select_related("organisation", "region", "invited_by")
+            .order_by("created_at"),
         },
     )
+
+
+@login_required
+@require_POST
+def membership_answer(request, pk, answer):
+    """The person accepts ("terima") or declines ("tolak") a membership an organiser asked of them."""
+    if answer not in ("terima", "tolak"):
+        raise Http404
+    membership = get_object_or_404(
+        Membership.everything.select_related("organisation"), pk=pk, user=request.user, accepted_at__isnull=True
+    )
+    answer_membership(membership=membership, user=request.user, accept=answer == "terima", request=request)
+    if answer == "terima":
+        message = _("Anda kini %(role)s di %(organisation)s.")
+    else:
+        message = _("Undangan menjadi %(role)s di %(organisation)s Anda tolak.")
+    messages.success(
+        request, message % {"role": membership.get_kind_display(), "organisation": membership.organisation.name}
+    )
+    return redirect("kipp:profile")
 
 
 @login_required
@@ -243,7 +269,10 @@ def invite(request):
             message = {
                 "invited": _("Undangan terkirim ke %(email)s."),
                 "resent": _("Undangan dikirim ulang ke %(email)s. Tautan sebelumnya tidak berlaku lagi."),
-                "added": _("%(email)s sudah punya akun: perannya ditambahkan dan pemiliknya diberi tahu lewat email."),
+                "asked": _(
+                    "%(email)s sudah punya akun: pemiliknya diminta menerima peran ini (lewat email); peran berlaku "
+                    "setelah diterima."
+                ),
             }[outcome]
             messages.success(request, message % {"email": user.email})
             return redirect("kipp:invite")

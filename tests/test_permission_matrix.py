@@ -437,6 +437,10 @@ EXPECTED = {
         "405      405      405      405      405      405      405      405      405      405      405      405      405",
         "redirect redirect redirect redirect redirect redirect redirect redirect redirect redirect redirect redirect redirect",
     ),
+    "kipp:membership_answer": (  # someone else's (or no) pending membership: not found for everybody
+        "login    405      405      405      405      405      405      405      405      405      405      405      405",
+        "login    deny     deny     deny     deny     deny     deny     deny     deny     deny     deny     deny     deny",
+    ),
     "kipp:password_change": (
         "login    ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
         "login    ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok",
@@ -624,6 +628,7 @@ def args_for(name, w, role):
         "kipp:organisation": {"slug": w.competition.organisation.slug},
         "kipp:organisation_logo": {"slug": w.competition.organisation.slug},
         "kipp:organisation_letterhead": {"slug": w.competition.organisation.slug},
+        "kipp:membership_answer": {"pk": 999999, "answer": "terima"},
         "kipp:job": {"pk": w.extra.get("job", 999999)},
         "kipp:job_download": {"pk": w.extra.get("job", 999999)},
         "records:replication_request": {"key": w.extra.get("record_key", "tidak-ada")},

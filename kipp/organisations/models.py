@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kipp.organisations.enums import MembershipKind, OrganisationLevel
@@ -82,6 +83,13 @@ class Organisation(models.Model):
         return [line.strip() for line in self.heading_lines.splitlines() if line.strip()]
 
 
+class AcceptedMemberships(models.Manager):
+    """The memberships that count: accepted by their holder (an invitation into an existing account waits for it)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(accepted_at__isnull=False)
+
+
 class Membership(models.Model):
     """One thing a person is in one organisation: its organiser, a verifier of one region in its competitions, or a
     judge it may put on its rounds. A person holds any number (organiser of one, verifier in another, judge in a
@@ -111,9 +119,16 @@ class Membership(models.Model):
         verbose_name=_("diundang oleh"),
     )
     created_at = models.DateTimeField(_("sejak"), auto_now_add=True)
+    # An organiser asking an existing account to join waits for its holder's answer (consent): until then the
+    # membership does not count anywhere. `objects` holds only accepted ones; `everything` the pending ones too.
+    accepted_at = models.DateTimeField(_("diterima"), null=True, blank=True, default=timezone.now)
+
+    objects = AcceptedMemberships()
+    everything = models.Manager()  # noqa: DJ012 (ruff takes the custom manager above for a field)
 
     class Meta:
         ordering = ["organisation__name", "kind", "user__full_name"]
+        base_manager_name = "everything"
         verbose_name = _("keanggotaan")
         verbose_name_plural = _("keanggotaan")
         constraints = [

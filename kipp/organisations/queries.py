@@ -62,7 +62,7 @@ def organisation_people(user):
     from kipp.permissions import organised_organisation_ids
 
     ids = organised_organisation_ids(user)
-    rows = Membership.objects.select_related("user", "user__agency", "organisation", "region")
+    rows = Membership.everything.select_related("user", "user__agency", "organisation", "region")
     if ids is not None:
         rows = rows.filter(organisation_id__in=ids)
     return rows.order_by("organisation__name", "kind", "user__full_name", "pk")

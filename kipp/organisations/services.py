@@ -1,6 +1,7 @@
 """Every write of an organisation: creating one, its memberships, and its letterhead (kop surat), logo included."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kipp.errors import Invalid, Refused
@@ -89,10 +90,12 @@ def update_letterhead(*, organisation, actor, fields, logo=None, remove_logo=Fal
     return locked
 
 
-def add_membership(*, organisation, user, kind, region=None, actor=None, request=None):
+def add_membership(*, organisation, user, kind, region=None, actor=None, accepted=True, request=None):
     """Make `user` an organiser, a verifier of `region` or a judge of `organisation`. Adding one they already hold
     changes nothing and records nothing. Returns (membership, created). The database holds the rules too
-    (membership_region_iff_verifier, membership_unique)."""
+    (membership_region_iff_verifier, membership_unique). `accepted=False`: asked of an existing account, it counts
+    only once its holder accepts it (accept_membership); adding it again accepted (the portal's own code) accepts
+    it."""
     if kind not in MembershipKind.values:
         raise Invalid(_("Peran ini tidak dikenal."))
     if (kind == MembershipKind.VERIFIER) != (region is not None):
@@ -103,14 +106,23 @@ def add_membership(*, organisation, user, kind, region=None, actor=None, request
             % {"region": region.full_name, "organisation": organisation.name}
         )
     with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(
-            user=user, organisation=organisation, kind=kind, region=region, defaults={"invited_by": actor}
+        now = timezone.now() if accepted else None
+        membership, created = Membership.everything.get_or_create(
+            user=user,
+            organisation=organisation,
+            kind=kind,
+            region=region,
+            defaults={"invited_by": actor, "accepted_at": now},
         )
+        if not created and accepted and membership.accepted_at is None:
+            membership.accepted_at = now
+            membership.save(update_fields=["accepted_at"])
+            forget_memberships(user)
         if created:
             forget_memberships(user)  # this user object's predicates read the new membership
             record_event(
                 actor=actor,
-                action="membership.added",
+                action="membership.added" if accepted else "membership.asked",
                 obj=user,
                 details={"organisation": organisation.slug, "kind": kind, "region": getattr(region, "pk", None)},
                 request=request,
@@ -126,3 +138,25 @@ def region_in_area(organisation, region):
     if organisation.level == OrganisationLevel.PROVINCE:
         return region.province_id == organisation.province_id
     return region.pk == organisation.region_id
+
+
+def answer_membership(*, membership, user, accept, request=None):
+    """The holder accepts (it counts from now) or declines (it is removed) a membership an organiser asked of them."""
+    if membership.user_id != user.pk or membership.accepted_at is not None:
+        raise Refused(_("Undangan ini bukan untuk Anda atau sudah dijawab."))
+    details = {"organisation": membership.organisation.slug, "kind": membership.kind}
+    with transaction.atomic():
+        if accept:
+            membership.accepted_at = timezone.now()
+            membership.save(update_fields=["accepted_at"])
+        else:
+            membership.delete()
+        forget_memberships(user)
+        record_event(
+            actor=user,
+            action="membership.accepted" if accept else "membership.declined",
+            obj=user,
+            details=details,
+            request=request,
+        )
+    return membership

@@ -6,14 +6,18 @@ from kipp.twofactor.policy import is_verified
 
 def resettable_people(actor):
     """The people whose second factor `actor` may reset, before the per-person rules: the members (organisers,
-    verifiers, judges) of the organisations `actor` organises; everyone for the portal administrator."""
+    verifiers, judges: accepted memberships only) of the organisations `actor` organises, everyone for the portal
+    administrator; in both cases only people with a confirmed authenticator."""
     from kipp.models import User
     from kipp.organisations.models import Membership
 
     ids = organised_organisation_ids(actor)
+    # Only someone who has a second factor to lose: a reset also ends the password and the sessions, which must
+    # never be a way to lock out a person who has no device at all.
+    people = User.objects.filter(totpdevice__confirmed=True).distinct()
     if ids is None:
-        return User.objects.all()
-    return User.objects.filter(pk__in=Membership.objects.filter(organisation_id__in=ids).values("user_id"))
+        return people
+    return people.filter(pk__in=Membership.objects.filter(organisation_id__in=ids).values("user_id"))
 
 
 def can_reset_second_factor(actor, person):

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kipp.models import AuditEvent, User
+from kipp.models import AuditEvent, Membership, User
+from kipp.permissions import is_innovator, is_judge
 from tests.factories import (
     PASSWORD,
     AgencyFactory,
@@ -106,8 +107,12 @@ def test_judge_invitation_with_agency_region_and_expertise(client):
     judge = User.objects.get(email="panelis@example.org")
     assert kinds_of(judge) == {(OrganisationFactory().slug, "judge", None)}
     assert (judge.agency, judge.region.name, judge.expertise) == (agency, "Gowa", "Kebijakan publik")
-    # working at a participating agency does not make the judge one who speaks for it
+    # working at a participating agency does not make the judge one who speaks for it, nor an innovator at all
     assert (judge.agency_confirmed_at, judge.agency_declined_at is not None) == (None, True)
+    assert not is_innovator(judge) and not judge.agency_pending
+    client.force_login(judge)
+    page = client.get(reverse("kipp:dashboard")).content.decode()
+    assert "ditolak" not in page and "Buat proposal" not in page
 
 
 def test_verifier_needs_a_region(client):
@@ -118,25 +123,71 @@ def test_verifier_needs_a_region(client):
     assert sent_mail() == []
 
 
-def test_an_existing_account_gains_the_membership_and_keeps_its_password(client):
+def test_an_existing_account_is_asked_and_the_membership_counts_only_once_accepted(client):
     person = InnovatorFactory(email="sudah@example.org", full_name="Nama Asli")
     client.force_login(OrganiserFactory(full_name="Ibu Organiser"))
     response = _invite(client, email="sudah@example.org", role="judge", full_name="Nama Lain")
-    assert "sudah punya akun" in response.content.decode()
+    assert "pemiliknya diminta menerima peran ini" in response.content.decode()
     person.refresh_from_db()
-    assert kinds_of(person) == {(OrganisationFactory().slug, "judge", None)}
-    assert (person.full_name, person.check_password(PASSWORD), person.agency_confirmed_at is not None) == (
-        "Nama Asli",
-        True,
-        True,
-    )  # still the innovator they were, now a judge too
+    assert kinds_of(person) == set()  # nothing counts before the owner says yes
+    assert not is_judge(person)
+    assert (person.full_name, person.check_password(PASSWORD)) == ("Nama Asli", True)  # profile and password kept
     assert len(sent_mail()) == 1 and "/undangan/" not in sent_mail()[0].body
-    assert "menambahkan Anda sebagai Juri" in sent_mail()[0].body
-    assert AuditEvent.objects.filter(action="account.added", object_id=str(person.pk)).exists()
-
+    assert "mengundang Anda menjadi Juri" in sent_mail()[0].body and "/akun/profil/" in sent_mail()[0].body
+    assert AuditEvent.objects.filter(action="account.asked", object_id=str(person.pk)).exists()
     response = _invite(client, email="sudah@example.org", role="judge")
-    assert "sudah memegang peran ini" in response.content.decode()
+    assert "belum menjawab" in response.content.decode()
     assert len(sent_mail()) == 1
+
+    # the owner accepts on their profile page: now it counts
+    client.force_login(person)
+    page = client.get(reverse("kipp:profile")).content.decode()
+    assert "Ibu Organiser mengundang Anda menjadi Juri" in page
+    asked = Membership.everything.get(user=person)
+    response = client.post(reverse("kipp:membership_answer", args=[asked.pk, "terima"]), follow=True)
+    assert "Anda kini Juri" in response.content.decode()
+    person = User.objects.get(pk=person.pk)
+    assert kinds_of(person) == {(OrganisationFactory().slug, "judge", None)} and is_judge(person)
+    assert person.agency_confirmed_at is not None  # still the innovator they were, now a judge too
+    assert AuditEvent.objects.filter(action="membership.accepted", object_id=str(person.pk)).exists()
+
+
+def test_a_declined_membership_is_removed_and_nobody_answers_for_another(client):
+    person = InnovatorFactory(email="sudah@example.org")
+    other = InnovatorFactory(email="lain@example.org")
+    client.force_login(OrganiserFactory())
+    _invite(client, email="sudah@example.org", role="judge")
+    asked = Membership.everything.get(user=person)
+    client.force_login(other)
+    assert client.post(reverse("kipp:membership_answer", args=[asked.pk, "terima"])).status_code == 404
+    assert client.get(reverse("kipp:membership_answer", args=[asked.pk, "terima"])).status_code == 405
+    client.force_login(person)
+    client.post(reverse("kipp:membership_answer", args=[asked.pk, "tolak"]))
+    assert not Membership.everything.filter(user=person).exists()
+    assert AuditEvent.objects.filter(action="membership.declined", object_id=str(person.pk)).exists()
+
+
+def test_nobody_invites_themself(client):
+    organiser = OrganiserFactory(email="saya@example.org")
+    client.force_login(organiser)
+    response = _invite(client, email="SAYA@example.org", role="judge")
+    assert "mengundang diri sendiri" in response.content.decode()
+    assert kinds_of(organiser) == {(OrganisationFactory().slug, "organiser", None)}
+
+
+def test_another_organisations_pending_invitation_is_not_rewritten(client):
+    jatim = OrganisationFactory(slug="jatim-uji", level="nasional")
+    client.force_login(OrganiserFactory())
+    _invite(client, email="juri@example.org", role="judge", full_name="Juri Sulsel", position="Dosen Unhas")
+    first_link = _path(sent_mail()[0])
+    client.force_login(OrganiserFactory(organisation=jatim))
+    response = _invite(client, email="juri@example.org", role="judge", full_name="DIAMBIL ALIH", position="x")
+    assert "pemiliknya diminta menerima" in response.content.decode()
+    judge = User.objects.get(email="juri@example.org")
+    assert (judge.full_name, judge.position) == ("Juri Sulsel", "Dosen Unhas")
+    assert kinds_of(judge) == {(OrganisationFactory().slug, "judge", None)}  # the other is only asked
+    client.logout()
+    assert "Buat kata sandi" in client.get(first_link, follow=True).content.decode()  # Sulsel's link still works
 
 
 def test_reinviting_a_pending_invitation_sends_a_new_link_and_voids_the_old(client):

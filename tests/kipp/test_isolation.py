@@ -136,8 +136,15 @@ def test_services_refuse_an_organiser_of_another_organisation(world):
 
 
 def test_two_factor_resets_reach_only_the_organisations_people(world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from kipp.twofactor.permissions import resettable_people
 
+    people = [world.other_organiser, world.other_province_verifier, world.other_competition_judge]
+    people += [world.organiser, world.judge, world.verifier]
+    assert not set(resettable_people(world.other_organiser))  # nobody has a device yet: nothing to reset
+    for person in people:
+        TOTPDevice.objects.create(user=person, name="ponsel", confirmed=True)
     mine = set(resettable_people(world.other_organiser))
     assert {world.other_organiser, world.other_province_verifier, world.other_competition_judge} <= mine
     assert world.organiser not in mine and world.judge not in mine and world.verifier not in mine
