@@ -172,7 +172,7 @@ def bench_organisation():
     return Organisation.objects.get_or_create(slug="uji-beban", defaults=defaults)[0]
 
 
-def _members(user_ids, kind, organisation=None):
+def _members(user_ids, kind, organisation=None):  # accepted memberships (the field's default)
     rows = [Membership(user_id=pk, organisation=organisation or bench_organisation(), kind=kind) for pk in user_ids]
     Membership.objects.bulk_create(rows, ignore_conflicts=True)
 
@@ -478,8 +478,8 @@ def ensure_published(comp):
         return published
     say(f"  publishing the results of {comp.slug} (close, prepare, approve)")
     preparer, approver = ensure_organiser(), ensure_second_organiser()
-    if round_.state == "open":
-        # SHEETS_SQL leaves one sheet in fifty a draft on purpose; closing with drafts takes a reason.
+    _members([preparer.pk, approver.pk], MembershipKind.ORGANISER, comp.organisation)  # organisers of this one too
+    if round_.state == "open":  # SHEETS_SQL leaves one sheet in fifty a draft: closing with drafts takes a reason
         close_round(round_=round_, actor=preparer, reason="Data uji beban: sebagian lembar sengaja dibiarkan draf.")
     now = timezone.now()
     announcement = publication_services.prepare_announcement(

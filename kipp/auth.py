@@ -5,6 +5,7 @@ from django.db import connections, router
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kipp.db import execute_prepared
+from kipp.organisations.models import Membership
 
 
 class EmailBackend(ModelBackend):
@@ -51,19 +52,31 @@ class EmailBackend(ModelBackend):
         devices = quote(TOTPDevice._meta.db_table)
         # whether the person has enrolled an authenticator, in the same statement: the two-factor middleware asks
         # it on every signed-in request (kipp.twofactor.policy.owed_step)
+        pk = quote(User._meta.pk.column)
+        # ... and the person's accepted memberships, which every predicate reads (kipp.permissions.memberships): a
+        # page, an error page during an outage included, then needs no second statement for them
         sql = (
             f"SELECT {', '.join('u.' + quote(f.column) for f in fields)}, "  # noqa: S608 - names from model meta
-            f"EXISTS (SELECT 1 FROM {devices} d WHERE d.user_id = u.{quote(User._meta.pk.column)} AND d.confirmed) "
-            f"FROM {quote(User._meta.db_table)} u WHERE u.{quote(User._meta.pk.column)} = %s"
+            f"EXISTS (SELECT 1 FROM {devices} d WHERE d.user_id = u.{pk} AND d.confirmed), "
+            f"ARRAY(SELECT m.organisation_id || ':' || m.kind || ':' || coalesce(m.region_id::text, '') "
+            f"FROM {quote(Membership._meta.db_table)} m WHERE m.user_id = u.{pk} AND m.accepted_at IS NOT NULL "
+            f"ORDER BY m.id) "
+            f"FROM {quote(User._meta.db_table)} u WHERE u.{pk} = %s"
         )
         with connection.cursor() as cursor:
             execute_prepared(connection, cursor, sql, [user_id])
             row = cursor.fetchone()
         if row is None:
             return None
-        user = User.from_db(alias, [f.attname for f in fields], row[:-1])
-        user.has_confirmed_authenticator = bool(row[-1])
+        user = User.from_db(alias, [f.attname for f in fields], row[:-2])
+        user.has_confirmed_authenticator = bool(row[-2])
+        user._kipp_memberships = tuple(_membership(text) for text in row[-1])
         return user if self.user_can_authenticate(user) else None
+
+
+def _membership(text):
+    organisation_id, kind, region_id = text.split(":")
+    return int(organisation_id), kind, int(region_id) if region_id else None
 
 
 def axes_username(request, credentials):
