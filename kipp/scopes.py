@@ -45,9 +45,7 @@ def OrganisationScopedManager(path, manager_class=models.Manager):  # noqa: N802
             ids = current[DIMENSION]
             if ids is None:
                 return plain
-            # by a subquery on the model's own ids, not a join: select_for_update() locks only the model's rows
-            own = self.model._base_manager.filter(**{f"{path}__in": list(ids)}).values("pk")
-            return plain.filter(pk__in=own)
+            return plain.filter(within(self.model, path, ids))
 
         def contribute_to_class(self, cls, name):
             super().contribute_to_class(cls, name)
@@ -55,6 +53,26 @@ def OrganisationScopedManager(path, manager_class=models.Manager):  # noqa: N802
                 SCOPED.append((cls, path))
 
     return Manager()
+
+
+def within(model, path, ids):
+    """The condition "belongs to one of the organisations `ids`" of `model`, whose organisation id is at `path`: its
+    foreign key in a subquery on the few rows near the organisation (the organisations' rounds or competitions),
+    through one join where the path is longer (a score sheet: its assignment's round). Not a subquery on the
+    model's own ids: PostgreSQL then read every row of the organisations (at M, counting one round's 15,000
+    assignments read the organisation's 197,000: 77 ms instead of 4). Without a join, select_for_update() locks only
+    the model's own rows."""
+    *relations, column = path.split("__")
+    if not relations:
+        return models.Q(**{f"{column}__in": list(ids)})
+    joined = relations[:-2]  # the hops kept in the outer query (none for a model one or two hops from a round)
+    owner = model
+    for name in joined:
+        owner = owner._meta.get_field(name).related_model
+    field = owner._meta.get_field(relations[len(joined)])
+    rest = "__".join([*relations[len(joined) + 1 :], column])
+    parents = field.related_model._base_manager.filter(**{f"{rest}__in": list(ids)}).values("pk")
+    return models.Q(**{"__".join([*joined, field.attname]) + "__in": parents})
 
 
 def organisation_scope(ids):
@@ -82,4 +100,4 @@ def organiser_view(view):
     return wrapper
 
 
-__all__ = ["SCOPED", "OrganisationScopedManager", "organisation_scope", "organiser_scope", "organiser_view"]
+__all__ = ["SCOPED", "OrganisationScopedManager", "organisation_scope", "organiser_scope", "organiser_view", "within"]

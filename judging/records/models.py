@@ -78,7 +78,8 @@ class InnovationRecord(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_document"], name="record_search_gin"),
-            models.Index(fields=["year", "title"], name="record_year_title"),
+            # the catalogue's order (Meta.ordering): a page of the list walks it and stops
+            models.Index(fields=["-year", "title", "id"], name="record_catalogue_order"),
             models.Index(fields=["region", "year"], name="record_region_year"),
             models.Index(fields=["agency"], name="record_agency"),
             models.Index(fields=["category_key"], name="record_category"),

@@ -3,6 +3,7 @@ is public only while one of its history steps rests on an announcement that publ
 visible_announcements(now) shows (approved and past its embargo). The catalogue, the record page, the API,
 the statistics and the photo view all start from it."""
 
+import hashlib
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -93,10 +94,11 @@ def filter_records(qs, filters, now=None):
     if "province" in filters:
         qs = qs.filter(region__province__code=filters["province"])
     if "organisation" in filters:
-        steps = public_history(now).filter(
-            record=OuterRef("pk"), competition__organisation__slug=filters["organisation"]
-        )
-        qs = qs.filter(Exists(steps))
+        # the organisation's records read first, as ids: with a subquery PostgreSQL guessed that every organisation
+        # holds its share of all records and tested every record in the list's order until a page was full (at
+        # 50,000 records: 0.4 s for an organisation with 12)
+        steps = public_history(now).filter(competition__organisation__slug=filters["organisation"]).order_by()
+        qs = qs.filter(pk__in=sorted(set(steps.values_list("record_id", flat=True))))
     if "region" in filters:
         qs = qs.filter(region_id=filters["region"])
     if "agency" in filters:
@@ -126,38 +128,59 @@ def filter_records(qs, filters, now=None):
 
 
 def catalogue(filters, now=None):
-    """The public records matching the filters, with what a list row shows (one query per page)."""
+    """The public records matching the filters, with what a list row shows (one query per page; with an
+    organisation, one more: its records' ids)."""
     qs = public_records(now).select_related("region", "agency").defer("search_document", "summary")
     return filter_records(qs, filters, now)
 
 
+FILTER_CHOICES_TIMEOUT = 5 * 60  # a record's own region, agency or category edited shows in the lists within this
+
+
 def filter_choices(now=None):
-    """Values for the catalogue's filter fields, from public records only. Six queries whatever the size."""
+    """Values for the catalogue's filter fields, from public records only: the same for every visitor, so kept in
+    Django's cache under the visible announcements and the newest history row (publishing, a correction or a
+    withdrawal is a new key); two small queries, and six whatever the size when the key is new."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    visible = list(visible_announcements(now).order_by("pk").values_list("pk", flat=True))
+    newest = RecordEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    digest = hashlib.sha256(repr((visible, newest)).encode()).hexdigest()[:24]
+    key = f"records:filter-choices:{connection.settings_dict['NAME']}:{digest}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _filter_choices(now)
+        cache.set(key, choices, FILTER_CHOICES_TIMEOUT)
+    return {**choices, "stages": InnovationStage.choices, "outcomes": RecordOutcome.choices}
+
+
+def _filter_choices(now):
     from kipp.models import Agency, Organisation, Province, Region
 
-    public = public_records(now)
-    provinces = Province.objects.filter(Exists(public.filter(region__province_id=OuterRef("pk")))).order_by("code")
+    # The public records read once for their regions, agencies and categories (one scan; an EXISTS per region and
+    # per agency scanned them again for each list: at 50,000 records 0.3 s a page).
+    region_ids, agency_ids, names = set(), set(), {}
+    seen = public_records(now).order_by().values_list("region_id", "agency_id", "category_key", "category_name")
+    for region_id, agency_id, key, name in seen.distinct():
+        region_ids.add(region_id)
+        agency_ids.add(agency_id)
+        if key and (key not in names or name < names[key]):
+            names[key] = name
+    regions = Region.objects.filter(pk__in=sorted(region_ids)).order_by("code")
+    provinces = Province.objects.filter(regions__in=regions).distinct().order_by("code")
     organisations = Organisation.objects.filter(
         Exists(public_history(now).filter(competition__organisation_id=OuterRef("pk")))
     ).order_by("name")
-    regions = Region.objects.filter(Exists(public.filter(region_id=OuterRef("pk")))).order_by("code")
-    agencies = Agency.objects.filter(Exists(public.filter(agency_id=OuterRef("pk")))).order_by("name")
-    categories = list(
-        public.exclude(category_key="")
-        .order_by("category_key")
-        .values_list("category_key", "category_name")
-        .distinct("category_key")
-    )
-    years = sorted(set(public_history(now).values_list("year", flat=True).distinct()), reverse=True)
+    agencies = Agency.objects.filter(pk__in=sorted(agency_ids)).order_by("name")
+    years = sorted(set(public_history(now).order_by().values_list("year", flat=True).distinct()), reverse=True)
     return {
         "provinces": list(provinces),
         "organisations": list(organisations.only("slug", "name")),
         "regions": list(regions),
         "agencies": list(agencies),
-        "categories": categories,
+        "categories": sorted(names.items()),
         "years": years,
-        "stages": InnovationStage.choices,
-        "outcomes": RecordOutcome.choices,
     }
 
 
