@@ -32,7 +32,9 @@ def context_of(comp):
 
 
 def _announcement_for(round_):
-    """The published announcement of the round, when the publishing part exists and one is published."""
+    """The round's first published announcement (version 1), when the publishing part exists and one is published:
+    the same kind of page at S and at M (the publishing section corrects S's announcement, and a correction's page
+    also shows what changed from the version before)."""
     try:
         from judging.publication import models as publication_models
     except ImportError:
@@ -43,7 +45,7 @@ def _announcement_for(round_):
     fields = {f.name for f in model._meta.get_fields()}
     if "round" not in fields:
         return None
-    found = model.objects.filter(round=round_).order_by("-pk").first()
+    found = model.objects.filter(round=round_, previous__isnull=True, state="published").order_by("pk").first()
     return found.pk if found else None
 
 

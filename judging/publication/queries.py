@@ -85,23 +85,38 @@ def objection_window_open(announcement, now=None):
     return bool(opens and opens <= now < closes and is_visible(announcement, now))
 
 
-def version_chain(announcement):
-    """Every published version of the announcement's chain, oldest first (one query per step; chains are short)."""
-    chain = []
-    current = announcement
-    while current.previous_id:
-        current = current.previous
-        chain.append(current)
-    chain.reverse()
-    later = []
-    current = announcement
-    while True:
-        nxt = current.corrections.filter(state=AnnouncementState.PUBLISHED).first()
-        if nxt is None:
-            break
-        later.append(nxt)
-        current = nxt
-    return chain + [announcement] + later
+CHAIN_SQL = """
+WITH RECURSIVE earlier(id, previous_id, place) AS (
+    SELECT id, previous_id, 0 FROM {table} WHERE id = %(id)s
+  UNION ALL
+    SELECT a.id, a.previous_id, e.place - 1 FROM {table} a JOIN earlier e ON a.id = e.previous_id
+), later(id, place) AS (
+    SELECT id, 0 FROM {table} WHERE id = %(id)s
+  UNION ALL
+    SELECT n.id, l.place + 1 FROM later l
+    CROSS JOIN LATERAL (
+        SELECT a.id FROM {table} a WHERE a.previous_id = l.id AND a.state = %(published)s
+        ORDER BY a.date DESC, a.id DESC LIMIT 1
+    ) n
+)
+SELECT id, place FROM earlier UNION SELECT id, place FROM later
+"""
+
+
+def version_chain(announcement, among=None):
+    """Every version of the announcement's chain, oldest first: the versions it corrects (whatever their state),
+    itself, and after it the published correction of each version (the newest, if there were two). `among`: the
+    announcements to keep (a queryset, e.g. visible_announcements()). Two queries, however long the chain."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        sql = CHAIN_SQL.format(table=connection.ops.quote_name(Announcement._meta.db_table))
+        cursor.execute(sql, {"id": announcement.pk, "published": AnnouncementState.PUBLISHED.value})
+        places = dict(cursor.fetchall())
+    versions = {a.pk: a for a in (among if among is not None else Announcement.objects.all()).filter(pk__in=places)}
+    if announcement.pk in versions:
+        versions[announcement.pk] = announcement
+    return [versions[pk] for pk in sorted(versions, key=places.get)]
 
 
 def public_rows(announcement):

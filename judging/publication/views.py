@@ -364,7 +364,7 @@ def _public_context(request, announcement, bound_objection_form=None):
     results = results_fragments(announcement)
     now = timezone.now()
     opens, closes = objection_window(announcement)
-    chain = [a for a in version_chain(announcement) if visible_announcements(now).filter(pk=a.pk).exists()]
+    chain = version_chain(announcement, among=visible_announcements(now))
     window_open = objection_window_open(announcement, now)
     objection_form = None
     if window_open and bound_objection_form is not None:
