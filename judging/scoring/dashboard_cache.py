@@ -28,6 +28,8 @@ from django.db import connection, transaction
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from judging.scoring import charts, queries
@@ -116,17 +118,22 @@ def table_rows(rows, keys, judge_names=None):
     return out
 
 
-def compute_figures(round_, criteria, snapshot=None):
+def compute_figures(round_, criteria, snapshot=None, previous=None):
     """The figures of the dashboard. The ranking of a closed or published round is its snapshot (queries.frozen_ranking:
-    the figures it was closed with), of any other round the live one; progress and judges are the sheets' own."""
+    the figures it was closed with), of any other round the live one (queries.live_ranking: `previous` figures of the
+    round brought up to date); progress and judges are the sheets' own."""
     frozen = queries.frozen_ranking(round_, snapshot=snapshot) if snapshot is not None else None
+    live = None
+    if frozen is None:
+        live = queries.live_ranking(round_, criteria, previous=(previous or {}).get("live"))
     counts, active = queries.round_assignment_counts(round_)
     judges, progress = queries.judge_and_round_progress(round_, counts=counts)
     short = queries.entries_short_of_k(round_, active=active)
     loads = {judge_id: assigned + recused for judge_id, (assigned, _f, _d, recused) in counts.items()}
     candidates = queries.replacement_candidates(round_, short, loads=loads) if short else {}
     return {
-        "ranking": frozen if frozen is not None else queries.round_ranking(round_, criteria=criteria),
+        "ranking": frozen if frozen is not None else live.rows,
+        "live": live,
         "progress": progress,
         "judges": judges,
         "distribution": queries.judge_distribution(round_),
@@ -195,13 +202,26 @@ def round_figures(round_, criteria, key=None, snapshot=None):
     held = _FIGURES.get(slot)
     if held is not None and held[0] == key:
         return key, held[1]
-    figures = compute_figures(round_, criteria, snapshot=snapshot)
+    figures = compute_figures(round_, criteria, snapshot=snapshot, previous=held[1] if held is not None else None)
     with _FIGURES_LOCK:  # threads of one process (gunicorn's gthread workers) share the dict
         _FIGURES.pop(slot, None)
         while len(_FIGURES) >= FIGURES_KEPT:
             _FIGURES.pop(next(iter(_FIGURES)))  # the round seen longest ago
         _FIGURES[slot] = (key, figures)
     return key, figures
+
+
+def candidate_options(candidates):
+    """The <option>s of an entry's replacement judges (name and load), written here: the dashboard lists every entry
+    short of judges with up to CANDIDATES_SHOWN candidates, and through the template engine they cost more than
+    the rest of the page."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'<option value="{int(c["judge_id"])}">{conditional_escape(c["name"])} '
+            f"({conditional_escape(localize(c['load']))})</option>"
+            for c in candidates
+        )
+    )
 
 
 class RoundDashboard:
@@ -249,7 +269,11 @@ class RoundDashboard:
             "chart": render_to_string("judging/scoring/_distribution_chart.html", context) if chart else "",
             "window": {key: value for key, value in window.items() if key != "rows"},
             "progress": figures["progress"],
-            "short": [{**item, "candidates": item["candidates"][:CANDIDATES_SHOWN]} for item in figures["short"]],
+            "short": [
+                {**item, "candidates": shown, "options": candidate_options(shown)}
+                for item in figures["short"]
+                for shown in [item["candidates"][:CANDIDATES_SHOWN]]
+            ],
             "few_judges": [
                 {"code": row["entry_code"], "title": row["title"], "judges": row["judges"], "outcome": row["outcome"]}
                 for row in queries.rows_short_of_k(figures["ranking"], self.round.judges_per_entry)

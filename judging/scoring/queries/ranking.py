@@ -40,7 +40,7 @@ WITH place AS MATERIALIZED (
     SELECT {places}
     FROM (SELECT array_agg(id ORDER BY "order", id) AS ids FROM {criterion} WHERE round_id = %(round)s) o
 )
-SELECT e.id, e.code, e.title, ag.name, rg.kind, rg.name, EXTRACT(EPOCH FROM e.submitted_at)::float8,
+SELECT et.id, e.id, e.code, e.title, ag.name, rg.kind, rg.name, EXTRACT(EPOCH FROM e.submitted_at)::float8,
        et.{total}, COALESCE(et.judges, 0), et.spread, et.outliers{mean_columns}
 FROM {round_entry} re
 CROSS JOIN place p
@@ -50,7 +50,7 @@ JOIN {region} rg ON rg.id = ag.region_id
 LEFT JOIN {entry_total} et ON et.round_id = re.round_id AND et.entry_id = re.entry_id
 WHERE re.round_id = %(round)s
   -- the round's entries through the primary key (a bitmap scan), not a scan of every competition's entries
-  AND e.id = ANY(ARRAY(SELECT entry_id FROM {round_entry} WHERE round_id = %(round)s))
+  AND e.id = ANY(ARRAY(SELECT entry_id FROM {round_entry} WHERE round_id = %(round)s)){only}
 """
 STORED_TOTAL = {"mean": "mean", "median": "median"}
 
@@ -76,7 +76,7 @@ entry_totals AS (
            array_agg(judge_id ORDER BY judge_id) FILTER (WHERE abs(t - panel_mean) > %(outlier)s) AS outliers{m_columns}
     FROM adjusted GROUP BY entry_id
 )
-SELECT e.id, e.code, e.title, ag.name, rg.kind, rg.name, EXTRACT(EPOCH FROM e.submitted_at)::float8,
+SELECT NULL::bigint, e.id, e.code, e.title, ag.name, rg.kind, rg.name, EXTRACT(EPOCH FROM e.submitted_at)::float8,
        et.total, COALESCE(et.judges, 0), et.spread, et.outliers{select_columns}
 FROM {round_entry} re
 JOIN {entry} e ON e.id = re.entry_id
@@ -105,15 +105,23 @@ adjusted AS (SELECT t.*, AVG(t.t) OVER (PARTITION BY t.entry_id) AS panel_mean F
 ENTRY_TOTAL = {"normalised": "AVG(v)", "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY t)", "mean": "AVG(t)"}
 
 
-def ranking_sql(n_criteria, method="mean", *, stored=True):
+def ranking_sql(n_criteria, method="mean", *, stored=True, only=False):
     """The ranking statement for a round with n criteria and an aggregation method (column names only; every value
     is a parameter). A method other than "normalised" and "median" is "mean". "mean" and "median" read the stored
-    entry totals (STORED_SQL), or with stored=False the sheet totals (RANKING_SQL, as "normalised" does)."""
+    entry totals (STORED_SQL), or with stored=False the sheet totals (RANKING_SQL, as "normalised" does); with
+    `only` (STORED_SQL), just the entries of the parameter %(only)s (a list of entry ids). Each row: the id of the
+    stored entry total (None from RANKING_SQL or without one), then the columns _rows reads."""
     places = ", ".join(f"array_position(o.ids, %(c{i})s::bigint) AS p{i}" for i in range(n_criteria)) or "1"
     method = method if method in ENTRY_TOTAL else "mean"
     if stored and method in STORED_TOTAL:
         mean_columns = "".join(f", et.means[p.p{i}]" for i in range(n_criteria))
-        return STORED_SQL.format(places=places, total=STORED_TOTAL[method], mean_columns=mean_columns, **T)
+        return STORED_SQL.format(
+            places=places,
+            total=STORED_TOTAL[method],
+            mean_columns=mean_columns,
+            only="\n  AND e.id = ANY(%(only)s)" if only else "",
+            **T,
+        )
     n_columns = "".join(f", st.n[p.p{i}] AS n{i}" for i in range(n_criteria))
     m_columns = "".join(f", AVG(n{i}) AS m{i}" for i in range(n_criteria))
     select_columns = "".join(f", et.m{i}" for i in range(n_criteria))
@@ -155,7 +163,7 @@ def _rows(raw, keys):
     from_timestamp = datetime.datetime.fromtimestamp
     rows = []
     append = rows.append
-    for entry_id, code, title, agency, kind, region, submitted_at, total, judges, spread, outliers, *means in raw:
+    for _id, entry_id, code, title, agency, kind, region, submitted_at, total, judges, spread, outliers, *means in raw:
         label = labels.get((kind, region))
         if label is None:
             label = labels[(kind, region)] = _region_label(kind, region)
@@ -183,22 +191,27 @@ def _rows(raw, keys):
     return rows
 
 
-def assign_outcomes(rows, top_n, reserve_n, rules=None):
+def assign_outcomes(rows, top_n, reserve_n, rules=None, *, span=None):
     """Rank, outcome and near_cut of rows in rank order: the Top N and the reserves by rank, or, when the round has
-    selection rules, judging.scoring.quotas.apply_rules (which also marks the rows a rule moved)."""
+    selection rules, judging.scoring.quotas.apply_rules (which also marks the rows a rule moved). `span` (without
+    rules): (start, stop), only the rows at those places (the others are where they were)."""
     if rules:
         return apply_rules(rows, top_n, reserve_n, rules)
-    for rank, row in enumerate(rows, start=1):
+    start, stop = span or (0, len(rows))
+    selected, reserve, not_selected = Outcome.SELECTED.value, Outcome.RESERVE.value, Outcome.NOT_SELECTED.value
+    last_reserve, near_from, near_to = top_n + reserve_n, top_n - NEAR_CUT, top_n + NEAR_CUT
+    for rank in range(start + 1, stop + 1):
+        row = rows[rank - 1]
         row["rank"] = rank
         if row["total"] is None:
-            row["outcome"] = Outcome.NOT_SELECTED.value
+            row["outcome"] = not_selected
         elif rank <= top_n:
-            row["outcome"] = Outcome.SELECTED.value
-        elif rank <= top_n + reserve_n:
-            row["outcome"] = Outcome.RESERVE.value
+            row["outcome"] = selected
+        elif rank <= last_reserve:
+            row["outcome"] = reserve
         else:
-            row["outcome"] = Outcome.NOT_SELECTED.value
-        row["near_cut"] = top_n - NEAR_CUT < rank <= top_n + NEAR_CUT
+            row["outcome"] = not_selected
+        row["near_cut"] = near_from < rank <= near_to
     return rows
 
 
@@ -241,13 +254,13 @@ def _without_cycle_collection():
             gc.enable()
 
 
-def round_ranking(round_, criteria=None):
-    """Rows in rank order, each a dict: rank, entry_id, entry_code, title, agency, region, submitted_at, total,
-    judges, spread, outlier (bool), outlier_judge_ids, criteria {key: mean normalised score}, outcome, near_cut,
-    tie (mark_ties: which tie-break step separated the row from the one above). Values are unrounded floats."""
-    criteria = criteria if criteria is not None else round_criteria(round_)
+def ranking_rows_raw(round_, criteria, only=None):
+    """The statement's rows of the round (ranking_sql), or with `only` (method mean or median: a list of entry ids)
+    just theirs."""
     params = {"round": round_.pk, "eps": SD_EPSILON, "outlier": OUTLIER_POINTS}
     params.update({f"c{i}": c.pk for i, c in enumerate(criteria)})
+    if only is not None:
+        params["only"] = list(only)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '64MB'")
@@ -255,13 +268,36 @@ def round_ranking(round_, criteria=None):
             # while empty, rows added since: fresh test databases, a new competition) the planner estimates one
             # row per table and nests loops: 27 s instead of 0.02 s measured on the demo data. Never let it.
             cursor.execute("SET LOCAL enable_nestloop = off")
-        raw = _fetch_binary(ranking_sql(len(criteria), str(round_.aggregation)), params)
-    rules = round_rules(round_)
+        return _fetch_binary(ranking_sql(len(criteria), str(round_.aggregation), only=only is not None), params)
+
+
+def _columns(raw, keys):
+    """The statement's columns that order the ranking (RankOrder.sort's `columns`), read off its rows at once."""
+    if not raw:
+        return None
+    columns = list(zip(*raw))  # noqa: B905 - rows of one length
+    found = {"code": columns[2], "submitted_at": columns[7], "total": columns[8], "spread": columns[10]}
+    found.update({("criteria", key): columns[12 + i] for i, key in enumerate(keys)})
+    return found
+
+
+def ranked(round_, criteria, raw, rules):
+    """round_ranking's rows from the statement's rows `raw` and the round's selection rules."""
     with _without_cycle_collection():
-        rows = _rows(raw, [c.key for c in criteria])
+        keys = [c.key for c in criteria]
+        rows = _rows(raw, keys)
         order = RankOrder(round_.tie_break, tie_break_criteria(criteria))
-        rows = assign_outcomes(order.sort(rows), round_.top_n, round_.reserve_n, rules)
+        rows = assign_outcomes(order.sort(rows, _columns(raw, keys)), round_.top_n, round_.reserve_n, rules)
         return order.mark_ties(rows, {c.key: c.title for c in criteria})
+
+
+def round_ranking(round_, criteria=None):
+    """Rows in rank order, each a dict: rank, entry_id, entry_code, title, agency, region, submitted_at, total,
+    judges, spread, outlier (bool), outlier_judge_ids, criteria {key: mean normalised score}, outcome, near_cut,
+    tie (mark_ties: which tie-break step separated the row from the one above). Values are unrounded floats."""
+    criteria = criteria if criteria is not None else round_criteria(round_)
+    raw = ranking_rows_raw(round_, criteria)
+    return ranked(round_, criteria, raw, round_rules(round_))
 
 
 def final_results(rounds):

@@ -1,13 +1,17 @@
 """The ranking's order and its ties: the sort key (total, the round's tie-break steps, the entry code), and which
 step separated two rows whose shown totals are equal (mark_ties, cut_tie).
 
-RankOrder does both for one round without comparing whole keys: rows are grouped by their unrounded total, and only
-rows that still tie get their next part computed (a criterion's mean, the spread, ...), once per row; the part at
-which a row parted from the row above is noted as it is found, and that is the step mark_ties reports. The order is
-the one of the whole key (total desc, the round's tie-break steps, the entry code) compared as a tuple.
+RankOrder does both for one round without comparing whole keys row by row: each part of the key (the total rounded
+to 9 decimals, a criterion's mean, the spread, ...) is computed once per distinct value and numbered by its place
+among its column's distinct parts; numpy sorts the rows by those columns, and the first column in which a row
+differs from the row above is the step mark_ties reports. The order is the one of the whole key (total desc, the
+round's tie-break steps, the entry code) compared as a tuple (tests/judging/scoring/test_ranking_order.py). At L
+(50,000 entries, nearly every total shared) this took 0.07 s where ordering part by part in Python took 0.3-0.4 s.
 """
 
-from collections import defaultdict
+import datetime
+
+import numpy as np
 
 from judging.scoring.enums import TieBreak
 
@@ -30,20 +34,57 @@ STEP_CRITERIA, STEP_SPREAD, STEP_SUBMITTED_AT = (
 TIE_DECIMALS = 2  # totals as the dashboard, the announcement and its PDF show them
 _INF = float("inf")
 _NO_TOTAL = (1, 0.0)
-_MISSING = object()
+_NOT_YET = object()
 
 
 def _total_part(total):
     return _NO_TOTAL if total is None else (0, -round(total, 9))
 
 
+def _raw_column(rows, step, criterion):
+    """The raw values of one part of the key, one per row (what _part's raw() reads)."""
+    if step == STEP_CRITERIA:
+        return [row["criteria"].get(criterion) for row in rows]
+    if step == STEP_SPREAD:
+        return [row["spread"] for row in rows]
+    if step == STEP_SUBMITTED_AT:
+        return [row["submitted_at"] for row in rows]
+    return [row["entry_code"] for row in rows]
+
+
+def _epoch_part(seconds):
+    """The submitted_at part of a time given as seconds since the epoch: the part of the datetime round_ranking's
+    rows hold (the same conversion)."""
+    if seconds is None:
+        return _NO_TOTAL
+    return (0, datetime.datetime.fromtimestamp(seconds, datetime.UTC).timestamp())
+
+
+def _tied_rows(coded, order):
+    """The indexes of the rows equal to a neighbour in `order` in every column of `coded` (numpy array)."""
+    placed = np.vstack(coded)[:, order]
+    equal = (placed[:, 1:] == placed[:, :-1]).all(axis=0)
+    tied = np.zeros(len(order), dtype=bool)
+    tied[1:] |= equal
+    tied[:-1] |= equal
+    return np.sort(order[tied])
+
+
+def _codes(values, finish):
+    """numpy array: per value, the place of finish(value) among the distinct finished values (equal parts, equal
+    places)."""
+    parts = {value: finish(value) for value in set(values)}
+    place = {part: i for i, part in enumerate(sorted(set(parts.values())))}
+    code = {value: place[part] for value, part in parts.items()}
+    return np.array([code[value] for value in values], dtype=np.int64)
+
+
 class RankOrder:
     """The ranking order of one round: total desc, then the round's tie-break steps (one part per criterion, by
     weight, for `criteria`; smaller spread; earlier submission), then the entry code.
 
-    sort() orders rows whose unrounded totals tie part by part: it computes a row's next part only while the row is
-    still tied with another (most rows part from their neighbours at the first criterion or two), and notes for each
-    row the part that put it below its neighbour above; mark_ties() reads those notes."""
+    sort() orders the rows and notes for each the part that put it below its neighbour above; mark_ties() reads
+    those notes."""
 
     def __init__(self, tie_break, criterion_keys_by_weight):
         self.plan = []  # (step, criterion key or None), one per part after the total; the entry code last
@@ -75,53 +116,64 @@ class RankOrder:
         parts = (self._part(step, criterion) for step, criterion in self.plan)
         return (_total_part(row["total"]), *(finish(raw(row)) for raw, finish in parts))
 
-    def sort(self, rows):
-        """Rows in ranking order."""
-        groups = defaultdict(list)
-        for row in rows:
-            groups[_total_part(row["total"])].append(row)
-        ordered = []
-        parts = [(*self._part(step, criterion), {}) for step, criterion in self.plan]
-        for total in sorted(groups):
-            self._order(groups[total], 0, parts, ordered)
+    def sort(self, rows, columns=None):
+        """Rows in ranking order. Each part of the key becomes a column of small integers (the part's place among
+        the distinct parts of its column: rows with the same part get the same number; a part is computed once per
+        distinct value), numpy orders the rows by the columns at once (a stable lexicographic sort, as comparing
+        the whole keys), and the part noted for a row is the first column in which it differs from the row above,
+        when both have the same total. Columns after the one that parted the last tied rows are not computed.
+        `columns`: the raw values, each a sequence aligned with `rows`: "total", "spread", "code", "submitted_at"
+        (seconds since the epoch, as the ranking statement reads them), ("criteria", key); read from the rows
+        when not given."""
+        if len(rows) < 2:
+            return list(rows)
+        columns = columns or {}
+        coded = [_codes(columns.get("total") or [row["total"] for row in rows], _total_part)]
+        order = None
+        for step, criterion in self.plan:
+            order = np.lexsort(coded[::-1])
+            tied = _tied_rows(coded, order)
+            if not len(tied):
+                break
+            order = None
+            _raw, finish = self._part(step, criterion)
+            name = ("criteria", criterion) if step == STEP_CRITERIA else {STEP_SPREAD: "spread"}.get(step, step)
+            values = columns.get(name)
+            if values is None:
+                values = _raw_column(rows, step, criterion)
+            elif step == STEP_SUBMITTED_AT:
+                finish = _epoch_part
+            # only the rows still tied with a neighbour need this part: any other row is already placed by the
+            # parts before (its number here, 0, orders nothing)
+            column = np.zeros(len(rows), dtype=np.int64)
+            column[tied] = _codes([values[i] for i in tied.tolist()], finish)
+            coded.append(column)
+        if order is None:
+            order = np.lexsort(coded[::-1])
+        ordered = [rows[i] for i in order.tolist()]
+        placed = np.vstack(coded)[:, order]
+        firsts = (placed[:, 1:] != placed[:, :-1]).argmax(axis=0)  # the first part (0: the total) that differs
+        decided = self._decided
+        for j, level in zip(np.flatnonzero(firsts).tolist(), firsts[firsts > 0].tolist(), strict=True):
+            decided[id(ordered[j + 1])] = level - 1
         return ordered
-
-    def _order(self, group, level, parts, ordered):
-        """Append `group` (rows equal on every part before `level`) to `ordered` in key order. parts: (raw, finish,
-        {raw value: part}) per level."""
-        if len(group) == 1 or level == len(parts):
-            ordered.extend(group)  # one row, or equal whole keys (never: entry codes are unique): as they came
-            return
-        raw, finish, finished = parts[level]
-        buckets = defaultdict(list)
-        for row in group:
-            value = raw(row)
-            part = finished.get(value, _MISSING)
-            if part is _MISSING:
-                part = finished[value] = finish(value)
-            buckets[part].append(row)
-        if len(buckets) == 1:
-            self._order(group, level + 1, parts, ordered)
-            return
-        for i, part in enumerate(sorted(buckets)):
-            first = len(ordered)
-            self._order(buckets[part], level + 1, parts, ordered)
-            if i:  # the bucket's first row in order parted from the row above it at this part
-                self._decided[id(ordered[first])] = level
 
     def mark_ties(self, rows, titles):
         previous = shown_above = None
+        shown_of = {None: None}  # a total -> as shown (totals repeat: each rounded once)
         for row in rows:
             row["tie"] = None
             total = row["total"]
-            shown = None if total is None else round(total, TIE_DECIMALS)
+            shown = shown_of.get(total, _NOT_YET)
+            if shown is _NOT_YET:
+                shown = shown_of[total] = round(total, TIE_DECIMALS)
             if shown is not None and shown == shown_above:
                 row["tie"] = self._deciding_step(previous, row, titles)
             previous, shown_above = row, shown
         return rows
 
     def _deciding_step(self, above, below, titles):
-        if round(above["total"], 9) != round(below["total"], 9):
+        if above["total"] != below["total"] and round(above["total"], 9) != round(below["total"], 9):
             return {
                 "step": "total",
                 "criterion": None,
