@@ -118,39 +118,68 @@ def table_rows(rows, keys, judge_names=None):
     return out
 
 
+# What the entries short of judges and their replacement candidates are read from (judging_scoringchange.source):
+# assignments, conflicts and the round's judges, entries and settings, and the names shown. Not the sheets: a sheet
+# saved or submitted leaves them as they were, so during live scoring they are read again only when these change.
+SHORT_SOURCES = (
+    "judging_assignment",
+    "judging_conflict",
+    "judging_roundjudge",
+    "judging_roundentry",
+    "judging_round",
+    "entries_entry",
+    "kipp_user",
+    "squash",
+)
+
+
 def compute_figures(round_, criteria, snapshot=None, previous=None):
     """The figures of the dashboard. The ranking of a closed or published round is its snapshot (queries.frozen_ranking:
     the figures it was closed with), of any other round the live one (queries.live_ranking: `previous` figures of the
-    round brought up to date); progress and judges are the sheets' own."""
+    round brought up to date); progress and judges are the sheets' own; the entries short of judges are those of
+    `previous` when nothing they are read from changed since."""
+    previous = previous or {}
+    changes = queries.change_counts()  # before anything it names the state of
+    short_state = queries.state_of(changes, SHORT_SOURCES)
     frozen = queries.frozen_ranking(round_, snapshot=snapshot) if snapshot is not None else None
     live = None
     if frozen is None:
-        live = queries.live_ranking(round_, criteria, previous=(previous or {}).get("live"))
+        live = queries.live_ranking(round_, criteria, previous=previous.get("live"), counts=changes)
     counts, active = queries.round_assignment_counts(round_)
     judges, progress = queries.judge_and_round_progress(round_, counts=counts)
-    short = queries.entries_short_of_k(round_, active=active)
-    loads = {judge_id: assigned + recused for judge_id, (assigned, _f, _d, recused) in counts.items()}
-    candidates = queries.replacement_candidates(round_, short, loads=loads) if short else {}
+    if previous.get("short_state") == short_state:
+        short = previous["short"]
+    else:
+        short = _short_of_judges(round_, counts, active)
     return {
         "ranking": frozen if frozen is not None else live.rows,
         "live": live,
         "progress": progress,
         "judges": judges,
         "distribution": queries.judge_distribution(round_),
-        "short": [
-            {
-                "entry_id": item.entry_id,
-                "code": item.entry.code,
-                "title": item.entry.title,
-                "active": item.active,
-                "candidates": [
-                    {"judge_id": rj.judge_id, "name": rj.judge.full_name, "load": rj.load}
-                    for rj in candidates.get(item.entry_id, [])
-                ],
-            }
-            for item in short
-        ],
+        "short": short,
+        "short_state": short_state,
     }
+
+
+def _short_of_judges(round_, counts, active):
+    """The entries with fewer than k judges not recused, each with its replacement candidates (least loaded)."""
+    short = queries.entries_short_of_k(round_, active=active)
+    loads = {judge_id: assigned + recused for judge_id, (assigned, _f, _d, recused) in counts.items()}
+    candidates = queries.replacement_candidates(round_, short, loads=loads) if short else {}
+    return [
+        {
+            "entry_id": item.entry_id,
+            "code": item.entry.code,
+            "title": item.entry.title,
+            "active": item.active,
+            "candidates": [
+                {"judge_id": rj.judge_id, "name": rj.judge.full_name, "load": rj.load}
+                for rj in candidates.get(item.entry_id, [])
+            ],
+        }
+        for item in short
+    ]
 
 
 def _slot(round_, name):

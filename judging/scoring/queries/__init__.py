@@ -4,7 +4,7 @@ below is defined in the module of its topic: ranking.py (round_ranking, the one 
 shared by the dashboard, the exports and the snapshots), ties.py, progress.py, score_rows.py, tables.py.
 """
 
-from judging.scoring.queries.live import LiveRanking, live_ranking
+from judging.scoring.queries.live import LiveRanking, change_counts, live_ranking, state_of
 from judging.scoring.queries.progress import (
     ROUND_ASSIGNMENTS,
     conflicted_entry_ids,
@@ -55,7 +55,9 @@ from judging.scoring.queries.ties import (
 
 __all__ = [
     "LiveRanking",
+    "change_counts",
     "live_ranking",
+    "state_of",
     "progress_percent",
     "COUNTING_SHEETS",
     "NEAR_CUT",

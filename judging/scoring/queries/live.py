@@ -60,14 +60,17 @@ class LiveRanking:
     settings: tuple  # the round's settings and rubric the rows were ranked under
 
 
-def _labels():
+def change_counts():
+    """{source: (count, newest id)} of the rows of judging_scoringchange this connection sees now, per table (a
+    squash's marker under "squash": its id tells one squash from the next). Counts only grow between squashes."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            # a squash deletes the rows and adds a marker: its id tells one squash from the next
-            "SELECT source, count(*), max(id) FROM judging_scoringchange WHERE source = ANY(%s) GROUP BY source",
-            [list(LABEL_SOURCES)],
-        )
-        return tuple(sorted(cursor.fetchall()))
+        cursor.execute("SELECT source, count(*), max(id) FROM judging_scoringchange GROUP BY source")
+        return {source: (count, newest) for source, count, newest in cursor.fetchall()}
+
+
+def state_of(counts, sources):
+    """The part of change_counts() that names the state of what `sources` hold."""
+    return tuple((source, counts.get(source)) for source in sources)
 
 
 def _settings(round_, criteria, rules):
@@ -97,9 +100,11 @@ def _total_ids(round_):
     return dict(_fetch_binary(TOTAL_IDS_SQL, {"round": round_.pk}))
 
 
-def live_ranking(round_, criteria, previous=None):
-    """A LiveRanking of the round now: `previous` brought up to date when it can be, else ranked in full."""
-    labels = _labels()  # before the rows: a change committed meanwhile makes the next call rank in full
+def live_ranking(round_, criteria, previous=None, counts=None):
+    """A LiveRanking of the round now: `previous` brought up to date when it can be, else ranked in full.
+    `counts`: change_counts(), read by the caller before anything else of the round."""
+    # before the rows: a change committed meanwhile makes the next call rank in full
+    labels = state_of(counts if counts is not None else change_counts(), LABEL_SOURCES)
     rules = round_rules(round_)
     settings = _settings(round_, criteria, rules)
     patchable = str(round_.aggregation) in STORED_TOTAL and not rules

@@ -60,23 +60,25 @@ def _epoch_part(seconds):
     return (0, datetime.datetime.fromtimestamp(seconds, datetime.UTC).timestamp())
 
 
-def _tied_rows(coded, order):
-    """The indexes of the rows equal to a neighbour in `order` in every column of `coded` (numpy array)."""
-    placed = np.vstack(coded)[:, order]
-    equal = (placed[:, 1:] == placed[:, :-1]).all(axis=0)
-    tied = np.zeros(len(order), dtype=bool)
-    tied[1:] |= equal
-    tied[:-1] |= equal
-    return np.sort(order[tied])
-
-
-def _codes(values, finish):
-    """numpy array: per value, the place of finish(value) among the distinct finished values (equal parts, equal
-    places)."""
-    parts = {value: finish(value) for value in set(values)}
-    place = {part: i for i, part in enumerate(sorted(set(parts.values())))}
-    code = {value: place[part] for value, part in parts.items()}
-    return np.array([code[value] for value in values], dtype=np.int64)
+def _codes(values, finish, numeric):
+    """numpy array of the dense place of finish(value) among the distinct finished values of `values` (equal parts,
+    equal places; finish runs once per distinct value). `numeric`: the values are floats or None (numbered by numpy,
+    None as NaN); otherwise any hashable values."""
+    if numeric:
+        distinct, inverse = np.unique(np.array(values, dtype=np.float64), return_inverse=True)
+        parts = [finish(None if value != value else value) for value in distinct.tolist()]  # NaN: None
+    else:
+        distinct = list(set(values))
+        index = {value: i for i, value in enumerate(distinct)}
+        inverse = np.array([index[value] for value in values], dtype=np.int64)
+        parts = [finish(value) for value in distinct]
+    places = np.empty(len(parts), dtype=np.int64)
+    place, last = -1, _NOT_YET
+    for i in sorted(range(len(parts)), key=parts.__getitem__):
+        if parts[i] != last:
+            place, last = place + 1, parts[i]
+        places[i] = place
+    return places[inverse.reshape(-1)]
 
 
 class RankOrder:
@@ -117,44 +119,45 @@ class RankOrder:
         return (_total_part(row["total"]), *(finish(raw(row)) for raw, finish in parts))
 
     def sort(self, rows, columns=None):
-        """Rows in ranking order. Each part of the key becomes a column of small integers (the part's place among
-        the distinct parts of its column: rows with the same part get the same number; a part is computed once per
-        distinct value), numpy orders the rows by the columns at once (a stable lexicographic sort, as comparing
-        the whole keys), and the part noted for a row is the first column in which it differs from the row above,
-        when both have the same total. Columns after the one that parted the last tied rows are not computed.
+        """Rows in ranking order. Each row gets a number per part of its key, its place among the rows' distinct
+        prefixes of the key so far (a part is computed once per distinct value, and only for the rows still tied
+        with another: the others are placed already); numpy orders the rows by the last number (a stable sort, as
+        comparing the whole keys), and the part noted for a row is the first at which its prefix differs from the
+        row above's, when both have the same total.
         `columns`: the raw values, each a sequence aligned with `rows`: "total", "spread", "code", "submitted_at"
         (seconds since the epoch, as the ranking statement reads them), ("criteria", key); read from the rows
         when not given."""
         if len(rows) < 2:
             return list(rows)
         columns = columns or {}
-        coded = [_codes(columns.get("total") or [row["total"] for row in rows], _total_part)]
-        order = None
+        total = columns.get("total")
+        prefix = _codes(total if total is not None else [row["total"] for row in rows], _total_part, True)
+        prefixes = [prefix]
         for step, criterion in self.plan:
-            order = np.lexsort(coded[::-1])
-            tied = _tied_rows(coded, order)
+            tied = np.flatnonzero(np.bincount(prefix)[prefix] > 1)
             if not len(tied):
-                break
-            order = None
+                break  # every row is placed
             _raw, finish = self._part(step, criterion)
             name = ("criteria", criterion) if step == STEP_CRITERIA else {STEP_SPREAD: "spread"}.get(step, step)
             values = columns.get(name)
+            numeric = step in (STEP_CRITERIA, STEP_SPREAD)
             if values is None:
                 values = _raw_column(rows, step, criterion)
             elif step == STEP_SUBMITTED_AT:
-                finish = _epoch_part
-            # only the rows still tied with a neighbour need this part: any other row is already placed by the
-            # parts before (its number here, 0, orders nothing)
-            column = np.zeros(len(rows), dtype=np.int64)
-            column[tied] = _codes([values[i] for i in tied.tolist()], finish)
-            coded.append(column)
-        if order is None:
-            order = np.lexsort(coded[::-1])
+                finish, numeric = _epoch_part, True
+            code = np.zeros(len(rows), dtype=np.int64)
+            # None: NaN in a numeric column
+            subset = np.array(values, dtype=np.float64)[tied] if numeric else [values[i] for i in tied.tolist()]
+            code[tied] = _codes(subset, finish, numeric)
+            prefix = np.unique(prefix * (int(code.max()) + 1) + code, return_inverse=True)[1].reshape(-1)
+            prefixes.append(prefix)
+        order = np.argsort(prefix, kind="stable")
         ordered = [rows[i] for i in order.tolist()]
-        placed = np.vstack(coded)[:, order]
-        firsts = (placed[:, 1:] != placed[:, :-1]).argmax(axis=0)  # the first part (0: the total) that differs
+        # per neighbour pair, the number of parts at which both are still equal = the first part that differs
+        equal = sum((p[order][1:] == p[order][:-1]).astype(np.int64) for p in prefixes)
         decided = self._decided
-        for j, level in zip(np.flatnonzero(firsts).tolist(), firsts[firsts > 0].tolist(), strict=True):
+        parted = np.flatnonzero((equal > 0) & (equal < len(prefixes)))
+        for j, level in zip(parted.tolist(), equal[parted].tolist(), strict=True):
             decided[id(ordered[j + 1])] = level - 1
         return ordered
 

@@ -190,3 +190,29 @@ def test_distribution_counts_only_the_rounds_final_unrecused_sheets():
         assert got[judge_id]["bins"] == bins
         assert got[judge_id]["n"] == len(totals)
         assert got[judge_id]["mean"] == pytest.approx(sum(totals) / len(totals))
+
+
+def test_the_short_list_is_read_again_when_an_assignment_changes_not_when_a_sheet_does(client, board):
+    """During live scoring the entries short of judges are kept from the figures before when only sheets changed;
+    an assignment, a conflict or a judge's new name shows on the next request all the same."""
+    round_ = board["round"]
+    page = client.get(board["url"]).content.decode()
+    short = page.split('id="short-h"')[1].split("</section>")[0]
+    assert 'data-short="E1"' in short and 'data-short="E2"' in short  # k = 2: both have fewer judges
+    assert "Juri Dua (0)" in short  # E1's replacement choice and its load
+    organiser = OrganiserFactory()
+    _key, held = round_cache.round_figures(round_, list(round_.criteria.all()))
+    sheet = ScoreSheet.objects.get(assignment__entry=board["first"])
+    services.unlock_sheet(sheet=sheet, actor=organiser, reason="Salah ketik")
+    _key, after_unlock = round_cache.round_figures(round_, list(round_.criteria.all()))
+    assert after_unlock["short"] is held["short"]  # a sheet changed: the list is the one before
+
+    assignment = services.assign(round_=round_, entry=board["second"], judge=board["other"])
+    page = client.get(board["url"]).content.decode()
+    short = page.split('id="short-h"')[1].split("</section>")[0]
+    assert "Juri Dua (1)" in short  # the new assignment is the judge's load at once
+    services.submit_sheet(assignment=assignment, judge=board["other"], values=_values(round_, a=3, b=2), version=0)
+    board["other"].full_name = "Juri Dua Berganti Nama"
+    board["other"].save()
+    page = client.get(board["url"]).content.decode()
+    assert "Juri Dua Berganti Nama (1)" in page.split('id="short-h"')[1].split("</section>")[0]
