@@ -296,8 +296,12 @@ def round_ranking(round_, criteria=None):
     judges, spread, outlier (bool), outlier_judge_ids, criteria {key: mean normalised score}, outcome, near_cut,
     tie (mark_ties: which tie-break step separated the row from the one above). Values are unrounded floats."""
     criteria = criteria if criteria is not None else round_criteria(round_)
-    raw = ranking_rows_raw(round_, criteria)
-    return ranked(round_, criteria, raw, round_rules(round_))
+    rules = round_rules(round_)
+    with _without_cycle_collection():
+        raw = ranking_rows_raw(round_, criteria)
+        rows = ranked(round_, criteria, raw, rules)
+        del raw  # freed before the collector runs again: it then walks the rows only
+    return rows
 
 
 def final_results(rounds):

@@ -164,6 +164,7 @@ class RankOrder:
     def mark_ties(self, rows, titles):
         previous = shown_above = None
         shown_of = {None: None}  # a total -> as shown (totals repeat: each rounded once)
+        decided, plan = self._decided, self.plan
         for row in rows:
             row["tie"] = None
             total = row["total"]
@@ -171,7 +172,18 @@ class RankOrder:
             if shown is _NOT_YET:
                 shown = shown_of[total] = round(total, TIE_DECIMALS)
             if shown is not None and shown == shown_above:
-                row["tie"] = self._deciding_step(previous, row, titles)
+                level = decided.get(id(row)) if total == previous["total"] else None
+                if level is not None and plan[level][0] == STEP_CRITERIA:  # the usual tie, written out here
+                    criterion = plan[level][1]
+                    row["tie"] = {
+                        "step": STEP_CRITERIA,
+                        "criterion": criterion,
+                        "criterion_title": titles.get(criterion, criterion),
+                        "above": previous["criteria"].get(criterion),
+                        "below": row["criteria"].get(criterion),
+                    }
+                else:
+                    row["tie"] = self._deciding_step(previous, row, titles)
             previous, shown_above = row, shown
         return rows
 
