@@ -85,11 +85,13 @@ def objection_window_open(announcement, now=None):
     return bool(opens and opens <= now < closes and is_visible(announcement, now))
 
 
+LONGEST_CHAIN = 1000  # versions read either side of an announcement
 CHAIN_SQL = """
 WITH RECURSIVE earlier(id, previous_id, place) AS (
     SELECT id, previous_id, 0 FROM {table} WHERE id = %(id)s
   UNION ALL
     SELECT a.id, a.previous_id, e.place - 1 FROM {table} a JOIN earlier e ON a.id = e.previous_id
+    WHERE e.place > -%(longest)s  -- a loop (only an edit behind the portal's back makes one) ends here
 ), later(id, place) AS (
     SELECT id, 0 FROM {table} WHERE id = %(id)s
   UNION ALL
@@ -98,6 +100,7 @@ WITH RECURSIVE earlier(id, previous_id, place) AS (
         SELECT a.id FROM {table} a WHERE a.previous_id = l.id AND a.state = %(published)s
         ORDER BY a.date DESC, a.id DESC LIMIT 1
     ) n
+    WHERE l.place < %(longest)s
 )
 SELECT id, place FROM earlier UNION SELECT id, place FROM later
 """
@@ -111,7 +114,9 @@ def version_chain(announcement, among=None):
 
     with connection.cursor() as cursor:
         sql = CHAIN_SQL.format(table=connection.ops.quote_name(Announcement._meta.db_table))
-        cursor.execute(sql, {"id": announcement.pk, "published": AnnouncementState.PUBLISHED.value})
+        cursor.execute(
+            sql, {"id": announcement.pk, "published": AnnouncementState.PUBLISHED.value, "longest": LONGEST_CHAIN}
+        )
         places = dict(cursor.fetchall())
     versions = {a.pk: a for a in (among if among is not None else Announcement.objects.all()).filter(pk__in=places)}
     if announcement.pk in versions:

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from judging.models import Assignment, Criterion, ScoreBand, ScoreSheet
+from judging.models import Assignment, Criterion, RoundJudge, ScoreBand, ScoreSheet
 from judging.scoring import forms, permissions, queries, services
 from judging.scoring.enums import SheetState
 from judging.scoring.offline import answers
@@ -150,6 +151,8 @@ def _sheet_page(request, pk, *, data=None, error=None, status=400):
     if not permissions.can_open_sheet(request.user, assignment, conflicted=conflicted):
         if permissions.is_judge(request.user) and assignment.judge_id == request.user.pk:
             return refuse(request, _conflicted_sheet_text())
+        if not RoundJudge.objects.filter(round=round_, judge_id=request.user.pk).exists():
+            raise Http404  # neither a judge nor an organiser of this round: not even that the sheet exists
         return refuse(
             request, _("Lembar nilai ini bukan milik Anda. Juri hanya dapat membuka lembar nilainya sendiri.")
         )

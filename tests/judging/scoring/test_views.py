@@ -108,6 +108,20 @@ def test_judge_queue_and_sheet(client, world):
     assert sheet.scores.get(criterion_id=ids["a"]).value == 8
 
 
+def test_a_sheet_of_a_round_one_has_nothing_to_do_with_is_not_found(client, world):
+    """Another organisation's organiser, or a judge of another round, learns not even that the sheet exists (404);
+    a fellow judge of the round is told the sheet is not theirs (403, above)."""
+    from tests.factories import OrganisationFactory
+
+    url = reverse("judging:sheet", args=[world["assignment"].pk])
+    elsewhere = OrganiserFactory(organisation=OrganisationFactory(slug="organisasi-lain"))
+    for person in (elsewhere, JudgeFactory()):
+        client.force_login(person)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"version": 0, "action": "save"}).status_code == 404
+    assert not ScoreSheet.objects.filter(assignment=world["assignment"]).exists()
+
+
 def test_score_outside_the_scale_is_refused_by_the_form(client, world):
     client.force_login(world["judge"])
     ids = {c.key: c.pk for c in world["round"].criteria.all()}
@@ -133,7 +147,7 @@ def test_entrants_open_no_sheet_and_no_ranking(client, world, role):
     client.force_login(world[role])
     for assignment in ("assignment", "other_assignment"):
         response = client.get(reverse("judging:sheet", args=[world[assignment].pk]))
-        assert response.status_code == 403
+        assert response.status_code == 404  # not a judge of the round: not even that the sheet exists
         page = response.content.decode()
         assert "Juri Satu" not in page and "Juri Dua" not in page
     assert client.get(urls(world["round"])["dashboard"]).status_code == 403
