@@ -10,60 +10,45 @@ from django.db import connection
 MARK = {True: "PASS", False: "FAIL", None: ""}
 
 ANALYSIS = """\
-## What the figures rest on (2026-12-01, dashboard session "dash", issue 18 item 3)
+## What the figures rest on (2026-12-02, issue 18)
 
-This run was made on the shared machine while other sessions ran their test suites (load average 5.3 at its start,
-3.2 at its end, 2 to 9 for the whole hour on 2 CPUs; the calibration loop took 99 ms here, 89 ms at load 0.9 at the
-start of the session and 190 ms in a full run of nearly the same code 25 minutes earlier, at load 6.5 to 3.7). Under
-load the Python side of a figure loses more than PostgreSQL (a process of its own, often on the other CPU), so
-ratios of Python work to an SQL floor swing widely between runs of the same code: ranking L / floor was 0.38x, 0.58x,
-1.04x, 1.14x (that full run) and 0.69x (this run) in five runs at loads 6, 4, 3, 6 and 5. The lead re-runs
-`make bench` on a quiet machine; read this table as "measured under load".
-
-What changed in this session (commits on h/dash), and what each figure rests on:
-- Stored entry totals (migration judging 0021_entry_totals, model EntryTotal, docs/judging.md): one row per entry and
-  round, kept by triggers on the stored sheet totals in the same transaction (judges, mean and median of T_p,
-  spread, outlying judges, mean n per criterion; one writer per entry until commit). Methods "mean" and "median" now
-  read one row per entry (50,000 at L instead of 146,250 sheet totals); "normalised" still reads the sheet totals.
-  The property test (tests/judging/scoring/test_stored_totals.py) checks after every random step that the entry
-  totals equal a recomputation in Python, and a test with three concurrent transactions that two judges submitting
-  sheets of one entry at once both count.
-- The ranking's rows are fetched in PostgreSQL's binary format (at L the text parse took 0.2-0.3 s, binary 0.05 s)
-  and Python's cycle collector is paused while the 50,000 row dicts are built (it walked every live object again and
-  again: more than half of the Python time at L when other large objects were alive). Split at L at load 2.5, per
-  call: statement and transfer 0.41-0.51 s (PostgreSQL's execution 173 ms of it; the rest is sending 50,000 rows of
-  18 columns), row dicts 0.12-0.20 s, order 0.25-0.41 s, outcomes 0.06-0.11 s, tie notes 0.17-0.22 s, the deferred
-  collection 0.11 s: 1.2-1.4 s (before: 1.6-1.8 s at load 3.5). L misses 0.5x: at L 49,971 of 50,000 entries share
-  their total with another, so nearly every row needs tie-break parts and a tie note in Python.
-- round_ranking's rows (every field, unrounded; methods mean, median, normalised; four tie-break orders) were
-  compared before and after on S, M, D, L and the burst round: identical to the bit (the bench's later runs submit
-  sheets of D again, which changes the order the normalised statement reads D's sheet totals in, so its means move
-  in the last bit there, as they did before this session); on the demo's rounds the means
-  of mean and median differ by at most 3e-14 (the entry totals sum the sheets in sheet id order, the statement before
-  in the order it read them), with every rank, tie note and outcome the same. export_results (CSV and JSON) is
-  byte-identical before and after on the demo's three rounds and on S, M, D and L.
-- Dashboard, first request after a change: measured after a real change during live scoring, a sheet unlocked by
-  the organiser and submitted again by its judge through the services, on an open round: MO (M's sizes, never
-  published) and D. What it does: the ranking (from the entry totals), the judges' counts and the entries short of
-  k (now one statement: the round's assignments read once; the replacement candidates' loads from those counts),
-  the distribution, then the fragments: the ranking table's rows are written in Python (judging/scoring/
-  ranking_table.py, the template's markup, compared equal on the demo and bench rounds in both languages; 250 rows
-  went from about 50 ms to about 12 ms), and the figures are kept in the process's memory instead of being pickled
-  into the shared cache (pickling 5,000 rows cost more than the rare second window at the same state saved). Timed in
-  one process at D at load 7: 0.20 s = figures 0.106 (ranking 0.050, judges 0.021, short of k 0.014, candidates
-  0.016) + ranking table 0.022 + chart 0.013 + the page 0.028 + the rest. D met 1.0x here (0.80x; 1.12x in the full
-  run before, 1.43x in a section run at load 6; 2.63x at load 1.1 before this session's changes). MO missed it here
-  (307 ms / floor 186 ms = 1.65x; 1.96x in the full run before) and met it in that section run (556 ms / 571 ms =
-  0.97x): at M the floor is one aggregate PostgreSQL runs in one process, the request is the ranking of 5,000
-  entries, three more statements, the fragments and the page in Python.
-- Judge's queue and organiser's entry list at M: unchanged code (the entry list is entries/ code, another session's);
-  here p95 64 ms and 122 ms (both met; at load 1.1 at the start of the session 54 ms and 119 ms; in the full run
-  before, at load 6.5, 209 ms and 378 ms).
-- Burst (1.96x; 1.81x before), throughput (0.88x), exports at L (export_scores 11.7 s; 13.1 s before): unchanged code
-  paths apart from the submit's one extra trigger (the entry's totals: one entry per submit); they follow the load
-  (the last quiet run, 2026-11-29 at load 1.5: throughput 1.31x, export_scores 2.7 s, export_results 2.4 s).
-- Not run: publishing (issue 14) and the phone section (other sessions were changing them).
-
+This run was made on a quiet machine (the load is in the notes above; the calibration lines read it against other
+runs). What changed since the table of 2026-12-01, and what each figure rests on:
+- Organiser pages, all of them: the organisation scope (kipp/scopes.py `within`) filtered through a subquery on the
+  model's own ids, and PostgreSQL read every row of the organisation for it: the dashboard's count of the round's
+  assignments (whether exports run in the background) took 77 ms at M, now 4 ms. Most of the warm dashboard at M
+  going from 106 ms / 163 ms (median / p95, this session's first full run, fresh database) to about 45 / 55 ms.
+- Dashboard, first request after a change (MO and D): an open round's ranking is brought up to date from the
+  entries whose stored totals changed (judging/scoring/queries/live.py: one statement reads the id of every
+  entry's stored total in the round, one the changed entries' rows, which move to their places in the order the
+  process held; docs/judging.md "The live ranking during scoring"); the entries short of judges and their
+  replacement candidates are kept while only sheets change; the chart's bars and the replacement choices are
+  written in Python. Timed in one process at MO after an unlock and a submit (mean of 5): 432 ms at the start of the
+  session, 318 ms after the scope's change, 202 ms with the live ranking, 123 ms with the rest; at D 166 ms, then
+  about 100 ms. The property test (tests/judging/scoring/test_live_ranking.py) checks after every random step
+  that the live rows are round_ranking's exactly.
+- Ranking S, M, L: RankOrder numbers each part of the key by column (once per distinct value, only for the rows
+  still tied) and numpy orders the rows (judging/scoring/queries/ties.py); round_ranking hands it the statement's
+  columns, and reads the agencies and their regions in one small statement instead of joining them to every row.
+  At L, old and new code alternating in the same minutes: 1.0-1.45 s before, 0.8-1.1 s after. The rows
+  (every field, every float to the bit, the key order of every dict) were identical before and after on the 48
+  rounds of the benchmark database, and on S, D, L and the burst round under each method and four tie-break
+  orders. L / floor misses 0.5x or meets it by a few hundredths from run to run: at L 48,545 of 50,000 rows share
+  their total with the row above, and a call is about 0.2 s of statement and transfer (50,000 rows), 0.15 s of row
+  dicts, 0.1 s of order, 0.1-0.15 s of tie notes, 0.05 s of outcomes and 0.06 s of the collector afterwards; the
+  floor itself moved between 1.5 s and 2.2 s in this session's runs.
+- Network, at 41 organisations with the catalogue's 50,000 records in the same database (a full run seeds both):
+  an organisation's records are read as ids first, the catalogue's filter lists come from one scan and are cached
+  per visible announcements, and the list walks an index in its order (judging 0024). This session's first full run
+  missed six of these targets (organisation home p95 511 ms, catalogue by province 486 ms, by organisation 855 ms,
+  API records 156 ms and by organisation 417 ms); in one process after the change they took 20-110 ms.
+- Public results page, SQL queries S / M: the page's version chain is one recursive statement (two queries per
+  version before), and the page measured at S and at M is each round's first version: the publishing section
+  corrects S's announcement on every run, and a correction's page also reads what changed (8 queries, not 4).
+- Burst: p95 at most 200 ms (issue 6's target) cannot be met by this submit: one submit at a time takes 13-15 ms
+  (since issue 6: the stored sheet and entry totals' triggers, the audit chain's insert under its one lock, the
+  form's idempotency), so 64 submits on 2 workers cannot all finish in less than 64 / 2 x 13 ms = 416 ms. Issue 18's
+  target is the ratio to that floor (1.2x): 1.14x to 1.29x in this session's runs.
 """
 
 HOW_TO_READ = """\
