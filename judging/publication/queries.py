@@ -5,6 +5,7 @@ download, hook and notification goes through it."""
 import datetime
 from collections import Counter, defaultdict
 
+from django.db import connection
 from django.db.models import Exists, Min, OuterRef, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -110,8 +111,6 @@ def version_chain(announcement, among=None):
     """Every version of the announcement's chain, oldest first: the versions it corrects (whatever their state),
     itself, and after it the published correction of each version (the newest, if there were two). `among`: the
     announcements to keep (a queryset, e.g. visible_announcements()). Two queries, however long the chain."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         sql = CHAIN_SQL.format(table=connection.ops.quote_name(Announcement._meta.db_table))
         cursor.execute(

@@ -9,6 +9,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Value
 
 from entries.enums import IndicatorDirection, InnovationStage
@@ -141,9 +143,6 @@ def filter_choices(now=None):
     """Values for the catalogue's filter fields, from public records only: the same for every visitor, so kept in
     Django's cache under the visible announcements and the newest history row (publishing, a correction or a
     withdrawal is a new key); two small queries, and six whatever the size when the key is new."""
-    from django.core.cache import cache
-    from django.db import connection
-
     visible = list(visible_announcements(now).order_by("pk").values_list("pk", flat=True))
     newest = RecordEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
     digest = hashlib.sha256(repr((visible, newest)).encode()).hexdigest()[:24]

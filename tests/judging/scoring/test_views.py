@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from judging.models import Conflict, ScoreBand, ScoreSheet
 from judging.scoring import services
-from tests.factories import InnovatorFactory, JudgeFactory, OrganiserFactory, VerifierFactory
+from tests.factories import InnovatorFactory, JudgeFactory, OrganisationFactory, OrganiserFactory, VerifierFactory
 from tests.judging.scoring.helpers import add_entry, add_judge, add_sheet, make_round
 from tests.pages import page_body
 
@@ -111,8 +111,6 @@ def test_judge_queue_and_sheet(client, world):
 def test_a_sheet_of_a_round_one_has_nothing_to_do_with_is_not_found(client, world):
     """Another organisation's organiser, or a judge of another round, learns not even that the sheet exists (404);
     a fellow judge of the round is told the sheet is not theirs (403, above)."""
-    from tests.factories import OrganisationFactory
-
     url = reverse("judging:sheet", args=[world["assignment"].pk])
     elsewhere = OrganiserFactory(organisation=OrganisationFactory(slug="organisasi-lain"))
     for person in (elsewhere, JudgeFactory()):
