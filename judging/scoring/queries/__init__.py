@@ -1,7 +1,8 @@
 """Reads of scoring: the ranking of a round (the method of shared/DESIGN.md), its ties, progress, queues, export
 rows. Callers use the package (`from judging.scoring import queries; queries.round_ranking(round_)`); each name
 below is defined in the module of its topic: ranking.py (round_ranking, the one implementation of the method,
-shared by the dashboard, the exports and the snapshots), ties.py, progress.py, score_rows.py, tables.py.
+shared by the dashboard, the exports and the snapshots), statement.py (its SQL statement, fetched and decoded),
+live.py, ties.py, progress.py, score_rows.py, tables.py.
 """
 
 from judging.scoring.queries.live import LiveRanking, change_counts, live_ranking, state_of
@@ -26,20 +27,17 @@ from judging.scoring.queries.progress import (
 )
 from judging.scoring.queries.ranking import (
     NEAR_CUT,
-    OUTLIER_POINTS,
-    RANKING_SQL,
-    SD_EPSILON,
     assign_outcomes,
     final_results,
     frozen_ranking,
     latest_snapshot,
-    ranking_sql,
     round_criteria,
     round_figures_ranking,
     round_ranking,
     snapshot_rows,
 )
 from judging.scoring.queries.score_rows import SCORE_COLUMNS, SCORES_SQL, format_weight, iter_score_rows
+from judging.scoring.queries.statement import OUTLIER_POINTS, RANKING_SQL, SD_EPSILON, ranking_sql
 from judging.scoring.queries.tables import COUNTING_SHEETS, T
 from judging.scoring.queries.ties import (
     STEP_CRITERIA,

@@ -25,15 +25,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from judging.scoring.queries.ranking import (
-    STORED_TOTAL,
-    _fetch_binary,
-    _rows,
-    _without_cycle_collection,
-    assign_outcomes,
-    ranked,
-    ranking_rows_raw,
-)
+from judging.scoring.queries.ranking import _rows, assign_outcomes, ranked
+from judging.scoring.queries.statement import STORED_TOTAL, _fetch_binary, _without_cycle_collection, ranking_rows_raw
 from judging.scoring.queries.tables import T
 from judging.scoring.queries.ties import TIE_DECIMALS, RankOrder, tie_break_criteria
 from judging.scoring.quotas import round_rules

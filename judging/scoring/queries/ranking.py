@@ -1,7 +1,8 @@
 """Reads of judging: the ranking of a round (the method of shared/DESIGN.md), progress, queues, export rows.
 
 round_ranking(round) is the one implementation of the method, shared by the dashboard, the exports and the
-snapshots. It runs one SQL statement (CTEs and aggregates) for the whole round, plus one for the criteria.
+snapshots. It runs one SQL statement for the whole round (queries/statement.py), plus one for the criteria and one
+for the agencies, and builds the rows from it in one pass.
 
 Choices where DESIGN.md is silent (documented in docs/judging.md):
 - A sheet's total T_p sums over the criteria scored on that sheet (a final sheet has every required criterion;
@@ -10,126 +11,29 @@ Choices where DESIGN.md is silent (documented in docs/judging.md):
   selected or reserve.
 """
 
-import contextlib
 import datetime
-import gc
 from collections import defaultdict
-from datetime import UTC
 
-import psycopg
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from judging.models import Criterion, RankingSnapshot
 from judging.scoring.enums import Outcome, RoundState
+from judging.scoring.queries.statement import _means, _without_cycle_collection, ranking_rows_raw
 from judging.scoring.queries.tables import T
-from judging.scoring.queries.ties import RankOrder, tie_break_criteria
+from judging.scoring.queries.ties import (
+    _NOT_YET,
+    LEVEL_EQUAL,
+    LEVEL_TOTAL,
+    STEP_CRITERIA,
+    STEP_SPREAD,
+    TIE_DECIMALS,
+    RankOrder,
+    tie_break_criteria,
+)
 from judging.scoring.quotas import apply_rules, round_rules
 from kipp.db import execute_prepared
 
-OUTLIER_POINTS = 20.0  # also written in the stored entry totals' function (migration judging 0021_entry_totals)
 NEAR_CUT = 3  # ranks either side of the cut line highlighted on the dashboard
-SD_EPSILON = 1e-9
-
-# The statement of methods "mean" and "median": the round's stored entry totals (judging/scoring/totals.py: one row
-# per entry with a counting sheet, kept by triggers from the stored sheet totals in the transaction of every change):
-# the entry's mean and median of T_p, the number of judges, the spread, the outlying judges and its mean n_pc per
-# criterion (its place in the stored array: the criterion's place in the rubric, "order" then id). One row per entry.
-STORED_SQL = """
-WITH place AS MATERIALIZED (
-    SELECT {places}
-    FROM (SELECT array_agg(id ORDER BY "order", id) AS ids FROM {criterion} WHERE round_id = %(round)s) o
-)
-SELECT et.id, e.id, e.code, e.title, e.agency_id, EXTRACT(EPOCH FROM e.submitted_at)::float8,
-       et.{total}, COALESCE(et.judges, 0), et.spread, et.outliers{mean_columns}
-FROM {round_entry} re
-CROSS JOIN place p
-JOIN {entry} e ON e.id = re.entry_id
-LEFT JOIN {entry_total} et ON et.round_id = re.round_id AND et.entry_id = re.entry_id
-WHERE re.round_id = %(round)s
-  -- the round's entries through the primary key (a bitmap scan), not a scan of every competition's entries
-  AND e.id = ANY(ARRAY(SELECT entry_id FROM {round_entry} WHERE round_id = %(round)s)){only}
-"""
-STORED_TOTAL = {"mean": "mean", "median": "median"}
-
-# The statement of method "normalised", whose totals depend on every sheet of the round (the judges' and the panel's
-# mean and sd): the round's stored sheet totals (one row per counting sheet): the sheet total T_p and, one column per
-# criterion, the sheet's normalised score n_pc. {n_columns} / {m_columns} are generated from the number of criteria;
-# criterion ids are parameters.
-RANKING_SQL = """
-WITH place AS MATERIALIZED (
-    SELECT {places}
-    FROM (SELECT array_agg(id ORDER BY "order", id) AS ids FROM {criterion} WHERE round_id = %(round)s) o
-),
-totals AS MATERIALIZED (
-    SELECT st.sheet_id, st.total AS t{n_columns}, st.entry_id, st.judge_id
-    FROM {sheet_total} st CROSS JOIN place p
-    WHERE st.round_id = %(round)s
-),{adjusted}
-entry_totals AS (
-    SELECT entry_id,
-           {total} AS total,
-           COUNT(*) AS judges,
-           STDDEV_POP(t) AS spread,
-           array_agg(judge_id ORDER BY judge_id) FILTER (WHERE abs(t - panel_mean) > %(outlier)s) AS outliers{m_columns}
-    FROM adjusted GROUP BY entry_id
-)
-SELECT NULL::bigint, e.id, e.code, e.title, e.agency_id, EXTRACT(EPOCH FROM e.submitted_at)::float8,
-       et.total, COALESCE(et.judges, 0), et.spread, et.outliers{select_columns}
-FROM {round_entry} re
-JOIN {entry} e ON e.id = re.entry_id
-LEFT JOIN entry_totals et ON et.entry_id = e.id
-WHERE re.round_id = %(round)s AND e.id = ANY(ARRAY(SELECT entry_id FROM {round_entry} WHERE round_id = %(round)s))
-"""
-
-# "normalised": v_p from the judge's and the panel's mean and sd (DESIGN.md); the entry's total is the mean of its v_p.
-NORMALISED_ADJUSTED = """
-judge_stats AS (
-    SELECT judge_id, COUNT(*) AS k, AVG(t) AS mean_p, STDDEV_POP(t) AS sd_p FROM totals GROUP BY judge_id
-),
-all_stats AS MATERIALIZED (SELECT AVG(t) AS mean_all, COALESCE(STDDEV_POP(t), 0) AS sd_all FROM totals),
-adjusted AS (
-    SELECT t.*,
-           CASE WHEN js.k >= 3 AND js.sd_p > %(eps)s
-                THEN a.mean_all + a.sd_all * (t.t - js.mean_p) / js.sd_p ELSE t.t END AS v,
-           AVG(t.t) OVER (PARTITION BY t.entry_id) AS panel_mean
-    FROM totals t JOIN judge_stats js ON js.judge_id = t.judge_id CROSS JOIN all_stats a
-),"""
-# "mean" and "median" from the sheet totals (the stored entry totals say the same: STORED_SQL reads those).
-PLAIN_ADJUSTED = """
-adjusted AS (SELECT t.*, AVG(t.t) OVER (PARTITION BY t.entry_id) AS panel_mean FROM totals t),"""
-ENTRY_TOTAL = {"normalised": "AVG(v)", "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY t)", "mean": "AVG(t)"}
-
-
-def ranking_sql(n_criteria, method="mean", *, stored=True, only=False):
-    """The ranking statement for a round with n criteria and an aggregation method (column names only; every value
-    is a parameter). A method other than "normalised" and "median" is "mean". "mean" and "median" read the stored
-    entry totals (STORED_SQL), or with stored=False the sheet totals (RANKING_SQL, as "normalised" does); with
-    `only` (STORED_SQL), just the entries of the parameter %(only)s (a list of entry ids). Each row: the id of the
-    stored entry total (None from RANKING_SQL or without one), then the columns _rows reads."""
-    places = ", ".join(f"array_position(o.ids, %(c{i})s::bigint) AS p{i}" for i in range(n_criteria)) or "1"
-    method = method if method in ENTRY_TOTAL else "mean"
-    if stored and method in STORED_TOTAL:
-        mean_columns = "".join(f", et.means[p.p{i}]" for i in range(n_criteria))
-        return STORED_SQL.format(
-            places=places,
-            total=STORED_TOTAL[method],
-            mean_columns=mean_columns,
-            only="\n  AND e.id = ANY(%(only)s)" if only else "",
-            **T,
-        )
-    n_columns = "".join(f", st.n[p.p{i}] AS n{i}" for i in range(n_criteria))
-    m_columns = "".join(f", AVG(n{i}) AS m{i}" for i in range(n_criteria))
-    select_columns = "".join(f", et.m{i}" for i in range(n_criteria))
-    return RANKING_SQL.format(
-        places=places,
-        n_columns=n_columns,
-        m_columns=m_columns,
-        select_columns=select_columns,
-        adjusted=NORMALISED_ADJUSTED if method == "normalised" else PLAIN_ADJUSTED,
-        total=ENTRY_TOTAL[method],
-        **T,
-    )
 
 
 def round_criteria(round_):
@@ -169,19 +73,24 @@ def _agencies(ids):
         return {pk: (name, _region_label(kind, region)) for pk, name, kind, region in cursor.fetchall()}
 
 
+def _criteria(keys, means):
+    """A row's criteria {key: mean} from its means (None: the entry has no total, so none)."""
+    if means is None:
+        return {}
+    if None in means:
+        return {key: m for key, m in zip(keys, means) if m is not None}  # noqa: B905 - as many as keys
+    return dict(zip(keys, means))  # noqa: B905 - dict(zip()) runs in C
+
+
 def _rows(raw, keys):
     """round_ranking's row dicts from the statement's rows (one pass; the agencies and their regions read once)."""
     agencies = _agencies({row[4] for row in raw})
-    from_timestamp = datetime.datetime.fromtimestamp
+    means_of = _means(raw, len(keys))[0]
     rows = []
     append = rows.append
-    for _id, entry_id, code, title, agency_id, submitted_at, total, judges, spread, outliers, *means in raw:
+    for values, means in zip(raw, means_of, strict=True):
+        entry_id, code, title, agency_id, submitted_at, total, judges, spread, outliers = values[1:10]
         agency, region = agencies[agency_id]
-        criteria = (  # dict(zip()) runs in C; the comprehension only where a mean is missing
-            dict(zip(keys, means))  # noqa: B905 - as many as keys
-            if None not in means
-            else {key: m for key, m in zip(keys, means) if m is not None}  # noqa: B905
-        )
         append(
             {
                 "entry_id": entry_id,
@@ -189,13 +98,13 @@ def _rows(raw, keys):
                 "title": title,
                 "agency": agency,
                 "region": region,
-                "submitted_at": None if submitted_at is None else from_timestamp(submitted_at, UTC),
+                "submitted_at": submitted_at,
                 "total": total,
                 "judges": judges,
                 "spread": spread,
                 "outlier": bool(outliers),
                 "outlier_judge_ids": list(outliers or []),
-                "criteria": criteria,
+                "criteria": _criteria(keys, means),
             }
         )
     return rows
@@ -225,69 +134,14 @@ def assign_outcomes(rows, top_n, reserve_n, rules=None, *, span=None):
     return rows
 
 
-class _BinaryCursor(psycopg.Cursor):
-    """A cursor that binds on the server and receives binary results. psycopg prepares a statement it has run five
-    times on the server session; behind a pooler in transaction mode that session may not be the next one, so with
-    DB_PREPARED_STATEMENTS off (kipp/db.py, kipp/settings.py) nothing is prepared."""
-
-    def execute(self, query, params=None, *, prepare=None, binary=True):
-        if not getattr(settings, "DB_PREPARED_STATEMENTS", True):
-            prepare = False
-        return super().execute(query, params, prepare=prepare, binary=binary)
-
-
-def _fetch_binary(sql, params):
-    """All rows of one statement, its results sent in PostgreSQL's binary format: Django's cursor binds on the client
-    and reads every value as text, and parsing 50,000 rows of 18 columns of text took longer than the statement (at
-    L: 0.2-0.3 s against 0.05 s in binary, docs/benchmarks.md). The same values (float8 is exact either way). The
-    cursor is wrapped as Django wraps its own, so the statement is logged and counted like any other."""
-    connection.ensure_connection()
-    raw = _BinaryCursor(connection.connection)
-    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
-    with cursor:
-        cursor.execute(sql, params)
-        with _without_cycle_collection():
-            return cursor.fetchall()
-
-
-@contextlib.contextmanager
-def _without_cycle_collection():
-    """Python's cycle collector paused while the ranking's rows are built: tens of thousands of new dicts and lists
-    (no cycles among them) made it walk every live object again and again: at L 60% of round_ranking's Python time
-    (measured, docs/benchmarks.md). Resumed after, if it was on."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def ranking_rows_raw(round_, criteria, only=None):
-    """The statement's rows of the round (ranking_sql), or with `only` (method mean or median: a list of entry ids)
-    just theirs."""
-    params = {"round": round_.pk, "eps": SD_EPSILON, "outlier": OUTLIER_POINTS}
-    params.update({f"c{i}": c.pk for i, c in enumerate(criteria)})
-    if only is not None:
-        params["only"] = list(only)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            # A whole-round aggregate wants hash joins at every size. With stale statistics (a table vacuumed
-            # while empty, rows added since: fresh test databases, a new competition) the planner estimates one
-            # row per table and nests loops: 27 s instead of 0.02 s measured on the demo data. Never let it.
-            cursor.execute("SET LOCAL enable_nestloop = off")
-        return _fetch_binary(ranking_sql(len(criteria), str(round_.aggregation), only=only is not None), params)
-
-
-def _columns(raw, keys):
-    """The statement's columns that order the ranking (RankOrder.sort's `columns`), read off its rows at once."""
+def _columns(raw, keys, matrix):
+    """The statement's columns that order the ranking (RankOrder.ordering's `columns`), read off its rows at once;
+    the criteria means from `matrix` (_means)."""
     if not raw:
         return None
-    columns = list(zip(*raw))  # noqa: B905 - rows of one length
+    columns = list(zip(*(row[:10] for row in raw)))  # noqa: B905 - rows of one length
     found = {"code": columns[2], "submitted_at": columns[5], "total": columns[6], "spread": columns[8]}
-    found.update({("criteria", key): columns[10 + i] for i, key in enumerate(keys)})
+    found.update({("criteria", key): matrix[:, i] for i, key in enumerate(keys)})
     return found
 
 
@@ -295,10 +149,107 @@ def ranked(round_, criteria, raw, rules):
     """round_ranking's rows from the statement's rows `raw` and the round's selection rules."""
     with _without_cycle_collection():
         keys = [c.key for c in criteria]
-        rows = _rows(raw, keys)
+        titles = {c.key: c.title for c in criteria}
         order = RankOrder(round_.tie_break, tie_break_criteria(criteria))
-        rows = assign_outcomes(order.sort(rows, _columns(raw, keys)), round_.top_n, round_.reserve_n, rules)
-        return order.mark_ties(rows, {c.key: c.title for c in criteria})
+        if not rules and raw:
+            return _ranked_rows(raw, keys, order, titles, round_.top_n, round_.reserve_n)
+        rows = _rows(raw, keys)
+        rows = assign_outcomes(order.sort(rows), round_.top_n, round_.reserve_n, rules)
+        return order.mark_ties(rows, titles)
+
+
+def _tie_notes(plan, titles):
+    """Per level of RankOrder.ordering (a part of the plan, or LEVEL_TOTAL): (step, criterion, its title), the
+    first three values of mark_ties' note."""
+    notes = {LEVEL_TOTAL: ("total", None, None)}
+    for level, (step, criterion) in enumerate(plan):
+        notes[level] = (step, criterion, titles.get(criterion, criterion))
+    return notes
+
+
+def _ranked_rows(raw, keys, order, titles, top_n, reserve_n):
+    """round_ranking's rows of a round without selection rules, built in rank order in one pass: what _rows,
+    RankOrder.sort, assign_outcomes and RankOrder.mark_ties do one after the other (the same rows, the same keys in
+    the same order), each row's dict written once. At L (50,000 rows) the passes cost more than the ordering."""
+    means_of, matrix = _means(raw, len(keys))
+    positions, levels = order.ordering(_columns(raw, keys, matrix))
+    notes = _tie_notes(order.plan, titles)
+    agencies = _agencies({row[4] for row in raw})
+    selected, reserve, not_selected = Outcome.SELECTED.value, Outcome.RESERVE.value, Outcome.NOT_SELECTED.value
+    last_reserve, near_from, near_to = top_n + reserve_n, top_n - NEAR_CUT, top_n + NEAR_CUT
+    step_criteria, step_spread, step_total = STEP_CRITERIA, STEP_SPREAD, "total"
+    shown_of = {None: None}  # a total -> as shown (totals repeat: each rounded once)
+    rows = []
+    append = rows.append
+    above = shown_above = None
+    for rank, (i, level) in enumerate(zip(positions.tolist(), levels.tolist(), strict=True), start=1):
+        entry_id, code, title, agency_id, submitted_at, total, judges, spread, outliers = raw[i][1:10]
+        agency, region = agencies[agency_id]
+        criteria = _criteria(keys, means_of[i])
+        shown = shown_of.get(total, _NOT_YET)
+        if shown is _NOT_YET:
+            shown = shown_of[total] = round(total, TIE_DECIMALS)
+        tie = None
+        if shown is not None and shown == shown_above:
+            if level == LEVEL_EQUAL:  # equal whole keys (entry codes differ, so never): mark_ties' way, below
+                tie = _NOT_YET
+            else:
+                step, criterion, criterion_title = notes[level]
+                if step == step_criteria:
+                    tie = {
+                        "step": step,
+                        "criterion": criterion,
+                        "criterion_title": criterion_title,
+                        "above": above["criteria"].get(criterion),
+                        "below": criteria.get(criterion),
+                    }
+                elif step == step_total:
+                    tie = {
+                        "step": step,
+                        "criterion": None,
+                        "criterion_title": None,
+                        "above": above["total"],
+                        "below": total,
+                    }
+                elif step == step_spread:
+                    tie = {
+                        "step": step,
+                        "criterion": criterion,
+                        "criterion_title": criterion_title,
+                        "above": above["spread"],
+                        "below": spread,
+                    }
+                else:
+                    tie = {"step": step, "criterion": criterion, "criterion_title": criterion_title}
+        if total is None or rank > last_reserve:
+            outcome = not_selected
+        elif rank <= top_n:
+            outcome = selected
+        else:
+            outcome = reserve
+        row = {
+            "entry_id": entry_id,
+            "entry_code": code,
+            "title": title,
+            "agency": agency,
+            "region": region,
+            "submitted_at": submitted_at,
+            "total": total,
+            "judges": judges,
+            "spread": spread,
+            "outlier": bool(outliers),
+            "outlier_judge_ids": list(outliers or []),
+            "criteria": criteria,
+            "rank": rank,
+            "outcome": outcome,
+            "near_cut": near_from < rank <= near_to,
+            "tie": tie,
+        }
+        if tie is _NOT_YET:
+            row["tie"] = order._deciding_step(above, row, titles)
+        append(row)
+        above, shown_above = row, shown
+    return rows
 
 
 def round_ranking(round_, criteria=None):

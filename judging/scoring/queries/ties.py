@@ -9,8 +9,6 @@ round's tie-break steps, the entry code) compared as a tuple (tests/judging/scor
 (50,000 entries, nearly every total shared) this took 0.07 s where ordering part by part in Python took 0.3-0.4 s.
 """
 
-import datetime
-
 import numpy as np
 
 from judging.scoring.enums import TieBreak
@@ -35,6 +33,7 @@ TIE_DECIMALS = 2  # totals as the dashboard, the announcement and its PDF show t
 _INF = float("inf")
 _NO_TOTAL = (1, 0.0)
 _NOT_YET = object()
+LEVEL_TOTAL, LEVEL_EQUAL = -1, -2  # RankOrder.ordering's levels other than a part of the plan
 
 
 def _total_part(total):
@@ -50,14 +49,6 @@ def _raw_column(rows, step, criterion):
     if step == STEP_SUBMITTED_AT:
         return [row["submitted_at"] for row in rows]
     return [row["entry_code"] for row in rows]
-
-
-def _epoch_part(seconds):
-    """The submitted_at part of a time given as seconds since the epoch: the part of the datetime round_ranking's
-    rows hold (the same conversion)."""
-    if seconds is None:
-        return _NO_TOTAL
-    return (0, datetime.datetime.fromtimestamp(seconds, datetime.UTC).timestamp())
 
 
 def _codes(values, finish, numeric):
@@ -119,19 +110,30 @@ class RankOrder:
         return (_total_part(row["total"]), *(finish(raw(row)) for raw, finish in parts))
 
     def sort(self, rows, columns=None):
-        """Rows in ranking order. Each row gets a number per part of its key, its place among the rows' distinct
-        prefixes of the key so far (a part is computed once per distinct value, and only for the rows still tied
-        with another: the others are placed already); numpy orders the rows by the last number (a stable sort, as
-        comparing the whole keys), and the part noted for a row is the first at which its prefix differs from the
-        row above's, when both have the same total.
-        `columns`: the raw values, each a sequence aligned with `rows`: "total", "spread", "code", "submitted_at"
-        (seconds since the epoch, as the ranking statement reads them), ("criteria", key); read from the rows
-        when not given."""
+        """Rows in ranking order (ordering(): how), each row's deciding part noted for mark_ties.
+        `columns`: the raw values, each a sequence aligned with `rows`: "total", "spread", "code", "submitted_at",
+        ("criteria", key); read from the rows when not given."""
         if len(rows) < 2:
             return list(rows)
-        columns = columns or {}
+        order, levels = self.ordering(columns or {}, rows)
+        ordered = [rows[i] for i in order.tolist()]
+        decided = self._decided
+        for j in np.flatnonzero(levels >= 0).tolist():
+            decided[id(ordered[j])] = int(levels[j])
+        return ordered
+
+    def ordering(self, columns, rows=None):
+        """(order, levels) of the rows: order, numpy array of the rows' indices in ranking order; levels, aligned
+        with order, the index in `plan` of the part that put the row below the one above it when both have the
+        same total (LEVEL_TOTAL: their totals differ; LEVEL_EQUAL: the whole keys are equal; LEVEL_TOTAL for the
+        first row).
+        Each row gets a number per part of its key, its place among the rows' distinct prefixes of the key so far
+        (a part is computed once per distinct value, and only for the rows still tied with another: the others are
+        placed already); numpy orders the rows by the last number (a stable sort, as comparing the whole keys).
+        `columns` as sort() takes them; a column not given is read from `rows`."""
         total = columns.get("total")
         prefix = _codes(total if total is not None else [row["total"] for row in rows], _total_part, True)
+        count = len(prefix)
         prefixes = [prefix]
         for step, criterion in self.plan:
             tied = np.flatnonzero(np.bincount(prefix)[prefix] > 1)
@@ -143,23 +145,18 @@ class RankOrder:
             numeric = step in (STEP_CRITERIA, STEP_SPREAD)
             if values is None:
                 values = _raw_column(rows, step, criterion)
-            elif step == STEP_SUBMITTED_AT:
-                finish, numeric = _epoch_part, True
-            code = np.zeros(len(rows), dtype=np.int64)
+            code = np.zeros(count, dtype=np.int64)
             # None: NaN in a numeric column
             subset = np.array(values, dtype=np.float64)[tied] if numeric else [values[i] for i in tied.tolist()]
             code[tied] = _codes(subset, finish, numeric)
             prefix = np.unique(prefix * (int(code.max()) + 1) + code, return_inverse=True)[1].reshape(-1)
             prefixes.append(prefix)
         order = np.argsort(prefix, kind="stable")
-        ordered = [rows[i] for i in order.tolist()]
         # per neighbour pair, the number of parts at which both are still equal = the first part that differs
         equal = sum((p[order][1:] == p[order][:-1]).astype(np.int64) for p in prefixes)
-        decided = self._decided
-        parted = np.flatnonzero((equal > 0) & (equal < len(prefixes)))
-        for j, level in zip(parted.tolist(), equal[parted].tolist(), strict=True):
-            decided[id(ordered[j + 1])] = level - 1
-        return ordered
+        levels = np.full(count, LEVEL_TOTAL, dtype=np.int64)
+        levels[1:] = np.where(equal >= len(prefixes), LEVEL_EQUAL, equal - 1)
+        return order, levels
 
     def mark_ties(self, rows, titles):
         previous = shown_above = None
