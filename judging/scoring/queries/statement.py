@@ -184,9 +184,11 @@ def _means(raw, n):
         plain_set = set(plain)
         for i, blob in enumerate(blobs):
             if i not in plain_set:
-                means[i] = values = _array_values(blob)
-                if values:
+                values = _array_values(blob)
+                if values is not None:  # as many as the criteria (a subscript past the end was NULL)
+                    values = (values + [None] * n)[:n]
                     matrix[i] = [np.nan if v is None else v for v in values]
+                means[i] = values
     return means, matrix
 
 
