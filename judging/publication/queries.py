@@ -326,14 +326,15 @@ def _selection_rules_note(announcement, ranking):
     """The selection rules of a round announcement's round (judging.scoring.quotas), each with how many entries it
     moved in or out of the Top N in the round's figures: [{"text", "moved"}]. Empty for a final announcement or a
     round without rules."""
-    from judging.scoring.quotas import moved_count, round_rules, rule_code, rule_text
+    from judging.scoring.quotas import category_names, moved_count, round_rules, rule_code, rule_text
 
     # rows ranked under rules carry `rule` (judging.scoring.quotas.apply_rules): no query for a round without rules
     if announcement.kind == AnnouncementKind.FINAL or not any("rule" in row for row in ranking or []):
         return []
     rules = round_rules(announcement.round)
     moved = moved_count(ranking)
-    return [{"text": rule_text(rule_code(rule)), "moved": moved.get(rule_code(rule), 0)} for rule in rules]
+    categories = category_names(announcement.round.competition_id)
+    return [{"text": rule_text(rule_code(rule), categories), "moved": moved.get(rule_code(rule), 0)} for rule in rules]
 
 
 def announcement_cut_tie(announcement, *, public=False, ranking=None):

@@ -29,7 +29,7 @@ SURE = 0.95  # a share at or above this (or at or below 1 - SURE) is "decided"
 
 SHEET_VALUES_SQL = """
 WITH crit AS (
-    SELECT id, weight::float8 AS w, scale_min::float8 AS lo, (scale_max - scale_min)::float8 AS span
+    SELECT id, weight::float8 AS w, scale_min::float8 AS lo, scale_max::float8 - scale_min::float8 AS span
     FROM {criterion} WHERE round_id = %(round)s
 ),
 sheets AS ({counting}),

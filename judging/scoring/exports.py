@@ -26,7 +26,7 @@ from judging.scoring.queries import (
     round_criteria,
     round_ranking,
 )
-from judging.scoring.quotas import rule_text
+from judging.scoring.quotas import category_names, rule_text
 from kipp import exports
 
 SCORE_FORMATS = ("csv", "json")
@@ -226,12 +226,13 @@ def results_bytes(round_, fmt="csv", *, for_people=False):
         data = [{c: _rounded(row[c]) if c in numeric else row[c] for c in columns} for row in rows]
         return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     if fmt == "xlsx":
+        categories = category_names(round_.competition_id) if for_people and "rule" in columns else {}
 
         def cell(row, c):
             value = _rounded(row[c]) if c in numeric else row[c]
             if for_people and c == "outcome":
                 return str(Outcome(value).label)
-            return rule_text(value) if for_people and c == "rule" else value
+            return rule_text(value, categories) if for_people and c == "rule" else value
 
         lines = ([cell(row, c) for c in columns] for row in rows)
         return exports.xlsx_bytes(

@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from django.utils.translation import gettext as _
 
 from judging.scoring.enums import Outcome, SelectionRuleKind
+from kipp.enums import EntryGroup
 
 NEAR_CUT = 3
 
@@ -41,13 +42,25 @@ def rule_code(rule):
     return f"{rule.kind}={rule.value}{target}"
 
 
-def rule_text(code):
-    """A mark (in:<code> / out:<code>) or a rule code in words of the active language."""
+def category_names(competition_id):
+    """{category key: its name} of a competition's categories (rule_text's `categories`). One query."""
+    from kipp.models import Category
+
+    return dict(Category.objects.filter(competition_id=competition_id).values_list("key", "name"))
+
+
+def rule_text(code, categories=None):
+    """A mark (in:<code> / out:<code>) or a rule code in words of the active language: a category by its name from
+    `categories` (category_names(): the key where it is not there), a group by its label."""
     if not code:
         return ""
     direction, _sep, rest = code.partition(":") if ":" in code else ("", "", code)
     kind, _sep, value_target = rest.partition("=")
     value, _sep, target = value_target.partition("@")
+    if kind == SelectionRuleKind.MIN_PER_CATEGORY:
+        target = (categories or {}).get(target, target)
+    elif kind == SelectionRuleKind.SHARE_PER_GROUP and target in EntryGroup.values:
+        target = EntryGroup(target).label
     if kind == SelectionRuleKind.MIN_PER_CATEGORY:
         text = (
             _("minimal %(k)s per kategori %(target)s") % {"k": value, "target": target}

@@ -14,7 +14,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from judging.scoring.quotas import rule_text
+from judging.scoring.quotas import category_names, rule_text
 
 
 def _text(value):
@@ -110,7 +110,8 @@ def _row(row, round_, words):
     if row.get("rule"):
         rule = _text(row["rule"])
         out.append(
-            f' <span class="badge text-bg-warning rule-mark" data-rule="{rule}">{_text(rule_text(row["rule"]))}</span>'
+            f' <span class="badge text-bg-warning rule-mark" data-rule="{rule}">'
+            f"{_text(rule_text(row['rule'], words['categories']))}</span>"
         )
     out.append("</td>\n    </tr>\n    ")
     if row["rank"] == round_.top_n:
@@ -123,6 +124,7 @@ def ranking_rows_html(rows, round_):
     """The <tbody> rows of the ranking table for `rows` (dashboard_cache.table_rows) of `round_`, as the template's
     loop wrote them."""
     words = _words(round_)
+    words["categories"] = category_names(round_.competition_id) if any(row.get("rule") for row in rows) else {}
     if not rows:
         return mark_safe(words["empty"] + "\n  ")  # noqa: S308 - our own markup, values escaped
     return mark_safe("".join(_row(row, round_, words) for row in rows))  # noqa: S308 - as above

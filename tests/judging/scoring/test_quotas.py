@@ -1,6 +1,7 @@
 """Quotas at the cut (issue 16 item 3): a round's selection rules fill the Top N by rank while honouring them."""
 
 import copy
+import io
 from collections import Counter
 from types import SimpleNamespace
 
@@ -8,6 +9,7 @@ import pytest
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from judging.models import SelectionRule
 from judging.publication import services as pub
@@ -229,3 +231,27 @@ def test_a_rule_changed_after_the_dashboard_was_seen_shows_at_once(client):
     assert "rule-mark" not in client.get(url).content.decode()
     SelectionRule.objects.create(round=round_, kind="min_per_category", value=1, order=1)
     assert 'data-rule="in:min_per_category=1"' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_rule_for_one_category_is_shown_by_the_categorys_name_not_its_key(client):
+    round_, cats = scored_round()
+    cats[1].name, cats[1].key = "Efektivitas institusi publik", "efektivitas-tpb"
+    cats[1].save()
+    SelectionRule.objects.create(round=round_, kind="min_per_category", value=1, category=cats[1], order=1)
+    a, b = organisers()
+    client.force_login(a)
+    dashboard = client.get(reverse("judging:round_dashboard", args=[round_.competition.slug, round_.slug]))
+    text = dashboard.content.decode()
+    assert "Masuk karena aturan: minimal 1 per kategori Efektivitas institusi publik" in text
+    assert "per kategori efektivitas-tpb" not in text
+    sheet = load_workbook(io.BytesIO(results_bytes(round_, "xlsx", for_people=True)), read_only=True).active
+    rules = [row[-1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[-1]]
+    assert "Masuk karena aturan: minimal 1 per kategori Efektivitas institusi publik" in rules
+    assert b"in:min_per_category=1@efektivitas-tpb" in results_bytes(round_, "csv")  # files for machines keep keys
+    services.close_round(round_=round_, actor=a, reason="Waktu habis")
+    announcement = pub.prepare_announcement(round_=round_, actor=a, acknowledge_few_judges=True, **text_fields())
+    pub.submit_for_approval(announcement=announcement, actor=a)
+    pub.approve_announcement(announcement=announcement, actor=b)
+    body = client.get(reverse("judging:public_announcement", args=[announcement.pk])).content.decode()
+    assert "Aturan seleksi: minimal 1 per kategori Efektivitas institusi publik:" in body

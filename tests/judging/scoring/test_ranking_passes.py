@@ -130,3 +130,17 @@ def test_a_mean_of_zero_ranks_above_a_criterion_left_empty_and_both_tie_notes_sa
         (5, "not_selected"),
     ]
     assert rows == plain_ranking(Round.objects.get(pk=round_.pk), round_criteria(round_))
+
+
+def test_a_criterion_scale_as_wide_as_its_fields_allow_is_stored_and_ranked():
+    """The span of a scale from -32,768 to 32,767 does not fit the scale's own smallint: the stored totals compute
+    it in float8 (migration judging 0025), and the sheet counts."""
+    round_ = make_round([("lebar", 1, -32768, 32767), ("biasa", 1, 1, 5)], k=1)
+    judge = add_judge(round_)
+    add_sheet(round_, add_entry(round_, "E1"), judge, {"lebar": 32767, "biasa": 1})  # 100 and 0
+    add_sheet(round_, add_entry(round_, "E2"), judge, {"lebar": -32768, "biasa": 5})  # 0 and 100
+    rows = round_ranking(Round.objects.get(pk=round_.pk))
+    assert [(row["entry_code"], row["total"], row["criteria"]) for row in rows] == [
+        ("E1", 50.0, {"lebar": 100.0, "biasa": 0.0}),
+        ("E2", 50.0, {"lebar": 0.0, "biasa": 100.0}),
+    ]
