@@ -13,8 +13,8 @@ ANALYSIS = """\
 ## What the figures rest on (2026-12-02, issue 18, second session of the day)
 
 This run was made on a quiet machine (the load is in the notes above; the calibration lines read it against other
-runs: this machine's loop and aggregate were about half the times of the machine of the morning's table, and
-every figure with them). What changed since the morning's table, and what each figure rests on:
+runs: this machine's loop and aggregate took 55% of the times of the machine of the morning's table, and most
+figures moved with them). What changed since the morning's table, and what each figure rests on:
 - Ranking L (and S, M, MO, D: the same function): round_ranking builds its rows in one pass, in rank order
   (judging/scoring/queries/ranking.py `_ranked_rows`): the order is computed from the statement's columns first
   (RankOrder.ordering), then each row's dict is written once with its rank, outcome and tie note, where before the
@@ -46,7 +46,7 @@ every figure with them). What changed since the morning's table, and what each f
   finish before 32 service times (the floor printed beside it, 300-340 ms here). Issue 18's target is the ratio to
   that floor.
 - Publishing S / P (issue 14's target, at most 1.5x between S and P): the approve request is 28-70 ms at S and
-  50-110 ms at P from run to run; the ratio moved between 1.4x and 1.9x in these runs.
+  30-110 ms at P from run to run; the ratio was 1.18x in this run, 1.4x to 1.9x in this session's others.
 """
 
 HOW_TO_READ = """\
