@@ -118,6 +118,8 @@ class Row:
 
     @property
     def verdict(self):
+        if self.total is not None and self.judges < 2:  # one sheet drawn again and again: the share says nothing
+            return "single"
         if self.share >= SURE:
             return "in"
         if self.share <= 1 - SURE:
@@ -126,7 +128,8 @@ class Row:
 
 
 def cut_certainty(round_, resamples=RESAMPLES, seed=SEED, window=WINDOW, progress=None):
-    """{"rows": [Row near the cut], "undecided": int (entries anywhere whose share is between 5% and 95%),
+    """{"rows": [Row near the cut], "undecided": int (entries anywhere whose share is between 5% and 95%), "single":
+    int (entries anywhere with a total from one judge: no resample can move them, so no share is measured),
     "resamples", "top_n", "entries", "cut_tie" (queries.cut_tie)}. Two queries (the ranking and the sheet values).
     progress(done, total): resamples drawn so far (judging/scoring/jobs.py runs this as a background job)."""
     ranking = round_figures_ranking(round_)  # a closed round's ranks and totals: those it was closed with
@@ -153,6 +156,7 @@ def cut_certainty(round_, resamples=RESAMPLES, seed=SEED, window=WINDOW, progres
     return {
         "rows": near,
         "undecided": sum(1 for r in rows if r.verdict == "noise"),
+        "single": sum(1 for r in rows if r.verdict == "single"),
         "resamples": resamples,
         "top_n": round_.top_n,
         "entries": len(rows),

@@ -107,3 +107,26 @@ def test_page_for_organisers_only(client):
     html = client.get(url).content.decode()
     assert 'id="certainty-table"' in html and "pengambilan ulang" in html
     assert 'data-entry="B"' in html
+
+
+def test_an_entry_scored_by_one_judge_is_not_called_certain(client):
+    """One sheet resampled is always the same sheet: its share would read 100% or 0%. The page says instead that
+    its certainty cannot be measured yet, and how many such entries there are."""
+    round_ = make_round(CRITERIA, top_n=1, reserve_n=0, state="closed", k=2)
+    judges = [add_judge(round_), add_judge(round_)]
+    for minutes, (code, sheets) in enumerate({"A": [(9, 9)], "B": [(8, 8), (6, 6)], "C": [(5, 5), (4, 4)]}.items()):
+        entry = add_entry(round_, code, minutes=minutes)
+        for judge, (a, b) in zip(judges, sheets, strict=False):
+            add_sheet(round_, entry, judge, {"a": a, "b": b})
+    result = cut_certainty(round_)
+    assert {row.entry_code: (row.judges, row.verdict) for row in result["rows"]} == {
+        "A": (1, "single"),
+        "B": (2, "out"),
+        "C": (2, "out"),
+    }
+    assert result["single"] == 1 and result["undecided"] == 0
+    client.force_login(OrganiserFactory())
+    html = client.get(reverse("judging:round_certainty", args=[round_.competition.slug, round_.slug])).content.decode()
+    assert "Belum dapat diukur: dinilai oleh satu juri saja" in html
+    assert "1 proposal dinilai oleh satu juri saja" in html
+    assert "Hampir pasti masuk" not in html
