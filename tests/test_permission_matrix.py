@@ -305,6 +305,10 @@ EXPECTED = {
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny     deny     deny     deny",
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny     deny     deny     deny",
     ),
+    "judging:entry_sheets": (
+        "login    deny     deny     deny     deny     deny     deny     deny     ok       deny     deny     deny     deny",
+        "405      405      405      405      405      405      405      405      405      405      405      405      405",
+    ),
     "judging:round_discussion": (
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny     deny     deny     deny",
         "login    deny     deny     deny     deny     deny     deny     deny     ok       deny     deny     deny     deny",
@@ -602,6 +606,7 @@ def args_for(name, w, role):
         "entries:attachment_thumb": {"pk": w.attachment.pk},
         "entries:attachment_remove": {"pk": w.attachment.pk},
         "judging:sheet": {"pk": w.assignment.pk},
+        "judging:entry_sheets": {"entry": w.entry.pk},
         "judging:discussion_thread": {"pk": w.extra.get("discussion_entry", 999999)},
         "judging:discussion_comment": {"pk": w.extra.get("discussion_entry", 999999)},
         "judging:discussion_revise": {"pk": w.extra.get("discussion_entry", 999999)},

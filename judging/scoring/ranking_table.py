@@ -9,12 +9,16 @@ still include).
 """
 
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from judging.scoring.quotas import category_names, rule_text
+
+_ENTRY_MARK = 987654321  # an entry id no round has, in the sheets page's URL reversed once per table
 
 
 def _text(value):
@@ -89,7 +93,12 @@ def _row(row, round_, words):
         out.append(f'<div class="small tie-note">{note} {tie_step_words(tie)}</div>')
     total = row["total_text"] if row["total"] is not None else "–"
     out.append(f'</td>\n      <td class="text-end fw-semibold">{total}</td>\n      <td class="text-end">')
-    out.append(_text(row["judges"]))
+    judges = _text(row["judges"])
+    label = ngettext("Lembar nilai %(code)s: %(n)s juri", "Lembar nilai %(code)s: %(n)s juri", row["judges"]) % {
+        "code": code,
+        "n": judges,
+    }
+    out.append(f'<a href="{words["sheets_url"] % row["entry_id"]}" aria-label="{label}">{judges}</a>')
     if row["judges"] < round_.judges_per_entry:
         out.append(
             f' <span class="badge text-bg-warning short-k-flag" title="{words["short_title"]}">'
@@ -124,6 +133,9 @@ def ranking_rows_html(rows, round_):
     """The <tbody> rows of the ranking table for `rows` (dashboard_cache.table_rows) of `round_`, as the template's
     loop wrote them."""
     words = _words(round_)
+    # the entry's sheets page: reversed once, the entry's id put in per row
+    sheets_url = reverse("judging:entry_sheets", args=[round_.competition.slug, round_.slug, _ENTRY_MARK])
+    words["sheets_url"] = _text(sheets_url).replace("%", "%%").replace(str(_ENTRY_MARK), "%d")
     words["categories"] = category_names(round_.competition_id) if any(row.get("rule") for row in rows) else {}
     if not rows:
         return mark_safe(words["empty"] + "\n  ")  # noqa: S308 - our own markup, values escaped

@@ -20,6 +20,11 @@ urlpatterns = [
         name="round_download",
     ),
     path("babak/<slug:competition>/<slug:round_slug>/potret/<int:pk>/", views.snapshot_detail, name="snapshot"),
+    path(
+        "babak/<slug:competition>/<slug:round_slug>/proposal/<int:entry>/lembar/",
+        views.entry_sheets,
+        name="entry_sheets",
+    ),
     # The judge's queue and sheet pages are gzipped (a phone over a slow connection, issue 15; BREACH: docs/security.md)
     path("babak/<slug:competition>/<slug:round_slug>/antrean/", gzip_page(views.judge_queue), name="queue"),
     path("babak/<slug:competition>/<slug:round_slug>/kepastian/", certainty_views.certainty, name="round_certainty"),

@@ -1,7 +1,13 @@
 """Scoring pages. Thin function views: load through a permission helper, call one service, redirect with a message.
 Each view is defined in the module of its page; judging/urls.py reads them from here by name."""
 
-from judging.scoring.views.dashboard import round_dashboard, round_download, sheet_unlock, snapshot_detail
+from judging.scoring.views.dashboard import (
+    entry_sheets,
+    round_dashboard,
+    round_download,
+    sheet_unlock,
+    snapshot_detail,
+)
 from judging.scoring.views.judges import judge_queue, my_rounds
 from judging.scoring.views.rounds import round_create, round_index
 from judging.scoring.views.setup import round_action, round_setup
@@ -9,6 +15,7 @@ from judging.scoring.views.sheets import declare_conflict, sheet
 
 __all__ = [
     "declare_conflict",
+    "entry_sheets",
     "judge_queue",
     "my_rounds",
     "round_action",

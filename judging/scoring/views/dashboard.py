@@ -1,4 +1,5 @@
-"""Organiser: a round's dashboard (ranking, progress, judges short of k), downloads, snapshots, unlocking a sheet."""
+"""Organiser: a round's dashboard (ranking, progress, judges short of k), an entry's sheets, downloads, snapshots,
+unlocking a sheet."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -6,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from judging.models import ScoreSheet
+from judging.models import Assignment, RoundEntry, ScoreSheet, SheetTotal
 from judging.scoring import dashboard_cache as round_cache
 from judging.scoring import forms, permissions, queries, services
 from judging.scoring.exports import CONTENT_TYPES, RESULT_FORMATS, SCORE_FORMATS, file_name, iter_scores, results_bytes
@@ -150,3 +151,33 @@ def sheet_unlock(request, pk):
         else:
             messages.success(request, _("Lembar nilai dibuka kembali sebagai draf."))
     return redirect("judging:sheet", pk=sheet.assignment_id)
+
+
+@require_http_methods(["GET", "HEAD"])
+@permissions.organiser_required
+def entry_sheets(request, competition, round_slug, entry):
+    """The score sheets of one entry in a round (linked from the ranking table's number of judges): each judge's
+    sheet, its state, its total T_p (when it counts) and when it was sent, and a link to the sheet, where the
+    organiser reads it and unlocks a final one."""
+    round_ = round_for(competition, round_slug)
+    entry = get_object_or_404(
+        RoundEntry.objects.select_related("entry__agency__region"), round=round_, entry_id=entry
+    ).entry
+    totals = dict(SheetTotal.objects.filter(round=round_, entry=entry).values_list("sheet_id", "total"))
+    assignments = (
+        Assignment.objects.filter(round=round_, entry=entry)
+        .select_related("judge", "sheet")
+        .order_by("judge__full_name", "judge__email", "id")
+    )
+    rows = []
+    for assignment in assignments:
+        sheet = getattr(assignment, "sheet", None)
+        rows.append(
+            {
+                "assignment": assignment,
+                "sheet": sheet,
+                "counts": sheet is not None and sheet.pk in totals,
+                "total": totals.get(sheet.pk) if sheet is not None else None,
+            }
+        )
+    return render(request, "judging/scoring/entry_sheets.html", {"round": round_, "entry": entry, "rows": rows})

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from entries.models import Entry
 from judging.models import Conflict, ScoreBand, ScoreSheet
 from judging.scoring import services
 from tests.factories import InnovatorFactory, JudgeFactory, OrganisationFactory, OrganiserFactory, VerifierFactory
@@ -337,3 +338,41 @@ def test_organiser_sets_up_a_round_through_the_pages(client):
     assert round_.state == "open"
     page = client.get(reverse("judging:round_setup", args=base)).content.decode()
     assert "Tutup penilaian" in page
+
+
+def test_the_organiser_goes_from_the_ranking_to_an_entrys_sheets_and_unlocks_one(client, world):
+    """The number of judges in the ranking table links to the entry's sheets: each judge's sheet with its state,
+    total and time, and a link to the sheet, where a final one is unlocked; back on the list it is a draft."""
+    round_, other_entry = world["round"], Entry.objects.get(code="E2")
+    client.force_login(world["organiser"])
+    url = reverse("judging:entry_sheets", args=[round_.competition.slug, round_.slug, other_entry.pk])
+    dashboard = client.get(urls(round_)["dashboard"]).content.decode()
+    assert f'<a href="{url}" aria-label="Lembar nilai E2: 1 juri">1</a>' in dashboard
+    page = client.get(url).content.decode()
+    sheet = ScoreSheet.objects.get(assignment__entry=other_entry)
+    assert 'data-judge="' + world["other"].email + '" data-state="final"' in page
+    assert "Juri Dua" in page and "22,92" in page  # (3 x 100 x 2/9 + 1 x 100 x 1/4) / 4
+    assert reverse("judging:sheet", args=[sheet.assignment_id]) in page
+    assert "Buka lembar (baca atau buka kunci)" in page
+    sheet_page = client.get(reverse("judging:sheet", args=[sheet.assignment_id])).content.decode()
+    assert "Buka kunci lembar nilai" in sheet_page
+    client.post(reverse("judging:sheet_unlock", args=[sheet.pk]), {"reason": "Salah ketik nilai"})
+    page = client.get(url).content.decode()
+    assert 'data-state="draft"' in page and "22,92" not in page
+    first = client.get(
+        reverse("judging:entry_sheets", args=[round_.competition.slug, round_.slug, world["entry"].pk])
+    ).content.decode()
+    assert first.count('data-state="none"') == 2 and "Juri Satu" in first and "Belum dimulai" in first
+
+
+def test_an_entrys_sheets_are_for_the_rounds_organisers_only(client, world):
+    round_ = world["round"]
+    url = reverse("judging:entry_sheets", args=[round_.competition.slug, round_.slug, world["entry"].pk])
+    client.force_login(world["judge"])
+    assert client.get(url).status_code == 403
+    client.force_login(OrganiserFactory(organisation=OrganisationFactory(slug="organisasi-lain")))
+    assert client.get(url).status_code == 404
+    client.force_login(world["organiser"])
+    elsewhere = make_round(CRITERIA, slug="babak-lain")
+    outside = add_entry(elsewhere, "X1")
+    assert client.get(url.replace(f"/{world['entry'].pk}/", f"/{outside.pk}/")).status_code == 404
