@@ -98,7 +98,11 @@ def _row(row, round_, words):
         "code": code,
         "n": judges,
     }
-    out.append(f'<a href="{words["sheets_url"] % row["entry_id"]}" aria-label="{label}">{judges}</a>')
+    # padded: a one-digit link is a target of at least 24 x 24 px (WCAG 2.2, 2.5.8)
+    out.append(
+        f'<a class="d-inline-block px-2 py-1" href="{words["sheets_url"] % row["entry_id"]}" aria-label="{label}">'
+        f"{judges}</a>"
+    )
     if row["judges"] < round_.judges_per_entry:
         out.append(
             f' <span class="badge text-bg-warning short-k-flag" title="{words["short_title"]}">'

@@ -130,3 +130,5 @@ def test_an_entry_scored_by_one_judge_is_not_called_certain(client):
     assert "Belum dapat diukur: dinilai oleh satu juri saja" in html
     assert "1 proposal dinilai oleh satu juri saja" in html
     assert "Hampir pasti masuk" not in html
+    row_a = html.split('data-entry="A"')[1].split("</tr>")[0]
+    assert '<td class="text-end">–</td>' in row_a and "%" not in row_a  # no share shown for A

@@ -347,7 +347,7 @@ def test_the_organiser_goes_from_the_ranking_to_an_entrys_sheets_and_unlocks_one
     client.force_login(world["organiser"])
     url = reverse("judging:entry_sheets", args=[round_.competition.slug, round_.slug, other_entry.pk])
     dashboard = client.get(urls(round_)["dashboard"]).content.decode()
-    assert f'<a href="{url}" aria-label="Lembar nilai E2: 1 juri">1</a>' in dashboard
+    assert f'<a class="d-inline-block px-2 py-1" href="{url}" aria-label="Lembar nilai E2: 1 juri">1</a>' in dashboard
     page = client.get(url).content.decode()
     sheet = ScoreSheet.objects.get(assignment__entry=other_entry)
     assert 'data-judge="' + world["other"].email + '" data-state="final"' in page
@@ -356,6 +356,7 @@ def test_the_organiser_goes_from_the_ranking_to_an_entrys_sheets_and_unlocks_one
     assert "Buka lembar (baca atau buka kunci)" in page
     sheet_page = client.get(reverse("judging:sheet", args=[sheet.assignment_id])).content.decode()
     assert "Buka kunci lembar nilai" in sheet_page
+    assert f'<a href="{url}" id="sheet-entry-sheets">Lembar nilai E2</a>' in sheet_page  # the way back
     client.post(reverse("judging:sheet_unlock", args=[sheet.pk]), {"reason": "Salah ketik nilai"})
     page = client.get(url).content.decode()
     assert 'data-state="draft"' in page and "22,92" not in page
@@ -363,6 +364,9 @@ def test_the_organiser_goes_from_the_ranking_to_an_entrys_sheets_and_unlocks_one
         reverse("judging:entry_sheets", args=[round_.competition.slug, round_.slug, world["entry"].pk])
     ).content.decode()
     assert first.count('data-state="none"') == 2 and "Juri Satu" in first and "Belum dimulai" in first
+    type(round_).objects.filter(pk=round_.pk).update(state="closed")  # a closed round: its sheets are only read
+    closed = client.get(url).content.decode()
+    assert 'id="entry-sheets-read-only"' in closed and "buka kunci)" not in closed
 
 
 def test_an_entrys_sheets_are_for_the_rounds_organisers_only(client, world):
